@@ -1,0 +1,57 @@
+# Workbench: `make run` sets up and launches the app on the sample bank; `make test` sets up and runs every test.
+# With a ./wheelhouse folder present (see `make wheelhouse`), installs use it alone: no package index needed.
+
+VENV       ?= .venv
+PY         := $(VENV)/bin/python
+WHEELHOUSE ?= wheelhouse
+PIP_SOURCE := $(if $(wildcard $(WHEELHOUSE)/*.whl),--no-index --find-links $(WHEELHOUSE),)
+PORT       ?= 8501
+
+.PHONY: run test bench lint format setup setup-dev system-deps wheelhouse sample clean
+
+$(PY):
+	python3 -m venv $(VENV)
+	$(PY) -m pip install -q $(PIP_SOURCE) --upgrade pip || true
+
+$(VENV)/.app: pyproject.toml | $(PY)
+	$(PY) -m pip install -q $(PIP_SOURCE) -e .
+	@touch $@
+
+$(VENV)/.dev: pyproject.toml | $(PY)
+	$(PY) -m pip install -q $(PIP_SOURCE) -e '.[dev]'
+	@touch $@ $(VENV)/.app
+
+setup: $(VENV)/.app
+setup-dev: $(VENV)/.dev
+
+## Debian packages the tests use (headless Chromium, a PostgreSQL server); installed only when missing and root.
+system-deps:
+	@bash scripts/system-deps.sh
+
+run: setup
+	$(VENV)/bin/workbench app --port $(PORT)
+
+test: setup-dev system-deps
+	$(PY) -m pytest
+
+bench: setup-dev
+	$(PY) -m pip install -q $(PIP_SOURCE) -e '.[dev,bench]'
+	$(PY) -m benchmarks
+
+lint: setup-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: setup-dev
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+## Every wheel the app and its tests need, to carry onto an air-gapped machine.
+wheelhouse: | $(PY)
+	$(PY) -m pip wheel -q -w $(WHEELHOUSE) '.[dev]' hatchling pip
+
+sample: setup
+	$(VENV)/bin/workbench sample --out sample_data
+
+clean:
+	rm -rf $(VENV) .pytest_cache test-results

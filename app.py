@@ -1,0 +1,19 @@
+"""Workbench: the router. Declares the pages and runs the selected one; pages only draw."""
+
+import streamlit as st
+
+from workbench.i18n import t
+from workbench.ui.nav import available_pages
+from workbench.ui.shell import apply_language, sidebar
+
+
+def run() -> None:
+    st.set_page_config(page_title="Workbench", page_icon=":material/account_balance:", layout="wide")
+    apply_language()
+    pages = [st.Page(p.path, title=t(p.title_key), icon=p.icon, url_path=p.url) for p in available_pages()]
+    page = st.navigation(pages)
+    sidebar()
+    page.run()
+
+
+run()

@@ -1,0 +1,140 @@
+"""Shared fixtures: a temporary workspace, the real Streamlit server for browser tests, a real PostgreSQL."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "sample_data"
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+NO_PROXY = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def workspace(tmp_path, monkeypatch) -> Path:
+    """An empty workspace directory, set as WORKBENCH_HOME for the test."""
+    home = tmp_path / "workspace"
+    home.mkdir()
+    monkeypatch.setenv("WORKBENCH_HOME", str(home))
+    monkeypatch.delenv("WORKBENCH_DB_URL", raising=False)
+    return home
+
+
+# --- the real app in a real browser ---------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def app_workspace(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("app-workspace")
+
+
+@pytest.fixture(scope="session")
+def base_url(tmp_path_factory, app_workspace) -> Iterator[str]:
+    """Serve app.py for the test session; pytest-playwright hands this URL to every page."""
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"no Chromium at {CHROMIUM}: install Debian's chromium (make system-deps)")
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    log = tmp_path_factory.mktemp("streamlit") / "server.log"
+    env = {**os.environ, "WORKBENCH_HOME": str(app_workspace), "WORKBENCH_PSEUDONYM_KEY": "test-key-" + "x" * 24}
+    env.pop("WORKBENCH_DB_URL", None)
+    cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+           "--server.address", "127.0.0.1", "--server.port", str(port),
+           "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false"]
+    with log.open("w") as out:
+        proc = subprocess.Popen(cmd, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, env=env)
+        try:
+            deadline = time.monotonic() + 60
+            while True:
+                try:
+                    with NO_PROXY.open(f"{url}/_stcore/health", timeout=1) as r:
+                        if r.read() == b"ok":
+                            break
+                except OSError:
+                    pass
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"streamlit did not become healthy, see {log}")
+                time.sleep(0.1)
+            yield url
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    # Chromium itself calls Google hosts at start: resolve no names but loopback.
+    return {**browser_type_launch_args, "executable_path": CHROMIUM,
+            "args": ["--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"]}
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    return {**browser_context_args, "viewport": {"width": 1400, "height": 1000}}
+
+
+def wait_for_app(page, timeout: float = 30_000) -> None:
+    """After page.goto(): wait until the first script run is done."""
+    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=timeout)
+
+
+# --- a real PostgreSQL server ---------------------------------------------------------------------------
+
+
+def _pg_bin() -> Path | None:
+    found = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"))
+    return found[-1].parent if found else None
+
+
+@pytest.fixture(scope="session")
+def pg_url() -> Iterator[str]:
+    """A throwaway PostgreSQL cluster on loopback (or WORKBENCH_TEST_PG_URL when given)."""
+    if url := os.environ.get("WORKBENCH_TEST_PG_URL"):
+        yield url
+        return
+    pg_bin = _pg_bin()
+    if pg_bin is None:
+        pytest.skip("no PostgreSQL server binaries (Debian package postgresql); make system-deps installs them")
+    tmp = Path(tempfile.mkdtemp(prefix="wb-pg-"))
+    port = free_port()
+    as_root = os.geteuid() == 0
+    if as_root:
+        shutil.chown(tmp, "postgres")
+
+    def run(cmd: str) -> None:
+        full = ["su", "postgres", "-s", "/bin/sh", "-c", cmd] if as_root else ["sh", "-c", cmd]
+        subprocess.run(full, check=True, capture_output=True, timeout=120)
+
+    try:
+        run(f"{pg_bin}/initdb -D {tmp}/data -A trust -U postgres >/dev/null")
+        run(f"{pg_bin}/pg_ctl -D {tmp}/data -o '-c listen_addresses=127.0.0.1 -p {port} -k {tmp}' "
+            f"-l {tmp}/log -w start")
+    except (subprocess.SubprocessError, OSError) as e:
+        pytest.skip(f"could not start PostgreSQL: {e}")
+    try:
+        yield f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres"
+    finally:
+        try:
+            run(f"{pg_bin}/pg_ctl -D {tmp}/data -m fast stop")
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)

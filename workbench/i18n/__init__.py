@@ -1,0 +1,76 @@
+"""Message catalogs (Korean first, English) and ``t(key, **kw)``.
+
+Catalogs are TOML files in ``messages/``, one per area of the app, each key holding both languages side by
+side so that a translation can't be forgotten silently (``tests/test_i18n.py`` fails on a missing one)::
+
+    [data.title]
+    ko = "데이터"
+    en = "Data"
+
+The current language lives in a context variable: each Streamlit session sets it at the top of every run,
+and the CLI sets it from ``--lang``/``WORKBENCH_LANG``. Library code raises errors that carry a key and
+parameters, so a message is rendered in the language of whoever reads it.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import os
+import tomllib
+from functools import cache
+from pathlib import Path
+from typing import Literal
+
+Language = Literal["ko", "en"]
+LANGUAGES: tuple[Language, ...] = ("ko", "en")
+DEFAULT_LANGUAGE: Language = "ko"
+
+_MESSAGES_DIR = Path(__file__).with_name("messages")
+_current: contextvars.ContextVar[Language] = contextvars.ContextVar("workbench_language")
+
+
+def _flatten(prefix: str, node: dict, out: dict[str, dict[str, str]], source: str) -> None:
+    if set(node) & set(LANGUAGES) and all(isinstance(v, str) for v in node.values()):
+        if prefix in out:
+            raise ValueError(f"i18n key {prefix!r} defined twice (again in {source})")
+        out[prefix] = node
+        return
+    for name, child in node.items():
+        if not isinstance(child, dict):
+            raise ValueError(f"i18n entry {prefix}.{name} in {source} is not a table of languages")
+        _flatten(f"{prefix}.{name}" if prefix else name, child, out, source)
+
+
+@cache
+def catalog() -> dict[str, dict[str, str]]:
+    """All keys → {language: text}, read once from every file in ``messages/``."""
+    out: dict[str, dict[str, str]] = {}
+    for path in sorted(_MESSAGES_DIR.glob("*.toml")):
+        with path.open("rb") as f:
+            _flatten("", tomllib.load(f), out, path.name)
+    return out
+
+
+def get_language() -> Language:
+    lang = _current.get(None) or os.environ.get("WORKBENCH_LANG", DEFAULT_LANGUAGE)
+    return lang if lang in LANGUAGES else DEFAULT_LANGUAGE  # type: ignore[return-value]
+
+
+def set_language(lang: str) -> None:
+    if lang not in LANGUAGES:
+        raise ValueError(f"language must be one of {LANGUAGES}, not {lang!r}")
+    _current.set(lang)  # type: ignore[arg-type]
+
+
+def t(key: str, lang: str | None = None, /, **kw: object) -> str:
+    """The message for ``key`` in ``lang`` (default: the current language), formatted with ``kw``.
+
+    A missing key raises ``KeyError``: a silent fallback would ship an untranslated screen.
+    """
+    entry = catalog()[key]
+    text = entry[lang or get_language()]
+    return text.format(**kw) if kw else text
+
+
+def has(key: str) -> bool:
+    return key in catalog()

@@ -1,0 +1,111 @@
+"""The privacy gate: ``certify()`` is the only way to make a ``MaskedTable``.
+
+Every stage after the gate (profile, features, model, report) accepts a ``MaskedTable`` and nothing else,
+so the type system, not discipline, keeps raw identifiers out of charts, reports, logs and exports.
+"""
+
+from __future__ import annotations
+
+import getpass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+import polars as pl
+
+from workbench.errors import UserError
+from workbench.io.table import Table, frame_fingerprint
+
+_GATE = object()  # held only by this module; a MaskedTable built without it refuses to exist
+
+
+class GateError(UserError):
+    """A table cannot be certified: a PII finding is neither masked by the policy nor overridden."""
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One column's PII verdict from the scan. Evidence is stored masked, never raw."""
+
+    column: str
+    pii_type: str
+    confidence: float
+    match_rate: float
+    evidence: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class MaskedTable:
+    """A table that passed the gate: every flagged column was masked, dropped or overridden with a reason."""
+
+    name: str
+    frame: pl.DataFrame
+    fingerprint: str
+    policy_version: int | None
+    certified_at: datetime
+    certified_by: str
+    overrides: tuple[tuple[str, str], ...] = ()
+    _token: object = field(default=None, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if self._token is not _GATE:
+            raise TypeError("MaskedTable is made only by workbench.privacy.certify()")
+
+    def lazy(self) -> pl.LazyFrame:
+        return self.frame.lazy()
+
+    @property
+    def columns(self) -> list[str]:
+        return self.frame.columns
+
+    @property
+    def height(self) -> int:
+        return self.frame.height
+
+
+def _seal(
+    table: Table,
+    frame: pl.DataFrame,
+    *,
+    policy_version: int | None,
+    actor: str | None,
+    overrides: Mapping[str, str],
+) -> MaskedTable:
+    return MaskedTable(
+        name=table.name,
+        frame=frame,
+        fingerprint=frame_fingerprint(frame),
+        policy_version=policy_version,
+        certified_at=datetime.now(UTC),
+        certified_by=actor or getpass.getuser(),
+        overrides=tuple(sorted(overrides.items())),
+        _token=_GATE,
+    )
+
+
+def certify(
+    table: Table,
+    findings: Sequence[Finding],
+    *,
+    masked_columns: Sequence[str] = (),
+    overrides: Mapping[str, str] | None = None,
+    policy_version: int | None = None,
+    actor: str | None = None,
+) -> MaskedTable:
+    """Seal ``table`` (already transformed by its policy) as a ``MaskedTable``.
+
+    ``findings`` are the scan's verdicts on the *transformed* table's source; a finding passes when its
+    column was masked/dropped by the policy (``masked_columns``) or is overridden with a non-empty reason.
+    """
+    overrides = dict(overrides or {})
+    for col, reason in overrides.items():
+        if not reason or not reason.strip():
+            raise GateError("privacy.gate.override_needs_reason", column=col)
+    open_ = [
+        f.column
+        for f in findings
+        if f.column not in masked_columns and f.column not in overrides and f.column in table.frame.columns
+    ]
+    if open_:
+        raise GateError("privacy.gate.unmasked", columns=", ".join(open_))
+    return _seal(table, table.frame, policy_version=policy_version, actor=actor, overrides=overrides)

@@ -1,0 +1,30 @@
+"""The pages of the app, in the order of the flow. A page file that does not exist yet is not shown."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    path: str  # relative to app.py
+    title_key: str  # i18n key of the page title
+    icon: str
+    url: str
+
+
+PAGES: tuple[PageSpec, ...] = (
+    PageSpec("pages/data.py", "nav.data", ":material/table_view:", "data"),
+    PageSpec("pages/privacy.py", "nav.privacy", ":material/shield_lock:", "privacy"),
+    PageSpec("pages/profile.py", "nav.profile", ":material/query_stats:", "profile"),
+    PageSpec("pages/features.py", "nav.features", ":material/construction:", "features"),
+    PageSpec("pages/model.py", "nav.model", ":material/model_training:", "model"),
+    PageSpec("pages/learn.py", "nav.learn", ":material/school:", "learn"),
+)
+
+
+def available_pages() -> tuple[PageSpec, ...]:
+    return tuple(p for p in PAGES if (ROOT / p.path).exists())
