@@ -1,0 +1,1 @@
+"""One module per CLI subcommand; ``workbench.cli`` imports them lazily."""

@@ -1,0 +1,26 @@
+"""What several subcommands share: loading a path and passing it through the privacy gate."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import click
+
+
+def load_masked(path: str | Path, *, sheet: str | None = None, actor: str | None = None):
+    """Read ``path`` and return it certified.
+
+    A raw file is scanned on the way: with no PII column it is certified automatically (and the audit log
+    says so); with PII the gate refuses in one line that names the columns and points to ``workbench mask``.
+    """
+    from workbench.io import read_table
+    from workbench.privacy import auto_certify
+
+    return auto_certify(read_table(path, sheet=sheet), actor=actor)
+
+
+def echo_json(payload: Any) -> None:
+    """The contract's JSON on stdout: UTF-8 (Korean stays readable), no NaN."""
+    click.echo(json.dumps(payload, ensure_ascii=False, allow_nan=False, default=str, indent=2))
