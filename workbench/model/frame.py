@@ -262,3 +262,52 @@ def to_pandas(X: pl.DataFrame, categorical: tuple[str, ...]):
         else:
             exprs.append(pl.col(name).cast(pl.Float64))
     return X.select(exprs).to_pandas()
+
+
+@dataclass(frozen=True)
+class TargetPreview:
+    """What the page shows once a target is picked: detected task, its values and the detected event."""
+
+    task: Task
+    values: tuple[str, ...]
+    event: str | None
+    labeled: int
+
+
+def preview_target(table: MaskedTable, target: str) -> TargetPreview:
+    s = table.frame[target].drop_nulls()
+    task = detect_task(s)
+    if task == "regression":
+        return TargetPreview(task, (), None, len(s))
+    text = _as_text(s)
+    counts = dict(text.value_counts().iter_rows())
+    values = tuple(sorted(counts))
+    event = choose_event(list(values), counts) if task == "binary" and len(values) == 2 else None
+    return TargetPreview(task, values[:MAX_CLASSES], event, len(s))
+
+
+def candidate_features(table: MaskedTable, target: str) -> tuple[tuple[str, ...], tuple[Exclusion, ...]]:
+    """Columns the model would use by default, and those it leaves out with the reason (no training)."""
+    df = table.frame
+    kept, excluded = [], [Exclusion(target, "target")]
+    for col in df.columns:
+        if col == target:
+            continue
+        why = _exclusion(df[col], df.height)
+        (excluded.append(why) if why else kept.append(col))
+    return tuple(kept), tuple(excluded)
+
+
+def split_columns(table: MaskedTable) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(date columns for an out-of-time split, key columns for a grouped split: text or integer columns that
+    repeat, e.g. a customer token with several loans)."""
+    df = table.frame
+    dates = tuple(c for c, d in df.schema.items() if d == pl.Date or isinstance(d, pl.Datetime))
+    keys = tuple(
+        c
+        for c, d in df.schema.items()
+        if (d == pl.String or d.is_integer())
+        and 3 <= df[c].n_unique() < df.height
+        and (ID_NAME.search(c) or df[c].n_unique() > 0.05 * df.height)
+    )
+    return dates, keys

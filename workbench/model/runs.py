@@ -108,6 +108,27 @@ def run_record(result: TrainingResult, *, lang: str | None = None) -> dict[str, 
     }
 
 
+def metrics_frame(result: TrainingResult) -> pl.DataFrame:
+    """The metrics table the page shows: one row per model and split (LightGBM, then the WOE scorecard),
+    the contract metrics first, rounded to 4 decimals."""
+    from workbench.i18n import t
+
+    keys = {
+        "binary": (*CONTRACT_BINARY, "precision", "recall", "f1"),
+        "regression": CONTRACT_REGRESSION,
+        "multiclass": CONTRACT_MULTICLASS,
+    }[result.task]
+    models = [("LightGBM", result.metrics)]
+    if result.scorecard:
+        models.append((t("model.card.scorecard"), result.scorecard.metrics))
+    rows = []
+    for model, metrics in models:
+        for split, m in metrics.items():
+            d = metric_dict(m)
+            rows.append({"model": model, "split": t(f"model.split.{split}"), "rows": d["n"]} | {k: d[k] for k in keys})
+    return pl.DataFrame(rows, infer_schema_length=None)
+
+
 def load_model(model_text: str) -> lgb.Booster:
     try:
         return lgb.Booster(model_str=model_text)
@@ -144,3 +165,14 @@ def comparison_frame(records: list[tuple[str, dict[str, Any]]]) -> pl.DataFrame:
         row["warnings"] = len(rec["warnings"])
         rows.append(row)
     return pl.DataFrame(rows, infer_schema_length=None)
+
+
+def save_run(result: TrainingResult, store=None) -> str | None:
+    """Store the run (record + LightGBM text) in the workspace; returns its id, or None when this
+    installation has no workspace store."""
+    try:
+        from workbench.store import Store
+    except ImportError:
+        return None
+    store = store or Store.open()
+    return store.runs.add(run_record(result), result.model_text)
