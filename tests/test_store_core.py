@@ -184,6 +184,39 @@ def test_new_content_is_a_new_version_and_old_versions_stay_readable(store: Stor
     assert actions == ["dataset.saved"] * 4
 
 
+def test_a_failed_file_write_leaves_no_row_and_no_temp_file(store: Store, monkeypatch):
+    before = store.datasets.save("고객", customers(seed=1))
+
+    def torn_write(self, path, **kw):
+        Path(path).write_bytes(b"PAR1 half a file")
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(pl.DataFrame, "write_parquet", torn_write)
+    with pytest.raises(OSError):
+        store.datasets.save("고객", customers(seed=2))
+    assert store.datasets.get("고객") == before and store.datasets.read("고객").equals(customers(seed=1))
+    assert sorted(p.name for p in store.paths.datasets.iterdir()) == [before.path.name]
+    assert store.audit.count() == 1
+
+
+def test_a_failed_commit_leaves_the_previous_version_current(store: Store, monkeypatch):
+    before = store.datasets.save("고객", customers(seed=1))
+    import workbench.store.datasets as module
+
+    def fail(*args, **kwargs):
+        raise RuntimeError("connection lost")
+
+    monkeypatch.setattr(module, "append_in", fail)  # the audit insert fails after the version row insert
+    with pytest.raises(RuntimeError):
+        store.datasets.save("고객", customers(seed=2))
+    assert store.datasets.versions("고객") == [before]  # the version row rolled back with the audit entry
+    check = store.check()
+    assert check.ok and check.audit.entries == 1
+    assert check.orphan_files == (
+        store.paths.relative(store.paths.dataset_file("고객", frame_fingerprint(customers(seed=2)))),
+    )
+
+
 def test_delete_removes_rows_then_files(store: Store):
     v1 = store.datasets.save("고객", customers(seed=1))
     v2 = store.datasets.save("고객", customers(seed=2))

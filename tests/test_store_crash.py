@@ -32,6 +32,7 @@ WRITER = textwrap.dedent(
     store = Store.open()
     rng = np.random.default_rng(int(sys.argv[1]))
     rows = int(sys.argv[2])
+    model = "tree\\n" + "split_feature=0 1 2\\nthreshold=0.5 1.5 2.5\\n" * 40000
     policy = "columns:\\n" + "".join(f"  col_{j}: {{action: partial_mask, keep: 2}}\\n" for j in range(3000))
     while True:
         frame = pl.DataFrame({
@@ -43,13 +44,19 @@ WRITER = textwrap.dedent(
         saved = store.datasets.save("거래", frame, actor="writer")
         print("dataset", saved.version, flush=True)
         print("policy", store.policies.save("기본", policy + f"# {saved.version}\\n", actor="writer"), flush=True)
+        run = store.runs.save(
+            dataset="거래", dataset_fingerprint=saved.fingerprint, target="default_12m", split="random",
+            params={"round": saved.version}, features=["amount"], metrics={"valid": {"auc": 0.7}},
+            model_text=model + f"# {saved.version}\\n", card_text="# card\\n", actor="writer",
+        )
+        print("run", saved.version, flush=True)
     """
 )
 
 
 def _kill_after(proc: subprocess.Popen, when: str, datasets_dir: Path, delay: float) -> dict[str, int]:
     """Read the writer's progress until it has committed twice, then SIGKILL it ``when`` requested."""
-    committed = {"dataset": 0, "policy": 0}
+    committed = {"dataset": 0, "policy": 0, "run": 0}
     assert proc.stdout is not None
     while committed["dataset"] < 2:
         line = proc.stdout.readline()
@@ -78,7 +85,7 @@ def _kill_after(proc: subprocess.Popen, when: str, datasets_dir: Path, delay: fl
 def test_sigkill_mid_save_loses_nothing_committed(workspace: Path, db_url: str):
     env = {**os.environ, "WORKBENCH_HOME": str(workspace), "WORKBENCH_DB_URL": db_url, "PYTHONPATH": str(ROOT)}
     rng = random.Random(7)
-    reported = {"dataset": 0, "policy": 0}
+    reported = {"dataset": 0, "policy": 0, "run": 0}
     caught_mid_write = False
     for attempt, when in enumerate(["mid_file_write", "random", "random", "random"]):
         proc = subprocess.Popen(
@@ -117,8 +124,13 @@ def test_sigkill_mid_save_loses_nothing_committed(workspace: Path, db_url: str):
         assert policies[-1].version >= reported["policy"]
         assert all(p.yaml.endswith(f"# {p.yaml.rsplit('# ', 1)[1]}") for p in policies)
 
+        runs = store.runs.list()
+        assert len(runs) >= reported["run"]
+        for run in runs:  # every run row's model is whole: the line written last is there
+            assert store.runs.model_text(run.id).endswith(f"# {run.params['round']}\n")
+
         # each save and its audit entry committed together: no entry without its row, no row without entry
-        assert store.audit.count() == len(versions) + len(policies)
+        assert store.audit.count() == len(versions) + len(policies) + len(runs)
 
         if caught_mid_write:
             assert any(Path(p).name.startswith(TMP_PREFIX) for p in check.orphan_files)

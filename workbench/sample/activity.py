@@ -21,6 +21,8 @@ import polars as pl
 from workbench.sample.calendar import ACTIVITY_END, ACTIVITY_START, MONTHS, US_PER_DAY
 from workbench.sample.population import PENSIONER, SALARIED, SELF_EMPLOYED, Population
 
+CASH_PRODUCTS = (0, 4, 5)  # 신용대출, 소액신용대출, 사업자대출: index into LOAN_PRODUCTS
+
 BLOCK = 5000  # customers per block (one random stream and one parquet row group each)
 
 ACCOUNT_TYPES = ("입출금", "정기예금", "적금", "대출")
@@ -232,25 +234,25 @@ def block_events(pop: Population, acc: Accounts, start: int, stop: int) -> dict[
         sec = (6 * 3600 + rng.integers(0, 3 * 3600, len(c))) if kind != 1 else _daytime_seconds(rng, len(c))
         ev.add(acc.main[c], d, sec, amount, IN, WEB, _C[cat])
 
-    # 2. card bill (자동이체): a share of income, larger during distress
-    has_card = rng.random(len(cust)) < 0.4
-    who = cust[has_card]
-    share = rng.uniform(0.25, 0.65, len(who))
-    billday = np.array([14, 25])[rng.integers(0, 2, len(who))]
+    # 2. the monthly outflow that spends an income: the card bill (자동이체) or a transfer out for living
+    #    costs; it grows during distress, when the income has often stopped, so the balance falls
+    earner = (np.isin(occ, SALARIED) & paid_here) | np.isin(occ, SELF_EMPLOYED) | (occ == PENSIONER)
+    has_card = rng.random(len(cust)) < 0.6
+    who, card = cust[earner], has_card[earner]
+    share = rng.uniform(0.5, 0.95, len(who))
+    billday = np.where(card, np.array([14, 25])[rng.integers(0, 2, len(who))], rng.integers(1, 29, len(who)))
     c, d = _monthly(who, billday)
-    share_c = np.repeat(share, len(MONTHS))
+    share_c, card_c = np.repeat(share, len(MONTHS)), np.repeat(card, len(MONTHS))
     keep = (d >= np.maximum(acc.opened_at[acc.main[c]], ACTIVITY_START)) & (d <= ACTIVITY_END)
-    c, d, share_c = c[keep], d[keep], share_c[keep]
-    median = (
-        np.maximum(pop.income[c] * 10_000 / 12, 600_000)
-        * share_c
-        * np.where(_in_distress(pop, c, d), 1.6, 1.0)
-    )
-    amount = _lognormal_krw(rng, median, 0.3, len(c), 10)
-    ev.add(acc.main[c], d, 8 * 3600 + rng.integers(0, 3600, len(c)), amount, OUT, WEB, _C["카드대금"])
+    c, d, share_c, card_c = c[keep], d[keep], share_c[keep], card_c[keep]
+    median = pop.income[c] * 10_000 / 12 * share_c * np.where(_in_distress(pop, c, d), 1.6, 1.0)
+    amount = _lognormal_krw(rng, median, 0.25, len(c), 10)
+    sec = np.where(card_c, 8 * 3600 + rng.integers(0, 3600, len(c)), _daytime_seconds(rng, len(c)))
+    channel = np.where(card_c, WEB, np.where(rng.random(len(c)) < 0.6, MOBILE, WEB))
+    ev.add(acc.main[c], d, sec, amount, OUT, channel, np.where(card_c, _C["카드대금"], _C["이체출금"]))
 
     # 3. everyday activity: Poisson counts per customer over the active window, uniform days
-    rate = np.exp(np.log(0.42) + 0.6 * rng.standard_normal(len(cust)))  # events per month
+    rate = np.exp(np.log(0.33) + 0.6 * rng.standard_normal(len(cust)))  # events per month
     span = np.maximum(ACTIVITY_END + 1 - active_from, 0)
     count = rng.poisson(rate * span / 30.44)
     c = np.repeat(cust, count)
@@ -305,8 +307,13 @@ def block_events(pop: Population, acc: Accounts, start: int, stop: int) -> dict[
     # 5. the loan: disbursement, then monthly repayments that stop for defaulters
     loan = acc.loan[cust]
     disb = acc.opened_at[loan]
-    ev.add(loan, disb, 10 * 3600 + rng.integers(0, 6 * 3600, len(cust)), pop.loan_amount[cust], OUT,
-           np.where(rng.random(len(cust)) < 0.5, BRANCH, WEB), _C["대출실행"])  # fmt: skip
+    disb_sec = 10 * 3600 + rng.integers(0, 6 * 3600, len(cust))
+    disb_channel = np.where(rng.random(len(cust)) < 0.5, BRANCH, WEB)
+    ev.add(loan, disb, disb_sec, pop.loan_amount[cust], OUT, disb_channel, _C["대출실행"])
+    # credit and business loans are paid into the main account (mortgage, 전세, car loans go to the seller)
+    to_main = np.isin(pop.product[cust], CASH_PRODUCTS)
+    ev.add(acc.main[cust[to_main]], disb[to_main], disb_sec[to_main] + 60, pop.loan_amount[cust[to_main]], IN,
+           disb_channel[to_main], _C["대출실행"])  # fmt: skip
     k = np.arange(1, 31)
     c = np.repeat(cust, 30)
     kk = np.tile(k, len(cust))
@@ -334,35 +341,85 @@ def block_events(pop: Population, acc: Accounts, start: int, stop: int) -> dict[
     return ev.arrays()
 
 
+def _running(acct: np.ndarray, ts: np.ndarray, signed: np.ndarray):
+    """Sort by (account, time); return the order, group starts, group sizes and the in-account running sum."""
+    order = np.lexsort((ts, acct))
+    acct, signed = acct[order], signed[order]
+    n = len(acct)
+    starts = np.flatnonzero(np.r_[True, acct[1:] != acct[:-1]]) if n else np.empty(0, np.int64)
+    sizes = np.diff(np.r_[starts, n])
+    cum = np.cumsum(signed)
+    within = cum - np.repeat(cum[starts] - signed[starts], sizes)
+    return order, starts, sizes, within
+
+
+def _group_min(values: np.ndarray, starts: np.ndarray) -> np.ndarray:
+    return np.minimum.reduceat(values, starts) if len(values) else np.empty(0, np.int64)
+
+
 def block_transactions(
     pop: Population, acc: Accounts, account_ids: pl.Series, start: int, stop: int, first_tx: int
 ) -> pl.DataFrame:
-    """The transactions of customers ``start``…``stop-1`` as the public frame, sorted by account and time."""
+    """The transactions of customers ``start``…``stop-1`` as the public frame, sorted by account and time.
+
+    The opening balance is drawn independently of what happens later and lifted only by the low point
+    *before* a distress episode; if the episode would then push the balance under zero (or under the
+    overdraft limit), the customer brings money in from elsewhere (이체입금) on the day it starts.
+    A cushion that depended on future troubles would make troubled customers look richer beforehand.
+    """
     e = block_events(pop, acc, start, stop)
     ts = e["day"] * US_PER_DAY + e["sec"] * 1_000_000
-    order = np.lexsort((ts, e["acct"]))
-    acct, ts = e["acct"][order], ts[order]
-    signed = np.where(e["dir"][order] == IN, e["amount"][order], -e["amount"][order])
+    signed = np.where(e["dir"] == IN, e["amount"], -e["amount"])
+    order, starts, sizes, within = _running(e["acct"], ts, signed)
+    acct, ts_sorted = e["acct"][order], ts[order]
 
-    # running balance per account, lifted so it never breaches zero / the overdraft limit
-    n = len(acct)
-    starts = np.flatnonzero(np.r_[True, acct[1:] != acct[:-1]]) if n else np.empty(0, np.int64)
-    cum = np.cumsum(signed)
-    group_base = np.repeat(cum[starts] - signed[starts], np.diff(np.r_[starts, n]))
-    within = cum - group_base
-    lowest = np.minimum.reduceat(within, starts) if n else np.empty(0, np.int64)
     acc_rows = acct[starts]
+    cust = acc.customer[acc_rows]
     floor = np.where(acc.limit[acc_rows] == NO_LIMIT, 0, -acc.limit[acc_rows])
     floor = np.where(acc.kind[acc_rows] == 3, -acc.limit[acc_rows], floor)  # a loan runs down to −amount
-    opening = np.maximum(acc.opening_balance[acc_rows], floor - np.minimum(lowest, 0))
+    big = np.iinfo(np.int64).max
+    episode = pop.distress[cust] & (acc.kind[acc_rows] == 0)
+    nine = 9 * 3600 * 1_000_000
+    cuts = [
+        np.where(episode, pop.onset[cust] * US_PER_DAY + nine, big),  # the episode starts
+        np.where(episode, acc.opened_at[acc.loan[cust]] * US_PER_DAY + nine, big),  # the loan is paid out
+        np.full(len(acc_rows), big),
+    ]
+    before = ts_sorted < np.repeat(cuts[0], sizes)
+    lowest_before = np.minimum(_group_min(np.where(before, within, big), starts), 0)
+    rng = np.random.default_rng([pop.seed, 5, start // BLOCK])
+    # outside an episode only one overdraft holder in six dips into the 마이너스통장 habitually
+    habitual = rng.random(len(acc_rows)) < 0.15
+    floor_before = np.where(habitual | (acc.kind[acc_rows] == 3), floor, np.maximum(floor, 0))
+    opening = np.maximum(acc.opening_balance[acc_rows], floor_before - lowest_before)
     opening = np.where(acc.kind[acc_rows] == 3, 0, opening)
-    balance = within + np.repeat(opening, np.diff(np.r_[starts, n]))
+    for k in (0, 1):  # each stretch of the episode: bring money in when it would breach the floor
+        lo, hi = np.repeat(cuts[k], sizes), np.repeat(cuts[k + 1], sizes)
+        inside = (ts_sorted >= lo) & (ts_sorted < hi)
+        lowest = _group_min(np.where(inside, within + np.repeat(opening, sizes), big), starts)
+        short = lowest < floor
+        if not short.any():
+            continue
+        need = floor[short] - lowest[short] + rng.integers(0, 1_000_000, short.sum())
+        e = {
+            "acct": np.r_[e["acct"], acc_rows[short]],
+            "dir": np.r_[e["dir"], np.full(short.sum(), IN)],
+            "ch": np.r_[e["ch"], np.full(short.sum(), MOBILE)],
+            "cat": np.r_[e["cat"], np.full(short.sum(), _C["이체입금"])],
+        }
+        ts = np.r_[ts, cuts[k][short] - 1_000_000]
+        signed = np.r_[signed, -(-need // 100_000) * 100_000]
+        order, starts, sizes, within = _running(e["acct"], ts, signed)
+        acct, ts_sorted = e["acct"][order], ts[order]
+    balance = within + np.repeat(opening, sizes)  # same accounts, same order of groups
+    n = len(acct)
+    signed = signed[order]
 
     return pl.DataFrame(
         {
             "tx_id": pl.int_range(first_tx, first_tx + n, eager=True, dtype=pl.Int64),
             "account_id": account_ids.gather(acct),
-            "ts": pl.Series(ts, dtype=pl.Int64).cast(pl.Datetime("us")),
+            "ts": pl.Series(ts_sorted, dtype=pl.Int64).cast(pl.Datetime("us")),
             "amount": pl.Series(np.abs(signed), dtype=pl.Int64),
             "direction": pl.Series(DIRECTIONS).gather(e["dir"][order]),
             "channel": pl.Series(CHANNELS).gather(e["ch"][order]),

@@ -20,14 +20,14 @@ def day(d: date) -> int:
 
 
 ACTIVITY_START = day(date(2023, 7, 1))  # first transaction day: 180 days before the first application
-ACTIVITY_END = day(date(2025, 12, 31))  # last transaction day (inclusive): the future after every application
+ACTIVITY_END = day(date(2025, 9, 30))  # last transaction day (inclusive): 3+ months after every application
 APPLY_START = day(date(2024, 1, 1))  # applications spread over 18 months
 APPLY_END = day(date(2025, 6, 30))
 AGE_REFERENCE = date(2025, 6, 30)  # age bands are ages on this day
 
 
-def month_starts(first: date = date(2023, 7, 1), count: int = 30) -> np.ndarray:
-    """First day of each month, as days since epoch: 2023-07 … 2025-12 by default."""
+def month_starts(first: date = date(2023, 7, 1), count: int = 27) -> np.ndarray:
+    """First day of each month, as days since epoch: 2023-07 … 2025-09 by default."""
     out = []
     y, m = first.year, first.month
     for _ in range(count):

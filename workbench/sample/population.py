@@ -191,26 +191,28 @@ def build_population(n: int, seed: int) -> Population:
     # distress episode around the application
     distress = rng.random(n) < _sigmoid(-1.75 + 0.55 * quality)
     onset = applied_at - rng.integers(20, 171, n)
-    distress_end = applied_at + rng.integers(60, 420, n)
+    episode_after = rng.integers(20, 150, n)
     salary_stops = distress & (rng.random(n) < 0.65)
 
-    logit = 0.75 * quality + 2.3 * distress + _PRODUCT_RISK[product] + 0.35 * rng.standard_normal(n)
+    logit = 0.5 * quality + 2.3 * distress + _PRODUCT_RISK[product] + 0.35 * rng.standard_normal(n)
     p_default = _sigmoid(logit + _calibrate(logit, DEFAULT_RATE))
     default = (rng.random(n) < p_default).astype(np.int64)
+    # a defaulter's distress outlasts the application; the others recover within a few months
+    distress_end = applied_at + np.where(default == 1, 90 + 2 * episode_after, episode_after)
 
     # months at the current job: absent for people without one, and missing-not-at-random for defaulters
     has_job = np.isin(occupation, SALARIED + SELF_EMPLOYED)
     tenure = np.clip(
         np.exp(np.log(12 * np.clip(age - 24, 1, 35)) - 0.9 + 0.7 * rng.standard_normal(n)), 1, 480
     )
-    missing = ~has_job | (rng.random(n) < np.where(default == 1, 0.38, 0.06))
+    missing = ~has_job | (rng.random(n) < np.where(default == 1, 0.30, 0.07))
     months_at_job = np.where(missing, np.nan, np.round(tenure))
 
     # the leak: worst days past due in the months *after* the application (known only once the loan runs)
     u = rng.random(n)
     overdue = np.where(
         default == 1,
-        np.where(u < 0.85, rng.integers(60, 366, n), rng.integers(0, 60, n)),
+        np.where(u < 0.8, rng.integers(60, 366, n), rng.integers(0, 60, n)),
         np.where(u < 0.88, 0, rng.integers(1, 46, n)),
     ).astype(np.int64)
 

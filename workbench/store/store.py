@@ -14,9 +14,13 @@ from sqlalchemy.engine import Engine
 from workbench.store import db, migrate
 from workbench.store.audit import AuditLog, AuditVerification
 from workbench.store.datasets import Datasets
+from workbench.store.features import Features, Reviews
 from workbench.store.paths import TMP_PREFIX, WorkspacePaths
 from workbench.store.policies import Policies
-from workbench.store.schema import dataset_versions
+from workbench.store.progress import LearnProgress
+from workbench.store.runs import Runs
+from workbench.store.schema import dataset_versions, runs
+from workbench.store.tables import Tables
 
 DEFAULT_HOME = "./workspace"
 
@@ -40,8 +44,13 @@ class Store:
         self.engine = engine
         self.paths = paths
         self.datasets = Datasets(self)
+        self.tables = Tables(self)
         self.policies = Policies(self)
         self.audit = AuditLog(self)
+        self.features = Features(self)
+        self.reviews = Reviews(self)
+        self.runs = Runs(self)
+        self.progress = LearnProgress(self)
 
     @classmethod
     def open(cls, home: str | os.PathLike[str] | None = None, url: str | None = None) -> Store:
@@ -119,4 +128,7 @@ class Store:
 
     def _referenced_files(self) -> list[str]:
         with db.reading(self.engine) as conn:
-            return list(conn.execute(sa.select(dataset_versions.c.path)).scalars())
+            files = list(conn.execute(sa.select(dataset_versions.c.path)).scalars())
+            for model, card in conn.execute(sa.select(runs.c.model_path, runs.c.card_path)):
+                files += [p for p in (model, card) if p]
+        return files
