@@ -130,8 +130,8 @@ def age_band(age: pl.Expr, width: int = 10) -> pl.Expr:
 
 
 def _age_on(born: pl.Expr, as_of: date) -> pl.Expr:
-    had_birthday = (born.dt.month() * 100 + born.dt.day()) <= as_of.month * 100 + as_of.day
-    return pl.lit(as_of.year) - born.dt.year() - pl.when(had_birthday).then(0).otherwise(1)
+    had_birthday = (born.dt.month().cast(pl.Int32) * 100 + born.dt.day().cast(pl.Int32)) <= as_of.month * 100 + as_of.day
+    return pl.lit(as_of.year) - born.dt.year().cast(pl.Int32) - pl.when(had_birthday).then(0).otherwise(1)
 
 
 def rrn_birth_date(s: pl.Expr) -> pl.Expr:
