@@ -48,7 +48,7 @@ format: setup-dev
 
 ## Every wheel the app and its tests need, to carry onto an air-gapped machine.
 wheelhouse: | $(PY)
-	$(PY) -m pip wheel -q -w $(WHEELHOUSE) '.[dev]' hatchling pip
+	$(PY) -m pip wheel -q -w $(WHEELHOUSE) '.[dev]' hatchling editables pip
 
 sample: setup
 	$(VENV)/bin/workbench sample --out sample_data

@@ -47,6 +47,6 @@ def frame_fingerprint(frame: pl.DataFrame) -> str:
     h.update(repr([(n, str(d)) for n, d in frame.schema.items()]).encode())
     h.update(str(frame.height).encode())
     if frame.height and frame.width:
-        row_hashes = frame.hash_rows(seed=0, seed_1=1, seed_2=2, seed_3=3)
+        row_hashes = frame.hash_rows(seed=0)
         h.update(row_hashes.to_numpy().tobytes())
     return h.hexdigest()[:32]

@@ -1,0 +1,50 @@
+"""``workbench app``: launch the Streamlit app (offline settings from .streamlit/config.toml)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@click.command()
+@click.option(
+    "--workspace",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Workspace directory (default: $WORKBENCH_HOME or ./workspace).",
+)
+@click.option("--port", type=int, default=8501, show_default=True, help="Port on 127.0.0.1.")
+def app(workspace: Path | None, port: int) -> None:
+    """Launch the app in the browser at http://127.0.0.1:PORT (nothing is fetched from the internet)."""
+    env = dict(os.environ)
+    if workspace is not None:
+        env["WORKBENCH_HOME"] = str(workspace.resolve())
+    home = Path(env.get("WORKBENCH_HOME", "workspace")).resolve()
+    home.mkdir(parents=True, exist_ok=True)
+    env["WORKBENCH_HOME"] = str(home)
+    click.echo(f"Workbench: http://127.0.0.1:{port}  (workspace {home})", err=True)
+    cmd = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(ROOT / "app.py"),
+        "--server.address",
+        "127.0.0.1",
+        "--server.port",
+        str(port),
+        "--server.headless",
+        "true",
+        "--browser.gatherUsageStats",
+        "false",
+    ]
+    try:
+        sys.exit(subprocess.call(cmd, cwd=ROOT, env=env))
+    except KeyboardInterrupt:
+        sys.exit(0)
