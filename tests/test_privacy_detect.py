@@ -57,8 +57,9 @@ def test_business_number_and_luhn():
     [
         ("010-1234-5678", True),
         ("+82 10-1234-5678", True),
-        ("02-123-4567", True),
-        ("031-1234-5678", True),
+        ("02-312-4567", True),
+        ("0100000003", False),  # a customer number: subscriber numbers never start with 0
+        ("031-2345-6789", True),
         ("1588-1234", False),  # a company's representative number
         ("2023-1115-0001", False),  # an order number shaped like a phone
     ],
@@ -238,9 +239,7 @@ def test_integer_columns_are_checked_for_digit_identifiers():
     rng = np.random.default_rng(9)
     brns = [int(x) for x in fakes.brn(rng, 300, dashed=False)]
     frame = pl.DataFrame({"biz": brns, "amount": fakes.amount(rng, 300), "score": fakes.score(rng, 300)})
-    assert {f.column: f.pii_type for f in scan(Table("t", frame)).findings} == {
-        "biz": "business_registration_number"
-    }
+    assert {f.column: f.pii_type for f in scan(Table("t", frame)).findings} == {"biz": "business_registration_number"}
 
 
 def test_empty_and_all_null_columns_do_not_break_the_scan():

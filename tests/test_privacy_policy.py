@@ -10,11 +10,11 @@ import pytest
 
 from workbench.io.table import Table
 from workbench.privacy import fakes, kanon
+from workbench.privacy.certified import mask_table
 from workbench.privacy.gate import GateError, MaskedTable, certify
 from workbench.privacy.keys import KeyError_, load_key
 from workbench.privacy.policy import ColumnRule, KAnonymitySpec, Policy, PolicyError, apply_policy, propose_policy
 from workbench.privacy.scan import scan
-from workbench.privacy.certified import mask_table
 
 KEY = b"k" * 32
 
@@ -25,10 +25,14 @@ def customers() -> pl.DataFrame:
         {
             "주민등록번호": ["900101-1234568", "850315-2000003", "020101-3123451"],
             "성명": ["홍길동", "김수", "남궁민수"],
-            "휴대폰": ["010-1234-5678", "02-123-4567", "+82 10-9876-5432"],
+            "휴대폰": ["010-1234-5678", "02-312-4567", "+82 10-9876-5432"],
             "카드번호": ["4111-1111-1111-1111", "5500000000000004", "9410-1234-5678-9017"],
             "이메일": ["hong@bank.co.kr", "kim.s@naver.com", "x@y.kr"],
-            "주소": ["서울특별시 강남구 테헤란로 152", "경기도 성남시 분당구 판교역로 166", "부산광역시 해운대구 해운대로 5"],
+            "주소": [
+                "서울특별시 강남구 테헤란로 152",
+                "경기도 성남시 분당구 판교역로 166",
+                "부산광역시 해운대구 해운대로 5",
+            ],
             "연소득": [3_500, 120_000, 4_800],
             "가입일": [date(2021, 3, 15), date(2022, 11, 2), date(2020, 1, 31)],
         }
@@ -136,7 +140,7 @@ def test_key_from_env_or_a_file_outside_the_workspace(monkeypatch, tmp_path, wor
     inside = workspace / "key.txt"
     inside.write_text("a-long-enough-secret-key")
     monkeypatch.setenv("WORKBENCH_PSEUDONYM_KEY_FILE", str(inside))
-    with pytest.raises(KeyError_, match="workspace|작업공간"):
+    with pytest.raises(KeyError_, match=r"workspace|작업공간"):
         load_key()
     monkeypatch.setenv("WORKBENCH_PSEUDONYM_KEY", "short")
     with pytest.raises(KeyError_):
@@ -245,7 +249,9 @@ def test_enforcing_k_generalises_then_suppresses_and_reports_the_cost():
         {
             "age": rng.integers(20, 80, n),
             "gender": rng.choice(["M", "F"], n),
-            "region": rng.choice([f"서울특별시 {g}" for g in ("강남구", "서초구", "마포구")] + ["제주특별자치도 제주시"], n),
+            "region": rng.choice(
+                [f"서울특별시 {g}" for g in ("강남구", "서초구", "마포구")] + ["제주특별자치도 제주시"], n
+            ),
             "balance": rng.integers(0, 10**7, n),
         }
     )
@@ -256,7 +262,9 @@ def test_enforcing_k_generalises_then_suppresses_and_reports_the_cost():
     assert after.k >= 5 and cost.after.k == after.k
     assert cost.rows_suppressed == n - out.height <= 0.02 * n
     assert cost.steps and cost.categories_merged["age"] > 0  # 60 ages became a few bins
-    assert out["balance"].to_list() == frame.filter(pl.col("balance").is_in(out["balance"].implode()))["balance"].to_list()
+    assert (
+        out["balance"].to_list() == frame.filter(pl.col("balance").is_in(out["balance"].implode()))["balance"].to_list()
+    )
 
 
 def test_policy_k_anonymity_is_applied_by_apply_policy():

@@ -51,8 +51,13 @@ class MaskReport:
             "policy": {"name": self.policy_name, "version": self.policy_version},
             "findings": list(self.findings),
             "columns": [
-                {"name": c.column, "pii_type": c.pii_type, "action": c.action, "format_before": c.format_before,
-                 "format_after": c.format_after}  # fmt: skip
+                {
+                    "name": c.column,
+                    "pii_type": c.pii_type,
+                    "action": c.action,
+                    "format_before": c.format_before,
+                    "format_after": c.format_after,
+                }
                 for c in self.changes
             ],
             "overrides": [{"column": c, "reason": r} for c, r in self.overrides],
@@ -87,8 +92,12 @@ def _formats(frame: pl.DataFrame) -> dict[str, str | None]:
 
 def findings_payload(result: ScanResult) -> list[dict[str, Any]]:
     return [
-        {"column": f.column, "pii_type": f.pii_type, "confidence": round(f.confidence, 3),
-         "match_rate": round(f.match_rate, 4)}  # fmt: skip
+        {
+            "column": f.column,
+            "pii_type": f.pii_type,
+            "confidence": round(f.confidence, 3),
+            "match_rate": round(f.match_rate, 4),
+        }
         for f in result.findings
     ]
 
@@ -116,8 +125,7 @@ def mask_table(
     before, after = _formats(table.frame), _formats(applied.table.frame)
     flagged = {f.column: f.pii_type for f in result.findings}
     changes = tuple(
-        ColumnChange(c, flagged.get(c), policy.rule(c).action, before.get(c), after.get(c))
-        for c in table.frame.columns
+        ColumnChange(c, flagged.get(c), policy.rule(c).action, before.get(c), after.get(c)) for c in table.frame.columns
     )
     report = MaskReport(
         table=table.name,
@@ -243,5 +251,9 @@ def certified_names(store) -> tuple[str, ...]:
 
 def record_export(store, masked: MaskedTable, target: str, *, actor: str | None = None) -> None:
     """Audit that a certified table left the workbench (file written, report exported)."""
-    audit(store, "privacy.exported", {"table": masked.name, "fingerprint": masked.fingerprint, "target": target},
-          actor=actor)  # fmt: skip
+    audit(
+        store,
+        "privacy.exported",
+        {"table": masked.name, "fingerprint": masked.fingerprint, "target": target},
+        actor=actor,
+    )

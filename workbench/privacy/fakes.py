@@ -14,9 +14,7 @@ from datetime import date, timedelta
 import numpy as np
 import polars as pl
 
-SURNAMES = np.array(
-    list("김이박최정강조윤장임한오서신권황안송류전홍고문양손배백허남심노하곽성차주우구민진나지")
-)
+SURNAMES = np.array(list("김이박최정강조윤장임한오서신권황안송류전홍고문양손배백허남심노하곽성차주우구민진나지"))
 GIVEN = np.array(list("민서준지현우수영진호연은하윤성재동훈유정혜경태희선아주원상철미숙순자광석기용진빈율찬"))
 SIDO_SIGUNGU = (
     ("서울특별시", ("강남구", "서초구", "마포구", "종로구", "송파구", "노원구")),
@@ -29,12 +27,8 @@ SIDO_SIGUNGU = (
     ("경상남도", ("창원시 성산구", "김해시")),
     ("제주특별자치도", ("제주시", "서귀포시")),
 )
-ROADS = np.array(
-    ["테헤란로", "세종대로", "올림픽로", "판교역로", "중앙대로", "해운대로", "도산대로12길", "한강대로"]
-)
-PRODUCTS = np.array(
-    ["정기예금", "자유적금", "신용대출", "주택담보대출", "입출금통장", "마이너스통장", "청년도약계좌"]
-)
+ROADS = np.array(["테헤란로", "세종대로", "올림픽로", "판교역로", "중앙대로", "해운대로", "도산대로12길", "한강대로"])
+PRODUCTS = np.array(["정기예금", "자유적금", "신용대출", "주택담보대출", "입출금통장", "마이너스통장", "청년도약계좌"])
 _RRN_W = np.array([2, 3, 4, 5, 6, 7, 8, 9, 2, 3, 4, 5])
 
 
@@ -50,9 +44,7 @@ def _join(d: np.ndarray) -> np.ndarray:
     return out
 
 
-def _birth_digits(
-    rng: np.random.Generator, n: int, lo: int = 1940, hi: int = 2005
-) -> tuple[np.ndarray, np.ndarray]:
+def _birth_digits(rng: np.random.Generator, n: int, lo: int = 1940, hi: int = 2005) -> tuple[np.ndarray, np.ndarray]:
     start = date(lo, 1, 1).toordinal()
     days = rng.integers(0, date(hi, 12, 31).toordinal() - start, size=n)
     births = [date.fromordinal(start + int(x)) for x in days]
@@ -110,11 +102,13 @@ def brn(rng: np.random.Generator, n: int, *, dashed: bool = True) -> list[str]:
 
 def phone(rng: np.random.Generator, n: int) -> list[str]:
     """Mostly 010 mobiles, some landlines (02, 031, 051), in the usual dashed layout."""
-    mid = _join(_digits(rng, n, 4))
+    mid_digits = _digits(rng, n, 4)
+    mid_digits[:, 0] = rng.integers(2, 10, size=n)  # subscriber numbers never start with 0 or 1
+    mid = _join(mid_digits)
     last = _join(_digits(rng, n, 4))
     area = rng.choice(np.array(["010", "010", "010", "010", "02", "031", "051"]), size=n)
     return [
-        f"{a}-{m[1:] if a == '02' and i % 2 else m}-{x}"
+        f"{a}-{m[0] + m[2:] if a == '02' and i % 2 else m}-{x}"  # Seoul: 3-digit exchanges too, still 2–9
         for i, (a, m, x) in enumerate(zip(area, mid, last, strict=True))
     ]
 
@@ -293,9 +287,7 @@ def _dirty(rng: np.random.Generator, values: list, share: float) -> list:
     return out
 
 
-def corpus(
-    tables: int = 20, rows: int = 400, seed: int = 11
-) -> list[tuple[pl.DataFrame, dict[str, str | None]]]:
+def corpus(tables: int = 20, rows: int = 400, seed: int = 11) -> list[tuple[pl.DataFrame, dict[str, str | None]]]:
     """Many small tables with varied formats (dashed or not), dirty values (nulls, "N/A") and a random
     subset of PII and decoy columns under neutral headers: the corpus for precision and recall."""
     rng = np.random.default_rng(seed)

@@ -16,7 +16,7 @@ KEY_FILE_ENV = "WORKBENCH_PSEUDONYM_KEY_FILE"
 MIN_KEY_BYTES = 16
 
 
-class KeyError_(UserError):  # noqa: N801 - not the builtin KeyError
+class KeyError_(UserError):  # trailing underscore: not the builtin KeyError
     """No usable pseudonymisation key."""
 
 

@@ -60,7 +60,9 @@ class ColumnRule:
     def check(self, column: str) -> None:
         """Reject an incomplete rule before any data is touched, in one line naming the column."""
         if self.action not in ACTIONS:
-            raise PolicyError("privacy.policy.bad_action", column=column, action=self.action, allowed=", ".join(ACTIONS))
+            raise PolicyError(
+                "privacy.policy.bad_action", column=column, action=self.action, allowed=", ".join(ACTIONS)
+            )
         if self.pii_type is not None and self.pii_type not in PII_TYPES:
             raise PolicyError("privacy.policy.bad_type", column=column, pii_type=self.pii_type)
         if self.action == "generalize" and self.to not in GENERALISATIONS:
@@ -123,8 +125,11 @@ class Policy:
         out["columns"] = cols
         if self.k_anonymity:
             ka = self.k_anonymity
-            out["k_anonymity"] = {"quasi_identifiers": list(ka.quasi_identifiers), "k": ka.k,
-                                  "max_suppression": ka.max_suppression}  # fmt: skip
+            out["k_anonymity"] = {
+                "quasi_identifiers": list(ka.quasi_identifiers),
+                "k": ka.k,
+                "max_suppression": ka.max_suppression,
+            }
         return out
 
     def to_yaml(self) -> str:
@@ -149,8 +154,9 @@ class Policy:
         ka = data.get("k_anonymity")
         spec = None
         if ka:
-            spec = KAnonymitySpec(tuple(ka.get("quasi_identifiers") or ()), int(ka.get("k", 5)),
-                                  float(ka.get("max_suppression", 0.05)))  # fmt: skip
+            spec = KAnonymitySpec(
+                tuple(ka.get("quasi_identifiers") or ()), int(ka.get("k", 5)), float(ka.get("max_suppression", 0.05))
+            )
         as_of = data.get("as_of")
         if isinstance(as_of, str):
             as_of = date.fromisoformat(as_of)

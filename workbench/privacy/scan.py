@@ -66,9 +66,7 @@ class ScanResult:
     @property
     def findings(self) -> tuple[Finding, ...]:
         return tuple(
-            Finding(c.column, c.pii_type, c.confidence, c.match_rate, c.evidence)
-            for c in self.columns
-            if c.pii_type
+            Finding(c.column, c.pii_type, c.confidence, c.match_rate, c.evidence) for c in self.columns if c.pii_type
         )
 
     @property
@@ -152,9 +150,7 @@ def _stat_frame(frame: pl.DataFrame, wanted: dict[int, tuple[Detector, ...]], co
                 name = f"{_SEP}{i}{_SEP}{det.pii_type}{_SEP}{k}"
                 preps.append(e.alias(name))
                 x[k] = pl.col(name)
-            stats.extend(
-                e.mean().alias(f"{i}{_SEP}{det.pii_type}{_SEP}{stat}") for stat, e in det.stats(v, x).items()
-            )
+            stats.extend(e.mean().alias(f"{i}{_SEP}{det.pii_type}{_SEP}{stat}") for stat, e in det.stats(v, x).items())
     # helper columns in three steps so each string clean-up runs once; checksums then use integer arithmetic
     names = {i: _parts(i) for i in wanted}
     lf = frame.lazy().select([_norm(cols[i]).alias(_name(v.s)) for i, v in names.items()])
@@ -223,11 +219,7 @@ def scan(table: Table, *, sample_rows: int = SAMPLE_ROWS, seed: int = 0) -> Scan
             ]
     srow = sample.select(exprs).row(0, named=True) if exprs else {}
     shaped = {
-        i: tuple(
-            d
-            for d in _applicable(kinds[c])
-            if (srow.get(f"{i}{_SEP}pre{_SEP}{d.pii_type}") or 0) >= WITH_HEADER
-        )
+        i: tuple(d for d in _applicable(kinds[c]) if (srow.get(f"{i}{_SEP}pre{_SEP}{d.pii_type}") or 0) >= WITH_HEADER)
         for i, c in enumerate(cols)
     }
 

@@ -130,7 +130,9 @@ def age_band(age: pl.Expr, width: int = 10) -> pl.Expr:
 
 
 def _age_on(born: pl.Expr, as_of: date) -> pl.Expr:
-    had_birthday = (born.dt.month().cast(pl.Int32) * 100 + born.dt.day().cast(pl.Int32)) <= as_of.month * 100 + as_of.day
+    had_birthday = (
+        born.dt.month().cast(pl.Int32) * 100 + born.dt.day().cast(pl.Int32)
+    ) <= as_of.month * 100 + as_of.day
     return pl.lit(as_of.year) - born.dt.year().cast(pl.Int32) - pl.when(had_birthday).then(0).otherwise(1)
 
 
@@ -169,9 +171,7 @@ def generalise(
         if to == "sido":
             return first
         second = txt.str.extract(r"^\S+\s+(\S+(시|군|구))(\s|$)", 1)
-        return (
-            pl.when(second.is_not_null()).then(pl.concat_str([first, pl.lit(" "), second])).otherwise(first)
-        )
+        return pl.when(second.is_not_null()).then(pl.concat_str([first, pl.lit(" "), second])).otherwise(first)
     if to == "month":
         return as_date(s, dtype).dt.truncate("1mo")
     if to == "year":
