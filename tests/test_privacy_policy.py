@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 
 import numpy as np
@@ -217,9 +218,12 @@ def test_certify_rescans_the_output_so_a_mislabelled_mask_cannot_pass(customers)
         certify(Table("t", frame), findings, masked_columns=["휴대폰"])
 
 
-def test_masked_table_cannot_be_built_outside_the_gate():
+def test_masked_table_cannot_be_built_outside_the_gate(customers):
     with pytest.raises(TypeError):
         MaskedTable("t", pl.DataFrame(), "x", None, date.today(), "me")  # type: ignore[arg-type]
+    masked = certify(Table("t", customers.select("연소득")), ())
+    with pytest.raises(TypeError):  # nor by swapping the frame of a certified one
+        dataclasses.replace(masked, frame=customers)
 
 
 # --- k-anonymity --------------------------------------------------------------------------------------------

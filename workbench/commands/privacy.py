@@ -89,6 +89,7 @@ def mask(
     from workbench.privacy import Policy, PolicyError, mask_table, propose_policy, save_certified, save_policy
     from workbench.privacy import scan as run_scan
     from workbench.privacy.certified import record_export
+    from workbench.privacy.gate import stamp_policy_version
     from workbench.privacy.keys import key_available
     from workbench.store import Store
 
@@ -108,7 +109,7 @@ def mask(
     store = Store.open()
     outcome = mask_table(table, policy, scan_result=result)  # refuses before anything is saved
     policy = save_policy(store, policy, comment="auto" if auto else str(policy_path))
-    masked = outcome.masked
+    masked = stamp_policy_version(outcome.masked, policy.version)
     report = replace(outcome.report, policy_version=policy.version)
     save_certified(store, masked, name=table.name, source=table.source, policy_name=policy.name, report=report)
     _write(masked.frame, Path(out))

@@ -114,7 +114,14 @@ def _ladder(frame: pl.DataFrame, column: str, k: int) -> list[tuple[str, pl.Expr
             ("all", pl.lit("*")),
         ]
     if dtype.is_numeric():
-        bins = [(f"bins:{q}", c.qcut(q, allow_duplicates=True).cast(pl.String)) for q in (10, 5, 3, 2)]
+        from workbench.privacy.transforms import interval_labels
+
+        bins = []
+        for q in (10, 5, 3, 2):
+            edges = sorted({frame[column].quantile(i / q) for i in range(1, q)} - {None})
+            if edges:
+                labels = interval_labels(edges)
+                bins.append((f"bins:{q}", c.bin_intervals(edges, labels=labels).cast(pl.String)))
         return [*bins, ("all", pl.lit("*"))]
     txt = c.cast(pl.String)
     steps: list[tuple[str, pl.Expr]] = []

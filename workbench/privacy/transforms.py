@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import itertools
 from datetime import date
 
 import polars as pl
@@ -193,7 +194,13 @@ def round_to(s: pl.Expr, base: float) -> pl.Expr:
 
 def bucket(s: pl.Expr, edges: tuple[float, ...]) -> pl.Expr:
     """Numbers → interval labels on fixed ``edges`` (left-closed: ``[0, 1000)``); the ends are open."""
-    return s.cut(list(edges), left_closed=True).cast(pl.String)
+    return s.bin_intervals(list(edges), labels=interval_labels(edges)).cast(pl.String)
+
+
+def interval_labels(edges: tuple[float, ...] | list[float]) -> list[str]:
+    """Left-closed labels for ``edges``: ``(-inf, e0)``, ``[e0, e1)``, …, ``[en, inf)``."""
+    fmt = [f"{e:g}" if isinstance(e, float) else str(e) for e in edges]
+    return [f"(-inf, {fmt[0]})", *(f"[{a}, {b})" for a, b in itertools.pairwise(fmt)), f"[{fmt[-1]}, inf)"]
 
 
 def top_bottom_code(s: pl.Expr, *, lower: float | None = None, upper: float | None = None) -> pl.Expr:
