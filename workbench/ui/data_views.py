@@ -19,6 +19,7 @@ from workbench.io.table import Table
 from workbench.privacy import MaskedTable
 from workbench.relations import ROLES, foreign_key_candidates, suggest_roles, target_candidates, time_columns
 from workbench.ui import state
+from workbench.ui.tables import show_frame
 
 
 def _mib(n: int) -> str:
@@ -159,7 +160,7 @@ def tables_overview() -> None:
     rows = [
         {
             t("data.col.table"): n,
-            t("data.col.status"): "✅ " + t("data.status.certified"),
+            t("data.col.status"): t("data.status.certified"),
             t("data.col.rows"): m.height,
             t("data.col.columns"): len(m.columns),
         }
@@ -168,13 +169,13 @@ def tables_overview() -> None:
     rows += [
         {
             t("data.col.table"): n,
-            t("data.col.status"): "⚠️ " + t("data.status.pii"),
+            t("data.col.status"): t("data.status.pii"),
             t("data.col.rows"): r.frame.height,
             t("data.col.columns"): r.frame.width,
         }
         for n, r in raw.items()
     ]
-    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    show_frame(pd.DataFrame(rows))
     if raw:
         st.warning(t("data.pending", names=", ".join(raw)))
         st.page_link("pages/privacy.py", label=t("guard.to_privacy"), icon=":material/shield_lock:")
@@ -182,7 +183,7 @@ def tables_overview() -> None:
 
 def preview(masked: MaskedTable) -> None:
     frame = masked.frame
-    st.dataframe(frame.head(200), width="stretch", height=320)
+    show_frame(frame.head(200), height=320, hide_index=False)
     schema = pl.DataFrame(
         {
             t("data.col.column"): frame.columns,
@@ -190,7 +191,7 @@ def preview(masked: MaskedTable) -> None:
             t("data.col.missing"): [frame.get_column(c).null_count() for c in frame.columns],
         }
     )
-    st.dataframe(schema, hide_index=True, width="stretch")
+    show_frame(schema)
 
 
 def roles_editor(tables: dict[str, MaskedTable]) -> None:
@@ -222,7 +223,9 @@ def roles_editor(tables: dict[str, MaskedTable]) -> None:
         disabled=["table", "why"],
         column_config={
             "table": st.column_config.TextColumn(t("data.col.table")),
-            "role": st.column_config.SelectboxColumn(t("data.roles.role"), options=list(ROLES), required=True),
+            "role": st.column_config.SelectboxColumn(
+                t("data.roles.role"), options=list(ROLES), required=True, format_func=lambda r: t(f"relations.role.{r}")
+            ),
             "key": st.column_config.SelectboxColumn(t("data.roles.key"), options=["", *all_cols]),
             "time": st.column_config.SelectboxColumn(t("data.roles.time"), options=["", *times]),
             "target": st.column_config.SelectboxColumn(t("data.roles.target"), options=["", *targets]),
