@@ -31,10 +31,11 @@ def page_with(certified: dict | None, lang: str = "ko") -> AppTest:
 def test_without_certified_data_the_page_says_why(workspace):
     at = page_with(None, "en")
     assert not at.exception
-    assert at.info[0].value == t("model.page.no_data", "en")
+    assert at.warning[0].value == t("guard.no_certified", "en")
     assert not at.button  # nothing to train
 
 
+@pytest.mark.slow
 def test_train_from_the_page_and_read_the_results(workspace):
     at = page_with({"loans": masked(loans(1500, leak=True))})
     assert not at.exception
@@ -80,5 +81,5 @@ def test_model_page_in_the_browser(page, base_url, tmp_path):
 
     page.goto(f"{base_url}/model")
     wait_for_app(page)
-    expect(page.get_by_text(t("model.page.no_data", "ko"))).to_be_visible()
+    expect(page.get_by_text(t("guard.no_certified", "ko"))).to_be_visible()
     page.screenshot(path=tmp_path / "model_empty.png", full_page=True)
