@@ -17,7 +17,7 @@ import numpy as np
 import polars as pl
 
 from workbench.model.baseline import TrainingResult
-from workbench.model.frame import ModelError, to_pandas
+from workbench.model.frame import OTHER_LEVEL, ModelError, to_pandas
 from workbench.model.metrics import BinaryMetrics, MulticlassMetrics, RegressionMetrics
 from workbench.privacy.gate import MaskedTable
 
@@ -71,6 +71,7 @@ def run_record(result: TrainingResult, *, lang: str | None = None) -> dict[str, 
         "features": list(result.features),
         "categorical": list(result.categorical),
         "excluded": [{"column": e.column, "reason": e.reason} for e in result.excluded],
+        "pooled_levels": result.pooled_levels,
         "splits": [
             {
                 "name": s.name,
@@ -125,7 +126,14 @@ def metrics_frame(result: TrainingResult) -> pl.DataFrame:
     for model, metrics in models:
         for split, m in metrics.items():
             d = metric_dict(m)
-            rows.append({"model": model, "split": t(f"model.split.{split}"), "rows": d["n"]} | {k: d[k] for k in keys})
+            rows.append(
+                {
+                    t("model.table.model"): model,
+                    t("model.table.split"): t(f"model.split.{split}"),
+                    t("model.table.rows"): d["n"],
+                }
+                | {k: d[k] for k in keys}
+            )
     return pl.DataFrame(rows, infer_schema_length=None)
 
 
@@ -141,8 +149,19 @@ def score_table(model_text: str, record: dict[str, Any], table: MaskedTable) -> 
     missing = [f for f in record["features"] if f not in table.columns]
     if missing:
         raise ModelError("model.error.no_feature", columns=", ".join(missing))
-    X = to_pandas(table.frame.select(record["features"]), tuple(record["categorical"]))
-    return load_model(model_text).predict(X)
+    booster = load_model(model_text)
+    frame = table.frame.select(record["features"])
+    categorical = tuple(record["categorical"])
+    levels = dict(zip(categorical, booster.pandas_categorical or [], strict=False))
+    frame = frame.with_columns(  # a level the model does not know goes where training put the rare ones
+        pl.when(pl.col(c).cast(pl.String).is_in(pl.lit(pl.Series(known, dtype=pl.String)).implode()))
+        .then(pl.col(c).cast(pl.String))
+        .otherwise(pl.when(pl.col(c).is_null()).then(None).otherwise(pl.lit(OTHER_LEVEL)))
+        .alias(c)
+        for c, known in levels.items()
+        if OTHER_LEVEL in known
+    )
+    return booster.predict(to_pandas(frame, categorical))
 
 
 def comparison_frame(records: list[tuple[str, dict[str, Any]]]) -> pl.DataFrame:
@@ -174,6 +193,7 @@ SUMMARY_KEYS = (
     "threshold",
     "categorical",
     "excluded",
+    "pooled_levels",
     "splits",
     "scorecard",
     "importance",
