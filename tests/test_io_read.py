@@ -52,12 +52,7 @@ def test_invalid_utf8_byte_late_in_file_falls_back_to_cp949(tmp_path):
 
 
 def test_cp949_file_with_korean_dates_and_amounts(tmp_path):
-    text = (
-        "거래일,금액,비고\n"
-        '2024년 3월 5일,"1,000",정상\n'
-        '2024년 12월 31일,"(2,500)",취소\n'
-        "2023년 1월 1일,-,정상\n"
-    )
+    text = '거래일,금액,비고\n2024년 3월 5일,"1,000",정상\n2024년 12월 31일,"(2,500)",취소\n2023년 1월 1일,-,정상\n'
     table = read_table(write(tmp_path / "t.csv", text, "cp949"))
     assert table.frame.schema["거래일"] == pl.Date
     assert table.frame["거래일"].to_list() == [
@@ -231,8 +226,7 @@ def test_override_that_does_not_fit_is_refused(tmp_path):
     with pytest.raises(LoadError) as err:
         read_table(path, overrides={"금액": "int"})
     assert err.value.message("en") == (
-        "Values of column '금액' cannot be read as int (1 in all, e.g. '1.5'). "
-        "Choose another type or fix the values."
+        "Values of column '금액' cannot be read as int (1 in all, e.g. '1.5'). Choose another type or fix the values."
     )
     with pytest.raises(LoadError) as err:
         read_table(path, overrides={"없는열": "int"})

@@ -21,7 +21,7 @@ from pathlib import Path
 import polars as pl
 
 from workbench.io.errors import LoadError, human_list
-from workbench.io.infer import apply_overrides, guess_notes, guess_types, typed_columns
+from workbench.io.infer import WIDE, apply_overrides, cast_frame, guess_notes, guess_types
 from workbench.io.names import unique_names
 from workbench.io.sniff import CHUNK, Dialect, decode_head, header_fields, sniff_dialect, sniff_encoding
 
@@ -53,9 +53,7 @@ def prepared(path: Path, *, skip_bad_lines: bool = False) -> Iterator[Prepared]:
     else:
         names, notes = [f"column_{i}" for i in range(1, len(raw_names) + 1)], (("io.note.no_header", {}),)
     with utf8_source(path, encoding, strip_bom=not dialect.header) as source:
-        source, bad_notes = check_fields(
-            source, dialect, expected=len(names), skip_bad_lines=skip_bad_lines, path=path
-        )
+        source, bad_notes = check_fields(source, dialect, expected=len(names), skip_bad_lines=skip_bad_lines, path=path)
         yield Prepared(source, encoding, dialect, tuple(names), notes + bad_notes)
 
 
@@ -155,9 +153,9 @@ def _check_fields_by_record(
     if not skip:
         raise _ragged(path, bad_no, bad_fields, expected)
     out = io.StringIO()
-    csv.writer(
-        out, delimiter=dialect.delimiter, quotechar=dialect.quote_char or '"', lineterminator="\n"
-    ).writerows(good)
+    csv.writer(out, delimiter=dialect.delimiter, quotechar=dialect.quote_char or '"', lineterminator="\n").writerows(
+        good
+    )
     return out.getvalue().encode("utf-8"), (_skipped_note(bad_no),)
 
 
@@ -178,19 +176,36 @@ def _skipped_note(numbers: list[int]) -> Note:
     return ("io.note.skipped_lines", {"count": len(numbers), "shown": shown, "lines": numbers[:1000]})
 
 
+def _csv_options(p: Prepared) -> dict:
+    return {
+        "has_header": p.dialect.header,
+        "separator": p.dialect.delimiter,
+        "quote_char": p.dialect.quote_char,
+        "infer_schema": False,
+        "new_columns": list(p.names),
+        "truncate_ragged_lines": True,
+        "raise_if_empty": False,
+    }
+
+
+def _not_empty_row() -> pl.Expr:
+    return ~pl.all_horizontal(pl.all().is_null())
+
+
+def read_strings(p: Prepared) -> pl.DataFrame:
+    """Every cell as a string (blank → null), names as prepared, wholly empty rows (blank lines) dropped."""
+    frame = pl.read_csv(p.source, **_csv_options(p))
+    return frame.filter(_not_empty_row())
+
+
 def scan_strings(p: Prepared) -> pl.LazyFrame:
-    """Every cell as a string (blank → null), names as prepared, wholly empty rows dropped."""
-    lf = pl.scan_csv(
-        p.source,
-        has_header=p.dialect.header,
-        separator=p.dialect.delimiter,
-        quote_char=p.dialect.quote_char,
-        infer_schema=False,
-        new_columns=list(p.names),
-        truncate_ragged_lines=True,
-        raise_if_empty=False,
-    )
-    return lf.filter(~pl.all_horizontal(pl.all().is_null()))
+    """``read_strings`` as a lazy scan, for files too large to hold as text.
+
+    Wholly empty rows are dropped only up to ``WIDE`` columns: polars plans a lazy row-wise filter over
+    thousands of columns very slowly (minutes for 3,000), and wide files are small enough to read eagerly.
+    """
+    lf = pl.scan_csv(p.source, **_csv_options(p))
+    return lf.filter(_not_empty_row()) if len(p.names) <= WIDE else lf
 
 
 def read_delimited(
@@ -198,12 +213,12 @@ def read_delimited(
 ) -> tuple[pl.DataFrame, Prepared, tuple[Note, ...]]:
     """The typed frame, how it was read, and the notes on names, skipped lines and values."""
     with prepared(path, skip_bad_lines=skip_bad_lines) as p:
-        strings = scan_strings(p).collect()
+        strings = read_strings(p)
     if strings.height == 0:
         raise LoadError("io.error.no_rows", path=path.name, columns=human_list(list(p.names), 5))
     columns = list(p.names)
     overrides = dict(overrides or {})
     guesses = guess_types(strings.lazy(), [c for c in columns if c not in overrides])
-    typed = strings.select(typed_columns(guesses, columns))
+    typed = cast_frame(strings, guesses)
     typed = apply_overrides(typed, overrides)
     return typed, p, p.notes + guess_notes(guesses)

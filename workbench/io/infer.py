@@ -91,51 +91,74 @@ DATETIME_FORMATS = (
 )
 
 
+WIDE = 48  # columns: above this, shapes are counted on the unpivoted (long) form in one group-by
+
+
+def _shape_aggs(raw: pl.Expr, v: pl.Expr) -> dict[str, pl.Expr]:
+    """Per column: how many values fit each shape, on ``v`` (the cleaned ``raw``)."""
+    return {
+        "raw": raw.is_not_null().sum(),
+        "n": v.is_not_null().sum(),
+        "int": v.str.contains(INT_RE).sum(),
+        "float": v.str.contains(FLOAT_RE).sum(),
+        "lead0": v.str.contains(LEAD0_RE).sum(),
+        "pct": v.str.ends_with("%").sum(),
+        "bool": v.is_in(_BOOL_VALUES).sum(),
+        "date": v.str.contains(DATE_RE).sum(),
+        "dt": v.str.contains(DATETIME_RE).sum(),
+        "d8": v.str.contains(r"^\d{8}$").sum(),
+        "bytes": raw.str.len_bytes().sum(),
+        "first": v.drop_nulls().first(),
+    }
+
+
+def _long(lf: pl.LazyFrame, columns: list[str]) -> pl.LazyFrame:
+    """``(__c, __raw)`` pairs: every value of ``columns`` in one column, tagged with its column's name."""
+    return lf.select(columns).unpivot(on=columns, variable_name="__c", value_name="__raw")
+
+
+def _count_shapes(lf: pl.LazyFrame, columns: list[str]) -> dict[str, dict]:
+    """Shape counts per column: one ``select`` of per-column aggregates for a narrow frame; for a wide one
+    (polars' planning cost grows with expressions × width) one group-by over the long form."""
+    if len(columns) <= WIDE:
+        aggs = [
+            e.alias(f"{i}.{k}")
+            for i, c in enumerate(columns)
+            for k, e in _shape_aggs(pl.col(c), pl.col(f"__v{i}")).items()
+        ]
+        cleaned = lf.with_columns(_clean(c).alias(f"__v{i}") for i, c in enumerate(columns))
+        row = cleaned.select(aggs).collect().row(0, named=True)
+        return {c: {k: row[f"{i}.{k}"] for k in _shape_aggs(pl.col(c), pl.col(c))} for i, c in enumerate(columns)}
+    aggs = [e.alias(k) for k, e in _shape_aggs(pl.col("__raw"), pl.col("__v")).items()]
+    out = _long(lf, columns).with_columns(_clean("__raw").alias("__v")).group_by("__c").agg(aggs).collect()
+    return {r["__c"]: r for r in out.iter_rows(named=True)}
+
+
 def guess_types(lf: pl.LazyFrame, columns: list[str] | None = None) -> dict[str, ColumnGuess]:
     """One aggregate pass (plus one for date candidates) over string columns of ``lf``; nothing is kept.
 
-    Works on a lazy scan, so ``inspect_path`` can type a file larger than memory. Each column is cleaned
-    once (``__v<i>``) and every shape is counted on the cleaned values in the same ``select``.
+    Works on a lazy scan, so ``inspect_path`` can type a file larger than memory.
     """
     schema = lf.collect_schema()
     columns = [c for c in (schema.names() if columns is None else columns) if schema[c] == pl.String]
     if not columns:
         return {}
-    aggs: list[pl.Expr] = []
-    for i, c in enumerate(columns):
-        v = pl.col(f"__v{i}")
-        aggs += [
-            pl.col(c).is_not_null().sum().alias(f"{i}.raw"),
-            v.is_not_null().sum().alias(f"{i}.n"),
-            v.str.contains(INT_RE).sum().alias(f"{i}.int"),
-            v.str.contains(FLOAT_RE).sum().alias(f"{i}.float"),
-            v.str.contains(LEAD0_RE).sum().alias(f"{i}.lead0"),
-            v.str.ends_with("%").sum().alias(f"{i}.pct"),
-            v.is_in(_BOOL_VALUES).sum().alias(f"{i}.bool"),
-            v.str.contains(DATE_RE).sum().alias(f"{i}.date"),
-            v.str.contains(DATETIME_RE).sum().alias(f"{i}.dt"),
-            v.str.contains(r"^\d{8}$").sum().alias(f"{i}.d8"),
-            pl.col(c).str.len_bytes().sum().alias(f"{i}.bytes"),
-            v.drop_nulls().first().alias(f"{i}.first"),
-        ]
-    cleaned = lf.with_columns(_clean(c).alias(f"__v{i}") for i, c in enumerate(columns))
-    row = cleaned.select(aggs).collect().row(0, named=True)
-
+    counts = _count_shapes(lf, columns)
     guesses: dict[str, ColumnGuess] = {}
-    candidates: dict[int, tuple[str, str]] = {}
-    for i, c in enumerate(columns):
-        g = {k.split(".", 1)[1]: v for k, v in row.items() if k.startswith(f"{i}.")}
-        n = int(g["n"] or 0)
+    candidates: dict[str, str] = {}
+    for c in columns:
+        g = {k: (v or 0) for k, v in counts[c].items()}
+        n = int(g["n"])
         kind, percent = "str", False
         if n == 0:
             pass
         elif g["bool"] == n:
             kind = "bool"
         elif g["d8"] == n:
-            candidates[i] = (c, "date")  # stays int when any value is not a real date
+            candidates[c] = "date"  # stays int when any value is not a real date
             kind = "int"
         elif g["date"] + g["dt"] == n:
-            candidates[i] = (c, "datetime" if g["dt"] else "date")
+            candidates[c] = "datetime" if g["dt"] else "date"
         elif g["int"] == n and g["lead0"] == 0:
             kind = "int"
         elif g["float"] == n and g["lead0"] == 0 and g["pct"] in (0, n):
@@ -144,12 +167,23 @@ def guess_types(lf: pl.LazyFrame, columns: list[str] | None = None) -> dict[str,
             name=c,
             kind=kind,
             non_null=n,
-            markers=int(g["raw"] or 0) - n if kind != "str" else 0,
+            markers=int(g["raw"]) - n if kind != "str" else 0,
             percent=percent,
-            text_bytes=int(g["bytes"] or 0),
+            text_bytes=int(g["bytes"]),
         )
     if candidates:
-        _confirm_dates(cleaned, candidates, {i: row[f"{i}.first"] for i in candidates}, guesses, row)
+        formats = {c: _format_of(counts[c]["first"], kind) for c, kind in candidates.items()}
+        for c, fmt in _confirm_dates(lf, candidates, formats, guesses).items():
+            prev = guesses[c]
+            guesses[c] = ColumnGuess(
+                name=c,
+                kind=candidates[c],
+                non_null=prev.non_null,
+                markers=int(counts[c]["raw"]) - prev.non_null,
+                compact_date=prev.kind == "int",
+                text_bytes=prev.text_bytes,
+                fmt=fmt,
+            )
     return guesses
 
 
@@ -164,38 +198,27 @@ def _format_of(sample: str, kind: str) -> str | None:
 
 
 def _confirm_dates(
-    cleaned: pl.LazyFrame,
-    candidates: dict[int, tuple[str, str]],
-    firsts: dict[int, str],
-    guesses: dict[str, ColumnGuess],
-    row: dict,
-) -> None:
-    """Parse candidate date columns in full: the first value's format, then the general rewrite if needed."""
-    formats = {i: _format_of(firsts[i], kind) for i, (_, kind) in candidates.items()}
+    lf: pl.LazyFrame, candidates: dict[str, str], formats: dict[str, str | None], guesses: dict[str, ColumnGuess]
+) -> dict[str, str | None]:
+    """Columns whose every value is a real date in range, with the format that read them.
+
+    Tried first with the first value's strict format (fast), then with the general rewrite. Columns sharing
+    a (kind, format) are checked together on their long form, so a wide table costs one pass per format.
+    """
+    confirmed: dict[str, str | None] = {}
     for attempt in ("format", "general"):
-        todo = {i: ck for i, ck in candidates.items() if attempt == "general" or formats[i]}
-        if not todo:
-            continue
-        checks = []
-        for i, (_, kind) in todo.items():
-            fmt = formats[i] if attempt == "format" else None
-            checks.append(_in_range(parse_temporal(pl.col(f"__v{i}"), kind, fmt)).sum().alias(str(i)))
-        ok = cleaned.select(checks).collect().row(0, named=True)
-        for i, (c, kind) in todo.items():
-            prev = guesses[c]
-            if ok[str(i)] == prev.non_null:
-                guesses[c] = ColumnGuess(
-                    name=c,
-                    kind=kind,
-                    non_null=prev.non_null,
-                    markers=int(row[f"{i}.raw"]) - prev.non_null,
-                    compact_date=prev.kind == "int",
-                    text_bytes=prev.text_bytes,
-                    fmt=formats[i] if attempt == "format" else None,
-                )
-                del candidates[i]
-        if not candidates:
-            return
+        groups: dict[tuple[str, str | None], list[str]] = {}
+        for c, kind in candidates.items():
+            fmt = formats[c] if attempt == "format" else None
+            if c not in confirmed and (fmt or attempt == "general"):
+                groups.setdefault((kind, fmt), []).append(c)
+        for (kind, fmt), cols in groups.items():
+            ok = _in_range(parse_temporal(_clean("__raw"), kind, fmt)).sum().alias("ok")
+            counts = _long(lf, cols).group_by("__c").agg(ok).collect()
+            for c, n_ok in counts.iter_rows():
+                if n_ok == guesses[c].non_null:
+                    confirmed[c] = fmt
+    return confirmed
 
 
 def _in_range(expr: pl.Expr) -> pl.Expr:
@@ -258,6 +281,30 @@ def convert(name: str, kind: str, *, percent: bool = False, fmt: str | None = No
     if kind == "category":
         return pl.col(name).cast(pl.String).cast(pl.Categorical).alias(name)
     return pl.col(name).cast(pl.String).alias(name)
+
+
+def cast_frame(frame: pl.DataFrame, guesses: dict[str, ColumnGuess]) -> pl.DataFrame:
+    """``frame`` with every guessed text column converted; other columns untouched.
+
+    A wide frame is converted kind by kind: the columns sharing a conversion are stacked into one long
+    series, converted by one expression and cut back into columns (no per-column planning cost).
+    """
+    columns = frame.columns
+    if len(columns) <= WIDE:
+        return frame.select(typed_columns(guesses, columns))
+    groups: dict[tuple[str, bool, str | None], list[str]] = {}
+    for c in columns:
+        g = guesses.get(c)
+        if g and g.kind != "str":
+            groups.setdefault((g.kind, g.percent, g.fmt), []).append(c)
+    out = {c: frame.get_column(c) for c in columns}
+    n = frame.height
+    for (kind, percent, fmt), cols in groups.items():
+        stacked = pl.concat([frame.get_column(c).rename("__x") for c in cols]).to_frame()
+        converted = stacked.select(convert("__x", kind, percent=percent, fmt=fmt)).to_series()
+        for j, c in enumerate(cols):
+            out[c] = converted.slice(j * n, n).rename(c)
+    return pl.DataFrame([out[c] for c in columns])
 
 
 def typed_columns(guesses: dict[str, ColumnGuess], columns: list[str]) -> list[pl.Expr]:
