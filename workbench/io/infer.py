@@ -55,7 +55,8 @@ class ColumnGuess:
     """What the values of one text column turned out to be.
 
     ``markers``: values such as ``N/A`` or ``-`` that were read as missing (0 for text columns, which keep
-    them). ``text_bytes``: UTF-8 bytes of the values, for the memory estimate.
+    them). ``text_bytes``: UTF-8 bytes of values longer than 12 bytes (shorter ones sit inside polars' 16-byte
+    string views), for the memory estimate.
     """
 
     name: str
@@ -70,8 +71,7 @@ class ColumnGuess:
 
 def _clean(name: str) -> pl.Expr:
     """The value with surrounding spaces removed and null markers as null."""
-    s = pl.col(name).str.strip_chars()
-    return pl.when(s.is_in(NULL_MARKERS)).then(None).otherwise(s)
+    return pl.col(name).str.strip_chars().replace(list(NULL_MARKERS), None)
 
 
 def _case_variants(words: tuple[str, ...]) -> tuple[str, ...]:
@@ -94,22 +94,32 @@ DATETIME_FORMATS = (
 WIDE = 48  # columns: above this, shapes are counted on the unpivoted (long) form in one group-by
 
 
-def _shape_aggs(raw: pl.Expr, v: pl.Expr) -> dict[str, pl.Expr]:
-    """Per column: how many values fit each shape, on ``v`` (the cleaned ``raw``)."""
+def _first_aggs(raw: pl.Expr, v: pl.Expr) -> dict[str, pl.Expr]:
+    """Cheap counts for every column, and ``numish``: values that start like a number or a date."""
     return {
         "raw": raw.is_not_null().sum(),
         "n": v.is_not_null().sum(),
+        "pct": v.str.ends_with("%").sum(),
+        "bool": v.is_in(_BOOL_VALUES).sum(),
+        "numish": v.str.contains(r"^[-+(.\d]").sum(),
+        "bytes": raw.str.len_bytes().pipe(lambda n: pl.when(n > 12).then(n).otherwise(0)).sum(),
+        "first": v.drop_nulls().first(),
+    }
+
+
+def _number_aggs(raw: pl.Expr, v: pl.Expr) -> dict[str, pl.Expr]:
+    """The regex counts, run only on columns whose every value starts like a number or a date."""
+    return {
         "int": v.str.contains(INT_RE).sum(),
         "float": v.str.contains(FLOAT_RE).sum(),
         "lead0": v.str.contains(LEAD0_RE).sum(),
-        "pct": v.str.ends_with("%").sum(),
-        "bool": v.is_in(_BOOL_VALUES).sum(),
         "date": v.str.contains(DATE_RE).sum(),
         "dt": v.str.contains(DATETIME_RE).sum(),
         "d8": v.str.contains(r"^\d{8}$").sum(),
-        "bytes": raw.str.len_bytes().sum(),
-        "first": v.drop_nulls().first(),
     }
+
+
+_NUMBER_KEYS = tuple(_number_aggs(pl.col("x"), pl.col("x")))
 
 
 def _long(lf: pl.LazyFrame, columns: list[str]) -> pl.LazyFrame:
@@ -117,21 +127,31 @@ def _long(lf: pl.LazyFrame, columns: list[str]) -> pl.LazyFrame:
     return lf.select(columns).unpivot(on=columns, variable_name="__c", value_name="__raw")
 
 
-def _count_shapes(lf: pl.LazyFrame, columns: list[str]) -> dict[str, dict]:
-    """Shape counts per column: one ``select`` of per-column aggregates for a narrow frame; for a wide one
+def _aggregate(lf: pl.LazyFrame, columns: list[str], make) -> dict[str, dict]:
+    """``make(raw, cleaned)`` aggregates per column: one ``select`` for a narrow frame; for a wide one
     (polars' planning cost grows with expressions × width) one group-by over the long form."""
     if len(columns) <= WIDE:
-        aggs = [
-            e.alias(f"{i}.{k}")
-            for i, c in enumerate(columns)
-            for k, e in _shape_aggs(pl.col(c), pl.col(f"__v{i}")).items()
-        ]
         cleaned = lf.with_columns(_clean(c).alias(f"__v{i}") for i, c in enumerate(columns))
+        aggs = [
+            e.alias(f"{i}.{k}") for i, c in enumerate(columns) for k, e in make(pl.col(c), pl.col(f"__v{i}")).items()
+        ]
         row = cleaned.select(aggs).collect().row(0, named=True)
-        return {c: {k: row[f"{i}.{k}"] for k in _shape_aggs(pl.col(c), pl.col(c))} for i, c in enumerate(columns)}
-    aggs = [e.alias(k) for k, e in _shape_aggs(pl.col("__raw"), pl.col("__v")).items()]
+        keys = list(make(pl.col("x"), pl.col("x")))
+        return {c: {k: row[f"{i}.{k}"] for k in keys} for i, c in enumerate(columns)}
+    aggs = [e.alias(k) for k, e in make(pl.col("__raw"), pl.col("__v")).items()]
     out = _long(lf, columns).with_columns(_clean("__raw").alias("__v")).group_by("__c").agg(aggs).collect()
     return {r["__c"]: r for r in out.iter_rows(named=True)}
+
+
+def _count_shapes(lf: pl.LazyFrame, columns: list[str]) -> dict[str, dict]:
+    """Shape counts per column, in two passes: cheap counts everywhere, the regexes only where they can
+    match (a column of names or categories costs one pass, not seven regexes)."""
+    counts = _aggregate(lf, columns, _first_aggs)
+    numeric = [c for c in columns if counts[c]["n"] and counts[c]["numish"] == counts[c]["n"]]
+    more = _aggregate(lf, numeric, _number_aggs) if numeric else {}
+    for c in columns:
+        counts[c].update(more.get(c, dict.fromkeys(_NUMBER_KEYS, 0)))
+    return counts
 
 
 def guess_types(lf: pl.LazyFrame, columns: list[str] | None = None) -> dict[str, ColumnGuess]:
@@ -172,8 +192,8 @@ def guess_types(lf: pl.LazyFrame, columns: list[str] | None = None) -> dict[str,
             text_bytes=int(g["bytes"]),
         )
     if candidates:
-        formats = {c: _format_of(counts[c]["first"], kind) for c, kind in candidates.items()}
-        for c, fmt in _confirm_dates(lf, candidates, formats, guesses).items():
+        firsts = {c: counts[c]["first"] for c in candidates}
+        for c, fmt in _confirm_dates(lf, candidates, firsts, guesses).items():
             prev = guesses[c]
             guesses[c] = ColumnGuess(
                 name=c,
@@ -197,21 +217,34 @@ def _format_of(sample: str, kind: str) -> str | None:
     return None
 
 
+def _first_parses(sample: str, kind: str) -> bool:
+    """Whether the general rewrite reads the first value: when it cannot, no full pass is needed."""
+    frame = pl.DataFrame({"x": [sample]})
+    return bool(frame.select(_in_range(parse_temporal(pl.col("x"), kind))).item())
+
+
 def _confirm_dates(
-    lf: pl.LazyFrame, candidates: dict[str, str], formats: dict[str, str | None], guesses: dict[str, ColumnGuess]
+    lf: pl.LazyFrame, candidates: dict[str, str], firsts: dict[str, str], guesses: dict[str, ColumnGuess]
 ) -> dict[str, str | None]:
     """Columns whose every value is a real date in range, with the format that read them.
 
-    Tried first with the first value's strict format (fast), then with the general rewrite. Columns sharing
-    a (kind, format) are checked together on their long form, so a wide table costs one pass per format.
+    The first value decides what is tried: its strict format over the whole column (fast); failing that,
+    the general rewrite, but only when it reads the first value (a column of account codes whose first
+    value is no date costs nothing more). Columns sharing a (kind, format) are checked together on their
+    long form, so a wide table costs one pass per format.
     """
+    formats = {c: _format_of(firsts[c], kind) for c, kind in candidates.items()}
+    general_ok = {c: _first_parses(firsts[c], kind) for c, kind in candidates.items()}
     confirmed: dict[str, str | None] = {}
     for attempt in ("format", "general"):
         groups: dict[tuple[str, str | None], list[str]] = {}
         for c, kind in candidates.items():
-            fmt = formats[c] if attempt == "format" else None
-            if c not in confirmed and (fmt or attempt == "general"):
-                groups.setdefault((kind, fmt), []).append(c)
+            if c in confirmed:
+                continue
+            if attempt == "format" and formats[c]:
+                groups.setdefault((kind, formats[c]), []).append(c)
+            elif attempt == "general" and general_ok[c] and formats[c] != "%Y%m%d":  # 8 digits: one layout
+                groups.setdefault((kind, None), []).append(c)
         for (kind, fmt), cols in groups.items():
             ok = _in_range(parse_temporal(_clean("__raw"), kind, fmt)).sum().alias("ok")
             counts = _long(lf, cols).group_by("__c").agg(ok).collect()
