@@ -245,3 +245,23 @@ def test_duplicate_and_blank_headers_are_made_unique(tmp_path):
     notes = table.source.notes
     assert ("io.note.duplicate_name", {"old": "금액", "new": "금액_2", "position": 2}) in notes
     assert ("io.note.blank_name", {"new": "column_3", "position": 3}) in notes
+
+
+def test_trailing_delimiter_on_every_data_line(tmp_path):
+    table = read_table(write(tmp_path / "t.csv", "a,b,c\n1,2,3,\n4,5,6,\n"))
+    assert table.frame.columns == ["a", "b", "c"]
+    assert table.frame["c"].to_list() == [3, 6]
+
+
+def test_trailing_delimiter_on_header_and_data(tmp_path):
+    path = write(tmp_path / "t.csv", "a;b;\n1;x;\n2;y;\n")
+    table = read_table(path)
+    assert table.frame.columns == ["a", "b"]
+    assert not any(n[0] == "io.note.blank_name" for n in table.source.notes)
+    assert [c.name for c in inspect_path(path).columns] == ["a", "b"]
+
+
+def test_blank_header_over_real_values_is_kept(tmp_path):
+    table = read_table(write(tmp_path / "t.csv", "a,\n1,x\n2,y\n"))
+    assert table.frame.columns == ["a", "column_2"]
+    assert table.frame["column_2"].to_list() == ["x", "y"]

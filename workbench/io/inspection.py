@@ -83,13 +83,14 @@ def inspect_path(path: str | Path, *, sheet: str | int | None = None, skip_bad_l
         with prepared(p, skip_bad_lines=skip_bad_lines) as prep:
             if size > LARGE_BYTES:  # typed in a streaming pass, never held in memory
                 lf = scan_strings(prep)
-                guesses = guess_types(lf, list(prep.names))
+                guesses = guess_types(lf)
                 rows = lf.select(pl.len()).collect().item()
             else:
                 strings = read_strings(prep)
-                guesses, rows = guess_types(strings.lazy(), list(prep.names)), strings.height
-        kinds = {c: guesses[c].kind for c in prep.names}
-        notes = prep.notes + guess_notes(guesses)
+                guesses, rows = guess_types(strings.lazy()), strings.height
+        kinds = {c: g.kind for c, g in guesses.items()}
+        notes = tuple(n for n in prep.notes if n[0] != "io.note.blank_name" or n[1]["new"] in kinds)
+        notes += guess_notes(guesses)
         if rows == 0:
             notes += (("io.note.header_only", {}),)
         return Inspection(
