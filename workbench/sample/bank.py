@@ -57,7 +57,7 @@ LOAN_SCHEMA = pl.Schema({
 
 TABLES = ("customers", "accounts", "transactions", "loans")
 COMPRESSION = "zstd"
-COMPRESSION_LEVEL = 9
+COMPRESSION_LEVEL = 3  # zstd default: level 9 saves 4 % of disk at twice the write time
 
 
 @dataclass(frozen=True)
