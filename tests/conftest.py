@@ -55,9 +55,23 @@ def base_url(tmp_path_factory, app_workspace) -> Iterator[str]:
     log = tmp_path_factory.mktemp("streamlit") / "server.log"
     env = {**os.environ, "WORKBENCH_HOME": str(app_workspace), "WORKBENCH_PSEUDONYM_KEY": "test-key-" + "x" * 24}
     env.pop("WORKBENCH_DB_URL", None)
-    cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-           "--server.address", "127.0.0.1", "--server.port", str(port),
-           "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        "app.py",
+        "--server.headless",
+        "true",
+        "--server.address",
+        "127.0.0.1",
+        "--server.port",
+        str(port),
+        "--server.fileWatcherType",
+        "none",
+        "--browser.gatherUsageStats",
+        "false",
+    ]
     with log.open("w") as out:
         proc = subprocess.Popen(cmd, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, env=env)
         try:
@@ -84,8 +98,11 @@ def base_url(tmp_path_factory, app_workspace) -> Iterator[str]:
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     # Chromium itself calls Google hosts at start: resolve no names but loopback.
-    return {**browser_type_launch_args, "executable_path": CHROMIUM,
-            "args": ["--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"]}
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": ["--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"],
+    }
 
 
 @pytest.fixture(scope="session")
@@ -127,8 +144,9 @@ def pg_url() -> Iterator[str]:
 
     try:
         run(f"{pg_bin}/initdb -D {tmp}/data -A trust -U postgres >/dev/null")
-        run(f"{pg_bin}/pg_ctl -D {tmp}/data -o '-c listen_addresses=127.0.0.1 -p {port} -k {tmp}' "
-            f"-l {tmp}/log -w start")
+        run(
+            f"{pg_bin}/pg_ctl -D {tmp}/data -o '-c listen_addresses=127.0.0.1 -p {port} -k {tmp}' -l {tmp}/log -w start"
+        )
     except (subprocess.SubprocessError, OSError) as e:
         pytest.skip(f"could not start PostgreSQL: {e}")
     try:

@@ -18,20 +18,26 @@ def masked(name: str, frame: pl.DataFrame):
 def bank():
     customers = pl.DataFrame({"customer_id": ["c1", "c2", "c3"], "age_band": ["20대", "30대", "30대"]})
     accounts = pl.DataFrame({"account_id": ["a1", "a2", "a3", "a4"], "customer_id": ["c1", "c1", "c2", "c3"]})
-    tx = pl.DataFrame({
-        "tx_id": range(8),
-        "account_id": ["a1", "a1", "a2", "a2", "a3", "a3", "a4", "a4"],
-        "ts": [dt.datetime(2024, 1, d + 1, 9) for d in range(8)],
-        "amount": [1000, 2000, 3000, 4000, 5000, 6000, 7000, 8000],
-    })
-    loans = pl.DataFrame({
-        "loan_id": ["L1", "L2", "L3"],
-        "customer_id": ["c1", "c2", "c3"],
-        "applied_at": [dt.date(2024, 2, 1)] * 3,
-        "default_12m": [0, 1, 0],
-    })
-    return {n: masked(n, f) for n, f in
-            {"customers": customers, "accounts": accounts, "transactions": tx, "loans": loans}.items()}
+    tx = pl.DataFrame(
+        {
+            "tx_id": range(8),
+            "account_id": ["a1", "a1", "a2", "a2", "a3", "a3", "a4", "a4"],
+            "ts": [dt.datetime(2024, 1, d + 1, 9) for d in range(8)],
+            "amount": [1000, 2000, 3000, 4000, 5000, 6000, 7000, 8000],
+        }
+    )
+    loans = pl.DataFrame(
+        {
+            "loan_id": ["L1", "L2", "L3"],
+            "customer_id": ["c1", "c2", "c3"],
+            "applied_at": [dt.date(2024, 2, 1)] * 3,
+            "default_12m": [0, 1, 0],
+        }
+    )
+    return {
+        n: masked(n, f)
+        for n, f in {"customers": customers, "accounts": accounts, "transactions": tx, "loans": loans}.items()
+    }
 
 
 def test_unique_complete_columns_are_key_candidates_id_names_first(bank):
@@ -61,7 +67,11 @@ def test_foreign_key_below_inclusion_threshold_is_not_suggested(bank):
 def test_roles_follow_the_bank_structure(bank):
     roles = suggest_roles(bank)
     assert {n: r.role for n, r in roles.items()} == {
-        "customers": "customer", "accounts": "account", "transactions": "event", "loans": "label"}
+        "customers": "customer",
+        "accounts": "account",
+        "transactions": "event",
+        "loans": "label",
+    }
     assert roles["loans"].target == "default_12m"
     assert roles["loans"].time_column == "applied_at"
     assert roles["transactions"].time_column == "ts"

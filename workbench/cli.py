@@ -46,8 +46,13 @@ class LazyGroup(click.Group):
 
 
 @click.group(cls=LazyGroup)
-@click.option("--lang", type=click.Choice(LANGUAGES), default=None, envvar="WORKBENCH_LANG",
-              help="Language of messages (ko default, en).")
+@click.option(
+    "--lang",
+    type=click.Choice(LANGUAGES),
+    default=None,
+    envvar="WORKBENCH_LANG",
+    help="Language of messages (ko default, en).",
+)
 def cli(lang: str | None) -> None:
     """Workbench: masked bank tables → privacy gate → profile → features → LightGBM baseline."""
     if lang:

@@ -18,8 +18,18 @@ from workbench.privacy.gate import MaskedTable
 ROLES = ("customer", "account", "event", "label", "other")
 _ID_NAME = re.compile(r"(^id$|_id$|^id_|key$|token|번호$|코드$|_no$|_cd$)", re.IGNORECASE)
 _TARGET_NAME = re.compile(r"(default|target|bad|label|churn|fraud|연체|부도|불량|target)", re.IGNORECASE)
-_KEY_DTYPES = (pl.String, pl.Categorical, pl.Int8, pl.Int16, pl.Int32, pl.Int64, pl.UInt8, pl.UInt16,
-               pl.UInt32, pl.UInt64)
+_KEY_DTYPES = (
+    pl.String,
+    pl.Categorical,
+    pl.Int8,
+    pl.Int16,
+    pl.Int32,
+    pl.Int64,
+    pl.UInt8,
+    pl.UInt16,
+    pl.UInt32,
+    pl.UInt64,
+)
 
 
 @dataclass(frozen=True)
@@ -98,8 +108,16 @@ def foreign_key_candidates(
                 distinct = col.unique()
                 inclusion = float(distinct.is_in(parent_values.implode()).mean())
                 if inclusion >= min_inclusion:
-                    out.append(ForeignKeyCandidate(child, key.column, parent, key.column, round(inclusion, 4),
-                                                   round(col.len() / distinct.len(), 2)))
+                    out.append(
+                        ForeignKeyCandidate(
+                            child,
+                            key.column,
+                            parent,
+                            key.column,
+                            round(inclusion, 4),
+                            round(col.len() / distinct.len(), 2),
+                        )
+                    )
     return tuple(out)
 
 
@@ -152,8 +170,9 @@ def suggest_roles(tables: Mapping[str, MaskedTable]) -> dict[str, RoleSuggestion
             role, reason = "account", "relations.reason.account"
         else:
             role, reason = "other", "relations.reason.other"
-        out[name] = RoleSuggestion(name, role, pk.column if pk else None, time_col,
-                                   targets[0] if role == "label" and targets else None, reason)
+        out[name] = RoleSuggestion(
+            name, role, pk.column if pk else None, time_col, targets[0] if role == "label" and targets else None, reason
+        )
     return out
 
 
