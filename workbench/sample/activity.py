@@ -100,9 +100,9 @@ def build_accounts(pop: Population) -> Accounts:
     dep_open_balance = np.where(dep_open < ACTIVITY_START, dep_amount, 0)
 
     has_dormant = rng.random(n) < 0.05
-    dormant_open = pop.joined_at + (
-        rng.random(n) * np.maximum(ACTIVITY_START - 400 - pop.joined_at, 1)
-    ).astype(np.int64)
+    dormant_open = pop.joined_at + (rng.random(n) * np.maximum(ACTIVITY_START - 400 - pop.joined_at, 1)).astype(
+        np.int64
+    )
     dormant_balance = rng.integers(0, 50_000, n)
 
     # (customer, order, kind, opened, status, limit, opening balance, amount, term, dormant)
@@ -138,9 +138,7 @@ def build_accounts(pop: Population) -> Accounts:
     )  # fmt: skip
 
 
-def accounts_frame(
-    pop: Population, acc: Accounts, customer_ids: list[str], account_ids: list[str]
-) -> pl.DataFrame:
+def accounts_frame(pop: Population, acc: Accounts, customer_ids: list[str], account_ids: list[str]) -> pl.DataFrame:
     return pl.DataFrame(
         {
             "account_id": account_ids,
@@ -160,9 +158,7 @@ class _Events:
     """Columns of generated events, appended by each kind of activity and concatenated once."""
 
     def __init__(self) -> None:
-        self.cols: dict[str, list[np.ndarray]] = {
-            k: [] for k in ("acct", "day", "sec", "amount", "dir", "ch", "cat")
-        }
+        self.cols: dict[str, list[np.ndarray]] = {k: [] for k in ("acct", "day", "sec", "amount", "dir", "ch", "cat")}
 
     def add(self, acct, day, sec, amount, direction, channel, category) -> None:
         size = len(acct)
@@ -181,15 +177,21 @@ def _daytime_seconds(rng: np.random.Generator, n: int, late_share: float | np.nd
     return (hour * 3600 + rng.integers(0, 3600, n)).astype(np.int64)
 
 
-def _lognormal_krw(
-    rng: np.random.Generator, median: np.ndarray | float, sigma: float, n: int, unit: int
-) -> np.ndarray:
+def _lognormal_krw(rng: np.random.Generator, median: np.ndarray | float, sigma: float, n: int, unit: int) -> np.ndarray:
     value = np.exp(np.log(median) + sigma * rng.standard_normal(n))
     return np.maximum(np.round(value / unit), 1).astype(np.int64) * unit
 
 
 def _in_distress(pop: Population, cust: np.ndarray, day: np.ndarray) -> np.ndarray:
     return pop.distress[cust] & (day >= pop.onset[cust]) & (day < pop.distress_end[cust])
+
+
+def business_day(days: np.ndarray, *, later: bool) -> np.ndarray:
+    """Move Saturdays and Sundays to the next Monday (auto-debits) or the Friday before (pay days)."""
+    weekday = (days + 3) % 7  # 1970-01-01 was a Thursday; Monday = 0
+    if later:
+        return days + np.select([weekday == 5, weekday == 6], [2, 1], 0)
+    return days - np.select([weekday == 5, weekday == 6], [1, 2], 0)
 
 
 def _monthly(cust: np.ndarray, day_of_month: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -221,8 +223,7 @@ def block_events(pop: Population, acc: Accounts, start: int, stop: int) -> dict[
         payday = {0: np.array([10, 15, 21, 25])[rng.integers(0, 4, len(who))],
                   1: rng.integers(1, 29, len(who)), 2: np.full(len(who), 25)}[kind]  # fmt: skip
         c, d = _monthly(who, payday)
-        if kind == 1:
-            d = d + rng.integers(-9, 10, len(d))
+        d = d + rng.integers(-9, 10, len(d)) if kind == 1 else business_day(d, later=False)
         keep = (d >= np.maximum(acc.opened_at[acc.main[c]], ACTIVITY_START)) & (d <= ACTIVITY_END)
         keep &= ~(_in_distress(pop, c, d) & pop.salary_stops[c])
         if kind == 1:
@@ -242,6 +243,7 @@ def block_events(pop: Population, acc: Accounts, start: int, stop: int) -> dict[
     share = rng.uniform(0.5, 0.95, len(who))
     billday = np.where(card, np.array([14, 25])[rng.integers(0, 2, len(who))], rng.integers(1, 29, len(who)))
     c, d = _monthly(who, billday)
+    d = business_day(d, later=True)
     share_c, card_c = np.repeat(share, len(MONTHS)), np.repeat(card, len(MONTHS))
     keep = (d >= np.maximum(acc.opened_at[acc.main[c]], ACTIVITY_START)) & (d <= ACTIVITY_END)
     c, d, share_c, card_c = c[keep], d[keep], share_c[keep], card_c[keep]
@@ -317,10 +319,8 @@ def block_events(pop: Population, acc: Accounts, start: int, stop: int) -> dict[
     k = np.arange(1, 31)
     c = np.repeat(cust, 30)
     kk = np.tile(k, len(cust))
-    d = np.repeat(disb, 30) + (kk * 30.44).astype(np.int64)
-    stop_paying = np.where(
-        pop.default[cust] == 1, pop.applied_at[cust] + rng.integers(45, 300, len(cust)), 10**9
-    )
+    d = business_day(np.repeat(disb, 30) + (kk * 30.44).astype(np.int64), later=True)
+    stop_paying = np.where(pop.default[cust] == 1, pop.applied_at[cust] + rng.integers(45, 300, len(cust)), 10**9)
     keep = (kk <= pop.term_months[c]) & (d <= ACTIVITY_END) & (d < np.repeat(stop_paying, 30))
     c, d = c[keep], d[keep]
     installment = pop.loan_amount[c] // pop.term_months[c]

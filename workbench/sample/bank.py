@@ -94,6 +94,8 @@ def _date(days: np.ndarray) -> pl.Series:
 def _skeleton(customers: int, seed: int) -> _Skeleton:
     if customers < 1:
         raise ValueError("customers must be at least 1")
+    if seed < 0:
+        raise ValueError("seed must be 0 or more")
     pop = build_population(customers, seed)
     acc = build_accounts(pop)
     customer_ids = tokens("C", pop.n, seed, 1)
