@@ -265,6 +265,11 @@ def test_decoy_columns_hold_no_personal_data(raw_shipped):
     assert raw_shipped["최근거래금액"].cast(pl.Int64).min() > 0
 
 
+def test_shipped_raw_file_is_what_generate_raw_produces(tmp_path):
+    fresh = write_raw(generate_raw(), tmp_path / RAW_FILE)
+    assert fresh.read_bytes() == (SAMPLE / RAW_FILE).read_bytes(), "run `workbench sample --out sample_data --raw`"
+
+
 def test_generate_raw_writes_the_same_file(tmp_path):
     path = write_raw(generate_raw(customers=200, seed=3), tmp_path / RAW_FILE)
     again = write_raw(generate_raw(customers=200, seed=3), tmp_path / "again.csv")
