@@ -1,4 +1,4 @@
-"""The four public tables, built from the population and activity, and how they are written.
+"""The four public tables, built from the population, accounts and ledger, and how they are written.
 
 Parquet is written with pyarrow (zstd, no page index, fixed row groups) so that the same frames give the
 same bytes on every run; transactions go through one ``ParquetWriter`` a block at a time, which is what
@@ -16,14 +16,9 @@ import numpy as np
 import polars as pl
 import pyarrow.parquet as pq
 
-from workbench.sample.activity import (
-    Accounts,
-    accounts_frame,
-    build_accounts,
-    iter_transactions,
-    tokens,
-)
+from workbench.sample.accounts import Accounts, accounts_frame, build_accounts, tokens
 from workbench.sample.identity import mask_name
+from workbench.sample.ledger import iter_transactions
 from workbench.sample.population import (
     AGE_BANDS,
     INCOME_BANDS,
