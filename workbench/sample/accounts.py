@@ -15,6 +15,7 @@ from workbench.sample.calendar import ACTIVITY_END, ACTIVITY_START
 from workbench.sample.population import SALARIED, Population
 
 ACCOUNT_TYPES = ("입출금", "정기예금", "적금", "대출")
+DEMAND, TIME_DEPOSIT, SAVINGS, LOAN = range(4)  # index into ACCOUNT_TYPES
 STATUSES = ("정상", "휴면", "해지")
 NO_LIMIT = -1
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from workbench.sample.accounts import Accounts
+from workbench.sample.accounts import SAVINGS, TIME_DEPOSIT, Accounts
 from workbench.sample.calendar import ACTIVITY_END, ACTIVITY_START, MONTHS
 from workbench.sample.population import PENSIONER, SALARIED, SELF_EMPLOYED, Population
 
@@ -234,14 +234,14 @@ def _savings(b: _Block, ev: _Events) -> None:
     """적금: a fixed deposit every month of its term; 정기예금: the principal once, when opened in the window."""
     acc, rng = b.acc, b.rng
     rows = np.flatnonzero((acc.customer >= b.cust[0]) & (acc.customer <= b.cust[-1]))
-    sav = rows[acc.kind[rows] == 2]
+    sav = rows[acc.kind[rows] == SAVINGS]
     c, d = _monthly(sav, (acc.opened_at[sav] - 1) % 28 + 1)  # here c indexes accounts
     months_in = (d - np.repeat(acc.opened_at[sav], len(MONTHS))) / 30.44
     keep = (d >= acc.opened_at[c]) & (d <= ACTIVITY_END) & (months_in < acc.term[c])
     c, d = c[keep], d[keep]
     channel = np.where(rng.random(len(c)) < 0.6, MOBILE, WEB)
     ev.add(c, d, _daytime_seconds(rng, len(c)), acc.savings_amount[c], IN, channel, CATEGORY["적금납입"])
-    dep = rows[(acc.kind[rows] == 1) & (acc.opened_at[rows] >= ACTIVITY_START)]
+    dep = rows[(acc.kind[rows] == TIME_DEPOSIT) & (acc.opened_at[rows] >= ACTIVITY_START)]
     channel = np.where(rng.random(len(dep)) < 0.5, BRANCH, WEB)
     ev.add(dep, acc.opened_at[dep], _daytime_seconds(rng, len(dep)), acc.savings_amount[dep], IN, channel,
            CATEGORY["예금입금"])  # fmt: skip

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 import numpy as np
 import polars as pl
 
-from workbench.sample.accounts import NO_LIMIT, Accounts
+from workbench.sample.accounts import DEMAND, LOAN, NO_LIMIT, Accounts
 from workbench.sample.calendar import US_PER_DAY
 from workbench.sample.events import CATEGORIES, CATEGORY, CHANNELS, DIRECTIONS, IN, MOBILE, block_events
 from workbench.sample.population import Population
@@ -46,9 +46,10 @@ def block_transactions(
     """The transactions of customers ``start``…``stop-1`` as the public frame, sorted by account and time.
 
     The opening balance is drawn independently of what happens later and lifted only by the low point
-    *before* a distress episode; if the episode would then push the balance under zero (or under the
-    overdraft limit), the customer brings money in from elsewhere (이체입금) on the day it starts.
-    A cushion that depended on future troubles would make troubled customers look richer beforehand.
+    *before* a distress episode. If a stretch of the episode (from its start to the loan payout, then
+    after the payout) would push the balance under zero or under the overdraft limit, the customer brings
+    money in from elsewhere (a 이체입금 just before the stretch). A cushion sized by future troubles would
+    make troubled customers look richer beforehand, the opposite of what a bank sees.
     """
     e = block_events(pop, acc, start, stop, start // BLOCK)
     ts = e["day"] * US_PER_DAY + e["sec"] * 1_000_000
@@ -59,9 +60,9 @@ def block_transactions(
     acc_rows = acct[starts]
     cust = acc.customer[acc_rows]
     floor = np.where(acc.limit[acc_rows] == NO_LIMIT, 0, -acc.limit[acc_rows])
-    floor = np.where(acc.kind[acc_rows] == 3, -acc.limit[acc_rows], floor)  # a loan runs down to −amount
+    floor = np.where(acc.kind[acc_rows] == LOAN, -acc.limit[acc_rows], floor)  # a loan runs down to −amount
     big = np.iinfo(np.int64).max
-    episode = pop.distress[cust] & (acc.kind[acc_rows] == 0)
+    episode = pop.distress[cust] & (acc.kind[acc_rows] == DEMAND)
     nine = 9 * 3600 * 1_000_000
     cuts = [
         np.where(episode, pop.onset[cust] * US_PER_DAY + nine, big),  # the episode starts
@@ -73,9 +74,9 @@ def block_transactions(
     rng = np.random.default_rng([pop.seed, 5, start // BLOCK])
     # outside an episode only one overdraft holder in six dips into the 마이너스통장 habitually
     habitual = rng.random(len(acc_rows)) < 0.15
-    floor_before = np.where(habitual | (acc.kind[acc_rows] == 3), floor, np.maximum(floor, 0))
+    floor_before = np.where(habitual | (acc.kind[acc_rows] == LOAN), floor, np.maximum(floor, 0))
     opening = np.maximum(acc.opening_balance[acc_rows], floor_before - lowest_before)
-    opening = np.where(acc.kind[acc_rows] == 3, 0, opening)
+    opening = np.where(acc.kind[acc_rows] == LOAN, 0, opening)
     for k in (0, 1):  # each stretch of the episode: bring money in when it would breach the floor
         lo, hi = np.repeat(cuts[k], sizes), np.repeat(cuts[k + 1], sizes)
         inside = (ts_sorted >= lo) & (ts_sorted < hi)
