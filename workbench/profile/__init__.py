@@ -54,6 +54,27 @@ def _is_binary(table: MaskedTable, column: str) -> bool:
     return table.frame[column].drop_nulls().n_unique() == 2
 
 
+def analyse_target(
+    table: MaskedTable, target: str, profile: TableProfile, *, monotonic: bool = False
+) -> TargetAnalysis | NumericTargetAnalysis:
+    """WOE/IV, AUC, KS for a two-valued target; correlation and mutual information for a numeric one."""
+    if target in table.columns and not _is_binary(table, target) and profile.column(target).kind == "numeric":
+        return numeric_target_analysis(table, target, profile=profile)
+    return target_analysis(table, target, profile=profile, monotonic=monotonic)
+
+
+def assemble(
+    table: TableProfile,
+    corr: Correlations,
+    target: TargetAnalysis | NumericTargetAnalysis | None = None,
+    stability: Stability | None = None,
+) -> Profile:
+    """Put computed stages together and derive the alerts (cheap: reads the results only)."""
+    ta = target if isinstance(target, TargetAnalysis) else None
+    nta = target if isinstance(target, NumericTargetAnalysis) else None
+    return Profile(table, corr, build_alerts(table, corr, ta), ta, nta, stability)
+
+
 def profile(
     table: MaskedTable,
     *,
@@ -67,7 +88,7 @@ def profile(
     """Profile a certified table: columns, correlations, alerts; with ``target`` WOE/IV (binary) or
     correlation and mutual information (numeric); with ``time_column`` PSI per month.
 
-    ``on_step(step, fraction_done)`` is called before each stage (the page shows it as progress).
+    ``on_step(step, fraction_done)`` is called before each stage (progress for a caller that shows it).
     """
 
     def step(name: str) -> None:
@@ -78,28 +99,25 @@ def profile(
     tp = profile_columns(table, kinds=kinds, today=today)
     step("correlations")
     corr = correlations(table, tp)
-    ta = nta = None
+    analysis = None
     if target is not None:
         step("target")
-        if target in table.columns and not _is_binary(table, target) and tp.column(target).kind == "numeric":
-            nta = numeric_target_analysis(table, target, profile=tp)
-        else:
-            ta = target_analysis(table, target, profile=tp, monotonic=monotonic)
+        analysis = analyse_target(table, target, tp, monotonic=monotonic)
     st = None
     if time_column is not None:
         step("stability")
-        feats = [c for c in table.columns if c != target]
-        st = stability_by_period(table, time_column, profile=tp, features=feats)
+        st = stability_by_period(table, time_column, profile=tp, features=[c for c in table.columns if c != target])
     step("alerts")
-    alerts = build_alerts(tp, corr, ta)
+    result = assemble(tp, corr, analysis, st)
     if on_step is not None:
         on_step("done", 1.0)
-    return Profile(tp, corr, alerts, ta, nta, st)
+    return result
 
 
 __all__ = [
     "ALERT_CODES",
     "KINDS",
+    "STEPS",
     "Alert",
     "BinTable",
     "ColumnProfile",
@@ -110,6 +128,8 @@ __all__ = [
     "TableProfile",
     "TargetAnalysis",
     "TargetError",
+    "analyse_target",
+    "assemble",
     "build_alerts",
     "compare_datasets",
     "correlations",

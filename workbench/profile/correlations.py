@@ -160,12 +160,22 @@ def correlations(
 ) -> Correlations:
     """Associations between the table's numeric and categorical columns (kinds from ``profile``).
 
-    Identifier-like, text and date columns take no part. Booleans count as numeric 0/1 and as categorical.
+    Identifier-like, text and date columns take no part. Booleans count as categorical, and also as numeric
+    0/1 when stored as numbers or booleans (a "Y"/"N" flag is categorical only).
     """
     t0 = time.perf_counter()
     frame = table.frame
     sample = frame.sample(sample_rows, seed=seed) if frame.height > sample_rows else frame
-    numeric = tuple(c.name for c in profile.columns if c.kind in ("numeric", "boolean") and c.distinct > 1)
+    schema = frame.schema
+    numeric = tuple(
+        c.name
+        for c in profile.columns
+        if c.distinct > 1
+        and (
+            c.kind == "numeric"
+            or (c.kind == "boolean" and (schema[c.name].is_numeric() or schema[c.name] == pl.Boolean))
+        )
+    )
     categorical = tuple(c.name for c in profile.columns if c.kind in ("categorical", "boolean") and c.distinct > 1)
     if numeric:
         num = sample.select(pl.col(n).cast(pl.Float64).fill_nan(None) for n in numeric)
