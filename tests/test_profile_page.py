@@ -5,7 +5,6 @@ from datetime import date, timedelta
 
 import numpy as np
 import polars as pl
-import pytest
 from conftest import ROOT
 from streamlit.testing.v1 import AppTest
 

@@ -49,14 +49,18 @@ def infer_kind(
 
     ``count`` is the number of non-missing values, ``distinct`` their (possibly approximate) distinct count.
     An integer or string column whose values are (nearly) all different is ``id_like``; so is one named like
-    an identifier (``*_id``, ``*번호``) with at least half its values distinct.
+    an identifier (``*_id``, ``*번호``) with at least a fifth of its values distinct or more than 1,000 of
+    them (a foreign key such as ``account_id`` in a transactions table).
     """
     if dtype == pl.Boolean:
         return "boolean"
     if is_date_dtype(dtype):
         return "date"
     ratio = distinct / count if count else 0.0
-    id_shaped = count >= 20 and (ratio >= ID_RATIO or (ID_NAME.search(name) is not None and ratio >= 0.5))
+    named_id = ID_NAME.search(name) is not None
+    id_shaped = count >= 20 and (
+        ratio >= ID_RATIO or (named_id and (ratio >= 0.2 or distinct > CATEGORICAL_MAX_LEVELS))
+    )
     if dtype.is_integer():
         if id_shaped:
             return "id_like"
