@@ -79,7 +79,12 @@ def open_alert_column(alert_columns: list[str | None]) -> None:
 
 
 st.title(t("nav.profile"))
-certified = st.session_state.get(CERTIFIED) or {}
+try:  # certified tables of this session, reloaded from the workspace store when the session is new
+    from workbench.ui.state import certified_tables
+
+    certified = certified_tables()
+except ImportError:  # a workspace without the store's certified reload: this session's tables only
+    certified = st.session_state.get(CERTIFIED) or {}
 if not certified:
     st.info(t("profile.page.no_data"))
     if any(p.path == "pages/privacy.py" for p in available_pages()):

@@ -45,7 +45,7 @@ def app_on_profile(certified: dict | None) -> AppTest:
     return at
 
 
-def test_without_certified_data_the_page_says_why():
+def test_without_certified_data_the_page_says_why(workspace):
     at = app_on_profile(None)
     assert "인증된 데이터셋이 없습니다" in at.info[0].value
 
