@@ -1,0 +1,129 @@
+"""``read_table``: one entry point from a path (or SQL URI) to a typed ``Table``, whatever the format."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+
+from workbench.io.errors import LoadError, human_list
+from workbench.io.infer import apply_overrides
+from workbench.io.names import unique_names
+from workbench.io.table import SourceInfo, Table
+
+DELIMITED = (".csv", ".tsv", ".txt", ".tab", ".dat")
+PARQUET = (".parquet", ".pq")
+SQLITE = (".db", ".sqlite", ".sqlite3")
+
+
+def _excel_exts() -> tuple[str, ...]:
+    from workbench.io.excel import EXTENSIONS
+
+    return EXTENSIONS
+
+
+def supported_extensions() -> tuple[str, ...]:
+    return DELIMITED + _excel_exts() + PARQUET + SQLITE
+
+
+def is_uri(path: str | Path) -> bool:
+    return isinstance(path, str) and "://" in path
+
+
+def resolve(path: str | Path) -> tuple[Path, str]:
+    """The existing file and its format: ``delimited``, ``excel``, ``parquet`` or ``sqlite``."""
+    p = Path(path).expanduser()
+    if not p.exists():
+        raise LoadError("io.error.not_found", path=str(path))
+    if not p.is_file():
+        raise LoadError("io.error.not_a_file", path=str(path))
+    ext = p.suffix.lower()
+    for fmt, exts in (
+        ("delimited", DELIMITED),
+        ("excel", _excel_exts()),
+        ("parquet", PARQUET),
+        ("sqlite", SQLITE),
+    ):
+        if ext in exts:
+            return p, fmt
+    raise LoadError(
+        "io.error.extension", path=p.name, ext=ext or "-", supported=" ".join(supported_extensions())
+    )
+
+
+def sqlite_table(uri: str, sheet: str | int | None) -> str:
+    """The table to read from a database file: the one named, or the only one there is."""
+    from workbench.io.sql import list_tables
+
+    tables = list_tables(uri)
+    if isinstance(sheet, str):
+        return sheet
+    if len(tables) == 1:
+        return tables[0]
+    raise LoadError("io.error.choose_table", tables=human_list(tables, 10) or "-")
+
+
+def read_table(
+    path: str | Path,
+    *,
+    sheet: str | int | None = None,
+    name: str | None = None,
+    overrides: dict[str, str] | None = None,
+    skip_bad_lines: bool = False,
+) -> Table:
+    """Read a CSV/TSV, Excel sheet, Parquet file, SQLite file or SQL URI into a typed ``Table``.
+
+    ``sheet``: the Excel sheet (name or 0-based position; default the first) or the database table.
+    ``overrides``: column → ``int``/``float``/``str``/``date``/``datetime``/``bool``/``category``, read from
+    the text of the cells; a value that does not fit raises ``LoadError`` naming the column.
+    ``skip_bad_lines``: drop rows whose field count differs from the header's instead of refusing the file;
+    the skipped line numbers are in ``source.notes``.
+    A file with a header and no data rows is refused (``io.error.no_rows``): every later stage needs rows,
+    and ``inspect_path`` still shows its columns.
+    """
+    if is_uri(path):
+        from workbench.io.sql import read_sql
+
+        table = sqlite_table(str(path), sheet) if sheet is None else str(sheet)
+        return read_sql(str(path), table=table, name=name, overrides=overrides)
+    p, fmt = resolve(path)
+    label = name or p.stem
+    if fmt == "delimited":
+        from workbench.io.delimited import read_delimited
+
+        frame, prep, notes = read_delimited(p, overrides=overrides, skip_bad_lines=skip_bad_lines)
+        info = SourceInfo(
+            kind="csv", location=str(p), encoding=prep.encoding, delimiter=prep.dialect.delimiter, notes=notes
+        )
+        return Table(name=label, frame=frame, source=info)
+    if fmt == "excel":
+        from workbench.io.excel import read_excel
+
+        frame, sheet_name, notes = read_excel(p, sheet=sheet, overrides=overrides)
+        return Table(
+            name=name or f"{p.stem}",
+            frame=frame,
+            source=SourceInfo(kind="excel", location=str(p), sheet=sheet_name, notes=notes),
+        )
+    if fmt == "parquet":
+        from workbench.io.parquet import read_parquet
+
+        frame = read_parquet(p)
+        names, notes = unique_names(frame.columns)
+        if names != frame.columns:
+            frame = frame.rename(dict(zip(frame.columns, names, strict=True)))
+        frame = frame.with_columns(pl.col(c).cast(pl.String) for c, d in frame.schema.items() if d == pl.Null)
+        frame = apply_overrides(frame, overrides)
+        if frame.height == 0:
+            raise LoadError("io.error.no_rows", path=p.name, columns=human_list(frame.columns, 5))
+        return Table(name=label, frame=frame, source=SourceInfo(kind="parquet", location=str(p), notes=notes))
+    from workbench.io.sql import read_sql
+
+    uri = f"sqlite:///{p.resolve()}"
+    table = sqlite_table(uri, sheet)
+    t = read_sql(uri, table=table, name=name or table, overrides=overrides)
+    return Table(
+        name=t.name,
+        frame=t.frame,
+        source=SourceInfo(kind="sqlite", location=str(p), sheet=table, notes=t.source.notes),
+    )
