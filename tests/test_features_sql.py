@@ -170,3 +170,16 @@ def test_an_event_at_the_cutoff_instant_is_excluded_by_the_sql_too():
     got = con.sql(to_sql(rel, specs, ["loan_id"], dialect="duckdb")).fetchall()
     assert got == [("L", 50)]  # 23:59:59 the day before and exactly 30 days before count; midnight does not
     assert generate(rel, masked(frames), specs).frame.row(0) == ("L", "A", date(2024, 4, 1), 50)
+
+
+def test_exported_polars_code_runs_alone_and_rebuilds_every_value(case):
+    from workbench.features.codegen import to_polars_code
+
+    frames, rel, specs, expected = case
+    code = to_polars_code(rel, specs)
+    assert "import workbench" not in code and "from workbench" not in code
+    namespace: dict = {}
+    exec(compile(code, "features_generated.py", "exec"), namespace)
+    got = namespace["build"](frames)
+    assert_same(expected, got, exportable(specs))
+    assert "loan_default_12m_te" not in got.columns

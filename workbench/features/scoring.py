@@ -15,6 +15,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
 import polars as pl
 
 from workbench.features.transforms import quantile_edges
@@ -121,29 +122,43 @@ def woe_iv(counts: pl.DataFrame) -> tuple[list[float], float, bool]:
     return woe, iv, smoothed
 
 
+def _as_float(values: pl.Series, target: pl.Series) -> np.ndarray:
+    """Numbers as float64 (missing → NaN); text mapped to its category's bad rate (in-sample)."""
+    if values.dtype.is_numeric() or values.dtype == pl.Boolean:
+        return values.cast(pl.Float64).fill_null(float("nan")).to_numpy()
+    df = pl.DataFrame({"x": values.cast(pl.String), "y": target})
+    return (
+        df.with_columns(pl.col("y").mean().over("x").alias("r"))
+        .select(pl.when(pl.col("x").is_null()).then(None).otherwise(pl.col("r")))
+        .to_series()
+        .cast(pl.Float64)
+        .fill_null(float("nan"))
+        .to_numpy()
+    )
+
+
 def auc_ks(values: pl.Series, target: pl.Series) -> tuple[float | None, int, float | None]:
-    """Mann-Whitney AUC (ties count half) and KS on the raw values; ``None`` when a class is absent."""
-    df = pl.DataFrame({"x": values, "y": target}).drop_nulls()
-    if df.schema["x"] == pl.String or isinstance(df.schema["x"], pl.Categorical | pl.Enum):
-        rates = df.group_by("x").agg(pl.col("y").mean().alias("r"))
-        df = df.join(rates, on="x").select(pl.col("r").alias("x"), "y")
-    else:
-        df = df.with_columns(pl.col("x").cast(pl.Float64)).filter(pl.col("x").is_not_nan())
-    n1 = int(df["y"].sum())
-    n0 = df.height - n1
+    """Mann-Whitney AUC (ties count half) and KS on the raw values; ``None`` when a class is absent.
+
+    One sort of the non-missing values gives both: average ranks per distinct value for the AUC and the
+    cumulative bad/good shares for the KS.
+    """
+    x = _as_float(values, target)
+    y = target.cast(pl.Int64).to_numpy()
+    keep = ~np.isnan(x)
+    x, y = x[keep], y[keep]
+    n1 = int(y.sum())
+    n0 = x.size - n1
     if n1 == 0 or n0 == 0:
         return None, 0, None
-    ranks = df["x"].rank("average")
-    auc = (float(ranks.filter(df["y"] == 1).sum()) - n1 * (n1 + 1) / 2) / (n1 * n0)
-    cum = (
-        df.group_by("x")
-        .agg(b=pl.col("y").sum(), g=(1 - pl.col("y")).sum())
-        .sort("x")
-        .select((pl.col("b").cum_sum() / n1 - pl.col("g").cum_sum() / n0).abs().max())
-        .item()
-    )
+    uniq, inverse, counts = np.unique(x, return_inverse=True, return_counts=True)
+    avg_rank = np.cumsum(counts) - (counts - 1) / 2.0
+    bad = np.bincount(inverse, weights=y, minlength=uniq.size)
+    auc = (float((avg_rank * bad).sum()) - n1 * (n1 + 1) / 2) / (n1 * n0)
+    good = counts - bad
+    ks = float(np.abs(np.cumsum(bad) / n1 - np.cumsum(good) / n0).max())
     direction = 1 if auc >= 0.5 else -1
-    return max(auc, 1 - auc), direction, float(cum)
+    return max(auc, 1 - auc), direction, ks
 
 
 def psi(expected: Sequence[float], actual: Sequence[float]) -> float:
@@ -154,34 +169,60 @@ def psi(expected: Sequence[float], actual: Sequence[float]) -> float:
     return sum((x / ta - y / te) * math.log((x / ta) / (y / te)) for y, x in zip(e, a, strict=True))
 
 
-def period_psi(values: pl.Series, periods: pl.Series, bins: int = 10) -> float | None:
-    """Largest PSI of any later period against the first, on deciles of the first period.
+def _period_codes(periods: pl.Series) -> tuple[np.ndarray, int]:
+    """Periods as 0, 1, 2… in time order (-1 = none or too small to compare), and how many there are.
 
-    Periods with fewer than ``MIN_PERIOD_ROWS`` rows are skipped: their PSI is noise, not drift.
+    Periods with fewer than ``MIN_PERIOD_ROWS`` rows are left out: their PSI is noise, not drift.
     """
-    df = pl.DataFrame({"x": values, "p": periods}).filter(pl.col("p").is_not_null())
-    sizes = df.group_by("p").len().filter(pl.col("len") >= MIN_PERIOD_ROWS).sort("p")
-    if sizes.height < 2:
+    sizes = periods.drop_nulls().value_counts().filter(pl.col("count") >= MIN_PERIOD_ROWS).sort(periods.name)
+    order = sizes[periods.name].to_list()
+    codes = periods.replace_strict(order, list(range(len(order))), default=-1, return_dtype=pl.Int64)
+    return codes.to_numpy(), len(order)
+
+
+def period_psi(values: pl.Series, periods: pl.Series, bins: int = 10) -> float | None:
+    """Largest PSI of any later period against the first, on deciles of the first period."""
+    codes, n = _period_codes(periods)
+    return _period_psi(values, codes, n, bins)
+
+
+def _period_psi(values: pl.Series, codes: np.ndarray, n_periods: int, bins: int = 10) -> float | None:
+    if n_periods < 2:
         return None
-    order = sizes["p"].to_list()
-    ref = df.filter(pl.col("p") == order[0])["x"]
-    binning = make_binning(ref, bins)
-    idx = binning.assign(df["x"])
-    counts = pl.DataFrame({"bin": idx, "p": df["p"]}).group_by("p", "bin").len()
-    all_bins = sorted(set(counts["bin"].to_list()))
+    binning = make_binning(values.filter(pl.Series(codes == 0)), bins)
+    idx = _codes(values, binning) + 1  # 0 = missing
+    width = int(idx.max()) + 1 if idx.size else 1
+    keep = codes >= 0
+    table = np.zeros((n_periods, width))
+    np.add.at(table, (codes[keep], idx[keep]), 1)
+    reference = table[0]
+    return max(psi(reference, table[p]) for p in range(1, n_periods))
 
-    def dist(p) -> list[float]:
-        c = dict(counts.filter(pl.col("p") == p).select("bin", "len").iter_rows())
-        return [float(c.get(b, 0)) for b in all_bins]
 
-    reference = dist(order[0])
-    return max(psi(reference, dist(p)) for p in order[1:])
+def _codes(values: pl.Series, binning: Binning) -> np.ndarray:
+    """Bin index per row (-1 = missing) as numpy: ``searchsorted`` on the edges for numbers."""
+    if binning.kind == "categorical":
+        return binning.assign(values).to_numpy()
+    x = values.cast(pl.Float64).fill_null(float("nan")).to_numpy()
+    idx = np.searchsorted(np.asarray(binning.edges, dtype=float), x, side="left")
+    return np.where(np.isnan(x), MISSING_BIN, idx)
 
 
 def score_feature(values: pl.Series, target: pl.Series, periods: pl.Series | None = None) -> FeatureScore:
+    codes, n_periods = _period_codes(periods) if periods is not None else (None, 0)
+    return _score(values, target, codes, n_periods)
+
+
+def _score(values: pl.Series, target: pl.Series, codes: np.ndarray | None, n_periods: int) -> FeatureScore:
     binning = make_binning(values)
-    idx = binning.assign(values)
-    counts = _bin_counts(idx, target)
+    idx = _codes(values, binning)
+    y = target.cast(pl.Int64).to_numpy()
+    present = np.unique(idx)
+    n = np.bincount(idx + 1, minlength=int(present.max()) + 2)
+    bad = np.bincount(idx + 1, weights=y, minlength=n.size)
+    counts = pl.DataFrame(
+        {"bin": present, "n": n[present + 1].astype(np.int64), "bad": bad[present + 1].astype(np.int64)}
+    )
     woe, iv, smoothed = woe_iv(counts)
     labels = binning.labels()
     stats = tuple(
@@ -196,7 +237,7 @@ def score_feature(values: pl.Series, target: pl.Series, periods: pl.Series | Non
         direction=direction,
         ks=ks,
         missing=values.null_count() / max(values.len(), 1),
-        psi=period_psi(values, periods) if periods is not None else None,
+        psi=_period_psi(values, codes, n_periods) if codes is not None else None,
         distinct=values.n_unique(),
         bins=stats,
         binning=binning,
@@ -211,13 +252,13 @@ def score_features(
     periods (polars duration, a quarter by default) for PSI. Rows with a missing target are left out."""
     df = frame.filter(pl.col(target).is_not_null())
     y = df[target].cast(pl.Int64)
-    periods = None
+    codes, n_periods = None, 0
     if period:
         col = df[period]
         if col.dtype == pl.Date:
             col = col.cast(pl.Datetime("us"))
-        periods = col.dt.truncate(every)
-    return tuple(score_feature(df[n], y, periods) for n in names)
+        codes, n_periods = _period_codes(col.dt.truncate(every))
+    return tuple(_score(df[n], y, codes, n_periods) for n in names)
 
 
 def woe_encode(values: pl.Series, score: FeatureScore) -> pl.Series:

@@ -2,8 +2,10 @@
 
 The rules, in order (the first that applies decides):
 
-1. ``leakage_suspect`` – univariate AUC > 0.9 or IV > 0.5: too good for one variable, usually recorded after
-   the outcome. Not selected; a person must look at it.
+1. ``leakage_suspect`` – univariate AUC > 0.9: too good for one variable, usually recorded after the outcome.
+   Not selected; a person must look at it. (IV > 0.5 alone also flags a feature as suspect, but real
+   behaviour features reach it on strong portfolios, so such a feature can still be selected, with the
+   reason ``selected_flagged`` asking the reviewer to confirm it is known before the cutoff.)
 2. ``empty`` – missing in more than ``max_missing`` of the rows, or a single value: nothing to learn.
 3. ``weak`` – IV below ``min_iv`` (0.02, the usual "not predictive" line).
 4. ``unstable`` – PSI above ``max_psi`` (0.25, "significant shift") between cutoff periods.
@@ -21,7 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
-from workbench.features.scoring import FeatureScore, woe_encode
+from workbench.features.scoring import LEAK_AUC, FeatureScore, woe_encode
 from workbench.features.spec import FeatureSpec
 from workbench.i18n import t
 
@@ -39,7 +41,7 @@ class Thresholds:
 class Recommendation:
     name: str
     selected: bool
-    reason: str  # leakage_suspect | empty | weak | unstable | redundant | selected
+    reason: str  # leakage_suspect | empty | weak | unstable | redundant | selected | selected_flagged
     corr: float | None = None  # largest |corr| with a feature kept before it
     corr_with: str | None = None
 
@@ -74,7 +76,7 @@ def select_features(
     decided: dict[str, Recommendation] = {}
     candidates: list[FeatureScore] = []
     for s in scores:
-        if s.leakage_suspect:
+        if s.auc is not None and s.auc > LEAK_AUC:
             decided[s.name] = Recommendation(s.name, False, "leakage_suspect")
         elif s.missing > th.max_missing or s.distinct <= 1:
             decided[s.name] = Recommendation(s.name, False, "empty")
@@ -103,7 +105,8 @@ def select_features(
         else:
             kept.append(i)
             other = candidates[best_j].name if best_j is not None else None
-            decided[s.name] = Recommendation(s.name, True, "selected", best, other)
+            reason = "selected_flagged" if s.leakage_suspect else "selected"
+            decided[s.name] = Recommendation(s.name, True, reason, best, other)
     return tuple(decided[s.name] for s in scores)
 
 
