@@ -109,3 +109,27 @@ def catalog_records(run: FeatureRun, dataset: str) -> list:
             )
         )
     return out
+
+
+def feature_table_bytes(features: FeatureSet, names: Sequence[str], fmt: str) -> bytes:
+    """The feature table as a download: ``fmt`` is ``parquet`` or ``csv`` (UTF-8 with BOM, Excel opens it)."""
+    import io
+
+    frame = features.frame.select(*[c for c in features.frame.columns if c not in features.names], *names)
+    buf = io.BytesIO()
+    if fmt == "parquet":
+        frame.write_parquet(buf)
+    else:
+        buf.write(b"\xef\xbb\xbf")
+        frame.write_csv(buf)
+    return buf.getvalue()
+
+
+def catalog_excel_bytes(run: FeatureRun, *, reviews: Mapping[str, object] | None = None, lang: str | None = None):
+    import io
+
+    buf = io.BytesIO()
+    catalog_frame(run, reviews=reviews, lang=lang).write_excel(
+        buf, worksheet=t("features.catalog.sheet", lang), autofit=True, float_precision=4
+    )
+    return buf.getvalue()
