@@ -29,7 +29,7 @@ system-deps:
 	@bash scripts/system-deps.sh
 
 run: setup
-	$(VENV)/bin/workbench app --port $(PORT)
+	$(VENV)/bin/workbench app --with-sample --port $(PORT)
 
 test: setup-dev system-deps
 	$(PY) -m pytest

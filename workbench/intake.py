@@ -7,10 +7,16 @@ never becomes visible downstream, and a clean table is certified, audited and sa
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
+from workbench.io import read_table
 from workbench.io.table import Table
 from workbench.privacy import Finding, MaskedTable, auto_certify, scan
+from workbench.relations import foreign_key_candidates, suggest_roles
 from workbench.store import Dataset, Store
+
+SAMPLE_DIR = Path(__file__).resolve().parents[1] / "sample_data"
+SAMPLE_TABLES = ("customers", "accounts", "transactions", "loans")
 
 
 @dataclass(frozen=True)
@@ -37,3 +43,28 @@ def take_in(table: Table, store: Store | None = None, *, actor: str | None = Non
     masked = auto_certify(table, actor=actor)
     dataset = store.datasets.save_masked(masked, source=table.source, actor=actor) if store is not None else None
     return Intake(table.name, masked.height, len(masked.columns), masked, (), dataset)
+
+
+def take_in_sample(store: Store, *, actor: str | None = None) -> list[Intake]:
+    """The shipped sample bank, certified and saved, with its suggested roles and links recorded."""
+    results = [take_in(read_table(SAMPLE_DIR / f"{n}.parquet", name=n), store, actor=actor) for n in SAMPLE_TABLES]
+    record_suggested_structure(store, {r.name: r.masked for r in results if r.masked is not None}, actor=actor)
+    return results
+
+
+def record_suggested_structure(store: Store, tables: dict[str, MaskedTable], *, actor: str | None = None) -> None:
+    """Save the suggested roles, keys and links, for tables whose structure nobody has decided yet."""
+    decided = {m.dataset for m in store.tables.list()}
+    for name, role in suggest_roles(tables).items():
+        if name not in decided:
+            store.tables.set(
+                name,
+                role=role.role,
+                primary_key=role.primary_key or (),
+                time_column=role.time_column,
+                target_column=role.target,
+                actor=actor,
+            )
+    for fk in foreign_key_candidates(tables):
+        if fk.child not in decided:
+            store.tables.relate(fk.child, fk.column, fk.parent, fk.parent_column, actor=actor)

@@ -29,12 +29,8 @@ def _size(n: int) -> str:
 @click.command()
 @click.argument("path")
 @click.option("--sheet", default=None, help="Excel sheet (name or 0-based position) or database table.")
-@click.option(
-    "--skip-bad-lines", is_flag=True, help="Leave out lines whose field count differs from the header's."
-)
-@click.option(
-    "--json", "as_json", is_flag=True, help="Print JSON: format, encoding, delimiter, rows, columns."
-)
+@click.option("--skip-bad-lines", is_flag=True, help="Leave out lines whose field count differs from the header's.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON: format, encoding, delimiter, rows, columns.")
 def inspect(path: str, sheet: str | None, skip_bad_lines: bool, as_json: bool) -> None:
     """Describe PATH (CSV/TSV, Excel, Parquet, SQLite or SQL URI): encoding, delimiter, rows, types."""
     from workbench.i18n import t

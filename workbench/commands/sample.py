@@ -38,9 +38,7 @@ def _progress_printer():
     return show
 
 
-@click.command(
-    help="Write a reproducible synthetic bank (customers, accounts, transactions, loans) as parquet."
-)
+@click.command(help="Write a reproducible synthetic bank (customers, accounts, transactions, loans) as parquet.")
 @click.option("--customers", type=int, default=5000, show_default=True, help="Number of customers.")
 @click.option(
     "--out",
@@ -71,11 +69,7 @@ def sample(customers: int, out: str, seed: int, raw: bool, as_json: bool) -> Non
 
     files = []
     for name, path in paths.items():
-        rows = (
-            pl.scan_parquet(path).select(pl.len()).collect().item()
-            if path.suffix == ".parquet"
-            else customers
-        )
+        rows = pl.scan_parquet(path).select(pl.len()).collect().item() if path.suffix == ".parquet" else customers
         files.append({"table": name, "path": str(path), "rows": rows, "bytes": path.stat().st_size})
     if as_json:
         echo_json({"out": str(out_dir), "seed": seed, "customers": customers, "seconds": round(seconds, 2),

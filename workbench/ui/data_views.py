@@ -13,15 +13,12 @@ import streamlit as st
 
 from workbench.errors import UserError
 from workbench.i18n import t
-from workbench.intake import Intake, take_in
+from workbench.intake import SAMPLE_DIR, SAMPLE_TABLES, Intake, record_suggested_structure, take_in
 from workbench.io import Inspection, inspect_path, list_tables, read_sql, read_table, supported_extensions
 from workbench.io.table import Table
 from workbench.privacy import MaskedTable
 from workbench.relations import ROLES, foreign_key_candidates, suggest_roles, target_candidates, time_columns
 from workbench.ui import state
-
-SAMPLE_DIR = Path(__file__).resolve().parents[2] / "sample_data"
-SAMPLE_TABLES = ("customers", "accounts", "transactions", "loans")
 
 
 def _mib(n: int) -> str:
@@ -60,7 +57,8 @@ def sample_source() -> None:
     if st.button(t("data.sample.load"), type="primary", key="wb.data.load_sample"):
         readers = [lambda n=n: read_table(SAMPLE_DIR / f"{n}.parquet", name=n) for n in SAMPLE_TABLES]
         take_in_all(readers)
-        _apply_suggested_roles(SAMPLE_TABLES)
+        certified = {n: m for n, m in state.certified_tables().items() if n in SAMPLE_TABLES}
+        record_suggested_structure(state.store(), certified)
         st.rerun()
 
 
@@ -111,7 +109,8 @@ def _inspection_summary(info: Inspection) -> None:
     cols[0].metric(t("data.inspect.rows"), f"{info.rows:,}")
     cols[1].metric(t("data.inspect.columns"), f"{len(info.columns):,}")
     cols[2].metric(t("data.inspect.memory"), _mib(info.memory_bytes))
-    cols[3].metric(t("data.inspect.format"), " · ".join(x for x in (info.format, info.encoding, info.delimiter and repr(info.delimiter)) if x))
+    fmt = " · ".join(x for x in (info.format, info.encoding, info.delimiter and repr(info.delimiter)) if x)
+    cols[3].metric(t("data.inspect.format"), fmt)
     if info.large:
         st.warning(t("data.inspect.large", memory=_mib(info.memory_bytes), rows=f"{info.rows:,}"))
     for key, params in info.notes:
@@ -119,8 +118,9 @@ def _inspection_summary(info: Inspection) -> None:
 
 
 def database_source() -> None:
-    uri = st.text_input(t("data.db.uri"), placeholder="sqlite:///bank.db  ·  postgresql+psycopg://user@host/db",
-                        key="wb.data.uri")
+    uri = st.text_input(
+        t("data.db.uri"), placeholder="sqlite:///bank.db  ·  postgresql+psycopg://user@host/db", key="wb.data.uri"
+    )
     if not uri.strip():
         st.caption(t("data.db.help"))
         return
@@ -129,8 +129,13 @@ def database_source() -> None:
     except UserError as err:
         st.error(str(err))
         return
-    mode = st.radio(t("data.db.mode"), ("table", "query"), format_func=lambda m: t(f"data.db.mode_{m}"),
-                    horizontal=True, key="wb.data.db_mode")
+    mode = st.radio(
+        t("data.db.mode"),
+        ("table", "query"),
+        format_func=lambda m: t(f"data.db.mode_{m}"),
+        horizontal=True,
+        key="wb.data.db_mode",
+    )
     if mode == "table":
         table = st.selectbox(t("data.db.table"), names, key="wb.data.db_table")
         query, name = None, table
@@ -151,10 +156,24 @@ def tables_overview() -> None:
     if not certified and not raw:
         st.info(t("data.tables.empty"))
         return
-    rows = [{t("data.col.table"): n, t("data.col.status"): "✅ " + t("data.status.certified"),
-             t("data.col.rows"): m.height, t("data.col.columns"): len(m.columns)} for n, m in certified.items()]
-    rows += [{t("data.col.table"): n, t("data.col.status"): "⚠️ " + t("data.status.pii"),
-              t("data.col.rows"): r.frame.height, t("data.col.columns"): r.frame.width} for n, r in raw.items()]
+    rows = [
+        {
+            t("data.col.table"): n,
+            t("data.col.status"): "✅ " + t("data.status.certified"),
+            t("data.col.rows"): m.height,
+            t("data.col.columns"): len(m.columns),
+        }
+        for n, m in certified.items()
+    ]
+    rows += [
+        {
+            t("data.col.table"): n,
+            t("data.col.status"): "⚠️ " + t("data.status.pii"),
+            t("data.col.rows"): r.frame.height,
+            t("data.col.columns"): r.frame.width,
+        }
+        for n, r in raw.items()
+    ]
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
     if raw:
         st.warning(t("data.pending", names=", ".join(raw)))
@@ -164,11 +183,13 @@ def tables_overview() -> None:
 def preview(masked: MaskedTable) -> None:
     frame = masked.frame
     st.dataframe(frame.head(200), width="stretch", height=320)
-    schema = pl.DataFrame({
-        t("data.col.column"): frame.columns,
-        t("data.col.dtype"): [str(d) for d in frame.dtypes],
-        t("data.col.missing"): [frame.get_column(c).null_count() for c in frame.columns],
-    })
+    schema = pl.DataFrame(
+        {
+            t("data.col.column"): frame.columns,
+            t("data.col.dtype"): [str(d) for d in frame.dtypes],
+            t("data.col.missing"): [frame.get_column(c).null_count() for c in frame.columns],
+        }
+    )
     st.dataframe(schema, hide_index=True, width="stretch")
 
 
@@ -178,21 +199,26 @@ def roles_editor(tables: dict[str, MaskedTable]) -> None:
     saved = {m.dataset: m for m in s.tables.list()}
     suggested = suggest_roles(tables)
     rows = []
-    for name, masked in tables.items():
+    for name in tables:
         meta, sug = saved.get(name), suggested[name]
-        rows.append({
-            "table": name,
-            "role": meta.role if meta else sug.role,
-            "key": (meta.primary_key[0] if meta and meta.primary_key else sug.primary_key) or "",
-            "time": (meta.time_column if meta else sug.time_column) or "",
-            "target": (meta.target_column if meta else sug.target) or "",
-            "why": t("data.roles.saved") if meta else t(sug.reason_key),
-        })
+        rows.append(
+            {
+                "table": name,
+                "role": meta.role if meta else sug.role,
+                "key": (meta.primary_key[0] if meta and meta.primary_key else sug.primary_key) or "",
+                "time": (meta.time_column if meta else sug.time_column) or "",
+                "target": (meta.target_column if meta else sug.target) or "",
+                "why": t("data.roles.saved") if meta else t(sug.reason_key),
+            }
+        )
     all_cols = sorted({c for m in tables.values() for c in m.columns})
     times = sorted({c for m in tables.values() for c in time_columns(m)})
     targets = sorted({c for m in tables.values() for c in target_candidates(m)})
     edited = st.data_editor(
-        pd.DataFrame(rows), hide_index=True, width="stretch", key="wb.data.roles",
+        pd.DataFrame(rows),
+        hide_index=True,
+        width="stretch",
+        key="wb.data.roles",
         disabled=["table", "why"],
         column_config={
             "table": st.column_config.TextColumn(t("data.col.table")),
@@ -206,10 +232,21 @@ def roles_editor(tables: dict[str, MaskedTable]) -> None:
     fks = foreign_key_candidates(tables)
     if fks:
         st.markdown("**" + t("data.roles.links") + "**")
-        st.dataframe(pd.DataFrame([{
-            t("data.roles.child"): f"{f.child}.{f.column}", t("data.roles.parent"): f"{f.parent}.{f.parent_column}",
-            t("data.roles.inclusion"): f"{f.inclusion:.1%}", t("data.roles.per_key"): f.rows_per_key,
-        } for f in fks]), hide_index=True, width="stretch")
+        st.dataframe(
+            pd.DataFrame(
+                [
+                    {
+                        t("data.roles.child"): f"{f.child}.{f.column}",
+                        t("data.roles.parent"): f"{f.parent}.{f.parent_column}",
+                        t("data.roles.inclusion"): f"{f.inclusion:.1%}",
+                        t("data.roles.per_key"): f.rows_per_key,
+                    }
+                    for f in fks
+                ]
+            ),
+            hide_index=True,
+            width="stretch",
+        )
     if st.button(t("data.roles.save"), key="wb.data.save_roles"):
         try:
             _save_roles(edited.to_dict("records"), fks)
@@ -220,19 +257,15 @@ def roles_editor(tables: dict[str, MaskedTable]) -> None:
             st.rerun()
 
 
-def _apply_suggested_roles(names: tuple[str, ...]) -> None:
-    tables = {n: m for n, m in state.certified_tables().items() if n in names}
-    if not tables:
-        return
-    rows = [{"table": n, "role": r.role, "key": r.primary_key or "", "time": r.time_column or "",
-             "target": r.target or ""} for n, r in suggest_roles(tables).items()]
-    _save_roles(rows, foreign_key_candidates(tables))
-
-
 def _save_roles(rows: list[dict], fks) -> None:
     s = state.store()
     for r in rows:
-        s.tables.set(r["table"], role=r["role"], primary_key=r["key"] or (), time_column=r["time"] or None,
-                     target_column=r["target"] or None)
+        s.tables.set(
+            r["table"],
+            role=r["role"],
+            primary_key=r["key"] or (),
+            time_column=r["time"] or None,
+            target_column=r["target"] or None,
+        )
     for f in fks:
         s.tables.relate(f.child, f.column, f.parent, f.parent_column)
