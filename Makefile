@@ -7,7 +7,7 @@ WHEELHOUSE ?= wheelhouse
 PIP_SOURCE := $(if $(wildcard $(WHEELHOUSE)/*.whl),--no-index --find-links $(WHEELHOUSE),)
 PORT       ?= 8501
 
-.PHONY: run test bench lint format setup setup-dev system-deps wheelhouse sample clean
+.PHONY: run test bench lint format setup setup-dev system-deps wheelhouse sample docs clean
 
 $(PY):
 	python3 -m venv $(VENV)
@@ -55,3 +55,6 @@ sample: setup
 
 clean:
 	rm -rf $(VENV) .pytest_cache test-results
+
+docs: setup
+	$(PY) scripts/readme_reference.py

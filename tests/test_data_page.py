@@ -59,8 +59,8 @@ def test_english_switch(workspace, app_test):
 
 
 @pytest.mark.browser
-def test_in_browser_load_sample_see_tables_and_keys_switch_language(page: Page, base_url, tmp_path):
-    page.goto(base_url)
+def test_in_browser_load_sample_see_tables_and_keys_switch_language(page: Page, own_app, tmp_path):
+    page.goto(own_app)
     wait_for_app(page)
     expect(page.get_by_role("heading", name="데이터", exact=True)).to_be_visible()
     page.get_by_role("button", name="샘플 은행 불러오기").click()
