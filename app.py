@@ -3,6 +3,7 @@
 import streamlit as st
 
 from workbench.i18n import t
+from workbench.ui.flow import flow_status
 from workbench.ui.nav import available_pages
 from workbench.ui.shell import apply_language, sidebar
 
@@ -13,6 +14,7 @@ def run() -> None:
     pages = [st.Page(p.path, title=t(p.title_key), icon=p.icon, url_path=p.url) for p in available_pages()]
     page = st.navigation(pages)
     sidebar()
+    flow_status()
     page.run()
 
 

@@ -20,7 +20,10 @@ ROOT = Path(__file__).resolve().parents[2]
     help="Workspace directory (default: $WORKBENCH_HOME or ./workspace).",
 )
 @click.option("--port", type=int, default=8501, show_default=True, help="Port on 127.0.0.1.")
-def app(workspace: Path | None, port: int) -> None:
+@click.option(
+    "--with-sample", is_flag=True, help="Put the sample bank in an empty workspace first (certified, audited)."
+)
+def app(workspace: Path | None, port: int, with_sample: bool) -> None:
     """Launch the app in the browser at http://127.0.0.1:PORT (nothing is fetched from the internet)."""
     env = dict(os.environ)
     if workspace is not None:
@@ -28,6 +31,9 @@ def app(workspace: Path | None, port: int) -> None:
     home = Path(env.get("WORKBENCH_HOME", "workspace")).resolve()
     home.mkdir(parents=True, exist_ok=True)
     env["WORKBENCH_HOME"] = str(home)
+    if with_sample:
+        os.environ["WORKBENCH_HOME"] = str(home)
+        seed_sample(home)
     click.echo(f"Workbench: http://127.0.0.1:{port}  (workspace {home})", err=True)
     cmd = [
         sys.executable,
@@ -48,3 +54,16 @@ def app(workspace: Path | None, port: int) -> None:
         sys.exit(subprocess.call(cmd, cwd=ROOT, env=env))
     except KeyboardInterrupt:
         sys.exit(0)
+
+
+def seed_sample(home: Path) -> None:
+    """Take the shipped sample bank in through the privacy gate, once, into an empty workspace."""
+    from workbench.intake import take_in_sample
+    from workbench.store import Store
+
+    with Store.open(home=home) as store:
+        if store.datasets.list():
+            return
+        for result in take_in_sample(store):
+            state = "certified" if result.certified else "held: personal data found"
+            click.echo(f"  sample {result.name}: {result.rows:,} rows, {state}", err=True)

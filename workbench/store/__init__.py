@@ -1,0 +1,137 @@
+"""The workspace store: everything a user decides, saved so a reload, a colleague or the CLI sees it.
+
+A workspace is a directory (``$WORKBENCH_HOME``, default ``./workspace``) plus a database
+(``$WORKBENCH_DB_URL``, default ``sqlite:///<home>/workbench.db``; ``postgresql+psycopg://...`` works too).
+The store never holds secrets: no pseudonymisation key (a save containing it is refused), no database
+password in any row (source locations are redacted). Every record is a frozen dataclass; every save is one
+transaction; writes that change user decisions also append an audit entry in that same transaction.
+
+Open::
+
+    from workbench.store import Store
+    store = Store.open(home=None, url=None)        # creates dirs, migrates to head (no-op when current)
+    store.home, store.url (password hidden), store.dialect ("sqlite" | "postgresql"), store.paths
+    store.check() -> StoreCheck(ok, integrity, missing_files, orphan_files, audit)
+    store.remove_orphan_files(*, older_than_s=3600) -> tuple[str, ...]
+    store.close()  /  with Store.open() as store: ...
+
+Layout (``store.paths``, a ``WorkspacePaths``; use it instead of building paths)::
+
+    paths.datasets / runs / reports / logs / db_file
+    paths.dataset_file(name, fingerprint), paths.run_dir(run_id), paths.model_file(run_id),
+    paths.card_file(run_id, suffix="md"), paths.report_file(name)
+    atomic_write(target, write_fn), atomic_write_text(target, text), atomic_path(target)  (context manager)
+
+Datasets (``store.datasets``; a ``Dataset`` is one version: name, version, fingerprint, rows, columns
+(``DatasetColumn(name, dtype)``), source_kind, source_location, certified, policy_name, policy_version,
+certified_at, certified_by, created_at, created_by, path, file_sha256, file_bytes; ``.schema`` dict)::
+
+    save(name, frame, *, source_kind="memory", source_location="", certified=False, policy_name=None,
+         policy_version=None, certified_at=None, certified_by=None, actor=None) -> Dataset
+    save_masked(masked: MaskedTable, *, name=None, source: SourceInfo | None = None, policy_name=None,
+                actor=None) -> Dataset
+    get(name, version=None) -> Dataset            # newest by default; NotFoundError
+    exists(name) -> bool;  versions(name) -> list[Dataset];  list() -> list[Dataset]  (newest of each)
+    read(name, version=None, *, verify=True) -> pl.DataFrame   # SHA-256 checked against the row
+    scan(name, version=None) -> pl.LazyFrame
+    delete(name, *, actor=None) -> None           # rows first, then files
+
+Tables (``store.tables``; ``TableMeta(dataset, role, primary_key, time_column, target_column, column_types,
+updated_at, updated_by)``, ``Relationship(child, child_columns, parent, parent_columns, created_at,
+created_by)``; roles ``ROLES`` = customer, account, event, label, other; columns checked against the
+dataset's newest version)::
+
+    set(dataset, *, role, primary_key=(), time_column=None, target_column=None, column_types=None,
+        actor=None) -> TableMeta                  # replaces what was recorded
+    get(dataset) -> TableMeta | None;  list() -> list[TableMeta]
+    relate(child, child_columns, parent, parent_columns=None, *, actor=None) -> Relationship
+    unrelate(child, parent, *, actor=None) -> bool;  relationships(dataset=None) -> list[Relationship]
+
+Policies (``store.policies``; ``Policy(name, version, yaml, actor, created_at, comment)``)::
+
+    save(name, yaml_text, *, actor=None, comment="") -> int    # the new version: 1, 2, ...; never overwrites
+    get(name, version=None) -> Policy;  latest(name) -> Policy | None
+    versions(name) -> list[Policy] (oldest first);  list() -> list[Policy] (newest of each)
+
+Audit (``store.audit``; ``AuditEntry(seq, at, actor, action, payload, prev_hash, hash)``)::
+
+    append(action, payload=None, *, actor=None) -> AuditEntry   # serialised across processes
+    list(*, action=None, limit=None, newest_first=True) -> list[AuditEntry];  get(seq) -> AuditEntry | None
+    head() -> (seq, hash);  count() -> int
+    verify(*, anchor=None) -> AuditVerification(ok, entries, first_bad_seq, reason)  # .message(lang)
+    Actions the store writes itself, in the same transaction as the change: policy.saved, dataset.saved,
+    dataset.deleted, table.described, table.related, table.unrelated, features.saved, feature.reviewed,
+    run.saved.
+
+Feature catalog (``store.features``; ``Feature(name, dataset, spec, description_ko, description_en, scores,
+created_at, updated_at)``)::
+
+    save(name, *, dataset, spec, description_ko="", description_en="", scores=None) -> Feature
+    save_many(features: Iterable[Feature]) -> list[Feature]     # one transaction; replaces spec/scores
+    get(name) -> Feature;  exists(name) -> bool;  list(dataset=None) -> list[Feature]
+
+Reviews (``store.reviews``; ``Review(feature, version, verdict, comment, reviewer, at)``, verdicts
+``VERDICTS`` = accept, reject, needs_change; reject/needs_change need a comment)::
+
+    record(feature, verdict, comment, reviewer, expected_version) -> Review
+        # expected_version: the version the reviewer saw (0 = none). Someone else wrote in between →
+        # ConflictError naming who and when; nothing saved. Every review stays in the history.
+    current(feature) -> Review | None;  version(feature) -> int;  history(feature) -> list[Review]
+    states(dataset=None) -> dict[str, Review]    # current review per feature
+
+Runs (``store.runs``; ``Run(id, created_at, actor, dataset, dataset_fingerprint, target, split, params,
+features, metrics, warnings, model_path, card_path)``)::
+
+    save(*, dataset_fingerprint, target, split, params, features, metrics, warnings=(), model_text=None,
+         card_text=None, card_format="md", dataset=None, actor=None, run_id=None) -> Run
+        # model_text = booster.model_to_string(), written to runs/<id>/model.txt before the row commits
+    get(run_id) -> Run;  list(*, dataset=None, fingerprint=None, limit=None) -> list[Run]  (newest first)
+    model_text(run_id) -> str;   new_run_id() -> "20261125T143703-3fa9c1"
+
+Learn progress (``store.progress``; ``Progress(user, steps, updated_at)``; ``user=None`` = OS user)::
+
+    get(user=None) -> Progress;  set_step(user, step, state) -> Progress
+    save(user, steps) -> Progress;  reset(user=None)
+
+Errors: ``StoreError`` (a ``UserError``), ``NotFoundError``, ``ConflictError``; ``str(err)`` is one line in the
+current language.
+"""
+
+from workbench.store.audit import AuditEntry, AuditVerification
+from workbench.store.datasets import Dataset, DatasetColumn
+from workbench.store.errors import ConflictError, NotFoundError, StoreError
+from workbench.store.features import VERDICTS, Feature, Review, Verdict
+from workbench.store.paths import WorkspacePaths, atomic_path, atomic_write, atomic_write_text
+from workbench.store.policies import Policy
+from workbench.store.progress import Progress
+from workbench.store.runs import Run, new_run_id
+from workbench.store.store import Store, StoreCheck
+from workbench.store.tables import ROLES, Relationship, Role, TableMeta
+
+__all__ = [
+    "ROLES",
+    "VERDICTS",
+    "AuditEntry",
+    "AuditVerification",
+    "ConflictError",
+    "Dataset",
+    "DatasetColumn",
+    "Feature",
+    "NotFoundError",
+    "Policy",
+    "Progress",
+    "Relationship",
+    "Review",
+    "Role",
+    "Run",
+    "Store",
+    "StoreCheck",
+    "StoreError",
+    "TableMeta",
+    "Verdict",
+    "WorkspacePaths",
+    "atomic_path",
+    "atomic_write",
+    "atomic_write_text",
+    "new_run_id",
+]

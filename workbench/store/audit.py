@@ -1,0 +1,182 @@
+"""The audit log: an append-only SHA-256 hash chain.
+
+Each entry's ``hash`` is SHA-256 over the canonical JSON of ``(seq, at, actor, action, payload, prev_hash)``
+and ``prev_hash`` is the previous entry's hash (64 zeros for the first), so editing, deleting or reordering
+a row breaks the chain from that row on. Deleting the *newest* rows leaves a valid shorter chain; the
+``audit_head`` row (written in the same transaction as every append) catches that, unless it is forged
+too — publish ``head()`` in reports to anchor the chain outside the database.
+
+Appends are serialised (SQLite ``BEGIN IMMEDIATE``; PostgreSQL an advisory lock): two processes never fork
+the chain. The caller guarantees payloads hold no raw identifiers (column names, counts, versions: fine).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any, Literal
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from workbench.store.db import canonical_json, current_actor, guard_secrets, reading, sha256_hex, utcnow, writing
+from workbench.store.errors import StoreError
+from workbench.store.schema import audit_head, audit_log
+
+if TYPE_CHECKING:
+    from workbench.store.store import Store
+
+GENESIS = "0" * 64
+LOCK = "audit"
+
+Reason = Literal["edited", "chain_broken", "gap", "truncated"]
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    seq: int
+    at: datetime
+    actor: str
+    action: str
+    payload: Mapping[str, Any]
+    prev_hash: str
+    hash: str
+
+
+@dataclass(frozen=True)
+class AuditVerification:
+    """``ok`` with ``entries`` checked, or the first bad ``seq`` and why.
+
+    ``reason``: ``edited`` (a row's content no longer matches its hash), ``chain_broken`` (a row's
+    ``prev_hash`` isn't the previous row's hash: rows removed or reordered), ``gap`` (a seq is missing:
+    a row deleted), ``truncated`` (the newest rows are gone).
+    """
+
+    ok: bool
+    entries: int
+    first_bad_seq: int | None = None
+    reason: Reason | None = None
+
+    def message(self, lang: str | None = None) -> str:
+        from workbench.i18n import t
+
+        if self.ok:
+            return t("store.audit.ok", lang, entries=self.entries)
+        return t(f"store.audit.{self.reason}", lang, seq=self.first_bad_seq, entries=self.entries)
+
+
+def _iso(at: datetime) -> str:
+    return at.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def entry_hash(seq: int, at: datetime, actor: str, action: str, payload: Any, prev_hash: str) -> str:
+    """SHA-256 (hex) of the canonical JSON of the entry's fields; ``at`` as UTC ISO-8601 with microseconds."""
+    body = {"seq": seq, "at": _iso(at), "actor": actor, "action": action, "payload": payload, "prev_hash": prev_hash}
+    return sha256_hex(canonical_json(body))
+
+
+def append_in(conn: Connection, action: str, payload: Mapping[str, Any] | None, actor: str | None) -> AuditEntry:
+    """Append inside the caller's write transaction (which must hold the ``audit`` lock on PostgreSQL),
+    so a save and its audit entry commit or vanish together."""
+    if not action or len(action) > 100:
+        raise StoreError("store.audit.bad_action", action=action[:40])
+    payload_text = canonical_json(dict(payload or {}))
+    guard_secrets("audit.payload", payload_text)
+    parsed = json.loads(payload_text)
+    actor = current_actor(actor)
+    head = conn.execute(sa.select(audit_head.c.seq, audit_head.c.hash).where(audit_head.c.id == 1)).first()
+    last = conn.execute(sa.select(audit_log.c.seq, audit_log.c.hash).order_by(audit_log.c.seq.desc()).limit(1)).first()
+    seq, prev = (last.seq + 1, last.hash) if last else (1, GENESIS)
+    at = utcnow()  # microsecond precision survives both engines, so the hash recomputes exactly
+    digest = entry_hash(seq, at, actor, action, parsed, prev)
+    conn.execute(
+        audit_log.insert().values(
+            seq=seq, at=at, actor=actor, action=action, payload=payload_text, prev_hash=prev, hash=digest
+        )
+    )
+    if head is None:
+        conn.execute(audit_head.insert().values(id=1, seq=seq, hash=digest))
+    else:
+        conn.execute(audit_head.update().where(audit_head.c.id == 1).values(seq=seq, hash=digest))
+    return AuditEntry(seq, at, actor, action, parsed, prev, digest)
+
+
+def _entry(row: sa.Row) -> AuditEntry:
+    return AuditEntry(row.seq, row.at, row.actor, row.action, json.loads(row.payload), row.prev_hash, row.hash)
+
+
+class AuditLog:
+    """``store.audit``: append, read, verify."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+
+    def append(self, action: str, payload: Mapping[str, Any] | None = None, *, actor: str | None = None) -> AuditEntry:
+        """Add one entry (``action`` like ``"privacy.certified"``; ``payload`` JSON, no raw identifiers)."""
+        with writing(self._store.engine, LOCK) as conn:
+            return append_in(conn, action, payload, actor)
+
+    def list(
+        self, *, action: str | None = None, limit: int | None = None, newest_first: bool = True
+    ) -> list[AuditEntry]:
+        q = sa.select(audit_log)
+        if action is not None:
+            q = q.where(audit_log.c.action == action)
+        q = q.order_by(audit_log.c.seq.desc() if newest_first else audit_log.c.seq)
+        if limit is not None:
+            q = q.limit(limit)
+        with reading(self._store.engine) as conn:
+            return [_entry(r) for r in conn.execute(q)]
+
+    def get(self, seq: int) -> AuditEntry | None:
+        with reading(self._store.engine) as conn:
+            row = conn.execute(sa.select(audit_log).where(audit_log.c.seq == seq)).first()
+        return _entry(row) if row else None
+
+    def head(self) -> tuple[int, str]:
+        """``(seq, hash)`` of the newest entry, ``(0, GENESIS)`` when empty: the value to anchor elsewhere."""
+        with reading(self._store.engine) as conn:
+            row = conn.execute(sa.select(audit_head.c.seq, audit_head.c.hash)).first()
+        return (row.seq, row.hash) if row else (0, GENESIS)
+
+    def count(self) -> int:
+        with reading(self._store.engine) as conn:
+            return conn.execute(sa.select(sa.func.count()).select_from(audit_log)).scalar_one()
+
+    def verify(self, *, anchor: tuple[int, str] | None = None) -> AuditVerification:
+        """Recompute the whole chain. ``anchor``: a ``head()`` recorded earlier; the chain must still hold it."""
+        with reading(self._store.engine) as conn:
+            total = conn.execute(sa.select(sa.func.count()).select_from(audit_log)).scalar_one()
+            head = conn.execute(sa.select(audit_head.c.seq, audit_head.c.hash)).first()
+            rows = conn.execute(sa.select(audit_log).order_by(audit_log.c.seq).execution_options(yield_per=5000))
+            return _verify(iter(rows), total, head, anchor)
+
+
+def _verify(
+    rows: Iterator[sa.Row], total: int, head: sa.Row | None, anchor: tuple[int, str] | None
+) -> AuditVerification:
+    expected_seq, prev = 1, GENESIS
+    anchored: str | None = None
+    for row in rows:
+        if row.seq != expected_seq:
+            return AuditVerification(False, total, expected_seq, "gap")
+        if row.prev_hash != prev:
+            return AuditVerification(False, total, row.seq, "chain_broken")
+        try:
+            payload = json.loads(row.payload)
+        except ValueError:
+            return AuditVerification(False, total, row.seq, "edited")
+        if entry_hash(row.seq, row.at, row.actor, row.action, payload, row.prev_hash) != row.hash:
+            return AuditVerification(False, total, row.seq, "edited")
+        if anchor is not None and row.seq == anchor[0]:
+            anchored = row.hash
+        prev, expected_seq = row.hash, expected_seq + 1
+    last = expected_seq - 1
+    head_seq, head_hash = (head.seq, head.hash) if head else (0, GENESIS)
+    if head_seq != last or head_hash != prev:
+        return AuditVerification(False, total, min(head_seq, last) + 1, "truncated")
+    if anchor is not None and anchor[0] > 0 and anchored != anchor[1]:
+        return AuditVerification(False, total, min(anchor[0], last + 1), "truncated")
+    return AuditVerification(True, total)

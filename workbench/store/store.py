@@ -1,0 +1,142 @@
+"""``Store``: one workspace (a directory plus a database) and the repositories that read and write it."""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from workbench.store import db, migrate
+from workbench.store.audit import AuditLog, AuditVerification
+from workbench.store.datasets import Datasets
+from workbench.store.errors import StoreError
+from workbench.store.features import Features, Reviews
+from workbench.store.paths import TMP_PREFIX, WorkspacePaths
+from workbench.store.policies import Policies
+from workbench.store.progress import LearnProgress
+from workbench.store.runs import Runs
+from workbench.store.schema import dataset_versions, runs
+from workbench.store.tables import Tables
+
+DEFAULT_HOME = "./workspace"
+
+
+@dataclass(frozen=True)
+class StoreCheck:
+    """What ``Store.check()`` found. ``ok`` when the database is sound, every row's file exists and the audit
+    chain verifies; unreferenced files (``orphan_files``, e.g. left by a crash mid-save) don't make it fail."""
+
+    ok: bool
+    integrity: str  # SQLite ``PRAGMA integrity_check`` result ("ok"), or "n/a" on PostgreSQL
+    missing_files: tuple[str, ...]
+    orphan_files: tuple[str, ...]
+    audit: AuditVerification
+
+
+class Store:
+    """The workspace store. Make one with :meth:`Store.open`; it is safe to share between threads."""
+
+    def __init__(self, engine: Engine, paths: WorkspacePaths) -> None:
+        self.engine = engine
+        self.paths = paths
+        self.datasets = Datasets(self)
+        self.tables = Tables(self)
+        self.policies = Policies(self)
+        self.audit = AuditLog(self)
+        self.features = Features(self)
+        self.reviews = Reviews(self)
+        self.runs = Runs(self)
+        self.progress = LearnProgress(self)
+
+    @classmethod
+    def open(cls, home: str | os.PathLike[str] | None = None, url: str | None = None) -> Store:
+        """Open (and create or upgrade) the workspace.
+
+        ``home``: the workspace directory (default ``$WORKBENCH_HOME``, else ``./workspace``), created if
+        missing with ``datasets/``, ``runs/``, ``reports/``, ``logs/``. ``url``: the database (default
+        ``$WORKBENCH_DB_URL``, else ``sqlite:///<home>/workbench.db``); ``postgresql://`` uses psycopg 3.
+        Migrations run to head on every open (a no-op when current).
+        """
+        home_path = Path(home or os.environ.get("WORKBENCH_HOME") or DEFAULT_HOME).expanduser().resolve()
+        try:
+            paths = WorkspacePaths(home_path).ensure()
+        except OSError as e:
+            raise StoreError("store.home_unusable", home=str(home_path), reason=e.strerror or str(e)) from None
+        url = url or os.environ.get("WORKBENCH_DB_URL") or f"sqlite:///{paths.db_file}"
+        engine = db.create(url)
+        try:
+            migrate.upgrade(engine)
+        except sa.exc.DBAPIError as e:
+            engine.dispose()
+            reason = db.redact(str(e.orig).strip().splitlines()[0] if e.orig else type(e).__name__)
+            raise StoreError("store.connect_failed", url=db.display_url(engine), reason=reason) from None
+        except BaseException:
+            engine.dispose()
+            raise
+        return cls(engine, paths)
+
+    @property
+    def home(self) -> Path:
+        return self.paths.home
+
+    @property
+    def url(self) -> str:
+        """The database URL with the password hidden: safe to show and log."""
+        return db.display_url(self.engine)
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: type[BaseException] | BaseException | TracebackType | None) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"Store(home={str(self.home)!r}, url={self.url!r})"
+
+    def check(self) -> StoreCheck:
+        """Consistency of the whole workspace: database integrity, files behind rows, the audit chain."""
+        integrity = "n/a"
+        if self.dialect == "sqlite":
+            with self.engine.connect() as conn:
+                integrity = "; ".join(r[0] for r in conn.exec_driver_sql("PRAGMA integrity_check"))
+        referenced = set(self._referenced_files())
+        missing = tuple(sorted(p for p in referenced if not self.paths.absolute(p).exists()))
+        on_disk = {
+            self.paths.relative(p) for d in (self.paths.datasets, self.paths.runs) for p in d.rglob("*") if p.is_file()
+        }
+        orphans = tuple(sorted(p for p in on_disk - referenced))
+        audit = self.audit.verify()
+        return StoreCheck(integrity in ("ok", "n/a") and not missing and audit.ok, integrity, missing, orphans, audit)
+
+    def remove_orphan_files(self, *, older_than_s: float = 3600) -> tuple[str, ...]:
+        """Delete temporary files (``.tmp-*``) left by an interrupted save. Returns what went.
+
+        Only files untouched for ``older_than_s`` seconds: a younger one may belong to a save in progress.
+        """
+        now = time.time()
+        gone = []
+        for stored in self.check().orphan_files:
+            path = self.paths.absolute(stored)
+            if path.name.startswith(TMP_PREFIX) and now - path.stat().st_mtime >= older_than_s:
+                path.unlink(missing_ok=True)
+                gone.append(stored)
+        return tuple(gone)
+
+    def _referenced_files(self) -> list[str]:
+        with db.reading(self.engine) as conn:
+            files = list(conn.execute(sa.select(dataset_versions.c.path)).scalars())
+            for model, card in conn.execute(sa.select(runs.c.model_path, runs.c.card_path)):
+                files += [p for p in (model, card) if p]
+        return files

@@ -1,0 +1,73 @@
+"""Per-session state under Workbench's own keys, and the workspace store shared by the sessions.
+
+Raw tables (before the gate) live only in this session's memory, never in the store: the store holds
+certified data alone. Certified tables are reloaded from the store when a session starts, so a reload or a
+colleague sees the same workspace.
+"""
+
+from __future__ import annotations
+
+import os
+
+import streamlit as st
+
+from workbench.i18n import t
+from workbench.io.table import Table
+from workbench.privacy import MaskedTable
+from workbench.store import Store
+from workbench.ui.shell import page_link, workspace_dir
+
+RAW = "wb.data.raw"  # name -> Table, waiting for the privacy page
+CERTIFIED = "wb.data.certified"  # name -> MaskedTable
+FLASH = "wb.flash"  # messages to show once after a rerun
+
+
+@st.cache_resource(show_spinner=False)
+def _open_store(home: str, url: str | None) -> Store:
+    return Store.open(home=home, url=url)
+
+
+def store() -> Store:
+    return _open_store(str(workspace_dir()), os.environ.get("WORKBENCH_DB_URL"))
+
+
+def raw_tables() -> dict[str, Table]:
+    return st.session_state.setdefault(RAW, {})
+
+
+def certified_tables() -> dict[str, MaskedTable]:
+    if CERTIFIED not in st.session_state:
+        st.session_state[CERTIFIED] = _from_store()
+    return st.session_state[CERTIFIED]
+
+
+def _from_store() -> dict[str, MaskedTable]:
+    from workbench.privacy import load_certified
+
+    s = store()
+    return {d.name: load_certified(s, d.name) for d in s.datasets.list() if d.certified}
+
+
+def remember_certified(masked: MaskedTable) -> None:
+    certified_tables()[masked.name] = masked
+    raw_tables().pop(masked.name, None)
+
+
+def require_certified() -> dict[str, MaskedTable]:
+    """For pages after the gate: the certified tables, or a reason and a way to the pages that make them."""
+    tables = certified_tables()
+    if not tables:
+        st.warning(t("guard.no_certified"))
+        page_link("pages/data.py", t("guard.to_data"), ":material/table_view:")
+        page_link("pages/privacy.py", t("guard.to_privacy"), ":material/shield_lock:")
+        st.stop()
+    return tables
+
+
+def flash(message: str, kind: str = "success") -> None:
+    st.session_state.setdefault(FLASH, []).append((kind, message))
+
+
+def show_flashes() -> None:
+    for kind, message in st.session_state.pop(FLASH, []):
+        getattr(st, kind)(message)
