@@ -217,3 +217,34 @@ def test_large_flag(tmp_path):
     assert not small.large
     assert Inspection(path="x", format="csv", rows=LARGE_ROWS + 1, columns=(), memory_bytes=0, size_bytes=0).large
     assert Inspection(path="x", format="csv", rows=1, columns=(), memory_bytes=0, size_bytes=300 << 20).large
+
+
+def test_large_file_is_typed_by_a_streaming_scan(tmp_path, monkeypatch):
+    from workbench.io import inspection
+
+    path = tmp_path / "t.csv"
+    lines = [f"{i},2024-01-{i % 28 + 1:02d},{i * 1000:,}" for i in range(5000)] + ["5000,-,N/A", ""]
+    text = "번호,일자,금액\n" + "\n".join(f'{a},{b},"{c}"' for a, b, c in (ln.split(",", 2) for ln in lines[:-1]))
+    path.write_bytes((text + "\n\n").encode("cp949"))
+    eager = inspect_path(path)
+    monkeypatch.setattr(inspection, "LARGE_BYTES", 0)
+    streamed = inspect_path(path)
+    assert streamed.large
+    assert streamed.rows == eager.rows == 5001
+    assert streamed.columns == eager.columns
+    assert [c.dtype for c in streamed.columns] == ["int", "date", "int"]
+
+
+def test_excel_unicode_text_export_is_utf16_tsv(tmp_path):
+    path = tmp_path / "내보내기.txt"
+    path.write_bytes("지점\t금액\r\n강남\t1,500\r\n종로\t2,500\r\n".encode("utf-16"))
+    table = read_table(path)
+    assert table.source.encoding == "utf-16" and table.source.delimiter == "\t"
+    assert table.frame.rows() == [("강남", 1500), ("종로", 2500)]
+
+
+def test_bom_does_not_leak_into_a_headerless_first_value(tmp_path):
+    path = tmp_path / "t.csv"
+    path.write_bytes("\ufeff1,2024-01-01,100\n2,2024-01-02,200\n".encode())
+    table = read_table(path)
+    assert table.frame["column_1"].to_list() == [1, 2]
