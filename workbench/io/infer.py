@@ -333,7 +333,7 @@ def cast_frame(frame: pl.DataFrame, guesses: dict[str, ColumnGuess]) -> pl.DataF
     out = {c: frame.get_column(c) for c in columns}
     n = frame.height
     for (kind, percent, fmt), cols in groups.items():
-        stacked = pl.concat([frame.get_column(c).rename("__x") for c in cols]).to_frame()
+        stacked = pl.concat([frame.get_column(c).rename("__x") for c in cols], rechunk=True).to_frame()
         converted = stacked.select(convert("__x", kind, percent=percent, fmt=fmt)).to_series()
         for j, c in enumerate(cols):
             out[c] = converted.slice(j * n, n).rename(c)
