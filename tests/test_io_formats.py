@@ -248,3 +248,28 @@ def test_bom_does_not_leak_into_a_headerless_first_value(tmp_path):
     path.write_bytes("\ufeff1,2024-01-01,100\n2,2024-01-02,200\n".encode())
     table = read_table(path)
     assert table.frame["column_1"].to_list() == [1, 2]
+
+
+def test_overrides_on_typed_columns(tmp_path):
+    path = tmp_path / "t.parquet"
+    pl.DataFrame(
+        {
+            "금액": [1000.0, 2500.0],
+            "비율": [0.5, 1.5],
+            "일시": [dt.datetime(2024, 3, 5, 14, 22), dt.datetime(2024, 3, 6, 9, 0)],
+            "코드": [101, 202],
+            "연체": [0, 1],
+        }
+    ).write_parquet(path)
+    table = read_table(path, overrides={"금액": "int", "일시": "date", "코드": "str", "연체": "bool"})
+    assert table.frame["금액"].to_list() == [1000, 2500]
+    assert table.frame["일시"].to_list() == [dt.date(2024, 3, 5), dt.date(2024, 3, 6)]
+    assert table.frame["코드"].to_list() == ["101", "202"]
+    assert table.frame["연체"].to_list() == [False, True]
+    from workbench.io import LoadError
+
+    with pytest.raises(LoadError) as err:
+        read_table(path, overrides={"비율": "int"})
+    assert err.value.message("en").startswith(
+        "Values of column '비율' cannot be read as int (2 in all, e.g. '0.5', '1.5')"
+    )

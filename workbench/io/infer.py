@@ -365,9 +365,11 @@ def guess_notes(guesses: dict[str, ColumnGuess]) -> tuple[Note, ...]:
 
 
 def apply_overrides(frame: pl.DataFrame, overrides: dict[str, str] | None) -> pl.DataFrame:
-    """Cast columns the analyst typed by hand (``{"계좌번호": "str"}``) from their text form.
+    """Cast columns the analyst typed by hand (``{"계좌번호": "str"}``).
 
-    A value that does not fit the asked type is an error naming the column and examples, never a silent null.
+    Text columns are re-read from their text (``"1,234"`` → 1234); typed columns convert directly (a whole
+    float 1000.0 from Excel → 1000, a datetime → its date). A value that does not fit the asked type is an
+    error naming the column and examples, never a silent null.
     """
     if not overrides:
         return frame
@@ -376,29 +378,56 @@ def apply_overrides(frame: pl.DataFrame, overrides: dict[str, str] | None) -> pl
             raise LoadError("io.error.override_column", column=column, columns=human_list(frame.columns, 8))
         if kind not in KINDS:
             raise LoadError("io.error.override_kind", column=column, kind=kind, kinds=", ".join(KINDS))
-    text = frame.select(_as_text(frame, c) for c in overrides)
-    converted = text.select(convert(c, k) for c, k in overrides.items())
-    for c in overrides:
-        lost = text.filter(_clean(c).is_not_null() & converted[c].is_null())[c]
+    converted = []
+    for c, kind in overrides.items():
+        source = frame.get_column(c)
+        if source.dtype == pl.String:
+            before = source.to_frame().select(_clean(c)).to_series()
+            after = source.to_frame().select(convert(c, kind)).to_series()
+        else:
+            before, after = source, _convert_typed(source, kind)
+        lost = source.filter(before.is_not_null() & after.is_null())
         if len(lost):
             raise LoadError(
                 "io.error.override_failed",
                 column=c,
-                kind=overrides[c],
+                kind=kind,
                 count=len(lost),
-                examples=human_list([repr(x) for x in lost.unique(maintain_order=True).head(3)], 3),
+                examples=human_list([repr(x) for x in lost.cast(pl.String).unique(maintain_order=True).head(3)], 3),
             )
+        converted.append(after.rename(c))
     return frame.with_columns(converted)
 
 
-def _as_text(frame: pl.DataFrame, c: str) -> pl.Expr:
-    """A column back as text: dates as ISO, so an override can re-read any column it was given."""
-    dtype = frame.schema[c]
-    if dtype == pl.Date:
-        return pl.col(c).dt.strftime("%Y-%m-%d")
-    if dtype == pl.Boolean:
-        return pl.when(pl.col(c)).then(pl.lit("true")).when(~pl.col(c)).then(pl.lit("false")).alias(c)
-    return pl.col(c).cast(pl.String)
+def _convert_typed(s: pl.Series, kind: str) -> pl.Series:
+    """A non-text column as ``kind``; values that cannot be represented become null (and are reported)."""
+    dtype = s.dtype
+    if kind == "str":
+        if dtype == pl.Date:
+            return s.dt.strftime("%Y-%m-%d")
+        if isinstance(dtype, pl.Datetime):
+            return s.dt.strftime("%Y-%m-%d %H:%M:%S")
+        return s.cast(pl.String)
+    if kind == "category":
+        return _convert_typed(s, "str").cast(pl.Categorical)
+    if dtype.is_numeric() or dtype == pl.Boolean:
+        if kind == "float":
+            return s.cast(pl.Float64)
+        if kind == "int":
+            if dtype.is_float():
+                s = s.to_frame().select(pl.when(pl.col(s.name) == pl.col(s.name).floor()).then(pl.col(s.name)))
+                s = s.to_series()
+            return s.cast(pl.Int64, strict=False)
+        if kind == "bool":
+            x = pl.col(s.name)
+            return s.to_frame().select(pl.when(x == 1).then(True).when(x == 0).then(False)).to_series()
+    if dtype.is_temporal():
+        if kind == "date" and isinstance(dtype, pl.Datetime):
+            return s.dt.date()
+        if kind in ("date", "datetime"):
+            return s.cast(pl.Date if kind == "date" else pl.Datetime("us"))
+    text = _convert_typed(s, "str").rename("__x").to_frame()
+    return text.select(convert("__x", kind)).to_series()
 
 
 def dtype_name(dtype: pl.DataType) -> str:
