@@ -241,6 +241,39 @@ def test_saving_masked_table_records_its_certification(store: Store):
     assert (saved.source_kind, saved.source_location) == ("csv", "/data/accounts.csv")
 
 
+def test_a_certification_note_commits_with_the_dataset(store: Store, monkeypatch):
+    masked = certify(Table("loans", customers()), findings=(), policy_version=1, actor="이과장")
+    note = ("privacy.certified", {"table": "loans", "masked_columns": ["주민번호"]})
+    first = store.datasets.save_masked(masked, policy_name="기본", audit=note)
+    again = store.datasets.save_masked(masked, policy_name="기본", audit=note)  # same content: no new version
+    assert first == again
+    entries = store.audit.list(newest_first=False)
+    assert [e.action for e in entries] == ["dataset.saved", "privacy.certified", "privacy.certified"]
+    assert entries[1].payload == {
+        "table": "loans",
+        "masked_columns": ["주민번호"],
+        "dataset": "loans",
+        "dataset_version": 1,
+    }
+    assert store.audit.verify().ok
+
+    import workbench.store.datasets as module
+
+    real = module.append_in
+
+    def fail_on_note(conn, action, payload, actor):
+        if action == "privacy.certified":
+            raise RuntimeError("disk full")
+        return real(conn, action, payload, actor)
+
+    monkeypatch.setattr(module, "append_in", fail_on_note)
+    with pytest.raises(RuntimeError):
+        store.datasets.save_masked(certify(Table("loans", customers(seed=9)), findings=()), audit=note)
+    assert [d.version for d in store.datasets.versions("loans")] == [1]  # no version without its note
+    assert store.policies.save("기본", "a: 1", audit=("privacy.policy_changed", {"by": "검토"})) == 1
+    assert store.audit.list(limit=1)[0].payload == {"by": "검토", "policy_version": 1}
+
+
 def test_new_content_is_a_new_version_and_old_versions_stay_readable(store: Store):
     v1 = store.datasets.save("고객", customers(seed=1))
     again = store.datasets.save("고객", customers(seed=1))

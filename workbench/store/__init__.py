@@ -27,9 +27,11 @@ Datasets (``store.datasets``; a ``Dataset`` is one version: name, version, finge
 certified_at, certified_by, created_at, created_by, path, file_sha256, file_bytes; ``.schema`` dict)::
 
     save(name, frame, *, source_kind="memory", source_location="", certified=False, policy_name=None,
-         policy_version=None, certified_at=None, certified_by=None, actor=None) -> Dataset
+         policy_version=None, certified_at=None, certified_by=None, actor=None, audit=None) -> Dataset
     save_masked(masked: MaskedTable, *, name=None, source: SourceInfo | None = None, policy_name=None,
-                actor=None) -> Dataset
+                actor=None, audit=None) -> Dataset
+        # audit=(action, payload): an extra audit entry committed in the same transaction as the version;
+        # its payload gets "dataset" and "dataset_version" added
     get(name, version=None) -> Dataset            # newest by default; NotFoundError
     exists(name) -> bool;  versions(name) -> list[Dataset];  list() -> list[Dataset]  (newest of each)
     read(name, version=None, *, verify=True) -> pl.DataFrame   # SHA-256 checked against the row
@@ -49,7 +51,8 @@ dataset's newest version)::
 
 Policies (``store.policies``; ``Policy(name, version, yaml, actor, created_at, comment)``)::
 
-    save(name, yaml_text, *, actor=None, comment="") -> int    # the new version: 1, 2, ...; never overwrites
+    save(name, yaml_text, *, actor=None, comment="", audit=None) -> int   # new version 1, 2, ...; never overwrites
+        # audit=(action, payload): extra entry in the same transaction, payload gets "policy_version"
     get(name, version=None) -> Policy;  latest(name) -> Policy | None
     versions(name) -> list[Policy] (oldest first);  list() -> list[Policy] (newest of each)
 

@@ -80,6 +80,8 @@ def _sha256_file(path: Path) -> tuple[str, int]:
     return h.hexdigest(), size
 
 
+AuditNote = tuple[str, Mapping[str, Any]]  # (action, payload) appended with the save
+
 _VERSION_COLUMNS = [c for c in dataset_versions.c if c.name not in ("id", "dataset_id")]
 
 
@@ -104,11 +106,15 @@ class Datasets:
         certified_at: datetime | None = None,
         certified_by: str | None = None,
         actor: str | None = None,
+        audit: AuditNote | None = None,
     ) -> Dataset:
         """Save ``frame`` as the next version of ``name`` and return it.
 
-        Saving the same content with the same certification as the newest version is a no-op that returns
-        that version. ``source_location`` is stored with any password redacted.
+        Saving the same content with the same certification as the newest version returns that version and
+        writes no new one. ``source_location`` is stored with any password redacted. ``audit``: an extra
+        ``(action, payload)`` entry (e.g. the privacy gate's ``privacy.certified``) committed in the same
+        transaction as the version row, so the dataset and its certification record can't part ways; the
+        store adds ``dataset`` and ``dataset_version`` to its payload.
         """
         name = check_name(name, "dataset")
         actor = current_actor(actor)
@@ -130,8 +136,13 @@ class Datasets:
         target = paths.dataset_file(name, fingerprint)
         stored = paths.relative(target)
 
+        if audit is not None:
+            guard_secrets("audit.payload", audit[1])
         newest = self._newest_row(name)
         if newest is not None and newest.path == stored and target.exists() and _same_meta(newest, meta):
+            if audit is not None:
+                with writing(self._store.engine, AUDIT_LOCK) as conn:
+                    append_in(conn, audit[0], {**audit[1], "dataset": name, "dataset_version": newest.version}, actor)
             return self._record(name, newest)
 
         reused = self._file_in_use(stored, target)
@@ -173,6 +184,8 @@ class Datasets:
                 },
                 actor,
             )
+            if audit is not None:
+                append_in(conn, audit[0], {**audit[1], "dataset": name, "dataset_version": values["version"]}, actor)
             row = conn.execute(
                 sa.select(*_VERSION_COLUMNS).where(
                     dataset_versions.c.dataset_id == dataset_id, dataset_versions.c.version == values["version"]
@@ -188,6 +201,7 @@ class Datasets:
         source: SourceInfo | None = None,
         policy_name: str | None = None,
         actor: str | None = None,
+        audit: AuditNote | None = None,
     ) -> Dataset:
         """Save a table that passed the privacy gate, with its certification (who, when, policy version)."""
         return self.save(
@@ -201,6 +215,7 @@ class Datasets:
             certified_at=masked.certified_at,
             certified_by=masked.certified_by,
             actor=actor,
+            audit=audit,
         )
 
     def delete(self, name: str, *, actor: str | None = None) -> None:

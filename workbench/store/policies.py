@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 import yaml
@@ -40,10 +41,19 @@ class Policies:
     def __init__(self, store: Store) -> None:
         self._store = store
 
-    def save(self, name: str, yaml_text: str, *, actor: str | None = None, comment: str = "") -> int:
+    def save(
+        self,
+        name: str,
+        yaml_text: str,
+        *,
+        actor: str | None = None,
+        comment: str = "",
+        audit: tuple[str, Mapping[str, Any]] | None = None,
+    ) -> int:
         """Store ``yaml_text`` as the next version of policy ``name`` and return that version (1 for a new name).
 
         The text must parse as YAML (one line error otherwise) and must not contain the pseudonymisation key.
+        ``audit``: an extra ``(action, payload)`` entry committed in the same transaction.
         """
         name = check_name(name, "policy")
         try:
@@ -62,6 +72,8 @@ class Policies:
                 )
             )
             append_in(conn, "policy.saved", {"name": name, "version": version}, actor)
+            if audit is not None:
+                append_in(conn, audit[0], {**audit[1], "policy_version": version}, actor)
         return version
 
     def get(self, name: str, version: int | None = None) -> Policy:
