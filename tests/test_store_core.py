@@ -520,3 +520,23 @@ def test_no_row_holds_a_password(workspace: Path, db_url: str):
             for table in metadata.sorted_tables:
                 dump += [str(r) for r in conn.execute(sa.select(table))]
         assert len(dump) > 4 and not any("hunter2" in row for row in dump)
+
+
+def test_admin_check_reports_in_one_line_each(workspace: Path, capsys, monkeypatch):
+    from workbench.store.__main__ import main
+
+    monkeypatch.setenv("WORKBENCH_LANG", "en")
+    with Store.open(workspace) as store:
+        saved = store.datasets.save("고객", customers())
+        (store.paths.datasets / "stray.parquet").write_bytes(b"x")
+    assert main(["check"]) == 0
+    out = capsys.readouterr().out
+    assert "integrity ok" in out and "Unreferenced file: datasets/stray.parquet" in out
+    assert "The audit hash chain of 1 entries is intact." in out
+
+    saved.path.unlink()
+    assert main(["check"]) == 1
+    assert f"Missing file (its row exists): datasets/{saved.path.name}" in capsys.readouterr().out
+    assert main(["clean"]) == 1  # the stray file is younger than an hour: kept
+    assert (workspace / "datasets" / "stray.parquet").exists()
+    assert main(["frobnicate"]) == 2

@@ -14,6 +14,8 @@ Open::
     store.check() -> StoreCheck(ok, integrity, missing_files, orphan_files, audit)
     store.remove_orphan_files(*, older_than_s=3600) -> tuple[str, ...]
     store.close()  /  with Store.open() as store: ...
+    # thread-safe: open once per process (Streamlit: st.cache_resource), not on every rerun
+    # admins: python -m workbench.store [check|clean]  (one line per finding, exit 1 when not ok)
 
 Layout (``store.paths``, a ``WorkspacePaths``; use it instead of building paths)::
 

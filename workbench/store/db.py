@@ -159,7 +159,10 @@ def create(url: str) -> Engine:
         _configure_sqlite(engine)
         return engine
     if parsed.get_backend_name() == "postgresql":
-        return sa.create_engine(url, pool_pre_ping=True)
+        try:
+            return sa.create_engine(url, pool_pre_ping=True)
+        except ModuleNotFoundError as e:  # psycopg is an optional extra
+            raise StoreError("store.driver_missing", driver=e.name or "psycopg", extra="workbench[postgres]") from None
     raise StoreError("store.unsupported_url", url=parsed.render_as_string(hide_password=True))
 
 
