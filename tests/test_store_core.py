@@ -368,7 +368,11 @@ def test_names_are_checked_and_normalised(store: Store):
         store.policies.save("a\nb", "x: 1")
     decomposed = "\u1100\u1161\u11ab"  # 간 as typed on macOS (NFD)
     store.datasets.save(decomposed, customers())
-    assert store.datasets.exists("간")
+    assert store.datasets.exists("간") and store.datasets.get(decomposed).name == "간"
+    store.policies.save(" 기본 ", "a: 1")
+    assert store.policies.get("기본").version == 1 and store.policies.latest(" 기본") is not None
+    with pytest.raises(NotFoundError):
+        store.datasets.get("고객", 0)  # versions start at 1
     odd = store.datasets.save("../../etc/passwd", customers())
     assert odd.path.parent == store.paths.datasets
 

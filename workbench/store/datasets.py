@@ -24,7 +24,7 @@ from workbench.store.audit import LOCK as AUDIT_LOCK
 from workbench.store.audit import append_in
 from workbench.store.db import current_actor, guard_secrets, reading, redact, utcnow, writing
 from workbench.store.errors import NotFoundError, StoreError
-from workbench.store.names import check_name
+from workbench.store.names import check_name, norm
 from workbench.store.paths import atomic_path
 from workbench.store.schema import dataset_versions, datasets
 
@@ -251,31 +251,35 @@ class Datasets:
         q = (
             sa.select(*_VERSION_COLUMNS)
             .join(datasets, datasets.c.id == dataset_versions.c.dataset_id)
-            .where(datasets.c.name == name)
+            .where(datasets.c.name == norm(name))
         )
-        q = q.where(dataset_versions.c.version == version) if version else q.order_by(dataset_versions.c.version.desc())
+        q = (
+            q.where(dataset_versions.c.version == version)
+            if version is not None
+            else q.order_by(dataset_versions.c.version.desc())
+        )
         with reading(self._store.engine) as conn:
             row = conn.execute(q.limit(1)).first()
         if row is None:
             if version is None:
                 raise NotFoundError("store.dataset.not_found", name=name)
             raise NotFoundError("store.dataset.version_not_found", name=name, version=version)
-        return self._record(name, row)
+        return self._record(norm(name), row)
 
     def exists(self, name: str) -> bool:
         with reading(self._store.engine) as conn:
-            return conn.execute(sa.select(datasets.c.id).where(datasets.c.name == name)).first() is not None
+            return conn.execute(sa.select(datasets.c.id).where(datasets.c.name == norm(name))).first() is not None
 
     def versions(self, name: str) -> list[Dataset]:
         """Every version of ``name``, oldest first (empty when unknown)."""
         q = (
             sa.select(*_VERSION_COLUMNS)
             .join(datasets, datasets.c.id == dataset_versions.c.dataset_id)
-            .where(datasets.c.name == name)
+            .where(datasets.c.name == norm(name))
             .order_by(dataset_versions.c.version)
         )
         with reading(self._store.engine) as conn:
-            return [self._record(name, r) for r in conn.execute(q)]
+            return [self._record(norm(name), r) for r in conn.execute(q)]
 
     def list(self) -> list[Dataset]:
         """The newest version of every dataset, by name."""
@@ -348,7 +352,7 @@ class Datasets:
         q = (
             sa.select(*_VERSION_COLUMNS)
             .join(datasets, datasets.c.id == dataset_versions.c.dataset_id)
-            .where(datasets.c.name == name)
+            .where(datasets.c.name == norm(name))
             .order_by(dataset_versions.c.version.desc())
             .limit(1)
         )
@@ -370,7 +374,7 @@ class Datasets:
 
     @staticmethod
     def _dataset_id(conn: Connection, name: str, *, create: bool = False) -> int:
-        found = conn.execute(sa.select(datasets.c.id).where(datasets.c.name == name)).scalar()
+        found = conn.execute(sa.select(datasets.c.id).where(datasets.c.name == norm(name))).scalar()
         if found is not None:
             return found
         if not create:

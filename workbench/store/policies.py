@@ -14,7 +14,7 @@ from workbench.store.audit import LOCK as AUDIT_LOCK
 from workbench.store.audit import append_in
 from workbench.store.db import current_actor, guard_secrets, reading, utcnow, writing
 from workbench.store.errors import NotFoundError, StoreError
-from workbench.store.names import check_name
+from workbench.store.names import check_name, norm
 from workbench.store.schema import policies
 
 if TYPE_CHECKING:
@@ -64,7 +64,9 @@ class Policies:
         guard_secrets("policy.yaml", yaml_text, comment)
         actor = current_actor(actor)
         with writing(self._store.engine, f"policy:{name}", AUDIT_LOCK) as conn:
-            last = conn.execute(sa.select(sa.func.max(policies.c.version)).where(policies.c.name == name)).scalar()
+            last = conn.execute(
+                sa.select(sa.func.max(policies.c.version)).where(policies.c.name == norm(name))
+            ).scalar()
             version = (last or 0) + 1
             conn.execute(
                 policies.insert().values(
@@ -78,7 +80,7 @@ class Policies:
 
     def get(self, name: str, version: int | None = None) -> Policy:
         """Version ``version`` of ``name`` (default: the newest). Raises ``NotFoundError``."""
-        q = sa.select(policies).where(policies.c.name == name)
+        q = sa.select(policies).where(policies.c.name == norm(name))
         q = q.where(policies.c.version == version) if version is not None else q.order_by(policies.c.version.desc())
         with reading(self._store.engine) as conn:
             row = conn.execute(q.limit(1)).first()
@@ -97,7 +99,7 @@ class Policies:
     def versions(self, name: str) -> list[Policy]:
         """Every version of ``name``, oldest first."""
         with reading(self._store.engine) as conn:
-            rows = conn.execute(sa.select(policies).where(policies.c.name == name).order_by(policies.c.version))
+            rows = conn.execute(sa.select(policies).where(policies.c.name == norm(name)).order_by(policies.c.version))
             return [_policy(r) for r in rows]
 
     def list(self) -> list[Policy]:

@@ -19,6 +19,7 @@ from workbench.store.audit import append_in
 from workbench.store.datasets import Datasets
 from workbench.store.db import current_actor, reading, utcnow, writing
 from workbench.store.errors import StoreError
+from workbench.store.names import norm
 from workbench.store.schema import dataset_versions, datasets, relationships, table_meta
 
 if TYPE_CHECKING:
@@ -141,7 +142,7 @@ class Tables:
         q = (
             sa.select(table_meta, datasets.c.name)
             .join(datasets, datasets.c.id == table_meta.c.dataset_id)
-            .where(datasets.c.name == dataset)
+            .where(datasets.c.name == norm(dataset))
         )
         with reading(self._store.engine) as conn:
             row = conn.execute(q).first()
@@ -230,7 +231,7 @@ class Tables:
             .join(parent_t, parent_t.c.id == relationships.c.parent_id)
         )
         if dataset is not None:
-            q = q.where(sa.or_(child_t.c.name == dataset, parent_t.c.name == dataset))
+            q = q.where(sa.or_(child_t.c.name == norm(dataset), parent_t.c.name == norm(dataset)))
         with reading(self._store.engine) as conn:
             rows = conn.execute(q.order_by(child_t.c.name, parent_t.c.name)).all()
         return [
