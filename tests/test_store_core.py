@@ -178,11 +178,20 @@ def test_upgrade_from_the_first_revision_keeps_its_rows(workspace: Path, empty_d
         assert "runs" not in migrate.tables(engine) and "policies" in migrate.tables(engine)
         old = Store(engine, WorkspacePaths(workspace))
         old.policies.save("기본", "a: 1")
+        migrate.upgrade(engine, "0002")  # runs exist, without the record column
+        raw(
+            old,
+            "INSERT INTO runs (id, created_at, actor, dataset_fingerprint, target, split, params, features, "
+            "metrics, warnings) VALUES ('r1', '2026-11-01 09:00:00', 'kim', 'ff', 'default_12m', '\"random\"', "
+            "'{}', '[]', '{\"test\": {\"auc\": 0.7}}', '[]')",
+        )
         migrate.upgrade(engine)
         assert migrate.tables(engine) >= TABLES
         with Store.open(workspace, empty_db_url) as store:
             assert store.policies.get("기본", 1).yaml == "a: 1"
             assert store.audit.verify().ok
+            old_run = store.runs.get("r1")
+            assert (old_run.metrics, old_run.split, old_run.record) == ({"test": {"auc": 0.7}}, "random", None)
     finally:
         engine.dispose()
 

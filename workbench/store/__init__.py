@@ -85,11 +85,13 @@ Reviews (``store.reviews``; ``Review(feature, version, verdict, comment, reviewe
     states(dataset=None) -> dict[str, Review]    # current review per feature
 
 Runs (``store.runs``; ``Run(id, created_at, actor, dataset, dataset_fingerprint, target, split, params,
-features, metrics, warnings, model_path, card_path)``)::
+features, metrics, warnings, model_path, card_path, record)``)::
 
     save(*, dataset_fingerprint, target, split, params, features, metrics, warnings=(), model_text=None,
-         card_text=None, card_format="md", dataset=None, actor=None, run_id=None) -> Run
+         card_text=None, card_format="md", dataset=None, actor=None, run_id=None, record=None) -> Run
         # model_text = booster.model_to_string(), written to runs/<id>/model.txt before the row commits
+    add(record, model_text=None, *, card_text=None, card_format="html", actor=None) -> str
+        # from workbench.model.runs.run_record(result): columns taken from it, the whole dict kept
     get(run_id) -> Run;  list(*, dataset=None, fingerprint=None, limit=None) -> list[Run]  (newest first)
     model_text(run_id) -> str;   new_run_id() -> "20261125T143703-3fa9c1"
 
