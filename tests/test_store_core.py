@@ -196,6 +196,25 @@ def test_upgrade_from_the_first_revision_keeps_its_rows(workspace: Path, empty_d
         engine.dispose()
 
 
+def test_every_migration_steps_down_and_up_again(workspace: Path, empty_db_url: str):
+    engine = db.create(empty_db_url)
+    try:
+        migrate.upgrade(engine)
+        migrate.downgrade(engine, "0002")
+        assert "record" not in {c["name"] for c in sa.inspect(engine).get_columns("runs")}
+        for revision, gone in (("0001", {"runs", "features", "table_meta"}), ("base", TABLES - {"alembic_version"})):
+            migrate.downgrade(engine, revision)
+            assert not (migrate.tables(engine) & gone)
+        migrate.upgrade(engine)
+        with Store.open(workspace, empty_db_url) as store:
+            assert migrate.tables(store.engine) >= TABLES
+            run = store.runs.save(dataset_fingerprint="f", target="y", split="random", params={}, features=[],
+                                  metrics={}, record={"task": "binary"})  # fmt: skip
+            assert store.runs.get(run.id).record == {"task": "binary"}
+    finally:
+        engine.dispose()
+
+
 def test_a_database_from_a_newer_workbench_is_refused(workspace: Path, empty_db_url: str):
     with Store.open(workspace, empty_db_url) as store:
         raw(store, "UPDATE alembic_version SET version_num = '0999'")

@@ -6,6 +6,14 @@ The store never holds secrets: no pseudonymisation key (a save containing it is 
 password in any row (source locations are redacted). Every record is a frozen dataclass; every save is one
 transaction; writes that change user decisions also append an audit entry in that same transaction.
 
+SQLite (the default) needs a local disk: WAL mode does not work on network shares, so a workspace shared
+by several machines uses PostgreSQL (``WORKBENCH_DB_URL``) and a shared ``WORKBENCH_HOME`` for the files.
+A schema other than ``public``: ``postgresql://.../db?options=-csearch_path%3Dworkbench``.
+
+Schema migrations (Alembic, run by ``Store.open``; ``python -m workbench.store.migrate "msg"`` adds one):
+0001 datasets + versions, policies, audit log + head; 0002 table roles, relationships, features, review
+state + history, runs, learn progress; 0003 runs keep the model package's whole record.
+
 Open::
 
     from workbench.store import Store
