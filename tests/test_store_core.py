@@ -314,8 +314,12 @@ def test_new_content_is_a_new_version_and_old_versions_stay_readable(store: Stor
     assert store.datasets.get("고객").version == 3 and store.datasets.get("고객").certified
     store.datasets.save("계좌", customers(seed=3))
     assert [(d.name, d.version) for d in store.datasets.list()] == [("계좌", 1), ("고객", 3)]
-    actions = [e.action for e in store.audit.list(newest_first=False)]
-    assert actions == ["dataset.saved"] * 4
+    entries = store.audit.list(newest_first=False)
+    assert [e.action for e in entries] == ["dataset.saved"] * 4
+    assert [(e.payload["version"], e.payload["file_sha256"]) for e in entries[:2]] == [
+        (1, v1.file_sha256),
+        (2, v2.file_sha256),
+    ]
 
 
 def test_a_failed_file_write_leaves_no_row_and_no_temp_file(store: Store, monkeypatch):

@@ -176,6 +176,7 @@ class Datasets:
                     "name": name,
                     "version": values["version"],
                     "fingerprint": fingerprint,
+                    "file_sha256": sha,  # a forged file *and* row would still disagree with the chain
                     "rows": frame.height,
                     "columns": frame.width,
                     "certified": bool(certified),
