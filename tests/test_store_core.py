@@ -539,6 +539,9 @@ def test_audit_list_filters_and_orders(store: Store):
     store.audit.append("feature.reviewed", {"feature": "txn_cnt_90d"})
     assert [e.seq for e in store.audit.list(limit=2)] == [4, 3]
     assert [e.action for e in store.audit.list(action="feature.reviewed")] == ["feature.reviewed"]
+    assert [e.seq for e in store.audit.list(action="privacy.*", newest_first=False)] == [1, 2, 3]
+    assert store.audit.list(action="privacy_*") == []  # "_" is not a wildcard
+    assert [e.seq for e in store.audit.list(actor="김대리", limit=2)] == [3, 2]
     assert store.audit.count() == 4 and store.audit.get(99) is None
     with pytest.raises(StoreError):
         store.audit.append("", {})

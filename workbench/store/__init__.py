@@ -69,7 +69,8 @@ Policies (``store.policies``; ``Policy(name, version, yaml, actor, created_at, c
 Audit (``store.audit``; ``AuditEntry(seq, at, actor, action, payload, prev_hash, hash)``)::
 
     append(action, payload=None, *, actor=None) -> AuditEntry   # serialised across processes
-    list(*, action=None, limit=None, newest_first=True) -> list[AuditEntry];  get(seq) -> AuditEntry | None
+    list(*, action=None, actor=None, limit=None, newest_first=True) -> list[AuditEntry]  # action "privacy.*" ok
+    get(seq) -> AuditEntry | None
     head() -> (seq, hash);  count() -> int
     verify(*, anchor=None) -> AuditVerification(ok, entries, first_bad_seq, reason)  # .message(lang)
     Actions the store writes itself, in the same transaction as the change: policy.saved, dataset.saved,
