@@ -154,7 +154,7 @@ class Datasets:
             sha, size = reused
 
         with writing(self._store.engine, f"dataset:{name}", AUDIT_LOCK) as conn:
-            dataset_id = self._dataset_id(conn, name, create=True)
+            dataset_id = id_of_dataset(conn, name, create=True)
             last = conn.execute(
                 sa.select(sa.func.max(dataset_versions.c.version)).where(dataset_versions.c.dataset_id == dataset_id)
             ).scalar()
@@ -227,7 +227,7 @@ class Datasets:
         """
         actor = current_actor(actor)
         with writing(self._store.engine, f"dataset:{name}", AUDIT_LOCK) as conn:
-            dataset_id = self._dataset_id(conn, name)
+            dataset_id = id_of_dataset(conn, name)
             files = list(
                 conn.execute(
                     sa.select(dataset_versions.c.path).where(dataset_versions.c.dataset_id == dataset_id)
@@ -373,16 +373,15 @@ class Datasets:
             return None
         return row.file_sha256, row.file_bytes
 
-    @staticmethod
-    def _dataset_id(conn: Connection, name: str, *, create: bool = False) -> int:
-        found = conn.execute(sa.select(datasets.c.id).where(datasets.c.name == norm(name))).scalar()
-        if found is not None:
-            return found
-        if not create:
-            raise NotFoundError("store.dataset.not_found", name=name)
-        return conn.execute(
-            datasets.insert().values(name=name, created_at=utcnow()).returning(datasets.c.id)
-        ).scalar_one()
+
+def id_of_dataset(conn: Connection, name: str, *, create: bool = False) -> int:
+    """The id behind a dataset name, inside the caller's transaction; ``NotFoundError`` unless ``create``."""
+    found = conn.execute(sa.select(datasets.c.id).where(datasets.c.name == norm(name))).scalar()
+    if found is not None:
+        return found
+    if not create:
+        raise NotFoundError("store.dataset.not_found", name=name)
+    return conn.execute(datasets.insert().values(name=name, created_at=utcnow()).returning(datasets.c.id)).scalar_one()
 
 
 def _same_meta(row: Any, meta: Mapping[str, Any]) -> bool:

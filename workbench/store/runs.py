@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any, Literal
 
 import sqlalchemy as sa
@@ -124,7 +125,7 @@ class Runs:
                 )
         except sa.exc.IntegrityError:
             raise StoreError("store.run.exists", run_id=run_id) from None
-        return self._run(_Row(row))
+        return self._run(SimpleNamespace(**row))  # the values just inserted, JSON in Python shape
 
     def add(
         self,
@@ -210,10 +211,3 @@ class Runs:
             card_path=paths.absolute(row.card_path) if row.card_path else None,
             record=row.record,
         )
-
-
-class _Row:
-    """Attribute access over the values just inserted (JSON already in its Python shape)."""
-
-    def __init__(self, values: Mapping[str, Any]) -> None:
-        self.__dict__.update(values)
