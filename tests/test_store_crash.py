@@ -209,3 +209,38 @@ def test_two_processes_on_a_new_workspace_migrate_once_and_keep_one_chain(worksp
         switches = sum(a != b for a, b in itertools.pairwise(writers_in_order))
         assert switches > 1, "the two writers never interleaved; the test proved nothing"
         assert [p.version for p in store.policies.versions("공유")] == list(range(1, policy_saves + 1))
+
+
+@pytest.mark.postgres
+def test_workspaces_sharing_a_postgres_database_do_not_queue_on_each_other(pg_url: str, tmp_path: Path):
+    import sqlalchemy as sa
+    from test_store_support import with_schema
+
+    from workbench.store import StoreError, db
+
+    schemas = ["wb_lock_a", "wb_lock_b"]
+    admin = sa.create_engine(pg_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        for s in schemas:
+            conn.exec_driver_sql(f"CREATE SCHEMA {s}")
+    a = Store.open(tmp_path / "a", with_schema(pg_url, schemas[0]))
+    b = Store.open(tmp_path / "b", with_schema(pg_url, schemas[1]) + "%20-clock_timeout%3D3000")  # fail, not hang
+    impatient = Store(db.create(with_schema(pg_url, schemas[0]) + "%20-clock_timeout%3D300"), a.paths)
+    try:
+        with db.writing(a.engine, "audit") as conn:  # workspace A is in the middle of an audited save
+            conn.execute(sa.text("SELECT 1"))
+            started = time.monotonic()
+            b.audit.append("test.other_workspace", {})  # B does not wait for A
+            assert time.monotonic() - started < 2
+            with pytest.raises((sa.exc.OperationalError, StoreError)):  # a second writer to A does wait
+                impatient.audit.append("test.same_workspace", {})
+        assert a.audit.count() == 0 and b.audit.count() == 1
+        impatient.audit.append("test.same_workspace", {})  # and goes through once A is done
+        assert a.audit.verify().ok and a.audit.count() == 1
+    finally:
+        for s in (a, b, impatient):
+            s.close()
+        with admin.connect() as conn:
+            for s in schemas:
+                conn.exec_driver_sql(f"DROP SCHEMA {s} CASCADE")
+        admin.dispose()

@@ -207,11 +207,12 @@ def writing(engine: Engine, *locks: str) -> Iterator[Connection]:
         with conn.begin():
             if conn.dialect.name == "postgresql":
                 for name in sorted(set(locks)):  # sorted: two writers never wait on each other in a cycle
-                    conn.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": lock_key(name)})
+                    conn.execute(_PG_LOCK, {"name": name})
             yield conn
 
 
-def lock_key(name: str) -> int:
-    """A stable signed 64-bit key for ``pg_advisory_xact_lock`` (namespaced so other apps don't collide)."""
-    digest = hashlib.sha256(f"workbench.store:{name}".encode()).digest()
-    return int.from_bytes(digest[:8], "big", signed=True)
+# A 64-bit key per workspace schema and lock name, so two workspaces in one database don't queue on each other
+# and other applications' advisory locks don't collide with ours.
+_PG_LOCK = sa.text(
+    "SELECT pg_advisory_xact_lock(hashtextextended('workbench.store:' || current_schema() || ':' || :name, 0))"
+)
