@@ -53,6 +53,15 @@ def test_open_creates_the_workspace_layout_from_the_environment(workspace: Path)
         assert (workspace / "workbench.db").is_file()
 
 
+def test_a_workspace_path_with_korean_spaces_and_url_characters_works(tmp_path: Path):
+    home = tmp_path / "여신 심사팀 #2?"
+    with Store.open(home) as store:
+        store.policies.save("기본", "a: 1")
+        assert (home / "workbench.db").is_file() and store.dialect == "sqlite"
+    with Store.open(home) as store:
+        assert store.policies.get("기본").version == 1
+
+
 def test_open_uses_workbench_db_url(workspace: Path, tmp_path: Path, monkeypatch):
     other = tmp_path / "elsewhere.db"
     monkeypatch.setenv("WORKBENCH_DB_URL", f"sqlite:///{other}")

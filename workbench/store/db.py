@@ -21,7 +21,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import event
-from sqlalchemy.engine import Connection, Engine, make_url
+from sqlalchemy.engine import URL, Connection, Engine, make_url
 
 from workbench.store.errors import StoreError
 
@@ -151,16 +151,16 @@ class JSONText(sa.TypeDecorator[Any]):
 # --- engines and transactions ---------------------------------------------------------------------------
 
 
-def create(url: str) -> Engine:
-    url = normalise_url(url)
-    parsed = make_url(url)
+def create(url: str | URL) -> Engine:
+    """An engine for ``url`` (a string, or a ``URL`` object when a path could contain ``?`` or ``#``)."""
+    parsed = make_url(normalise_url(url)) if isinstance(url, str) else url
     if parsed.get_backend_name() == "sqlite":
-        engine = sa.create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+        engine = sa.create_engine(parsed, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
         _configure_sqlite(engine)
         return engine
     if parsed.get_backend_name() == "postgresql":
         try:
-            return sa.create_engine(url, pool_pre_ping=True)
+            return sa.create_engine(parsed, pool_pre_ping=True)
         except ModuleNotFoundError as e:  # psycopg is an optional extra
             raise StoreError("store.driver_missing", driver=e.name or "psycopg", extra="workbench[postgres]") from None
     raise StoreError("store.unsupported_url", url=parsed.render_as_string(hide_password=True))

@@ -68,8 +68,8 @@ class Store:
             paths = WorkspacePaths(home_path).ensure()
         except OSError as e:
             raise StoreError("store.home_unusable", home=str(home_path), reason=e.strerror or str(e)) from None
-        url = url or os.environ.get("WORKBENCH_DB_URL") or f"sqlite:///{paths.db_file}"
-        engine = db.create(url)
+        url = url or os.environ.get("WORKBENCH_DB_URL")
+        engine = db.create(url or sa.engine.URL.create("sqlite", database=str(paths.db_file)))
         try:
             migrate.upgrade(engine)
         except sa.exc.DBAPIError as e:
