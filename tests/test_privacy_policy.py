@@ -208,6 +208,8 @@ def test_a_flagged_column_kept_without_reason_is_refused_with_reason_passes(cust
         certify(Table("t", frame), findings, overrides={"카드번호": "  "})
     masked = certify(Table("t", frame), findings, overrides={"카드번호": "test cards issued by the bank"})
     assert masked.overrides == (("카드번호", "test cards issued by the bank"),)
+    with pytest.raises(GateError):  # the reason lands in the audit log: it may not quote a value
+        certify(Table("t", frame), findings, overrides={"카드번호": "4111-1111-1111-1111 is a test card"})
 
 
 def test_certify_rescans_the_output_so_a_mislabelled_mask_cannot_pass(customers):
