@@ -19,6 +19,7 @@ from workbench.io.table import Table
 from workbench.privacy import MaskedTable
 from workbench.relations import ROLES, foreign_key_candidates, suggest_roles, target_candidates, time_columns
 from workbench.ui import state
+from workbench.ui.shell import page_link
 from workbench.ui.tables import show_frame
 
 
@@ -178,7 +179,7 @@ def tables_overview() -> None:
     show_frame(pd.DataFrame(rows))
     if raw:
         st.warning(t("data.pending", names=", ".join(raw)))
-        st.page_link("pages/privacy.py", label=t("guard.to_privacy"), icon=":material/shield_lock:")
+        page_link("pages/privacy.py", t("guard.to_privacy"), ":material/shield_lock:")
 
 
 def preview(masked: MaskedTable) -> None:
@@ -235,20 +236,18 @@ def roles_editor(tables: dict[str, MaskedTable]) -> None:
     fks = foreign_key_candidates(tables)
     if fks:
         st.markdown("**" + t("data.roles.links") + "**")
-        st.dataframe(
-            pd.DataFrame(
-                [
-                    {
-                        t("data.roles.child"): f"{f.child}.{f.column}",
-                        t("data.roles.parent"): f"{f.parent}.{f.parent_column}",
-                        t("data.roles.inclusion"): f"{f.inclusion:.1%}",
-                        t("data.roles.per_key"): f.rows_per_key,
-                    }
-                    for f in fks
-                ]
-            ),
-            hide_index=True,
-            width="stretch",
+        st.markdown(
+            "\n".join(
+                "- "
+                + t(
+                    "data.roles.link",
+                    child=f"{f.child}.{f.column}",
+                    parent=f"{f.parent}.{f.parent_column}",
+                    inclusion=f"{f.inclusion:.1%}",
+                    per_key=f"{f.rows_per_key:,.1f}",
+                )
+                for f in fks
+            )
         )
     if st.button(t("data.roles.save"), key="wb.data.save_roles"):
         try:
