@@ -269,3 +269,13 @@ def test_precision_and_recall_on_a_generated_corpus(capsys):
         )
     assert precision >= 0.98
     assert recall >= 0.95
+
+
+def test_every_type_and_quasi_kind_has_a_label_in_both_languages():
+    from workbench.i18n import catalog
+    from workbench.privacy.detectors import QUASI_KINDS
+
+    for pii_type in PII_TYPES:
+        assert set(catalog()[f"privacy.type.{pii_type}"]) == {"ko", "en"}
+    for kind in QUASI_KINDS:
+        assert set(catalog()[f"privacy.quasi.{kind}"]) == {"ko", "en"}
