@@ -251,6 +251,7 @@ def test_empty_and_all_null_columns_do_not_break_the_scan():
     assert scan(Table("t", pl.DataFrame({"x": []}, schema={"x": pl.String}))).findings == ()
 
 
+@pytest.mark.slow
 def test_precision_and_recall_on_a_generated_corpus(capsys):
     """Forty tables, dirty values (nulls, N/A, blanks), dashed and bare formats, random mixes with decoys."""
     tp = fp = fn = 0

@@ -103,6 +103,7 @@ def test_keeping_a_flagged_column_without_reason_is_refused_on_the_page(monkeypa
 
 
 @pytest.mark.browser
+@pytest.mark.slow
 def test_the_rendered_page_never_contains_a_raw_value(page, base_url, raw_values):
     page.goto(f"{base_url}/privacy")
     wait_for_app(page)
