@@ -10,6 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import polars as pl
 import pytest
 from click.testing import CliRunner
@@ -259,9 +260,14 @@ def _planted_raw(tmp_path: Path) -> tuple[Path, dict[str, list[str]]]:
         "c01": "외국인등록번호",
     }
     frame = frame.rename(headers)
+    # a memo column quoting customers' phone numbers inside free text, one memo in ten
+    quoted = fakes.phone(np.random.default_rng(5), frame.height // 10)
+    memos = [f"고객 {ph} 연락 요망" for ph in quoted] + ["금리 안내 완료"] * (frame.height - len(quoted))
+    frame = frame.with_columns(pl.Series("상담메모", memos))
     path = tmp_path / "planted_raw.csv"
     frame.write_csv(path)
     raw = {headers[c]: frame[headers[c]].cast(pl.String).drop_nulls().unique().to_list() for c, t in truth.items() if t}
+    raw["상담메모"] = quoted  # the identifiers, not the whole memo
     return path, raw
 
 

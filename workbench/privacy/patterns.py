@@ -374,3 +374,31 @@ def value_format(s: pl.Expr) -> pl.Expr:
         .str.replace_all(r"[a-z]", "a")
         .str.replace_all(r"[^\s#가Aa\-_.@/:,()*+]", "?")
     )
+
+
+# --- identifiers inside free text (상담메모: "고객 010-1234-5678로 연락") ----------------------------------
+
+# unanchored, each with a non-digit boundary on both sides kept in groups 1 and 3 for replacement
+EMBEDDED: dict[str, str] = {
+    "rrn": r"(^|\D)(\d{2}[01]\d[0-3]\d-[1-8]\d{6})(\D|$)",
+    "phone": r"(^|\D)((?:01[016789]|02|0[3-6][1-5]|070)[-\s.)]?\d{3,4}[-\s.]?\d{4})(\D|$)",
+    "card_number": r"(^|\D)(\d{4}[- ]\d{4}[- ]\d{4}[- ]\d{4})(\D|$)",
+    "email": r"(^|[^\w.%+\-])([A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,})(\W|$)",
+}
+EMBEDDED_TOKEN = {"rrn": "[주민번호]", "phone": "[전화번호]", "card_number": "[카드번호]", "email": "[이메일]"}
+FREE_TEXT = r"\S\s+\S"  # at least two words
+
+
+def embedded(s: pl.Expr, pii_type: str) -> pl.Expr:
+    """Does the text contain an identifier of ``pii_type`` anywhere (not the whole value)?"""
+    return s.str.contains(EMBEDDED[pii_type])
+
+
+def redact(s: pl.Expr) -> pl.Expr:
+    """Replace every embedded resident number, phone, card and e-mail with a bracketed token; the rest of
+    the text stays readable. Applied twice so adjacent identifiers sharing a boundary are both caught."""
+    out = s.cast(pl.String)
+    for _ in range(2):
+        for pii_type, pattern in EMBEDDED.items():
+            out = out.str.replace_all(pattern, f"${{1}}{EMBEDDED_TOKEN[pii_type]}${{3}}")
+    return out
