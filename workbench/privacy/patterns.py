@@ -386,7 +386,7 @@ EMBEDDED: dict[str, str] = {
     "email": r"(^|[^\w.%+\-])([A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,})(\W|$)",
 }
 EMBEDDED_TOKEN = {"rrn": "[주민번호]", "phone": "[전화번호]", "card_number": "[카드번호]", "email": "[이메일]"}
-FREE_TEXT = r"\S\s+\S"  # at least two words
+FREE_TEXT = r"[가-힣A-Za-z]\S*\s+\S|\S\s+\S*[가-힣A-Za-z]"  # two words, one with a letter (not a timestamp)
 
 
 def embedded(s: pl.Expr, pii_type: str) -> pl.Expr:
