@@ -4,8 +4,8 @@ import polars as pl
 import pytest
 from conftest import SAMPLE
 
-from workbench.intake import take_in, take_in_sample
-from workbench.io import read_table
+from workbench.intake import retype, take_in, take_in_sample
+from workbench.io import LoadError, read_table
 from workbench.store import Store
 
 
@@ -57,3 +57,21 @@ def test_clean_table_quasi_identifiers_alone_do_not_block(store):
     assert result.dataset is not None and result.dataset.certified
     back = store.datasets.read("customers")
     assert back.equals(table.frame) and isinstance(back, pl.DataFrame)
+
+
+def test_retype_casts_rescans_and_saves_a_new_version(store):
+    first = take_in(read_table(SAMPLE / "customers.parquet"), store)
+    result = retype(first.masked, {"credit_grade": "str", "annual_income": "float"}, store)
+    assert result.certified
+    assert result.masked.frame.schema["credit_grade"] == pl.String
+    assert result.masked.frame.schema["annual_income"] == pl.Float64
+    assert result.masked.frame["credit_grade"].to_list()[:3] == [str(v) for v in first.masked.frame["credit_grade"][:3]]
+    assert [d.version for d in store.datasets.versions("customers")] == [1, 2]
+
+
+def test_retype_that_does_not_fit_is_one_line_and_saves_nothing(store):
+    first = take_in(read_table(SAMPLE / "customers.parquet"), store)
+    with pytest.raises(LoadError) as err:
+        retype(first.masked, {"sido": "int"}, store)
+    assert "sido" in str(err.value) and "\n" not in str(err.value)
+    assert len(store.datasets.versions("customers")) == 1

@@ -8,13 +8,22 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
-import polars as pl
 import streamlit as st
 
+from workbench import intake
 from workbench.errors import UserError
 from workbench.i18n import t
 from workbench.intake import SAMPLE_DIR, SAMPLE_TABLES, Intake, record_suggested_structure, take_in
-from workbench.io import Inspection, inspect_path, list_tables, read_sql, read_table, supported_extensions
+from workbench.io import (
+    KINDS,
+    Inspection,
+    dtype_name,
+    inspect_path,
+    list_tables,
+    read_sql,
+    read_table,
+    supported_extensions,
+)
 from workbench.io.table import Table
 from workbench.privacy import MaskedTable
 from workbench.relations import ROLES, foreign_key_candidates, suggest_roles, target_candidates, time_columns
@@ -185,14 +194,41 @@ def tables_overview() -> None:
 def preview(masked: MaskedTable) -> None:
     frame = masked.frame
     show_frame(frame.head(200), height=320, hide_index=False)
-    schema = pl.DataFrame(
+    kinds = [dtype_name(d) for d in frame.dtypes]
+    schema = pd.DataFrame(
         {
-            t("data.col.column"): frame.columns,
-            t("data.col.dtype"): [str(d) for d in frame.dtypes],
-            t("data.col.missing"): [frame.get_column(c).null_count() for c in frame.columns],
+            "column": frame.columns,
+            "type": kinds,
+            "missing": [frame.get_column(c).null_count() for c in frame.columns],
         }
     )
-    show_frame(schema)
+    edited = st.data_editor(
+        schema,
+        hide_index=True,
+        width="stretch",
+        disabled=["column", "missing"],
+        key=f"wb.data.types.{masked.name}",
+        column_config={
+            "column": st.column_config.TextColumn(t("data.col.column")),
+            "type": st.column_config.SelectboxColumn(t("data.col.dtype"), options=list(KINDS), required=True),
+            "missing": st.column_config.NumberColumn(t("data.col.missing"), format="localized"),
+        },
+    )
+    overrides = {c: k for c, k, old in zip(frame.columns, edited["type"], kinds, strict=True) if k != old}
+    if overrides and st.button(t("data.types.apply", n=len(overrides)), key="wb.data.apply_types"):
+        retype(masked, overrides)
+
+
+def retype(masked: MaskedTable, overrides: dict[str, str]) -> None:
+    try:
+        result = intake.retype(masked, overrides, state.store())
+    except UserError as err:
+        st.error(str(err))
+        return
+    if result.masked is not None:
+        state.remember_certified(result.masked)
+        state.flash(t("data.types.applied", name=masked.name, columns=", ".join(overrides)))
+    st.rerun()
 
 
 def roles_editor(tables: dict[str, MaskedTable]) -> None:
