@@ -347,3 +347,21 @@ def test_no_raw_value_of_a_flagged_column_appears_anywhere_the_tool_writes(works
         assert not _leaks(blob, raw), f"raw values in {where}: {_leaks(blob, raw)}"
     # and the check itself can fail: the raw file does contain them
     assert len(_leaks(raw_path.read_bytes(), raw)) == len(raw)
+
+
+def test_mask_refuses_pseudonyms_without_a_key_and_saves_nothing(workspace, tmp_path):
+    policy_file = tmp_path / "p.yaml"
+    policy_file.write_text(
+        "name: p\ncolumns:\n  카드번호: {action: pseudonym, pii_type: card_number}\n", encoding="utf-8"
+    )
+    env = {
+        "WORKBENCH_HOME": str(workspace),
+        "WORKBENCH_LANG": "en",
+        "WORKBENCH_PSEUDONYM_KEY": "",
+        "WORKBENCH_PSEUDONYM_KEY_FILE": "",
+    }
+    proc = _run("mask", str(RAW), "--policy", str(policy_file), "-o", str(tmp_path / "o.parquet"), env=env)
+    assert proc.returncode == 2
+    assert proc.stderr.count("\n") == 1 and "WORKBENCH_PSEUDONYM_KEY" in proc.stderr
+    assert not (tmp_path / "o.parquet").exists()
+    assert Store.open().policies.list() == []
