@@ -16,6 +16,7 @@ from workbench.profile import (
     Profile,
     analyse_target,
     assemble,
+    compare_datasets,
     correlations,
     profile_columns,
     stability_by_period,
@@ -52,6 +53,11 @@ def cached_stability(fingerprint: str, time_column: str, target: str | None, _ta
     return stability_by_period(
         _table, time_column, profile=_columns, features=[c for c in _table.columns if c != target]
     )
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def cached_compare(reference_fingerprint: str, current_fingerprint: str, _reference, _current, _columns):
+    return compare_datasets(_reference, _current, profile=_columns)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -259,17 +265,33 @@ elif section == "target":
         how_to_read("profile.read.tables")
 
 elif section == "stability":
-    if result.stability is None:
-        st.info(t("profile.page.pick_time"))
+    others = [n for n in sorted(certified) if n != name]
+    other = st.selectbox(
+        t("profile.page.compare_with"),
+        [None, *others],
+        format_func=lambda c: t("profile.page.none") if c is None else c,
+        key="wb.profile.compare_with",
+    )
+    shown = (
+        cached_compare(table.fingerprint, certified[other].fingerprint, table, certified[other], columns_profile)
+        if other
+        else result.stability
+    )
+    if shown is None:
+        st.info(t("profile.page.no_stability"))
     else:
-        st_ = result.stability
-        chart(charts.psi_bars(st_), "profile.read.psi")
-        picked = st.multiselect(
-            t("profile.col.feature"),
-            [f.feature for f in st_.features],
-            default=[f.feature for f in st_.features[:5]],
-            key="wb.profile.psi_features",
+        chart(charts.psi_bars(shown), "profile.read.psi")
+        if len(shown.periods) > 2:
+            picked = st.multiselect(
+                t("profile.col.feature"),
+                [f.feature for f in shown.features],
+                default=[f.feature for f in shown.features[:5]],
+                key="wb.profile.psi_features",
+            )
+            chart(charts.psi_trend(shown, picked or None), "profile.read.psi_trend")
+        feature = st.selectbox(
+            t("profile.page.compare_feature"), [f.feature for f in shown.features], key="wb.profile.psi_feature"
         )
-        chart(charts.psi_trend(st_, picked or None), "profile.read.psi_trend")
-        st.dataframe(tables.psi_frame(st_), hide_index=True, width="stretch")
+        chart(charts.stability_bins(shown, feature), "profile.read.psi_bins")
+        st.dataframe(tables.psi_frame(shown), hide_index=True, width="stretch")
         how_to_read("profile.read.tables")
