@@ -156,3 +156,27 @@ def pg_url() -> Iterator[str]:
             run(f"{pg_bin}/pg_ctl -D {tmp}/data -m fast stop")
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
+
+
+# --- AppTest through the router ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def app_test(monkeypatch):
+    """``app_test()`` → an AppTest of ``app.py`` that keeps going through the router on every run.
+
+    AppTest re-derives "is this a v1 multipage app?" from the mere existence of ``pages/`` before each run and
+    then runs the last page's file alone, skipping ``app.py`` (sidebar, language). The real server asks once
+    and ``st.navigation`` answers it; this fixture gives AppTest the same answer.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+    from streamlit.testing.v1 import AppTest
+
+    original = PagesManager.__init__
+
+    def init(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+    monkeypatch.setattr(PagesManager, "__init__", init)
+    return lambda: AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)

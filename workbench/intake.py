@@ -40,7 +40,7 @@ def take_in(table: Table, store: Store | None = None, *, actor: str | None = Non
     findings = tuple(scan(table).findings)
     if findings:
         return Intake(table.name, table.frame.height, table.frame.width, None, findings)
-    masked = auto_certify(table, actor=actor)
+    masked = auto_certify(table, actor=actor, store=store)
     dataset = store.datasets.save_masked(masked, source=table.source, actor=actor) if store is not None else None
     return Intake(table.name, masked.height, len(masked.columns), masked, (), dataset)
 

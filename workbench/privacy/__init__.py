@@ -1,5 +1,61 @@
-"""Privacy gate: PII detection, masking policies, k-anonymity, ``certify()`` and the audit log."""
+"""Privacy gate: PII detection, masking policies, k-anonymity, ``certify()`` and the audit log.
 
+The public API other areas call::
+
+    scan(table) -> ScanResult                        # .findings, .quasi_identifiers, .to_json()
+    propose_policy(scan_result, keyed=False) -> Policy
+    apply_policy(table, policy) -> Table              # the one function the UI and the CLI share
+    mask_table(table, policy, actor=None) -> MaskOutcome(masked, report, scan)
+    certify(table, findings, ...) -> MaskedTable      # the only maker of a MaskedTable
+    auto_certify(table, *, actor=None) -> MaskedTable # no PII → certified + audited; PII → GateError
+    save_certified(store, masked, ...) / load_certified(store, name) / certified_names(store)
+"""
+
+from workbench.privacy.certified import (
+    MaskOutcome,
+    MaskReport,
+    auto_certify,
+    certified_names,
+    load_certified,
+    load_policy,
+    mask_table,
+    record_export,
+    save_certified,
+    save_policy,
+)
 from workbench.privacy.gate import Finding, GateError, MaskedTable, certify
+from workbench.privacy.kanon import KAnonymity, KAnonymityCost
+from workbench.privacy.keys import KeyError_, load_key
+from workbench.privacy.policy import ColumnRule, KAnonymitySpec, Policy, PolicyError, apply_policy, propose_policy
+from workbench.privacy.scan import ColumnScan, QuasiIdentifier, ScanResult, scan
 
-__all__ = ["Finding", "GateError", "MaskedTable", "certify"]
+__all__ = [
+    "ColumnRule",
+    "ColumnScan",
+    "Finding",
+    "GateError",
+    "KAnonymity",
+    "KAnonymityCost",
+    "KAnonymitySpec",
+    "KeyError_",
+    "MaskOutcome",
+    "MaskReport",
+    "MaskedTable",
+    "Policy",
+    "PolicyError",
+    "QuasiIdentifier",
+    "ScanResult",
+    "apply_policy",
+    "auto_certify",
+    "certified_names",
+    "certify",
+    "load_certified",
+    "load_key",
+    "load_policy",
+    "mask_table",
+    "propose_policy",
+    "record_export",
+    "save_certified",
+    "save_policy",
+    "scan",
+]

@@ -6,9 +6,11 @@ so the type system, not discipline, keeps raw identifiers out of charts, reports
 
 from __future__ import annotations
 
+import contextvars
 import getpass
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import polars as pl
@@ -16,7 +18,18 @@ import polars as pl
 from workbench.errors import UserError
 from workbench.io.table import Table, frame_fingerprint
 
-_GATE = object()  # held only by this module; a MaskedTable built without it refuses to exist
+# True only while this module builds a MaskedTable: a MaskedTable made anywhere else, including by
+# dataclasses.replace(masked, frame=raw), refuses to exist.
+_SEALING: contextvars.ContextVar[bool] = contextvars.ContextVar("workbench_privacy_sealing", default=False)
+
+
+@contextmanager
+def _sealing() -> Iterator[None]:
+    token = _SEALING.set(True)
+    try:
+        yield
+    finally:
+        _SEALING.reset(token)
 
 
 class GateError(UserError):
@@ -45,10 +58,9 @@ class MaskedTable:
     certified_at: datetime
     certified_by: str
     overrides: tuple[tuple[str, str], ...] = ()
-    _token: object = field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        if self._token is not _GATE:
+        if not _SEALING.get():
             raise TypeError("MaskedTable is made only by workbench.privacy.certify()")
 
     def lazy(self) -> pl.LazyFrame:
@@ -71,16 +83,16 @@ def _seal(
     actor: str | None,
     overrides: Mapping[str, str],
 ) -> MaskedTable:
-    return MaskedTable(
-        name=table.name,
-        frame=frame,
-        fingerprint=frame_fingerprint(frame),
-        policy_version=policy_version,
-        certified_at=datetime.now(UTC),
-        certified_by=actor or getpass.getuser(),
-        overrides=tuple(sorted(overrides.items())),
-        _token=_GATE,
-    )
+    with _sealing():
+        return MaskedTable(
+            name=table.name,
+            frame=frame,
+            fingerprint=frame_fingerprint(frame),
+            policy_version=policy_version,
+            certified_at=datetime.now(UTC),
+            certified_by=actor or getpass.getuser(),
+            overrides=tuple(sorted(overrides.items())),
+        )
 
 
 def certify(
@@ -108,4 +120,44 @@ def certify(
     ]
     if open_:
         raise GateError("privacy.gate.unmasked", columns=", ".join(open_))
+    # defence in depth: the sealed frame itself is scanned, so a policy that "masked" a column by rounding a
+    # phone number, or a caller that forgot a finding, still cannot get an identifier past the gate
+    from workbench.privacy.scan import scan
+
+    residual = [c for c in scan(table).pii_columns if c not in overrides]
+    if residual:
+        raise GateError("privacy.gate.residual", columns=", ".join(residual))
     return _seal(table, table.frame, policy_version=policy_version, actor=actor, overrides=overrides)
+
+
+def restore(
+    name: str,
+    frame: pl.DataFrame,
+    *,
+    policy_version: int | None,
+    certified_at: datetime,
+    certified_by: str,
+    overrides: Mapping[str, str] | None = None,
+) -> MaskedTable:
+    """Re-open a table the gate certified earlier and the workspace store kept (``load_certified``).
+
+    Only this package calls it, and only for datasets the store recorded as certified.
+    """
+    with _sealing():
+        return MaskedTable(
+            name=name,
+            frame=frame,
+            fingerprint=frame_fingerprint(frame),
+            policy_version=policy_version,
+            certified_at=certified_at,
+            certified_by=certified_by,
+            overrides=tuple(sorted((overrides or {}).items())),
+        )
+
+
+def stamp_policy_version(masked: MaskedTable, version: int | None) -> MaskedTable:
+    """The same certified table, labelled with the policy version the store just assigned."""
+    from dataclasses import replace
+
+    with _sealing():
+        return replace(masked, policy_version=version)

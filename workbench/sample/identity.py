@@ -24,12 +24,8 @@ def draw_names(rng: np.random.Generator, gender: np.ndarray) -> tuple[np.ndarray
     p = np.asarray(SURNAME_P) / np.sum(SURNAME_P)
     surname = rng.choice(len(SURNAMES), size=n, p=p)
     male, female = np.asarray(_GIVEN_M), np.asarray(_GIVEN_F)
-    first = np.where(
-        gender == 0, male[rng.integers(0, len(male), n)], female[rng.integers(0, len(female), n)]
-    )
-    second = np.where(
-        gender == 0, male[rng.integers(0, len(male), n)], female[rng.integers(0, len(female), n)]
-    )
+    first = np.where(gender == 0, male[rng.integers(0, len(male), n)], female[rng.integers(0, len(female), n)])
+    second = np.where(gender == 0, male[rng.integers(0, len(male), n)], female[rng.integers(0, len(female), n)])
     one_syllable = rng.random(n) < 0.06
     given = np.where(one_syllable, first, np.char.add(first, second))
     return surname, given

@@ -73,9 +73,7 @@ def generate_raw(customers: int = 5000, seed: int = 42) -> pl.DataFrame:
     )
     return pl.DataFrame(
         {
-            "고객번호": np.char.zfill(
-                (100_000_000 + np.arange(n) * 7 + rng.integers(0, 7, n)).astype(str), 10
-            ),
+            "고객번호": np.char.zfill((100_000_000 + np.arange(n) * 7 + rng.integers(0, 7, n)).astype(str), 10),
             "성명": full_name(pop.surname, pop.given),
             "주민등록번호": draw_rrn(rng, pop.birth_day, pop.gender),
             "휴대폰번호": draw_mobile(rng, n),

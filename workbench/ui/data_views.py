@@ -19,6 +19,8 @@ from workbench.io.table import Table
 from workbench.privacy import MaskedTable
 from workbench.relations import ROLES, foreign_key_candidates, suggest_roles, target_candidates, time_columns
 from workbench.ui import state
+from workbench.ui.shell import page_link
+from workbench.ui.tables import show_frame
 
 
 def _mib(n: int) -> str:
@@ -159,7 +161,7 @@ def tables_overview() -> None:
     rows = [
         {
             t("data.col.table"): n,
-            t("data.col.status"): "✅ " + t("data.status.certified"),
+            t("data.col.status"): t("data.status.certified"),
             t("data.col.rows"): m.height,
             t("data.col.columns"): len(m.columns),
         }
@@ -168,21 +170,21 @@ def tables_overview() -> None:
     rows += [
         {
             t("data.col.table"): n,
-            t("data.col.status"): "⚠️ " + t("data.status.pii"),
+            t("data.col.status"): t("data.status.pii"),
             t("data.col.rows"): r.frame.height,
             t("data.col.columns"): r.frame.width,
         }
         for n, r in raw.items()
     ]
-    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    show_frame(pd.DataFrame(rows))
     if raw:
         st.warning(t("data.pending", names=", ".join(raw)))
-        st.page_link("pages/privacy.py", label=t("guard.to_privacy"), icon=":material/shield_lock:")
+        page_link("pages/privacy.py", t("guard.to_privacy"), ":material/shield_lock:")
 
 
 def preview(masked: MaskedTable) -> None:
     frame = masked.frame
-    st.dataframe(frame.head(200), width="stretch", height=320)
+    show_frame(frame.head(200), height=320, hide_index=False)
     schema = pl.DataFrame(
         {
             t("data.col.column"): frame.columns,
@@ -190,7 +192,7 @@ def preview(masked: MaskedTable) -> None:
             t("data.col.missing"): [frame.get_column(c).null_count() for c in frame.columns],
         }
     )
-    st.dataframe(schema, hide_index=True, width="stretch")
+    show_frame(schema)
 
 
 def roles_editor(tables: dict[str, MaskedTable]) -> None:
@@ -222,7 +224,9 @@ def roles_editor(tables: dict[str, MaskedTable]) -> None:
         disabled=["table", "why"],
         column_config={
             "table": st.column_config.TextColumn(t("data.col.table")),
-            "role": st.column_config.SelectboxColumn(t("data.roles.role"), options=list(ROLES), required=True),
+            "role": st.column_config.SelectboxColumn(
+                t("data.roles.role"), options=list(ROLES), required=True, format_func=lambda r: t(f"relations.role.{r}")
+            ),
             "key": st.column_config.SelectboxColumn(t("data.roles.key"), options=["", *all_cols]),
             "time": st.column_config.SelectboxColumn(t("data.roles.time"), options=["", *times]),
             "target": st.column_config.SelectboxColumn(t("data.roles.target"), options=["", *targets]),
@@ -232,20 +236,18 @@ def roles_editor(tables: dict[str, MaskedTable]) -> None:
     fks = foreign_key_candidates(tables)
     if fks:
         st.markdown("**" + t("data.roles.links") + "**")
-        st.dataframe(
-            pd.DataFrame(
-                [
-                    {
-                        t("data.roles.child"): f"{f.child}.{f.column}",
-                        t("data.roles.parent"): f"{f.parent}.{f.parent_column}",
-                        t("data.roles.inclusion"): f"{f.inclusion:.1%}",
-                        t("data.roles.per_key"): f.rows_per_key,
-                    }
-                    for f in fks
-                ]
-            ),
-            hide_index=True,
-            width="stretch",
+        st.markdown(
+            "\n".join(
+                "- "
+                + t(
+                    "data.roles.link",
+                    child=f"{f.child}.{f.column}",
+                    parent=f"{f.parent}.{f.parent_column}",
+                    inclusion=f"{f.inclusion:.1%}",
+                    per_key=f"{f.rows_per_key:,.1f}",
+                )
+                for f in fks
+            )
         )
     if st.button(t("data.roles.save"), key="wb.data.save_roles"):
         try:

@@ -1,0 +1,200 @@
+"""Compute feature values for every row of the label table, using only what happened before its cutoff.
+
+Per event table the work is one lazy pipeline: walk the key path (transactions → accounts) to attach the
+label key, join to the distinct (key, cutoff) pairs of the label table, drop every event at or after the
+cutoff (``_age_us <= 0``) and before the widest window, then a single ``group_by`` evaluates all windows and
+aggregations at once. Features depend only on (key, cutoff), so duplicate label rows cost nothing extra.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+
+import polars as pl
+
+from workbench.features.expressions import AGE, US_PER_DAY, event_expr, lookback_days
+from workbench.features.relations import FeatureSpecError, LabelRole, Relations
+from workbench.features.spec import ZERO_WHEN_EMPTY, FeatureSpec
+from workbench.features.transforms import apply_transforms
+from workbench.privacy.gate import MaskedTable
+
+CUTOFF = "_cutoff"
+Progress = Callable[[float, str], None]
+
+
+@dataclass(frozen=True)
+class FeatureSet:
+    """Generated values: the label table's own columns first, then one column per spec (same order)."""
+
+    frame: pl.DataFrame
+    specs: tuple[FeatureSpec, ...]
+    label: LabelRole
+
+    @property
+    def names(self) -> list[str]:
+        return [s.name for s in self.specs]
+
+    @property
+    def rows(self) -> int:
+        return self.frame.height
+
+    def features(self) -> pl.DataFrame:
+        return self.frame.select(self.names)
+
+
+def _as_datetime(expr: pl.Expr, dtype: pl.DataType) -> pl.Expr:
+    if dtype == pl.Date:
+        return expr.cast(pl.Datetime("us"))
+    if isinstance(dtype, pl.Datetime):
+        expr = expr.dt.replace_time_zone(None) if dtype.time_zone else expr
+        return expr.dt.cast_time_unit("us")
+    if dtype == pl.String:
+        return expr.str.to_datetime(time_unit="us")
+    raise FeatureSpecError("features.error.not_a_time", column=str(expr.meta.output_name()), dtype=str(dtype))
+
+
+def _frames(tables: Mapping[str, MaskedTable]) -> dict[str, pl.DataFrame]:
+    out = {}
+    for name, table in tables.items():
+        if not isinstance(table, MaskedTable):
+            raise TypeError(f"table {name!r} must be a MaskedTable (pass it through the privacy gate)")
+        out[name] = table.frame
+    return out
+
+
+def _events(rel: Relations, frames: Mapping[str, pl.DataFrame], source: str, specs: Sequence[FeatureSpec]):
+    """The source's events with the label key attached, sorted by (time, event key) for ``last``."""
+    role = rel.table(source)
+    if not role.time:
+        raise FeatureSpecError("features.error.no_time", table=source)
+    frame = frames[source]
+    path = rel.key_path(source, {n: f.columns for n, f in frames.items()})
+    needed = {role.time}
+    for s in specs:
+        if s.column:
+            needed.add(s.column)
+        needed.update(c for c, _ in (*s.filter, *s.denominator_filter))
+    if role.key and role.key in frame.columns:
+        needed.add(role.key)
+    link = rel.label.key if len(path) == 1 else role.parent_key
+    needed.add(link)  # type: ignore[arg-type]
+    missing = sorted(c for c in needed if c not in frame.columns)
+    if missing:
+        raise FeatureSpecError("features.error.missing_columns", table=source, columns=", ".join(missing))
+    ev = frame.lazy().select(sorted(needed))
+    child = role
+    for parent_name in path[1:]:
+        parent = rel.table(parent_name)
+        nxt = rel.label.key if rel.label.key in frames[parent_name].columns else parent.parent_key
+        pf = frames[parent_name].lazy().select(parent.key, nxt)
+        ev = ev.join(pf, left_on=child.parent_key, right_on=parent.key, how="inner")
+        child = parent
+    schema = frame.schema
+    casts = [_as_datetime(pl.col(role.time), schema[role.time]).alias(role.time)]
+    for c in {c for s in specs for c, _ in (*s.filter, *s.denominator_filter)}:
+        if schema[c] != pl.String:
+            casts.append(pl.col(c).cast(pl.String))
+    ev = ev.with_columns(casts)
+    order = [role.time] + ([role.key] if role.key and role.key in frame.columns else [])
+    return ev.sort(order), role.time
+
+
+def _event_features(
+    rel: Relations, frames: Mapping[str, pl.DataFrame], keys: pl.LazyFrame, source: str, specs: list[FeatureSpec]
+) -> pl.LazyFrame:
+    events, time = _events(rel, frames, source, specs)
+    key = rel.label.key
+    age = (pl.col(CUTOFF) - pl.col(time)).dt.total_microseconds().alias(AGE)
+    joined = keys.join(events, on=key, how="inner", maintain_order="right").with_columns(age)
+    keep = pl.col(AGE) > 0  # strictly before the cutoff: the cutoff instant itself is the future
+    widest = lookback_days(specs)
+    if widest is not None:
+        keep = keep & (pl.col(AGE) <= widest * US_PER_DAY)
+    grouped = joined.filter(keep).group_by([key, CUTOFF]).agg([event_expr(s) for s in specs])
+    out = keys.join(grouped, on=[key, CUTOFF], how="left", maintain_order="left")
+    zero = [pl.col(s.name).fill_null(0) for s in specs if s.aggregation in ZERO_WHEN_EMPTY]
+    return out.with_columns(zero) if zero else out
+
+
+def _entity_features(
+    rel: Relations, frames: Mapping[str, pl.DataFrame], keys: pl.LazyFrame, source: str, specs: list[FeatureSpec]
+) -> pl.LazyFrame:
+    """Attributes and tenures of a table keyed by the label key (one row per key)."""
+    key = rel.label.key
+    frame = frames[source]
+    if key not in frame.columns:
+        raise FeatureSpecError("features.error.no_path", table=source, label_key=key)
+    cols = sorted({s.column for s in specs if s.column})
+    entity = frame.lazy().select(key, *cols).unique(subset=key, keep="first", maintain_order=True)
+    exprs = []
+    for s in specs:
+        if s.aggregation == "attribute":
+            exprs.append(pl.col(s.column).alias(s.name))
+        elif s.aggregation == "tenure_days":
+            since = _as_datetime(pl.col(s.column), frame.schema[s.column])
+            days = (pl.col(CUTOFF) - since).dt.total_microseconds() / US_PER_DAY
+            exprs.append(pl.when(days > 0).then(days.floor().cast(pl.Int64)).alias(s.name))
+        else:
+            raise ValueError(f"{s.aggregation!r} is not an entity aggregation")
+    return keys.join(entity, on=key, how="left", maintain_order="left").select(key, CUTOFF, *exprs)
+
+
+def generate(
+    relations: Relations,
+    tables: Mapping[str, MaskedTable],
+    specs: Sequence[FeatureSpec],
+    *,
+    progress: Progress | None = None,
+) -> FeatureSet:
+    """Feature values for every row of the label table (``tables[relations.label.table]``), in its order.
+
+    Only ``MaskedTable`` inputs are accepted. Event tables are read strictly before each row's cutoff.
+    """
+    frames = _frames(tables)
+    lab = relations.label
+    if lab.table not in frames:
+        raise FeatureSpecError("features.error.unknown_table", table=lab.table)
+    label = frames[lab.table]
+    for col in (lab.key, lab.cutoff):
+        if col not in label.columns:
+            raise FeatureSpecError("features.error.missing_columns", table=lab.table, columns=col)
+    report = progress or (lambda _f, _m: None)
+    base = label.with_columns(_as_datetime(pl.col(lab.cutoff), label.schema[lab.cutoff]).alias(CUTOFF))
+    keys = base.lazy().select(lab.key, CUTOFF).unique(maintain_order=True).filter(pl.col(CUTOFF).is_not_null())
+
+    by_source: dict[str, list[FeatureSpec]] = {}
+    for s in specs:
+        by_source.setdefault(s.source, []).append(s)
+    parts: list[pl.DataFrame] = []
+    done = 0
+    for source, group in by_source.items():
+        report(done / max(len(specs), 1), source)
+        event = [s for s in group if s.is_event]
+        entity = [s for s in group if s.aggregation in ("attribute", "tenure_days")]
+        if event:
+            parts.append(_event_features(relations, frames, keys, source, event).collect())
+        if entity:
+            parts.append(_entity_features(relations, frames, keys, source, entity).collect())
+        done += len(group)
+
+    out = base
+    for part in parts:
+        out = out.join(part, on=[lab.key, CUTOFF], how="left", maintain_order="left")
+    label_level = [s for s in specs if s.aggregation in ("cutoff_month", "cutoff_weekday")]
+    if label_level:
+        out = out.with_columns(
+            (pl.col(CUTOFF).dt.month() if s.aggregation == "cutoff_month" else pl.col(CUTOFF).dt.weekday())
+            .cast(pl.Int64)
+            .alias(s.name)
+            for s in label_level
+        )
+    transforms = [s for s in specs if s.aggregation == "transform"]
+    if transforms:
+        out = apply_transforms(out, transforms, target=lab.target)
+    report(1.0, "")
+    names = [s.name for s in specs]
+    dupes = sorted({n for n in names if names.count(n) > 1})
+    if dupes:
+        raise FeatureSpecError("features.error.duplicate_names", names=", ".join(dupes))
+    return FeatureSet(frame=out.select(*label.columns, *names), specs=tuple(specs), label=lab)

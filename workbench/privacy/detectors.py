@@ -1,0 +1,311 @@
+"""The PII detectors: for each ``pii_type``, header synonyms, per-value tests and the column verdict.
+
+A detector turns a normalised string column into a few boolean per-value *stats* (``match``, ``check``,
+``dashed``…). The scan takes their means over non-null values, first on a sample and then, for columns that
+pass, on every row; ``decide`` turns those rates into a verdict. Precision is designed in: a shape alone
+(13 digits, 16 digits, 10 digits) never flags a column unless a checksum, a distinctive layout or the header
+agrees, so transaction references, order numbers and amounts stay unflagged.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+import polars as pl
+
+from workbench.privacy import patterns as p
+
+PII_TYPES: tuple[str, ...] = (
+    "rrn",
+    "foreigner_rrn",
+    "person_name",
+    "phone",
+    "email",
+    "address",
+    "card_number",
+    "account_number",
+    "business_registration_number",
+    "passport_number",
+    "driver_license",
+    "ip_address",
+)
+QUASI_KINDS: tuple[str, ...] = ("birth_date", "age", "gender", "postcode", "region", "occupation")
+
+# --- headers ---------------------------------------------------------------------------------------------
+
+
+def normalise_header(name: str) -> str:
+    """Lower case, no spaces, underscores, dashes, dots or brackets: ``Customer_Name`` → ``customername``."""
+    return re.sub(r"[\s_\-.()\[\]/]", "", name).lower()
+
+
+HEADER_PATTERNS: dict[str, str] = {
+    "rrn": r"주민등록번호|주민번호|주민등록|실명번호|실명확인번호|jumin|^rrn|residentregistration|residentno"
+    r"|residentnumber|^ssn$|nationalid",
+    "foreigner_rrn": r"외국인등록|외국인번호|alienregistration|foreignerregistration|^frn$"
+    r"|foreignerno|foreignerid",
+    "person_name": r"(성명|고객명|이름|성함|예금주|예금주명|명의자|대표자명|수취인명|보호자명)$"
+    r"|^(name|fullname|customername|custname|clientname|holdername|accountholder|firstname|lastname"
+    r"|givenname|surname|koreanname|englishname|nameko|namekr|nameen|personname)$",
+    "phone": r"휴대폰|휴대전화|핸드폰|연락처|전화|phone|mobile|^tel|cellphone|^hp$|^contact",
+    "email": r"이메일|전자우편|메일주소|^e?mail|emailaddress",
+    "address": r"주소|도로명|지번|address|^addr|street",
+    "card_number": r"카드번호|cardno|cardnumber|cardnum|^pan$|creditcard",
+    "account_number": r"계좌번호|계좌|acctno|accountno|accountnumber|accountnum|bankaccount|^acct",
+    "business_registration_number": r"사업자등록번호|사업자번호|bizno|businessregistration|^brn$|businessno"
+    r"|businessnumber",
+    "passport_number": r"여권|passport",
+    "driver_license": r"운전면허|면허번호|driverlicen|driverslicen|drivinglicen|^dlno$|licenseno",
+    "ip_address": r"^(ip|ipaddr|ipaddress|clientip|remoteip|sourceip|srcip|ip주소|접속ip|아이피)$",
+}
+QUASI_HEADER_PATTERNS: dict[str, str] = {
+    "birth_date": r"생년월일|생일|출생|birth|^dob$",
+    "age": r"^(나이|만나이|age|ageband|agegroup|agerange)$|연령",
+    "gender": r"성별|^gender$|^sex$",
+    "postcode": r"우편번호|^zip|postcode|postalcode",
+    "region": r"시도|시군구|지역|거주지|^sido$|^sigungu$|^region$|^city$|^province$|^district$",
+    "occupation": r"직업|직종|직군|^occupation$|^job",
+}
+
+
+def header_type(name: str) -> str | None:
+    """The ``pii_type`` a column's header names, if any (Korean or English synonyms)."""
+    h = normalise_header(name)
+    # the more specific first: 외국인등록번호 before 주민등록, ip_address before address
+    first = ("foreigner_rrn", "ip_address")
+    for pii_type in (*first, *[t for t in PII_TYPES if t not in first]):
+        if re.search(HEADER_PATTERNS[pii_type], h):
+            return pii_type
+    return None
+
+
+def header_quasi(name: str) -> str | None:
+    h = normalise_header(name)
+    for kind, pattern in QUASI_HEADER_PATTERNS.items():
+        if re.search(pattern, h):
+            return kind
+    return None
+
+
+# --- verdicts --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a verdict may look at: stat rates over non-null values, the header's opinion, distinct count."""
+
+    rates: Mapping[str, float]
+    header: bool
+    distinct: int
+    non_null: int
+
+    def rate(self, stat: str) -> float:
+        return self.rates.get(stat) or 0.0
+
+    def ratio(self, num: str, den: str) -> float:
+        d = self.rate(den)
+        return self.rate(num) / d if d else 0.0
+
+
+Verdict = tuple[str, float, float]
+Stats = Callable[[p.Parts, Mapping[str, pl.Expr]], dict[str, pl.Expr]]  # pii_type, confidence, match_rate
+PLAIN, WITH_HEADER = 0.8, 0.5  # share of non-null values that must match, without/with a header that agrees
+
+
+@dataclass(frozen=True)
+class Detector:
+    pii_type: str
+    stats: Stats
+    decide: Callable[[Context], Verdict | None]
+    prefilter: str  # cheap regex every value of the type matches; the costly stats run only where it does
+    numeric: bool = False  # also run on integer columns (numbers stored without separators)
+    prep: Callable[[p.Parts], dict[str, pl.Expr]] | None = None  # shared parts the scan materialises once
+
+    def stats_of(self, v: p.Parts) -> dict[str, pl.Expr]:
+        """Stats straight from expressions (no materialised prep): for small frames and examples."""
+        return self.stats(v, self.prep(v) if self.prep else {})
+
+
+def _simple(pii_type: str, plain_conf: float, header_conf: float) -> Callable[[Context], Verdict | None]:
+    def decide(c: Context) -> Verdict | None:
+        r = c.rate("match")
+        if r >= PLAIN:
+            return pii_type, plain_conf if not c.header else max(plain_conf, header_conf), r
+        if c.header and r >= WITH_HEADER:
+            return pii_type, header_conf, r
+        return None
+
+    return decide
+
+
+def _rrn_prep(v: p.Parts) -> dict[str, pl.Expr]:
+    """Shared parts computed once per column: shape, gender digit, birth date validity, checksum sum."""
+    return {
+        "shape": v.s.str.contains(p.RRN_SHAPE),
+        "gender": p.digit(v.num, 6, 13),
+        "born": p.rrn_birth_valid(v),
+        "total": p.weighted(v.num, 13, p.RRN_WEIGHTS) % 11,
+        "last": (v.num % 10).cast(pl.Int64),
+    }
+
+
+def _rrn_stats(v: p.Parts, x: Mapping[str, pl.Expr]) -> dict[str, pl.Expr]:
+    """Korean (gender digit 1–4, 9, 0) or foreigner (5–8) structure; check digit (11|13 − s mod 11) mod 10."""
+    base = x["shape"] & x["born"]
+    k = base & x["gender"].is_in([1, 2, 3, 4, 9, 0])
+    f = base & x["gender"].is_in([5, 6, 7, 8])
+    return {
+        "korean": k,
+        "foreign": f,
+        "check": pl.when(k)
+        .then((11 - x["total"]) % 10 == x["last"])
+        .otherwise(f & ((13 - x["total"]) % 10 == x["last"])),
+        "dashed": v.s.str.contains(p.RRN_DASHED),
+    }
+
+
+def _rrn_decide(c: Context) -> Verdict | None:
+    """Structure on most values, and then either pre-2020 checksums, the dashed 6-7 layout or the header.
+
+    Random 13-digit references pass the checksum one time in ten, so a checksum share ≥ 50 % among
+    well-formed values is decisive; numbers issued since Oct 2020 have no checksum and need the dashed
+    layout or the header.
+    """
+    structured = c.rate("korean") + c.rate("foreign")
+    if structured < (WITH_HEADER if c.header else PLAIN):
+        return None
+    kind = "foreigner_rrn" if c.rate("foreign") > c.rate("korean") else "rrn"
+    check_share = c.rate("check") / structured
+    if check_share >= 0.5:
+        return kind, 0.99, structured
+    if c.rate("dashed") >= PLAIN:
+        return kind, 0.85, structured
+    if c.header:
+        return kind, 0.75, structured
+    return None
+
+
+def _card_prep(v: p.Parts) -> dict[str, pl.Expr]:
+    return {"shape": p.card_shape(v), "luhn": p.luhn_sum(v) % 10 == 0}
+
+
+def _card_stats(v: p.Parts, x: Mapping[str, pl.Expr]) -> dict[str, pl.Expr]:
+    return {"shape": x["shape"], "luhn": x["shape"] & x["luhn"]}
+
+
+def _card_decide(c: Context) -> Verdict | None:
+    shape = c.rate("shape")
+    if shape < (WITH_HEADER if c.header else PLAIN):
+        return None
+    if c.ratio("luhn", "shape") >= 0.9:
+        return "card_number", 0.99, c.rate("luhn")
+    if c.header:
+        return "card_number", 0.7, shape
+    return None
+
+
+def _brn_stats(v: p.Parts, x: Mapping[str, pl.Expr]) -> dict[str, pl.Expr]:
+    return {
+        "shape": v.s.str.contains(p.BRN_SHAPE),
+        "check": p.brn_checksum(v),
+        "dashed": v.s.str.contains(p.BRN_DASHED),
+    }
+
+
+def _brn_decide(c: Context) -> Verdict | None:
+    shape = c.rate("shape")
+    if shape < (WITH_HEADER if c.header else PLAIN):
+        return None
+    check = c.ratio("check", "shape")
+    if check >= 0.9:
+        return "business_registration_number", 0.97, c.rate("check")
+    if c.rate("dashed") >= PLAIN and check >= 0.5:
+        return "business_registration_number", 0.9, shape
+    if c.header:
+        return "business_registration_number", 0.7, shape
+    return None
+
+
+def _name_stats(v: p.Parts, x: Mapping[str, pl.Expr]) -> dict[str, pl.Expr]:
+    return {"korean": p.korean_name(v.s), "latin": p.latin_name(v.s)}
+
+
+def _name_decide(c: Context) -> Verdict | None:
+    """Hangul names by surname and length; many distinct values (product names repeat, people rarely do)."""
+    if c.header:
+        r = c.rate("korean") + c.rate("latin")
+        return ("person_name", 0.95, r) if r >= WITH_HEADER else None
+    r = c.rate("korean")
+    varied = c.distinct >= 0.5 * c.non_null or c.distinct >= 50
+    if r >= PLAIN and varied and c.distinct >= 3:
+        return "person_name", 0.85, r
+    return None
+
+
+def _account_stats(v: p.Parts, x: Mapping[str, pl.Expr]) -> dict[str, pl.Expr]:
+    return {"layout": p.account_layout(v.s), "loose": p.account_loose(v)}
+
+
+def _account_decide(c: Context) -> Verdict | None:
+    if c.header and c.rate("loose") >= WITH_HEADER:
+        return "account_number", 0.9, c.rate("loose")
+    if c.rate("layout") >= PLAIN:
+        return "account_number", 0.85, c.rate("layout")
+    return None
+
+
+def _license_stats(v: p.Parts, x: Mapping[str, pl.Expr]) -> dict[str, pl.Expr]:
+    return {"dashed": p.driver_license_dashed(v.s), "digits": p.driver_license_digits(v.s)}
+
+
+def _license_decide(c: Context) -> Verdict | None:
+    if c.rate("dashed") >= PLAIN:
+        return "driver_license", 0.9 if not c.header else 0.97, c.rate("dashed")
+    either = c.rate("dashed") + c.rate("digits")
+    if c.header and either >= WITH_HEADER:
+        return "driver_license", 0.9, either
+    return None
+
+
+def _one(fn: Callable[[pl.Expr], pl.Expr]) -> Stats:
+    return lambda v, x: {"match": fn(v.s)}
+
+
+DETECTORS: tuple[Detector, ...] = (
+    Detector("rrn", _rrn_stats, _rrn_decide, p.RRN_SHAPE, numeric=True, prep=_rrn_prep),
+    Detector("card_number", _card_stats, _card_decide, p.CARD_SHAPE, numeric=True, prep=_card_prep),
+    Detector("business_registration_number", _brn_stats, _brn_decide, p.BRN_SHAPE, numeric=True),
+    Detector(
+        "phone",
+        lambda v, x: {"match": p.phone(v)},
+        _simple("phone", 0.95, 0.99),
+        r"^[+(]?\d[\d\s\-()]{7,17}$",
+    ),
+    Detector("email", _one(p.email), _simple("email", 0.99, 0.99), "@"),
+    Detector("ip_address", _one(p.ip_address), _simple("ip_address", 0.9, 0.97), r"^[\dA-Fa-f.:]{3,39}$"),
+    Detector("account_number", _account_stats, _account_decide, r"^[\d\-]{10,20}$", numeric=True),
+    Detector("passport_number", _one(p.passport), _simple("passport_number", 0.85, 0.95), r"^[A-Z]\d{3}"),
+    Detector("driver_license", _license_stats, _license_decide, r"\d{2}-?\d{6}-?\d{2}$", numeric=True),
+    Detector("person_name", _name_stats, _name_decide, r"^[가-힣A-Za-z][가-힣A-Za-z ]+$"),
+    Detector("address", _one(p.address), _simple("address", 0.9, 0.95), r"\s.*\d"),
+)
+DETECTOR_BY_TYPE = {d.pii_type: d for d in DETECTORS}
+
+
+def detector_for(pii_type: str) -> Detector:
+    """The detector that recognises ``pii_type`` (``foreigner_rrn`` shares the resident-number detector)."""
+    return DETECTOR_BY_TYPE["rrn" if pii_type == "foreigner_rrn" else pii_type]
+
+
+def header_agrees(detector: Detector, hinted: str | None) -> bool:
+    if hinted is None:
+        return False
+    return hinted == detector.pii_type or (detector.pii_type == "rrn" and hinted == "foreigner_rrn")
+
+
+def matching_values(detector: Detector, s: pl.Expr) -> pl.Expr:
+    """Per value: does it look like this detector's type at all (used to pick evidence examples)."""
+    stats = detector.stats_of(p.Parts.of(s))
+    return pl.any_horizontal(list(stats.values()))

@@ -1,0 +1,55 @@
+"""Where the pseudonymisation key comes from: the environment or a key file outside the workspace.
+
+The key is never written to the store, a log, a report or an export; without one, pseudonyms are refused
+(an unkeyed hash of a resident number can be reversed by hashing every possible number).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from workbench.errors import UserError
+
+KEY_ENV = "WORKBENCH_PSEUDONYM_KEY"
+KEY_FILE_ENV = "WORKBENCH_PSEUDONYM_KEY_FILE"
+MIN_KEY_BYTES = 16
+
+
+class KeyError_(UserError):  # trailing underscore: not the builtin KeyError
+    """No usable pseudonymisation key."""
+
+
+def _workspace() -> Path:
+    return Path(os.environ.get("WORKBENCH_HOME", "workspace")).resolve()
+
+
+def key_available() -> bool:
+    try:
+        load_key()
+    except KeyError_:
+        return False
+    return True
+
+
+def load_key() -> bytes:
+    """The HMAC key: ``WORKBENCH_PSEUDONYM_KEY`` or the file named by ``WORKBENCH_PSEUDONYM_KEY_FILE``.
+
+    A key file inside the workspace is refused: the workspace is shared and backed up with the data, so a
+    key kept there would travel with the pseudonyms it protects.
+    """
+    value = os.environ.get(KEY_ENV)
+    if not value and (path := os.environ.get(KEY_FILE_ENV)):
+        file = Path(path).expanduser().resolve()
+        if file.is_relative_to(_workspace()):
+            raise KeyError_("privacy.key.in_workspace", path=str(file))
+        try:
+            value = file.read_text(encoding="utf-8").strip()
+        except OSError:
+            raise KeyError_("privacy.key.unreadable", path=str(file)) from None
+    if not value:
+        raise KeyError_("privacy.key.missing", env=KEY_ENV, file_env=KEY_FILE_ENV)
+    key = value.encode("utf-8")
+    if len(key) < MIN_KEY_BYTES:
+        raise KeyError_("privacy.key.too_short", n=MIN_KEY_BYTES)
+    return key

@@ -1,0 +1,285 @@
+"""Masking policies: a frozen dataclass ↔ YAML, proposed from a scan, applied by one function.
+
+``apply_policy(table, policy)`` is the only place a policy turns into data, so the page and the CLI produce
+identical tables from the same policy and key. A policy file looks like::
+
+    name: customers
+    as_of: 2026-11-01             # reference date for age bands (default: today)
+    columns:
+      주민등록번호: {action: generalize, pii_type: rrn, to: age_band}
+      성명: {action: mask, pii_type: person_name}
+      휴대폰: {action: drop}
+      계좌번호: {action: pseudonym, pii_type: account_number}
+      연소득: {action: topcode, upper: 20000}
+      branch_code: {action: keep, reason: "a branch, not a person"}
+    k_anonymity: {quasi_identifiers: [주민등록번호, 성별, 주소], k: 5, max_suppression: 0.05}
+
+Columns the policy does not name are kept. A column the scan flags and the policy keeps is an override and
+needs a ``reason``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
+from datetime import date
+from typing import Any, Literal
+
+import polars as pl
+import yaml
+
+from workbench.errors import UserError
+from workbench.io.table import Table
+from workbench.privacy import kanon
+from workbench.privacy import transforms as tf
+from workbench.privacy.detectors import PII_TYPES
+
+Action = Literal["keep", "drop", "mask", "pseudonym", "generalize", "round", "bucket", "topcode"]
+ACTIONS: tuple[str, ...] = ("keep", "drop", "mask", "pseudonym", "generalize", "round", "bucket", "topcode")
+MASKING_ACTIONS = frozenset({"drop", "mask", "pseudonym", "generalize"})  # enough for a PII column
+GENERALISATIONS = ("age_band", "sido", "sigungu", "month", "year")
+
+
+class PolicyError(UserError):
+    """A policy file or rule that cannot be applied."""
+
+
+@dataclass(frozen=True)
+class ColumnRule:
+    """What happens to one column. Only the fields of the chosen action matter."""
+
+    action: Action = "keep"
+    pii_type: str | None = None  # mask/pseudonym: which type-aware mask and normalisation
+    to: str | None = None  # generalize: age_band | sido | sigungu | month | year
+    base: float | None = None  # round: nearest multiple (e.g. 10000 KRW)
+    edges: tuple[float, ...] = ()  # bucket: interval edges
+    lower: float | None = None  # topcode: bottom code
+    upper: float | None = None  # topcode: top code
+    reason: str | None = None  # keep on a flagged column: why it is not personal data
+
+    def check(self, column: str) -> None:
+        """Reject an incomplete rule before any data is touched, in one line naming the column."""
+        if self.action not in ACTIONS:
+            raise PolicyError(
+                "privacy.policy.bad_action", column=column, action=self.action, allowed=", ".join(ACTIONS)
+            )
+        if self.pii_type is not None and self.pii_type not in PII_TYPES:
+            raise PolicyError("privacy.policy.bad_type", column=column, pii_type=self.pii_type)
+        if self.action == "generalize" and self.to not in GENERALISATIONS:
+            raise PolicyError("privacy.policy.bad_generalize", column=column, allowed=", ".join(GENERALISATIONS))
+        if self.action == "round" and not self.base:
+            raise PolicyError("privacy.policy.needs", column=column, action="round", param="base")
+        if self.action == "bucket" and not self.edges:
+            raise PolicyError("privacy.policy.needs", column=column, action="bucket", param="edges")
+        if self.action == "topcode" and self.lower is None and self.upper is None:
+            raise PolicyError("privacy.policy.needs", column=column, action="topcode", param="upper")
+
+
+@dataclass(frozen=True)
+class KAnonymitySpec:
+    quasi_identifiers: tuple[str, ...]
+    k: int = 5
+    max_suppression: float = 0.05
+
+
+@dataclass(frozen=True)
+class Policy:
+    """A versioned masking policy (the store numbers the versions); ``rules`` keep the file's column order."""
+
+    name: str
+    rules: tuple[tuple[str, ColumnRule], ...] = ()
+    k_anonymity: KAnonymitySpec | None = None
+    as_of: date | None = None
+    version: int | None = field(default=None, compare=False)
+
+    def rule(self, column: str) -> ColumnRule:
+        return dict(self.rules).get(column, ColumnRule())
+
+    @property
+    def masked_columns(self) -> tuple[str, ...]:
+        return tuple(c for c, r in self.rules if r.action in MASKING_ACTIONS)
+
+    @property
+    def overrides(self) -> dict[str, str]:
+        """Columns kept on purpose, with their reason (the gate accepts only reasoned overrides)."""
+        return {c: r.reason for c, r in self.rules if r.action == "keep" and r.reason}
+
+    def with_rule(self, column: str, rule: ColumnRule) -> Policy:
+        rules = dict(self.rules)
+        rules[column] = rule
+        return replace(self, rules=tuple(rules.items()))
+
+    # --- YAML ------------------------------------------------------------------------------------------
+
+    def to_dict(self) -> dict[str, Any]:
+        cols = {}
+        for c, r in self.rules:
+            cols[c] = {
+                f.name: list(v) if isinstance(v, tuple) else v
+                for f in fields(r)
+                if (v := getattr(r, f.name)) not in (None, ())
+            }
+        out: dict[str, Any] = {"name": self.name}
+        if self.as_of:
+            out["as_of"] = self.as_of.isoformat()
+        out["columns"] = cols
+        if self.k_anonymity:
+            ka = self.k_anonymity
+            out["k_anonymity"] = {
+                "quasi_identifiers": list(ka.quasi_identifiers),
+                "k": ka.k,
+                "max_suppression": ka.max_suppression,
+            }
+        return out
+
+    def to_yaml(self) -> str:
+        return yaml.safe_dump(self.to_dict(), allow_unicode=True, sort_keys=False)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any], *, version: int | None = None) -> Policy:
+        if not isinstance(data, Mapping) or not isinstance(data.get("columns", {}), Mapping):
+            raise PolicyError("privacy.policy.bad_file")
+        known = {f.name for f in fields(ColumnRule)}
+        rules = []
+        for col, spec in (data.get("columns") or {}).items():
+            spec = {"action": spec} if isinstance(spec, str) else dict(spec or {})
+            unknown = set(spec) - known
+            if unknown:
+                raise PolicyError("privacy.policy.unknown_field", column=col, field=", ".join(sorted(unknown)))
+            if "edges" in spec:
+                spec["edges"] = tuple(float(x) for x in spec["edges"])
+            rule = ColumnRule(**spec)
+            rule.check(str(col))
+            rules.append((str(col), rule))
+        ka = data.get("k_anonymity")
+        spec = None
+        if ka:
+            spec = KAnonymitySpec(
+                tuple(ka.get("quasi_identifiers") or ()), int(ka.get("k", 5)), float(ka.get("max_suppression", 0.05))
+            )
+        as_of = data.get("as_of")
+        if isinstance(as_of, str):
+            as_of = date.fromisoformat(as_of)
+        return cls(str(data.get("name") or "policy"), tuple(rules), spec, as_of, version)
+
+    @classmethod
+    def from_yaml(cls, text: str, *, version: int | None = None) -> Policy:
+        try:
+            data = yaml.safe_load(text)
+        except yaml.YAMLError as err:
+            raise PolicyError("privacy.policy.bad_yaml", detail=str(err).splitlines()[0]) from None
+        return cls.from_dict(data or {}, version=version)
+
+
+# --- proposal ----------------------------------------------------------------------------------------------
+
+# what the auto policy does with each type: keep analytic value where a safe form exists
+_PROPOSAL: dict[str, ColumnRule] = {
+    "rrn": ColumnRule("generalize", "rrn", to="age_band"),
+    "foreigner_rrn": ColumnRule("generalize", "foreigner_rrn", to="age_band"),
+    "person_name": ColumnRule("mask", "person_name"),
+    "phone": ColumnRule("mask", "phone"),
+    "email": ColumnRule("mask", "email"),
+    "address": ColumnRule("generalize", "address", to="sigungu"),
+    "card_number": ColumnRule("mask", "card_number"),
+    "account_number": ColumnRule("mask", "account_number"),
+    "business_registration_number": ColumnRule("mask", "business_registration_number"),
+    "passport_number": ColumnRule("drop"),
+    "driver_license": ColumnRule("drop"),
+    "ip_address": ColumnRule("mask", "ip_address"),
+}
+_JOIN_KEYS = ("account_number", "card_number", "business_registration_number")  # pseudonymised when keyed
+
+
+def propose_policy(scan_result, *, keyed: bool = False, k: int = 5) -> Policy:
+    """The ``--auto`` policy: a safe action per flagged column, birth dates to age bands, and k-anonymity
+    over the quasi-identifiers (generalised resident numbers and addresses count as such).
+
+    With a key (``keyed``) account, card and business numbers become keyed pseudonyms so joins keep
+    working; without one they are partially masked.
+    """
+    rules: list[tuple[str, ColumnRule]] = []
+    qis: list[str] = []
+    for f in scan_result.findings:
+        rule = _PROPOSAL[f.pii_type]
+        if keyed and f.pii_type in _JOIN_KEYS:
+            rule = ColumnRule("pseudonym", f.pii_type)
+        rules.append((f.column, rule))
+        if rule.action == "generalize":
+            qis.append(f.column)
+    for q in scan_result.quasi_identifiers:
+        if q.kind == "birth_date":
+            rules.append((q.column, ColumnRule("generalize", to="age_band")))
+        qis.append(q.column)
+    spec = KAnonymitySpec(tuple(qis), k) if qis else None
+    return Policy(name=scan_result.table, rules=tuple(rules), k_anonymity=spec)
+
+
+# --- application -------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Applied:
+    """What ``apply_policy`` produced: the transformed table and, when asked for, the k-anonymity cost."""
+
+    table: Table
+    k_anonymity: kanon.KAnonymityCost | None
+
+
+def _column_expr(frame: pl.DataFrame, column: str, rule: ColumnRule, key: bytes | None, as_of: date):
+    c = pl.col(column)
+    dtype = frame.schema[column]
+    match rule.action:
+        case "mask":
+            return tf.partial_mask(c, rule.pii_type)
+        case "generalize":
+            return tf.generalise(c, dtype, to=rule.to or "", pii_type=rule.pii_type, as_of=as_of)
+        case "round":
+            return tf.round_to(c, rule.base or 1)
+        case "bucket":
+            return tf.bucket(c, rule.edges)
+        case "topcode":
+            return tf.top_bottom_code(c, lower=rule.lower, upper=rule.upper)
+    return c
+
+
+def apply(table: Table, policy: Policy, *, key: bytes | None = None) -> Applied:
+    """Transform every column by its rule, then enforce k-anonymity if the policy asks for it.
+
+    A pseudonym rule without a key is refused (``privacy.key.missing``): never an unkeyed hash.
+    """
+    frame = table.frame
+    missing = [c for c, _ in policy.rules if c not in frame.columns]
+    if missing:
+        raise PolicyError("privacy.policy.missing_columns", columns=", ".join(missing))
+    for c, r in policy.rules:
+        r.check(c)
+    if any(r.action == "pseudonym" for _, r in policy.rules) and not key:
+        from workbench.privacy.keys import load_key
+
+        key = load_key()
+    as_of = policy.as_of or date.today()
+    exprs = []
+    pseudo = {}
+    for c in frame.columns:
+        r = policy.rule(c)
+        if r.action == "drop":
+            continue
+        if r.action == "pseudonym":
+            pseudo[c] = tf.pseudonymise(frame, c, key or b"", r.pii_type)
+            exprs.append(pl.col(c))
+            continue
+        exprs.append(_column_expr(frame, c, r, key, as_of).alias(c))
+    out = frame.select(exprs)
+    if pseudo:
+        out = out.with_columns(list(pseudo.values()))
+    cost = None
+    if policy.k_anonymity and policy.k_anonymity.quasi_identifiers:
+        qis = [q for q in policy.k_anonymity.quasi_identifiers if q in out.columns]
+        out, cost = kanon.enforce(out, qis, k=policy.k_anonymity.k, max_suppression=policy.k_anonymity.max_suppression)
+    return Applied(Table(table.name, out, table.source), cost)
+
+
+def apply_policy(table: Table, policy: Policy, *, key: bytes | None = None) -> Table:
+    """The one function the UI and the CLI call to mask a table by a policy."""
+    return apply(table, policy, key=key).table

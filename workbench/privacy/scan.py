@@ -1,0 +1,320 @@
+"""Scan a raw table for PII and quasi-identifiers, column by column.
+
+Two passes, both single polars ``select``s: every detector on a sample of rows, then only the detectors that
+passed, confirmed on *all* rows. A column's verdict carries a confidence, the share of non-null values that
+matched, and up to three examples already partially masked (the scan never hands back a raw value).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import polars as pl
+
+from workbench.io.table import Table
+from workbench.privacy import patterns as p
+from workbench.privacy.detectors import (
+    DETECTORS,
+    QUASI_KINDS,
+    WITH_HEADER,
+    Context,
+    Detector,
+    header_agrees,
+    header_quasi,
+    header_type,
+    matching_values,
+)
+from workbench.privacy.gate import Finding
+from workbench.privacy.transforms import partial_mask
+
+SAMPLE_ROWS = 5_000
+_EXAMPLES = 3
+_SEP = "\x1f"
+
+
+@dataclass(frozen=True)
+class QuasiIdentifier:
+    """A column that identifies nobody alone but narrows people down in combination (k-anonymity input)."""
+
+    column: str
+    kind: str  # one of detectors.QUASI_KINDS
+    reason: str  # "header" or "values"
+
+
+@dataclass(frozen=True)
+class ColumnScan:
+    """Everything the scan says about one column (PII or not), for the page and the CLI."""
+
+    column: str
+    dtype: str
+    pii_type: str | None
+    confidence: float
+    match_rate: float
+    header_hint: str | None  # the pii_type the header names, even when values disagree (already masked?)
+    quasi: str | None
+    evidence: tuple[str, ...]  # partially masked examples, never raw
+    value_format: str | None  # most common format of a value, ``######-#######``
+
+
+@dataclass(frozen=True)
+class ScanResult:
+    table: str
+    rows: int
+    sampled_rows: int
+    columns: tuple[ColumnScan, ...]
+
+    @property
+    def findings(self) -> tuple[Finding, ...]:
+        return tuple(
+            Finding(c.column, c.pii_type, c.confidence, c.match_rate, c.evidence) for c in self.columns if c.pii_type
+        )
+
+    @property
+    def quasi_identifiers(self) -> tuple[QuasiIdentifier, ...]:
+        return tuple(
+            QuasiIdentifier(c.column, c.quasi, "header" if header_quasi(c.column) else "values")
+            for c in self.columns
+            if c.quasi and not c.pii_type
+        )
+
+    @property
+    def pii_columns(self) -> tuple[str, ...]:
+        return tuple(c.column for c in self.columns if c.pii_type)
+
+    def column(self, name: str) -> ColumnScan:
+        return next(c for c in self.columns if c.column == name)
+
+    def to_json(self) -> dict:
+        """The CLI contract: PII columns under ``columns``, quasi-identifiers apart."""
+        return {
+            "table": self.table,
+            "rows": self.rows,
+            "columns": [
+                {
+                    "name": f.column,
+                    "pii_type": f.pii_type,
+                    "confidence": round(f.confidence, 3),
+                    "match_rate": round(f.match_rate, 4),
+                    "evidence": list(f.evidence),
+                }
+                for f in self.findings
+            ],
+            "quasi_identifiers": [{"name": q.column, "kind": q.kind} for q in self.quasi_identifiers],
+        }
+
+
+# --- the passes ------------------------------------------------------------------------------------------
+
+
+def _text_kind(dtype: pl.DataType) -> str | None:
+    """Which detectors may run: ``text`` all of them, ``integer`` the digit-only ones, ``None`` none."""
+    if dtype in (pl.String, pl.Categorical) or isinstance(dtype, pl.Enum | pl.Categorical):
+        return "text"
+    if dtype.is_integer():
+        return "integer"
+    return None
+
+
+def _norm(col: str) -> pl.Expr:
+    """Stripped text; empty strings count as missing so rates are over real values."""
+    s = pl.col(col).cast(pl.String).str.strip_chars()
+    return pl.when(s.str.len_chars() > 0).then(s)
+
+
+def _applicable(kind: str | None) -> tuple[Detector, ...]:
+    if kind == "text":
+        return DETECTORS
+    if kind == "integer":
+        return tuple(d for d in DETECTORS if d.numeric)
+    return ()
+
+
+def _parts(col_index: int) -> p.Parts:
+    """``Parts`` pointing at the helper columns ``_stat_frame`` materialises for a column."""
+    return p.Parts(*(pl.col(f"{_SEP}{col_index}{_SEP}{k}") for k in ("s", "d", "n", "k")))
+
+
+def _stat_frame(frame: pl.DataFrame, wanted: dict[int, tuple[Detector, ...]], cols: list[str]) -> dict:
+    """One row of rates: every wanted detector's stats for its column, over non-null values."""
+    wanted = {i: dets for i, dets in wanted.items() if dets}
+    if not wanted:
+        return {}
+    stats: list[pl.Expr] = []
+    preps: list[pl.Expr] = []
+    for i, dets in wanted.items():
+        v = _parts(i)
+        stats.append(v.s.count().alias(f"{i}{_SEP}non_null"))
+        for det in dets:
+            x = {}
+            for k, e in (det.prep(v) if det.prep else {}).items():
+                name = f"{_SEP}{i}{_SEP}{det.pii_type}{_SEP}{k}"
+                preps.append(e.alias(name))
+                x[k] = pl.col(name)
+            stats.extend(e.mean().alias(f"{i}{_SEP}{det.pii_type}{_SEP}{stat}") for stat, e in det.stats(v, x).items())
+    # helper columns in three steps so each string clean-up runs once; checksums then use integer arithmetic
+    names = {i: _parts(i) for i in wanted}
+    lf = frame.lazy().select([_norm(cols[i]).alias(_name(v.s)) for i, v in names.items()])
+    lf = lf.with_columns([p.digits_only(v.s).alias(_name(v.d)) for v in names.values()])
+    lf = lf.with_columns(
+        [
+            e
+            for v in names.values()
+            for e in (
+                v.d.cast(pl.UInt64, strict=False).alias(_name(v.num)),
+                v.d.str.len_chars().alias(_name(v.ndig)),
+            )
+        ]
+    )
+    if preps:
+        lf = lf.with_columns(preps)
+    return lf.select(stats).collect().row(0, named=True)
+
+
+def _name(e: pl.Expr) -> str:
+    return e.meta.output_name()
+
+
+def _contexts(row: dict, col_index: int, det: Detector, header: bool, distinct: int | None = None) -> Context:
+    prefix = f"{col_index}{_SEP}{det.pii_type}{_SEP}"
+    rates = {k[len(prefix) :]: v for k, v in row.items() if k.startswith(prefix)}
+    non_null = row.get(f"{col_index}{_SEP}non_null") or 0
+    return Context(
+        rates,
+        header,
+        distinct if distinct is not None else row.get(f"{col_index}{_SEP}distinct", 0),
+        non_null,
+    )
+
+
+def _best(verdicts: list[tuple[str, float, float]]) -> tuple[str, float, float] | None:
+    return max(verdicts, key=lambda v: v[1] * v[2]) if verdicts else None
+
+
+def scan(table: Table, *, sample_rows: int = SAMPLE_ROWS, seed: int = 0) -> ScanResult:
+    """Detect PII (``pii_type`` vocabulary of DESIGN.md) and quasi-identifiers in every column of ``table``.
+
+    Detection runs on values first (a sample of ``sample_rows``), confirmed on every row for columns that
+    pass; headers (Korean and English synonyms) lower the bar but never flag a column whose values disagree,
+    so an already-masked ``주민번호`` column of ``901010-1******`` passes.
+    """
+    frame = table.frame
+    sample = frame.sample(n=sample_rows, seed=seed) if frame.height > sample_rows else frame
+    cols = frame.columns
+    kinds = {c: _text_kind(frame.schema[c]) for c in cols}
+    hints = {c: header_type(c) for c in cols}
+
+    # pass 0, on the sample: counts, quasi-identifier tests and each detector's cheap prefilter
+    exprs: list[pl.Expr] = []
+    for i, c in enumerate(cols):
+        if kinds[c]:
+            s = _norm(c)
+            exprs += [s.count().alias(f"{i}{_SEP}non_null"), s.n_unique().alias(f"{i}{_SEP}distinct")]
+            exprs += [
+                p.gender(s).mean().alias(f"{i}{_SEP}q{_SEP}gender"),
+                p.region(s).mean().alias(f"{i}{_SEP}q{_SEP}region"),
+            ]
+            exprs += [
+                s.str.contains(d.prefilter).mean().alias(f"{i}{_SEP}pre{_SEP}{d.pii_type}")
+                for d in _applicable(kinds[c])
+            ]
+    srow = sample.select(exprs).row(0, named=True) if exprs else {}
+    shaped = {
+        i: tuple(d for d in _applicable(kinds[c]) if (srow.get(f"{i}{_SEP}pre{_SEP}{d.pii_type}") or 0) >= WITH_HEADER)
+        for i, c in enumerate(cols)
+    }
+
+    # pass 1, on the sample: full statistics where the prefilter holds
+    srow.update(_stat_frame(sample, shaped, cols))
+    candidates: dict[int, tuple[Detector, ...]] = {}
+    sample_verdicts: dict[int, list[tuple[str, float, float]]] = {}
+    for i, dets in shaped.items():
+        for det in dets:
+            v = det.decide(_contexts(srow, i, det, header_agrees(det, hints[cols[i]])))
+            if v:
+                candidates[i] = (*candidates.get(i, ()), det)
+                sample_verdicts.setdefault(i, []).append(v)
+
+    # pass 2, on every row: confirm what passed
+    verdicts: dict[int, tuple[str, float, float]] = {}
+    if frame.height > sample.height and candidates:
+        frow = _stat_frame(frame, candidates, cols)
+        for i, dets in candidates.items():
+            distinct = srow.get(f"{i}{_SEP}distinct", 0)
+            found = [
+                v
+                for det in dets
+                if (v := det.decide(_contexts(frow, i, det, header_agrees(det, hints[cols[i]]), distinct)))
+            ]
+            if best := _best(found):
+                verdicts[i] = best
+    else:
+        verdicts = {i: b for i, vs in sample_verdicts.items() if (b := _best(vs))}
+
+    evidence = _evidence(sample, cols, verdicts)
+    formats = _formats(sample, cols)
+    out = []
+    for i, c in enumerate(cols):
+        v = verdicts.get(i)
+        quasi = None if v else _quasi(c, srow, i, kinds[c])
+        out.append(
+            ColumnScan(
+                column=c,
+                dtype=str(frame.schema[c]),
+                pii_type=v[0] if v else None,
+                confidence=round(v[1] * (0.5 + 0.5 * v[2]), 4) if v else 0.0,
+                match_rate=round(v[2], 6) if v else 0.0,
+                header_hint=hints[c],
+                quasi=quasi,
+                evidence=evidence.get(c, ()),
+                value_format=formats.get(c),
+            )
+        )
+    return ScanResult(table=table.name, rows=frame.height, sampled_rows=sample.height, columns=tuple(out))
+
+
+def _quasi(col: str, row: dict, i: int, kind: str | None) -> str | None:
+    """Header first (age, birth date, occupation…); then values: M/F-like columns and 시/도 names."""
+    by_header = header_quasi(col)
+    if by_header:
+        return by_header
+    if kind == "text":
+        if (row.get(f"{i}{_SEP}q{_SEP}gender") or 0) >= 0.95:
+            return "gender"
+        if (row.get(f"{i}{_SEP}q{_SEP}region") or 0) >= 0.8:
+            return "region"
+    return None
+
+
+def _evidence(sample: pl.DataFrame, cols: list[str], verdicts: dict[int, tuple[str, float, float]]) -> dict:
+    """Up to three matching examples per flagged column, partially masked by type before leaving polars."""
+    from workbench.privacy.detectors import detector_for
+
+    out: dict[str, tuple[str, ...]] = {}
+    for i, (pii_type, _, _) in verdicts.items():
+        c = cols[i]
+        s = _norm(c)
+        masked = (
+            sample.lazy()
+            .select(s.alias("v"))
+            .filter(matching_values(detector_for(pii_type), pl.col("v")))
+            .unique(maintain_order=True)
+            .head(_EXAMPLES)
+            .select(partial_mask(pl.col("v"), pii_type))
+            .collect()
+            .to_series()
+        )
+        out[c] = tuple(x for x in masked.to_list() if x is not None)
+    return out
+
+
+def _formats(sample: pl.DataFrame, cols: list[str]) -> dict[str, str]:
+    """The most common value format per column (digits as #, letters as A/a/가): safe to show anywhere."""
+    if not cols or sample.height == 0:
+        return {}
+    row = sample.select([p.value_format(_norm(c)).drop_nulls().mode().first().alias(c) for c in cols]).row(
+        0, named=True
+    )
+    return {c: v for c, v in row.items() if v is not None}
+
+
+__all__ = ["QUASI_KINDS", "ColumnScan", "QuasiIdentifier", "ScanResult", "scan"]
