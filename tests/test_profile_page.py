@@ -36,7 +36,7 @@ def loans(n: int = 3_000, seed: int = 0) -> pl.DataFrame:
 
 
 def app_on_profile(certified: dict | None) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180)
     if certified is not None:
         at.session_state["wb.data.certified"] = certified
     at.run()
@@ -76,7 +76,7 @@ def test_sections_target_and_stability_render_from_one_profile():
 
 def test_the_page_speaks_english_when_asked(monkeypatch):
     monkeypatch.setenv("WORKBENCH_LANG", "en")
-    at = AppTest.from_file(str(ROOT / "pages" / "profile.py"), default_timeout=60)
+    at = AppTest.from_file(str(ROOT / "pages" / "profile.py"), default_timeout=180)
     at.session_state["wb.data.certified"] = {"loans": certify(Table("loans", loans(500)), findings=())}
     at.run()
     assert not at.exception, at.exception
@@ -84,8 +84,20 @@ def test_the_page_speaks_english_when_asked(monkeypatch):
     assert [m.label for m in at.metric][:2] == ["rows", "columns"]
 
 
-def test_widget_changes_rerun_fast_after_the_first_computation():
-    at = app_on_profile({"loans": certify(Table("loans", loans()), findings=())})
+def test_widget_changes_rerun_fast_after_the_first_computation(monkeypatch):
+    import os
+
+    import workbench.profile as wp
+
+    calls = []
+    real = wp.profile_columns
+
+    def counting(table, **kw):
+        calls.append(table.fingerprint)
+        return real(table, **kw)
+
+    monkeypatch.setattr(wp, "profile_columns", counting)
+    at = app_on_profile({"loans": certify(Table("loans", loans(3_000, seed=5)), findings=())})
     at.selectbox(key="wb.profile.target").select("default_12m").run()
     timings = []
     for section in ("columns", "correlations", "target", "overview", "alerts"):
@@ -97,7 +109,9 @@ def test_widget_changes_rerun_fast_after_the_first_computation():
             best = min(best, time.perf_counter() - start)
             assert not at.exception, at.exception
         timings.append(best)
-    assert sorted(timings)[len(timings) // 2] <= 0.3, timings  # median section; a cache hit on the fingerprint
+    assert len(calls) == 1  # every rerun after the first is a cache hit on the fingerprint
+    if os.getloadavg()[0] / (os.cpu_count() or 1) <= 1.5:  # on an overloaded machine wall time says nothing
+        assert sorted(timings)[len(timings) // 2] <= 0.3, timings  # median section rerun
 
 
 def test_two_datasets_side_by_side_on_the_stability_view():
