@@ -55,8 +55,8 @@ def test_sections_target_and_stability_render_from_one_profile():
     assert at.metric[0].value == "3,000"
     assert len(at.get("plotly_chart")) == 3  # kinds, missing, missing patterns
     assert len(at.expander) >= 3  # a "how to read this" per chart
-    at.selectbox(key="wb.profile.target").select("default_12m").run()
-    at.selectbox(key="wb.profile.time_column").select("applied_at").run()
+    at.selectbox(key="wb.profile.target.loans").select("default_12m").run()
+    at.selectbox(key="wb.profile.time_column.loans").select("applied_at").run()
     assert not at.exception, at.exception
     at.session_state["wb.profile.section"] = "target"
     at.run()
@@ -98,7 +98,7 @@ def test_widget_changes_rerun_fast_after_the_first_computation(monkeypatch):
 
     monkeypatch.setattr(wp, "profile_columns", counting)
     at = app_on_profile({"loans": certify(Table("loans", loans(3_000, seed=5)), findings=())})
-    at.selectbox(key="wb.profile.target").select("default_12m").run()
+    at.selectbox(key="wb.profile.target.loans").select("default_12m").run()
     timings = []
     for section in ("columns", "correlations", "target", "overview", "alerts"):
         best = float("inf")
@@ -128,3 +128,22 @@ def test_two_datasets_side_by_side_on_the_stability_view():
     psi = at.dataframe[0].value
     assert psi.iloc[0, 0] == "bureau_score" and psi.iloc[0, 1] > 0.25  # shifted by 60 points: a major shift
     assert len(at.get("plotly_chart")) == 2  # largest PSI per feature, shares per bin side by side
+
+
+def test_a_kind_changed_by_the_analyst_is_kept_in_the_workspace(workspace):
+    from workbench.store import Store
+
+    frame = loans(1_000, seed=3).with_columns(credit_grade=(pl.col("bureau_score") // 100).cast(pl.Int64))
+    with Store.open(home=workspace) as store:
+        store.datasets.save_masked(certify(Table("loans", frame), findings=()))
+    at = app_on_profile(None)  # certified tables come back from the workspace store
+    at.session_state["wb.profile.section"] = "columns"
+    at.session_state["wb.profile.column"] = "credit_grade"
+    at.run()
+    assert not at.exception, at.exception
+    at.selectbox(key="wb.profile.kind.loans.credit_grade").select("categorical").run()
+    assert not at.exception, at.exception
+    with Store.open(home=workspace) as store:
+        assert store.tables.get("loans").column_types == {"credit_grade": "categorical"}
+    assert at.selectbox(key="wb.profile.kind.loans.credit_grade").value == "categorical"
+    assert any("저장" in c.value for c in at.caption)
