@@ -63,10 +63,14 @@ def run(module: str, args: list[str], *, peer: bool = False, timeout: int = 3600
     return out
 
 
+def _stamp() -> dict:
+    return {"date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"), "load_at_start": os.getloadavg()[0]}
+
+
 def bench_profile(rows: int, peers: bool) -> dict:
     path = str(ensure(rows))
     print(f"profile {rows:,} rows: {path}")
-    out = {"rows": rows, "workbench": run("benchmarks.bench_profile", ["workbench", path])}
+    out = {"rows": rows, **_stamp(), "workbench": run("benchmarks.bench_profile", ["workbench", path])}
     if peers:
         out["ydata"] = run("benchmarks.bench_profile", ["ydata", path], peer=True)
         out["skrub"] = run("benchmarks.bench_profile", ["skrub", path], peer=True)
@@ -76,7 +80,7 @@ def bench_profile(rows: int, peers: bool) -> dict:
 def bench_iv(rows: int, features: int, peer_features: int, peers: bool) -> dict:
     path = str(ensure_iv(rows, features))
     print(f"iv {rows:,} rows × {features} features: {path}")
-    out = {"rows": rows, "features": features, "peer_features": peer_features}
+    out = {"rows": rows, "features": features, "peer_features": peer_features, **_stamp()}
     out["workbench"] = run("benchmarks.bench_iv", ["workbench", path, str(features)])
     out["workbench_small"] = run("benchmarks.bench_iv", ["workbench", path, str(peer_features)])
     if peers:
@@ -121,7 +125,8 @@ def render(results: dict) -> str:
         p = results["profile"]
         wb, yd, sk = p["workbench"], p.get("ydata", {}), p.get("skrub", {})
         lines += [
-            f"### Full profile, {p['rows']:,} × 50 (bank-like table, benchmarks/data.py)",
+            f"### Full profile, {p['rows']:,} × 50 (bank-like table, benchmarks/data.py) — run {p.get('date', '?')}, "
+            f"load {p.get('load_at_start', float('nan')):.1f}",
             "",
             "| contender | profile | + HTML report | peak RSS | Workbench is |",
             "|---|---|---|---|---|",
@@ -142,7 +147,8 @@ def render(results: dict) -> str:
         v = results["iv"]
         wb, ws, ob, td = v["workbench"], v["workbench_small"], v.get("optbinning", {}), v.get("toad", {})
         lines += [
-            f"### WOE/IV + AUC + KS, {v['rows']:,} rows",
+            f"### WOE/IV + AUC + KS, {v['rows']:,} rows — run {v.get('date', '?')}, "
+            f"load {v.get('load_at_start', float('nan')):.1f}",
             "",
             "| contender | features | time | peak RSS | Workbench is |",
             "|---|---|---|---|---|",
@@ -185,6 +191,12 @@ def main() -> None:
     if args.only in (None, "iv"):
         results["iv"] = bench_iv(args.rows, args.iv_features, args.peer_features, not args.no_peers)
     DATA_DIR.mkdir(parents=True, exist_ok=True)
+    previous = sorted(DATA_DIR.glob("results-*.json"))
+    if args.only and previous:  # keep the other section from the latest full run
+        last = json.loads(previous[-1].read_text(encoding="utf-8"))
+        for key in ("profile", "iv"):
+            if key not in results and key in last:
+                results[key] = last[key]
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M")
     (DATA_DIR / f"results-{stamp}.json").write_text(json.dumps(results, indent=2, default=str), encoding="utf-8")
     write_results(render(results))
