@@ -232,6 +232,7 @@ def main() -> None:
     ap.add_argument("--tx", type=int, default=100, help="transactions per customer")
     ap.add_argument("--ft-customers", type=int, default=10_000)
     ap.add_argument("--skip-full", action="store_true")
+    ap.add_argument("--skip-ft", action="store_true", help="do not run featuretools (it takes minutes)")
     ap.add_argument("--json")
     ap.add_argument("--child", nargs=3, metavar=("KIND", "FOLDER", "OUT"))
     args = ap.parse_args()
@@ -245,7 +246,7 @@ def main() -> None:
     wb = child("workbench", small, small / "wb.parquet")
     report["same_data"]["workbench"] = wb
     print("workbench (same data):", wb, flush=True)
-    if FT_PYTHON.exists():
+    if FT_PYTHON.exists() and not args.skip_ft:
         ftr = child("featuretools", small, small / "ft.parquet")
         report["same_data"]["featuretools"] = ftr
         report["same_data"]["speedup"] = ftr["generate_s"] / wb["generate_s"]
