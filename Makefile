@@ -7,7 +7,7 @@ WHEELHOUSE ?= wheelhouse
 PIP_SOURCE := $(if $(wildcard $(WHEELHOUSE)/*.whl),--no-index --find-links $(WHEELHOUSE),)
 PORT       ?= 8501
 
-.PHONY: run test bench lint format setup setup-dev system-deps wheelhouse sample clean
+.PHONY: run test bench lint format setup setup-dev system-deps wheelhouse sample docs clean
 
 $(PY):
 	python3 -m venv $(VENV)
@@ -51,7 +51,10 @@ wheelhouse: | $(PY)
 	$(PY) -m pip wheel -q -w $(WHEELHOUSE) '.[dev]' hatchling editables pip
 
 sample: setup
-	$(VENV)/bin/workbench sample --out sample_data
+	$(VENV)/bin/workbench sample --out sample_data --raw
 
 clean:
 	rm -rf $(VENV) .pytest_cache test-results
+
+docs: setup
+	$(PY) scripts/readme_reference.py

@@ -4,6 +4,7 @@ a flagged column appears anywhere the tool writes (masked files, report, output,
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 import subprocess
 import sys
@@ -261,10 +262,13 @@ def _planted_raw(tmp_path: Path) -> tuple[Path, dict[str, list[str]]]:
 
 
 def _leaks(blob: bytes, raw: dict[str, list[str]]) -> list[str]:
+    """Raw values in ``blob``: single-word values (names, bare numbers) as whole words, others as substrings."""
+    text = blob.decode("utf-8", errors="ignore")
+    words = set(re.findall(r"\w+", text))
     found = []
     for col, values in raw.items():
         for v in values:
-            if v.encode("utf-8") in blob:
+            if (v in words) if re.fullmatch(r"\w+", v) else (v in text):
                 found.append(f"{col}: {v[:3]}…")
                 break
     return found

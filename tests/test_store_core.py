@@ -13,7 +13,7 @@ import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from test_store_support import db_url, raw, store  # noqa: F401
+from test_store_support import db_url, empty_db_url, pg_shared_schema, raw, store  # noqa: F401
 
 from workbench.i18n import t
 from workbench.io.table import SourceInfo, Table, frame_fingerprint
@@ -78,15 +78,87 @@ def test_unsupported_url_is_one_readable_line(workspace: Path):
     assert "mysql://u:***@host/db" in err.value.message("en")
 
 
+def test_open_failures_are_one_readable_line(tmp_path: Path, request):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x")
+    with pytest.raises(StoreError) as err:
+        Store.open(blocker / "workspace")
+    assert err.value.key == "store.home_unusable" and "WORKBENCH_HOME" in err.value.message("en")
+
+    home = tmp_path / "ws"
+    home.mkdir()
+    (home / "workbench.db").write_bytes(b"this is a spreadsheet, not a database" * 100)
+    with pytest.raises(StoreError) as err:
+        Store.open(home)
+    assert err.value.key == "store.connect_failed" and "\n" not in str(err.value)
+
+    from conftest import free_port
+
+    with pytest.raises(StoreError) as err:
+        Store.open(home, f"postgresql://analyst:pw123@127.0.0.1:{free_port()}/workbench")
+    message = err.value.message("en")
+    assert message.startswith("Can't open the workspace database postgresql+psycopg://analyst:***@127.0.0.1")
+    assert "pw123" not in message and "\n" not in message
+
+
+@pytest.mark.parametrize(
+    ("location", "shown"),
+    [
+        ("postgresql://analyst:S3cret@dw/x?sslmode=require", "postgresql://analyst:***@dw/x?sslmode=require"),
+        ("mssql+pyodbc://u:p%40ss@dsn", "mssql+pyodbc://u:***@dsn"),
+        ("Driver={PostgreSQL};Server=dw;Uid=kim;Pwd=S3cret;", "Driver={PostgreSQL};Server=dw;Uid=kim;Pwd=***;"),
+        ("host=dw user=kim password=S3cret dbname=x", "host=dw user=kim password=*** dbname=x"),
+        ("/data/고객_2026.csv", "/data/고객_2026.csv"),
+    ],
+)
+def test_source_locations_lose_their_passwords(location: str, shown: str):
+    assert db.redact(location) == shown
+
+
+def test_threads_share_one_store(store: Store):
+    """Streamlit serves every session from threads of one process."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def work(i: int) -> int:
+        for j in range(10):
+            store.audit.append("test.thread", {"thread": i, "j": j})
+        return store.policies.save("공유", f"thread: {i}")
+
+    with ThreadPoolExecutor(4) as pool:
+        versions = sorted(pool.map(work, range(4)))
+    assert versions == [1, 2, 3, 4]
+    assert store.audit.verify().ok and store.audit.count() == 44
+
+
+def test_verify_while_others_append_never_cries_wolf(store: Store):
+    import threading
+    import time
+
+    def append() -> None:
+        for n in range(30):
+            store.audit.append("test.busy", {"n": n})
+
+    writer = threading.Thread(target=append)
+    writer.start()
+    results = []
+    deadline = time.monotonic() + 30
+    while writer.is_alive() and time.monotonic() < deadline:
+        results.append(store.audit.verify())
+    writer.join()
+    assert all(r.ok for r in results), [r for r in results if not r.ok]
+    assert len({r.entries for r in results}) > 3  # verified at many points while the chain grew
+
+
 # --- migrations ---------------------------------------------------------------------------------------------
 
 
-def test_migrations_from_empty_create_every_table_and_match_the_schema(store: Store):
-    assert migrate.tables(store.engine) >= TABLES
-    with store.engine.connect() as conn:
-        assert migrate.current(conn) == migrate.head()
-        diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), metadata)
-    assert diff == [], diff  # schema.py and the migration scripts describe the same tables
+def test_migrations_from_empty_create_every_table_and_match_the_schema(workspace: Path, empty_db_url: str):
+    with Store.open(workspace, empty_db_url) as store:
+        assert migrate.tables(store.engine) >= TABLES
+        with store.engine.connect() as conn:
+            assert migrate.current(conn) == migrate.head()
+            diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), metadata)
+        assert diff == [], diff  # schema.py and the migration scripts describe the same tables
 
 
 def test_open_is_idempotent_and_keeps_data(store: Store, workspace: Path, db_url: str):
@@ -99,8 +171,8 @@ def test_open_is_idempotent_and_keeps_data(store: Store, workspace: Path, db_url
         assert conn.execute(sa.text("SELECT count(*) FROM alembic_version")).scalar() == 1
 
 
-def test_upgrade_from_the_first_revision_keeps_its_rows(workspace: Path, db_url: str):
-    engine = db.create(db_url)
+def test_upgrade_from_the_first_revision_keeps_its_rows(workspace: Path, empty_db_url: str):
+    engine = db.create(empty_db_url)
     try:
         migrate.upgrade(engine, "0001")
         assert "runs" not in migrate.tables(engine) and "policies" in migrate.tables(engine)
@@ -108,17 +180,18 @@ def test_upgrade_from_the_first_revision_keeps_its_rows(workspace: Path, db_url:
         old.policies.save("기본", "a: 1")
         migrate.upgrade(engine)
         assert migrate.tables(engine) >= TABLES
-        with Store.open(workspace, db_url) as store:
+        with Store.open(workspace, empty_db_url) as store:
             assert store.policies.get("기본", 1).yaml == "a: 1"
             assert store.audit.verify().ok
     finally:
         engine.dispose()
 
 
-def test_a_database_from_a_newer_workbench_is_refused(store: Store, workspace: Path, db_url: str):
-    raw(store, "UPDATE alembic_version SET version_num = '0999'")
+def test_a_database_from_a_newer_workbench_is_refused(workspace: Path, empty_db_url: str):
+    with Store.open(workspace, empty_db_url) as store:
+        raw(store, "UPDATE alembic_version SET version_num = '0999'")
     with pytest.raises(StoreError) as err:
-        Store.open(workspace, db_url)
+        Store.open(workspace, empty_db_url)
     assert "0999" in err.value.message("en") and "newer Workbench" in err.value.message("en")
     assert "더 새로운" in err.value.message("ko")
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT
-from test_store_support import db_url, raw, store  # noqa: F401
+from test_store_support import db_url, empty_db_url, pg_shared_schema, raw, store  # noqa: F401
 
 from workbench.io.table import frame_fingerprint
 from workbench.store import Store
@@ -149,10 +149,10 @@ APPENDER = textwrap.dedent(
     from workbench.store import Store
 
     actor, n, go = sys.argv[1], int(sys.argv[2]), Path(sys.argv[3])
-    store = Store.open()
     print("ready", flush=True)
     while not go.exists():
-        time.sleep(0.005)
+        time.sleep(0.002)
+    store = Store.open()
     for i in range(n):
         store.audit.append("test.append", {"writer": actor, "i": i}, actor=actor)
         if i % 4 == 0:
@@ -163,11 +163,12 @@ APPENDER = textwrap.dedent(
 )
 
 
-def test_two_processes_appending_keep_one_chain(workspace: Path, db_url: str):
-    env = {**os.environ, "WORKBENCH_HOME": str(workspace), "WORKBENCH_DB_URL": db_url, "PYTHONPATH": str(ROOT)}
-    Store.open(workspace, db_url).close()  # migrate once up front; the writers race only on appends
+@pytest.mark.slow
+def test_two_processes_on_a_new_workspace_migrate_once_and_keep_one_chain(workspace: Path, empty_db_url: str):
+    env = {**os.environ, "WORKBENCH_HOME": str(workspace), "WORKBENCH_DB_URL": empty_db_url, "PYTHONPATH": str(ROOT)}
+    # nothing migrated yet: both writers' Store.open race to create the schema, then race to append
     go = workspace / "go"
-    n = 60
+    n = 30
     procs = [
         subprocess.Popen(
             [sys.executable, "-c", APPENDER, actor, str(n), str(go)],
@@ -191,7 +192,8 @@ def test_two_processes_appending_keep_one_chain(workspace: Path, db_url: str):
                 p.kill()
                 p.wait()
 
-    with Store.open(workspace, db_url) as store:
+    with Store.open(workspace, empty_db_url) as store:
+        assert raw(store, "SELECT count(*) FROM alembic_version") == [(1,)]
         result = store.audit.verify()
         appends = n * 2
         policy_saves = 2 * len(range(0, n, 4))

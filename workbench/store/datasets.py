@@ -22,7 +22,7 @@ from sqlalchemy.engine import Connection
 from workbench.io.table import frame_fingerprint
 from workbench.store.audit import LOCK as AUDIT_LOCK
 from workbench.store.audit import append_in
-from workbench.store.db import current_actor, reading, redact, utcnow, writing
+from workbench.store.db import current_actor, guard_secrets, reading, redact, utcnow, writing
 from workbench.store.errors import NotFoundError, StoreError
 from workbench.store.names import check_name
 from workbench.store.paths import atomic_path
@@ -125,6 +125,7 @@ class Datasets:
             "certified_at": certified_at,
             "certified_by": certified_by,
         }
+        guard_secrets("dataset.source_location", meta["source_location"])
         paths = self._store.paths
         target = paths.dataset_file(name, fingerprint)
         stored = paths.relative(target)

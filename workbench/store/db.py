@@ -41,13 +41,16 @@ def normalise_url(url: str) -> str:
 
 
 _URL_PASSWORD = re.compile(r"(?P<pre>\b[a-zA-Z][\w+.\-]*://[^:/@\s]*:)(?P<pw>[^@\s]*)@")
-_QUERY_SECRET = re.compile(r"(?P<pre>[?&;](?:password|passwd|pwd|secret|token|sslpassword)=)[^&;\s]*", re.I)
+_KEY_SECRET = re.compile(
+    r"(?P<pre>(?:^|[?&;,\s])(?:password|passwd|pwd|secret|token|sslpassword)\s*=\s*)[^&;,\s]*", re.I
+)
 
 
 def redact(location: str) -> str:
-    """``location`` with any password removed (URL userinfo and ``password=`` query parameters)."""
+    """``location`` with any password removed: URL userinfo (``user:pw@``) and ``password=``-style
+    parameters in query strings and ODBC/libpq connection strings."""
     out = _URL_PASSWORD.sub(lambda m: m["pre"] + "***@", location)
-    return _QUERY_SECRET.sub(lambda m: m["pre"] + "***", out)
+    return _KEY_SECRET.sub(lambda m: m["pre"] + "***", out)
 
 
 def display_url(engine: Engine) -> str:
@@ -180,9 +183,13 @@ def _configure_sqlite(engine: Engine) -> None:
 
 @contextmanager
 def reading(engine: Engine) -> Iterator[Connection]:
-    """A read transaction: one consistent snapshot."""
-    with engine.connect() as conn, conn.begin():
-        yield conn
+    """A read transaction that sees one consistent snapshot across its statements (SQLite WAL gives that
+    by itself; PostgreSQL needs REPEATABLE READ, or ``audit.verify`` could see a head newer than its rows)."""
+    with engine.connect() as conn:
+        if conn.dialect.name == "postgresql":
+            conn = conn.execution_options(isolation_level="REPEATABLE READ")
+        with conn.begin():
+            yield conn
 
 
 @contextmanager

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, Literal, get_args
 
 import sqlalchemy as sa
@@ -162,8 +162,9 @@ class Features:
             return [_feature(r) for r in conn.execute(q)]
 
 
-def _format_at(at: datetime) -> str:
-    return at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+def format_at(at: datetime) -> str:
+    """A review time as people read it: the machine's local time with its zone (``2026-11-25 23:02:03 KST``)."""
+    return at.astimezone().strftime("%Y-%m-%d %H:%M:%S %Z")
 
 
 def _review(name: str, row: Any) -> Review:
@@ -201,7 +202,7 @@ class Reviews:
                     "store.review.conflict",
                     feature=feature,
                     by=state.reviewer,
-                    at=_format_at(state.at),
+                    at=format_at(state.at),
                     version=state.version,
                 )
             now, version = utcnow(), current + 1
@@ -216,7 +217,7 @@ class Reviews:
                 ).rowcount
                 if changed != 1:  # belt and braces: the lock should make this impossible
                     raise ConflictError(
-                        "store.review.conflict", feature=feature, by="?", at=_format_at(now), version="?"
+                        "store.review.conflict", feature=feature, by="?", at=format_at(now), version="?"
                     )
             conn.execute(review_history.insert().values(feature_id=feature_id, **values))
             append_in(conn, "feature.reviewed", {"feature": feature, "verdict": verdict, "version": version}, reviewer)

@@ -14,6 +14,7 @@ from sqlalchemy.engine import Engine
 from workbench.store import db, migrate
 from workbench.store.audit import AuditLog, AuditVerification
 from workbench.store.datasets import Datasets
+from workbench.store.errors import StoreError
 from workbench.store.features import Features, Reviews
 from workbench.store.paths import TMP_PREFIX, WorkspacePaths
 from workbench.store.policies import Policies
@@ -62,11 +63,18 @@ class Store:
         Migrations run to head on every open (a no-op when current).
         """
         home_path = Path(home or os.environ.get("WORKBENCH_HOME") or DEFAULT_HOME).expanduser().resolve()
-        paths = WorkspacePaths(home_path).ensure()
+        try:
+            paths = WorkspacePaths(home_path).ensure()
+        except OSError as e:
+            raise StoreError("store.home_unusable", home=str(home_path), reason=e.strerror or str(e)) from None
         url = url or os.environ.get("WORKBENCH_DB_URL") or f"sqlite:///{paths.db_file}"
         engine = db.create(url)
         try:
             migrate.upgrade(engine)
+        except sa.exc.DBAPIError as e:
+            engine.dispose()
+            reason = db.redact(str(e.orig).strip().splitlines()[0] if e.orig else type(e).__name__)
+            raise StoreError("store.connect_failed", url=db.display_url(engine), reason=reason) from None
         except BaseException:
             engine.dispose()
             raise

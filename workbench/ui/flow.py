@@ -25,4 +25,5 @@ def flow_status() -> None:
         (n_runs > 0, t("flow.model", n=n_runs)),
     ]
     st.sidebar.markdown("**" + t("flow.title") + "**")
-    st.sidebar.markdown("\n".join(f"{'✅' if done else '⬜'} {i}. {text}" for i, (done, text) in enumerate(steps, 1)))
+    icon = {True: ":material/check_circle:", False: ":material/radio_button_unchecked:"}
+    st.sidebar.markdown("  \n".join(f"{icon[done]} {i}. {text}" for i, (done, text) in enumerate(steps, 1)))

@@ -1,0 +1,84 @@
+"""The model page as the analyst meets it: an empty state that says why, training with a result dashboard,
+and, in a real browser, charts drawn with their reading help."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import ROOT
+from streamlit.testing.v1 import AppTest
+from test_model_core import loans, masked
+
+from workbench.i18n import set_language, t
+
+
+@pytest.fixture(autouse=True)
+def korean_again():
+    yield
+    set_language("ko")
+
+
+def page_with(certified: dict | None, lang: str = "ko") -> AppTest:
+    set_language(lang)  # AppTest re-applies widgets' format_func in this thread: same language as the app
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.session_state["wb.lang"] = lang
+    if certified is not None:
+        at.session_state["wb.data.certified"] = certified
+    at.run()
+    at.switch_page("pages/model.py").run()
+    return at
+
+
+def test_without_certified_data_the_page_says_why(workspace):
+    at = page_with(None, "en")
+    assert not at.exception
+    assert at.info[0].value == t("model.page.no_data", "en")
+    assert not at.button  # nothing to train
+
+
+def test_train_from_the_page_and_read_the_results(workspace):
+    at = page_with({"loans": masked(loans(1500, leak=True))})
+    assert not at.exception
+    assert at.selectbox(key="wb.model.target").value == "overdue_days_after"  # last column preselected
+    at.selectbox(key="wb.model.target").set_value("default_12m").run()
+    assert at.selectbox(key="wb.model.event.loans.default_12m").value == "1"
+    assert "overdue_days_after" in at.multiselect(key="wb.model.features.loans.default_12m").value
+    at.radio(key="wb.model.split").set_value("time").run()
+    assert at.selectbox(key="wb.model.split_date").value == "applied_at"
+    at.button(key="wb.model.train").click().run()
+    assert not at.exception
+    assert t("model.event_is", "ko", event="1", other="0") in [s.value for s in at.success]
+    assert any("overdue_days_after" in e.value for e in at.error)  # the planted leak is called out
+    metrics = at.dataframe[0].value
+    assert list(metrics["split"][:3]) == [t(f"model.split.{s}", "ko") for s in ("train", "valid", "test")]
+    assert metrics["auc"].between(0, 1).all()
+    assert len(at.tabs) == 5
+    expanders = [e.label for e in at.expander]
+    assert expanders.count(t("model.help.title", "ko")) >= 13  # metrics, scorecard and one per chart
+
+    # a second run without the leak shows up in the comparison, with a lower test AUC
+    at.multiselect(key="wb.model.features.loans.default_12m").unselect("overdue_days_after").run()
+    at.button(key="wb.model.train").click().run()
+    assert not at.exception
+    runs = at.dataframe[1].value
+    assert len(runs) == 2 and runs["test"][1] < runs["test"][0]
+    assert not [e for e in at.error if "overdue_days_after" in e.value]
+
+
+def test_bad_choice_gives_one_line_in_the_users_language(workspace):
+    at = page_with({"loans": masked(loans(600))}, "en")
+    at.selectbox(key="wb.model.target").set_value("loan_product").run()
+    at.selectbox(key="wb.model.task").set_value("regression").run()
+    at.button(key="wb.model.train").click().run()
+    assert not at.exception
+    assert at.error[0].value == t("model.error.regression_needs_numbers", "en", column="loan_product")
+
+
+@pytest.mark.browser
+def test_model_page_in_the_browser(page, base_url, tmp_path):
+    from conftest import wait_for_app
+    from playwright.sync_api import expect
+
+    page.goto(f"{base_url}/model")
+    wait_for_app(page)
+    expect(page.get_by_text(t("model.page.no_data", "ko"))).to_be_visible()
+    page.screenshot(path=tmp_path / "model_empty.png", full_page=True)

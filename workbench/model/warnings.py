@@ -1,0 +1,117 @@
+"""What a model-risk reviewer would ask about first, raised as coded warnings with ko/en messages.
+
+Codes (``model.warning.<code>`` in the catalog):
+- ``leakage_auc``: one feature alone ranks the target with AUC > 0.9 (training split) — usually information
+  recorded after the outcome (days overdue after the loan, a collection flag).
+- ``leakage_importance``: one feature carries more than half of the model's gain.
+- ``overfit``: train AUC exceeds validation AUC by more than 0.05 (regression: R² by more than 0.10).
+- ``tiny_class``: a class has fewer than 50 rows in training or fewer than 10 in validation/test: its metrics
+  are noise.
+- ``oot_degradation``: out-of-time test AUC is more than 0.03 below validation AUC: the relationship drifts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import polars as pl
+
+from workbench.i18n import t
+from workbench.model.explain import FeatureImportance
+from workbench.model.metrics import BinaryMetrics, MulticlassMetrics, RegressionMetrics, auc
+
+LEAKAGE_AUC = 0.9
+DOMINANT_GAIN = 0.5
+OVERFIT_AUC_GAP = 0.05
+OVERFIT_R2_GAP = 0.10
+OOT_AUC_DROP = 0.03
+TINY_TRAIN = 50
+TINY_EVAL = 10
+UNIVARIATE_SAMPLE = 200_000
+CODES = ("leakage_auc", "leakage_importance", "overfit", "tiny_class", "oot_degradation")
+
+
+@dataclass(frozen=True)
+class ModelWarning:
+    code: str
+    feature: str | None = None
+    params: dict = field(default_factory=dict, hash=False, compare=False)
+    severity: str = "warning"
+
+    def message(self, lang: str | None = None) -> str:
+        return t(f"model.warning.{self.code}", lang, feature=self.feature or "", **self.params)
+
+
+def univariate_auc(s: pl.Series, y: np.ndarray) -> float:
+    """How well one feature ranks a binary target on its own, direction-free (max(AUC, 1 − AUC)).
+
+    Numbers rank by value with missing as the lowest; text ranks by its category's event rate (a
+    target-encoding on the same rows, so optimistic for many small categories: a flag, not a verdict).
+    """
+    if s.dtype.is_numeric() or s.dtype == pl.Boolean:
+        num = s.cast(pl.Float64).fill_nan(None)
+        if num.null_count() == len(num):
+            return float("nan")
+        v = num.fill_null(num.min() - 1).to_numpy()
+    else:
+        text = s.cast(pl.String).fill_null("(missing)")
+        rates = pl.DataFrame({"k": text, "y": y}).group_by("k").agg(pl.col("y").mean().alias("r"))
+        v = text.replace_strict(dict(rates.iter_rows()), return_dtype=pl.Float64).to_numpy()
+    a = auc(y, v)
+    return max(a, 1 - a) if np.isfinite(a) else float("nan")
+
+
+def univariate_aucs(X: pl.DataFrame, y: np.ndarray, *, seed: int = 42) -> dict[str, float]:
+    if X.height > UNIVARIATE_SAMPLE:
+        rows = np.sort(np.random.default_rng(seed).choice(X.height, UNIVARIATE_SAMPLE, replace=False))
+        X, y = X[rows], y[rows]
+    return {c: univariate_auc(X[c], y) for c in X.columns}
+
+
+def leakage_warnings(uni: dict[str, float], imp: tuple[FeatureImportance, ...]) -> list[ModelWarning]:
+    out = [
+        ModelWarning("leakage_auc", c, {"auc": round(a, 3)}, "danger")
+        for c, a in sorted(uni.items(), key=lambda kv: -kv[1])
+        if np.isfinite(a) and a > LEAKAGE_AUC
+    ]
+    flagged = {w.feature for w in out}
+    out += [
+        ModelWarning(
+            "leakage_importance",
+            f.feature,
+            {"share": round(100 * f.gain, 1)},
+            "danger" if f.feature in flagged else "warning",
+        )
+        for f in imp
+        if f.gain > DOMINANT_GAIN
+    ]
+    return out
+
+
+def metric_warnings(metrics: dict, *, time_split: bool) -> list[ModelWarning]:
+    out: list[ModelWarning] = []
+    tr, va, te = metrics.get("train"), metrics.get("valid"), metrics.get("test")
+    if isinstance(tr, BinaryMetrics | MulticlassMetrics):
+        key = "auc" if isinstance(tr, BinaryMetrics) else "macro_auc"
+        a_tr, a_va, a_te = (getattr(m, key) for m in (tr, va, te))
+        if a_tr - a_va > OVERFIT_AUC_GAP:
+            out.append(
+                ModelWarning("overfit", None, {"train": round(a_tr, 3), "valid": round(a_va, 3), "metric": "AUC"})
+            )
+        if time_split and a_va - a_te > OOT_AUC_DROP:
+            out.append(ModelWarning("oot_degradation", None, {"valid": round(a_va, 3), "test": round(a_te, 3)}))
+    if isinstance(tr, RegressionMetrics) and tr.r2 - va.r2 > OVERFIT_R2_GAP:
+        out.append(ModelWarning("overfit", None, {"train": round(tr.r2, 3), "valid": round(va.r2, 3), "metric": "R²"}))
+    return out
+
+
+def class_warnings(y: np.ndarray, splits: dict[str, np.ndarray], classes: tuple[str, ...]) -> list[ModelWarning]:
+    out = []
+    for code, label in enumerate(classes):
+        for name, idx in splits.items():
+            n = int(np.sum(y[idx] == code))
+            if n < (TINY_TRAIN if name == "train" else TINY_EVAL):
+                out.append(ModelWarning("tiny_class", None, {"value": label, "split": name, "rows": n}))
+                break
+    return out
