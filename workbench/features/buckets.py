@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import numpy as np
 import polars as pl
 
 from workbench.features.expressions import AGE, US_PER_DAY
@@ -58,45 +59,87 @@ def _upto(bounds: Sequence[int], days: int | None) -> int:
 
 
 class _Partials:
-    """Which partial statistics each filter signature needs, then the pivoted frame that holds them."""
+    """Which partial statistics each filter signature needs, then the partials themselves.
+
+    Partials are computed with ``numpy.bincount`` (and ``minimum.at``/``maximum.at``) on one integer cell per
+    row — (label group, bucket, category combination) — instead of a hash group_by on those keys: the
+    cells are dense and small (groups × buckets × categories), so this is a handful of linear passes.
+    """
 
     def __init__(self) -> None:
         self.need: dict[tuple[str, ...], set[tuple[str, str | None]]] = {}
+        self.values: dict[str, set[str]] = {}
 
-    def want(self, signature: tuple[str, ...], stat: str, column: str | None = None) -> None:
+    def want(self, filter_: Sequence[tuple[str, str]], stat: str, column: str | None = None) -> None:
+        signature = tuple(c for c, _ in filter_)
         self.need.setdefault(signature, set()).add((stat, column))
+        for c, v in filter_:
+            self.values.setdefault(c, set()).add(v)
 
     @staticmethod
     def name(stat: str, column: str | None, bucket: int, values: Sequence[str]) -> str:
         return "\x1f".join([stat, column or "", str(bucket), *values])
 
-    def build(self, joined: pl.LazyFrame) -> pl.LazyFrame:
-        """One group_by and pivot per filter signature, joined into one row per label row."""
-        out = joined.select(GROUP).unique()
+    def build(self, joined: pl.DataFrame, n_groups: int, n_buckets: int) -> pl.DataFrame:
+        """Row ``i`` of the result is label group ``i``; one column per (stat, bucket, category values).
+
+        Cells are float64 (exact for counts, KRW sums and microsecond ages below 2**53); min/max/age cells
+        with no events are null, count and sum cells are 0 (the same as "no events" for a sum).
+        """
+        group = joined.get_column(GROUP).cast(pl.Int64).to_numpy()
+        bucket = joined.get_column(BUCKET).cast(pl.Int64).to_numpy()
+        base = group * n_buckets + bucket
+        columns: list[pl.Series] = []
         for signature, stats in self.need.items():
-            aggs = []
+            combo = np.zeros(joined.height, dtype=np.int64)
+            levels: list[list[str]] = []
+            width = 1
+            for c in signature:
+                vals = sorted(self.values[c])
+                codes = (
+                    joined.get_column(c)
+                    .cast(pl.String)
+                    .replace_strict(vals, list(range(len(vals))), default=len(vals), return_dtype=pl.Int64)
+                )
+                combo += codes.fill_null(len(vals)).to_numpy() * width
+                width *= len(vals) + 1  # the last code of each column is "other or missing"
+                levels.append(vals)
+            cell = base * width + combo
+            size = n_groups * n_buckets * width
             for stat, col in sorted(stats, key=lambda x: (x[0], x[1] or "")):
-                alias = f"{stat}\x1f{col or ''}"
-                if stat == "n":
-                    aggs.append(pl.len().alias(alias))
-                elif stat == "nn":
-                    aggs.append(pl.col(col).count().alias(alias))
-                elif stat in ("sum", "min", "max"):
-                    aggs.append(getattr(pl.col(col), stat)().alias(alias))
-                elif stat == "minage":
-                    aggs.append(pl.col(AGE).min().alias(alias))
-                elif stat == "maxage":
-                    aggs.append(pl.col(AGE).max().alias(alias))
-            parts = joined.group_by(GROUP, BUCKET, *signature).agg(aggs)
-            on = pl.concat_str([pl.col(BUCKET).cast(pl.String), *[pl.col(c) for c in signature]], separator="\x1f")
-            long = parts.with_columns(on.alias("_on")).drop(BUCKET, *signature)
-            value_cols = [f"{stat}\x1f{col or ''}" for stat, col in stats]
-            wide = long.collect().pivot(on="_on", index=GROUP, values=value_cols, separator="\x1e")
-            if len(value_cols) == 1:  # polars names single-value pivots by the `on` value alone
-                wide = wide.rename({c: f"{value_cols[0]}\x1e{c}" for c in wide.columns if c != GROUP})
-            wide = wide.rename({c: c.replace("\x1e", "\x1f") for c in wide.columns if c != GROUP})
-            out = out.join(wide.lazy(), on=GROUP, how="left")
-        return out
+                grid = _partial(stat, col, joined, cell, size).reshape(n_groups, n_buckets, width)
+                for b in range(n_buckets):
+                    for index, values in _combos(levels):
+                        name = self.name(stat, col, b, values)
+                        columns.append(pl.Series(name, np.ascontiguousarray(grid[:, b, index]), nan_to_null=True))
+        return pl.DataFrame(columns)
+
+
+def _combos(levels: list[list[str]]):
+    """(flat index, values) of every combination of known values (the "other" code excluded)."""
+    out = [(0, [])]
+    width = 1
+    for vals in levels:
+        out = [(i + j * width, [*v, val]) for i, v in out for j, val in enumerate(vals)]
+        width *= len(vals) + 1
+    return out
+
+
+def _partial(stat: str, col: str | None, joined: pl.DataFrame, cell: np.ndarray, size: int) -> np.ndarray:
+    if stat == "n":
+        return np.bincount(cell, minlength=size).astype(np.float64)
+    source = joined.get_column(AGE if stat in ("minage", "maxage") else col).cast(pl.Float64)
+    x = source.to_numpy()
+    ok = ~np.isnan(x)
+    if stat == "nn":
+        return np.bincount(cell, weights=ok.astype(np.float64), minlength=size)
+    if stat == "sum":
+        return np.bincount(cell, weights=np.where(ok, x, 0.0), minlength=size)
+    smallest = stat in ("min", "minage")
+    out = np.full(size, np.inf if smallest else -np.inf)
+    (np.minimum if smallest else np.maximum).at(out, cell[ok], x[ok])
+    out[np.isinf(out)] = np.nan
+    return out
 
 
 def _cols(present: set[str], stat: str, column: str | None, buckets: range, values: Sequence[str]) -> list[pl.Expr]:
@@ -111,29 +154,27 @@ def _hsum(cols: list[pl.Expr]) -> pl.Expr:
 def plan_partials(specs: Sequence[FeatureSpec]) -> _Partials:
     p = _Partials()
     for s in specs:
-        sig = tuple(c for c, _ in s.filter)
-        agg, col = s.aggregation, s.column
+        agg, col, f = s.aggregation, s.column, s.filter
         if agg == "count":
-            p.want(sig, "n")
+            p.want(f, "n")
         elif agg == "sum":
-            p.want(sig, "sum", col)
+            p.want(f, "sum", col)
         elif agg == "mean":
-            p.want(sig, "sum", col)
-            p.want(sig, "nn", col)
+            p.want(f, "sum", col)
+            p.want(f, "nn", col)
         elif agg in ("min", "max"):
-            p.want(sig, agg, col)
+            p.want(f, agg, col)
         elif agg in ("share", "ratio", "trend"):
             stat = ("sum", col) if col else ("n", None)
-            p.want(sig, *stat)
-            den_sig = tuple(c for c, _ in s.denominator_filter) if agg == "ratio" else ()
+            p.want(f, *stat)
             if agg != "trend":
-                p.want(den_sig, *stat)
+                p.want(s.denominator_filter if agg == "ratio" else (), *stat)
         elif agg == "days_since_last":
-            p.want(sig, "minage")
+            p.want(f, "minage")
         elif agg == "days_since_first":
-            p.want(sig, "maxage")
+            p.want(f, "maxage")
         elif agg == "last":
-            p.want(sig, "minage")
+            p.want(f, "minage")
     return p
 
 

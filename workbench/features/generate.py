@@ -97,8 +97,8 @@ def _events(
     schema = frame.schema
     casts = [_as_datetime(pl.col(role.time), schema[role.time]).alias(role.time)]
     for c in {c for s in specs for c, _ in (*s.filter, *s.denominator_filter)}:
-        if schema[c] != pl.String:
-            casts.append(pl.col(c).cast(pl.String))
+        # compared as text; categorical keeps the per-category group_bys on integer codes
+        casts.append(pl.col(c).cast(pl.String).cast(pl.Categorical))
     ev = ev.with_columns(casts)
     order = [role.time] + ([role.key] if role.key and role.key in frame.columns else [])
     return (ev.sort(order) if sort else ev), role.time
@@ -137,7 +137,7 @@ def _event_features(
     out = numbered.collect()
     fast = [s for s in specs if decomposable(s)]
     if fast:
-        out = out.join(plan_partials(fast).build(joined.lazy()).collect(), on=GROUP, how="left", maintain_order="left")
+        out = out.hstack(plan_partials(fast).build(joined, out.height, len(bounds) + 1))
     by_window: dict[int | None, list[FeatureSpec]] = {}
     for s in specs:
         if not decomposable(s) and s not in direct:
@@ -164,7 +164,14 @@ def _event_features(
             joined.group_by(GROUP).agg([event_expr(s) for s in direct]), on=GROUP, how="left", maintain_order="left"
         )
     present = set(out.columns)
+    schema = frames[source].schema
     exprs = [partial_expr(s, bounds, present) if decomposable(s) else pl.col(s.name) for s in specs]
+    exprs = [  # partials are float64; integer sums, minima and maxima go back to integers
+        e.cast(pl.Int64)
+        if s.aggregation in ("sum", "min", "max") and s.column and schema[s.column].is_integer() and decomposable(s)
+        else e
+        for s, e in zip(specs, exprs, strict=True)
+    ]
     out = out.select(key, CUTOFF, *exprs)
     zero = [pl.col(s.name).fill_null(0) for s in specs if s.aggregation in ZERO_WHEN_EMPTY]
     return out.with_columns(zero) if zero else out
