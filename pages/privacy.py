@@ -9,6 +9,10 @@ from pathlib import Path
 
 import streamlit as st
 
+from workbench.ui.router import through_router
+
+through_router()
+
 from workbench.errors import UserError
 from workbench.i18n import t
 from workbench.io import read_table
