@@ -416,6 +416,10 @@ def test_names_are_checked_and_normalised(store: Store):
         store.datasets.get("고객", 0)  # versions start at 1
     odd = store.datasets.save("../../etc/passwd", customers())
     assert odd.path.parent == store.paths.datasets
+    long_korean = "고객별_최근_거래_요약_" * 15  # 195 characters, 465 bytes in UTF-8
+    saved = store.datasets.save(long_korean, customers())
+    assert saved.name == long_korean and len(saved.path.name.encode()) < 255
+    assert store.datasets.read(long_korean).equals(customers())
 
 
 # --- policies ---------------------------------------------------------------------------------------------
