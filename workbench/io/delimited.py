@@ -21,7 +21,7 @@ from pathlib import Path
 import polars as pl
 
 from workbench.io.errors import LoadError, human_list
-from workbench.io.infer import apply_overrides, guess_notes, guess_types, typed_columns
+from workbench.io.infer import WIDE, apply_overrides, cast_frame, guess_notes, guess_types
 from workbench.io.names import unique_names
 from workbench.io.sniff import CHUNK, Dialect, decode_head, header_fields, sniff_dialect, sniff_encoding
 
@@ -39,6 +39,8 @@ class Prepared:
     dialect: Dialect
     names: tuple[str, ...]
     notes: tuple[Note, ...]
+    trailing: bool = False  # every data line ends with the delimiter the header lacks (the extra field is cut)
+    blank: tuple[str, ...] = ()  # names given to blank headers: dropped again when the column is empty
 
 
 @contextmanager
@@ -52,11 +54,12 @@ def prepared(path: Path, *, skip_bad_lines: bool = False) -> Iterator[Prepared]:
         names, notes = unique_names(raw_names)
     else:
         names, notes = [f"column_{i}" for i in range(1, len(raw_names) + 1)], (("io.note.no_header", {}),)
+    blank = tuple(n[1]["new"] for n in notes if n[0] == "io.note.blank_name")
     with utf8_source(path, encoding, strip_bom=not dialect.header) as source:
-        source, bad_notes = check_fields(
+        source, bad_notes, trailing = check_fields(
             source, dialect, expected=len(names), skip_bad_lines=skip_bad_lines, path=path
         )
-        yield Prepared(source, encoding, dialect, tuple(names), notes + bad_notes)
+        yield Prepared(source, encoding, dialect, tuple(names), notes + bad_notes, trailing, blank)
 
 
 @contextmanager
@@ -97,11 +100,13 @@ def _lines(source: Source) -> pl.LazyFrame:
 
 def check_fields(
     source: Source, dialect: Dialect, *, expected: int, skip_bad_lines: bool, path: Path
-) -> tuple[Source, tuple[Note, ...]]:
+) -> tuple[Source, tuple[Note, ...], bool]:
     """Find lines whose field count differs from the header's; raise, or drop them and say which.
 
     Counted on all lines at once: quoted sections are removed before counting delimiters. A quoted field
     spanning lines (an odd number of quotes on a line) sends the file to Python's csv reader instead.
+    When *every* data line has one field more and ends with the delimiter (systems that end each record
+    with a separator but not the header), the file is fine: the third value returned says so.
     """
     lines = _lines(source)
     line = pl.col("line").str.strip_chars_end("\r")
@@ -112,12 +117,18 @@ def check_fields(
     blank = line.is_null() | (line.str.strip_chars() == "")
     first_line = 2 if dialect.header else 1
     counted = lines.with_row_index("no", offset=1).with_columns(fields=fields, blank=blank)
-    bad_q = counted.filter((pl.col("no") >= first_line) & ~pl.col("blank") & (pl.col("fields") != expected))
-    bad, flags = pl.collect_all([bad_q.select("no", "fields"), lines.select(multiline=multiline)])
+    data = counted.filter((pl.col("no") >= first_line) & ~pl.col("blank"))
+    bad_q = data.filter(pl.col("fields") != expected)
+    trailing_q = data.select(
+        n=pl.len(), trailing=((pl.col("fields") == expected + 1) & line.str.ends_with(dialect.delimiter)).sum()
+    )
+    bad, flags, ends = pl.collect_all([bad_q.select("no", "fields"), lines.select(multiline=multiline), trailing_q])
     if flags["multiline"][0]:
-        return _check_fields_by_record(source, dialect, expected=expected, skip=skip_bad_lines, path=path)
+        return (*_check_fields_by_record(source, dialect, expected=expected, skip=skip_bad_lines, path=path), False)
     if bad.height == 0:
-        return source, ()
+        return source, (), False
+    if ends["n"][0] and ends["trailing"][0] == ends["n"][0]:
+        return source, (), True
     numbers = bad["no"].to_list()
     if not skip_bad_lines:
         raise _ragged(path, numbers, bad["fields"].to_list(), expected)
@@ -128,7 +139,7 @@ def check_fields(
         .collect()
         .item()
     )
-    return kept.encode("utf-8") + b"\n", (_skipped_note(numbers),)
+    return kept.encode("utf-8") + b"\n", (_skipped_note(numbers),), False
 
 
 def _check_fields_by_record(
@@ -155,9 +166,9 @@ def _check_fields_by_record(
     if not skip:
         raise _ragged(path, bad_no, bad_fields, expected)
     out = io.StringIO()
-    csv.writer(
-        out, delimiter=dialect.delimiter, quotechar=dialect.quote_char or '"', lineterminator="\n"
-    ).writerows(good)
+    csv.writer(out, delimiter=dialect.delimiter, quotechar=dialect.quote_char or '"', lineterminator="\n").writerows(
+        good
+    )
     return out.getvalue().encode("utf-8"), (_skipped_note(bad_no),)
 
 
@@ -178,19 +189,39 @@ def _skipped_note(numbers: list[int]) -> Note:
     return ("io.note.skipped_lines", {"count": len(numbers), "shown": shown, "lines": numbers[:1000]})
 
 
+def _csv_options(p: Prepared) -> dict:
+    return {
+        "has_header": p.dialect.header,
+        "separator": p.dialect.delimiter,
+        "quote_char": p.dialect.quote_char,
+        "infer_schema": False,
+        "new_columns": list(p.names),
+        "truncate_ragged_lines": True,
+        "raise_if_empty": False,
+    }
+
+
+def _not_empty_row() -> pl.Expr:
+    return ~pl.all_horizontal(pl.all().is_null())
+
+
+def read_strings(p: Prepared) -> pl.DataFrame:
+    """Every cell as a string (blank → null), names as prepared, wholly empty rows (blank lines) dropped,
+    and so are empty columns without a header (what a trailing delimiter leaves)."""
+    frame = pl.read_csv(p.source, **_csv_options(p))
+    frame = frame.filter(_not_empty_row())
+    empty = [c for c in p.blank if frame[c].null_count() == frame.height]
+    return frame.drop(empty) if empty else frame
+
+
 def scan_strings(p: Prepared) -> pl.LazyFrame:
-    """Every cell as a string (blank → null), names as prepared, wholly empty rows dropped."""
-    lf = pl.scan_csv(
-        p.source,
-        has_header=p.dialect.header,
-        separator=p.dialect.delimiter,
-        quote_char=p.dialect.quote_char,
-        infer_schema=False,
-        new_columns=list(p.names),
-        truncate_ragged_lines=True,
-        raise_if_empty=False,
-    )
-    return lf.filter(~pl.all_horizontal(pl.all().is_null()))
+    """``read_strings`` as a lazy scan, for files too large to hold as text.
+
+    Wholly empty rows are dropped only up to ``WIDE`` columns: polars plans a lazy row-wise filter over
+    thousands of columns very slowly (minutes for 3,000), and wide files are small enough to read eagerly.
+    """
+    lf = pl.scan_csv(p.source, **_csv_options(p))
+    return lf.filter(_not_empty_row()) if len(p.names) <= WIDE else lf
 
 
 def read_delimited(
@@ -198,12 +229,13 @@ def read_delimited(
 ) -> tuple[pl.DataFrame, Prepared, tuple[Note, ...]]:
     """The typed frame, how it was read, and the notes on names, skipped lines and values."""
     with prepared(path, skip_bad_lines=skip_bad_lines) as p:
-        strings = scan_strings(p).collect()
+        strings = read_strings(p)
     if strings.height == 0:
         raise LoadError("io.error.no_rows", path=path.name, columns=human_list(list(p.names), 5))
-    columns = list(p.names)
+    columns = strings.columns
+    notes = tuple(n for n in p.notes if n[0] != "io.note.blank_name" or n[1]["new"] in columns)
     overrides = dict(overrides or {})
     guesses = guess_types(strings.lazy(), [c for c in columns if c not in overrides])
-    typed = strings.select(typed_columns(guesses, columns))
+    typed = cast_frame(strings, guesses)
     typed = apply_overrides(typed, overrides)
-    return typed, p, p.notes + guess_notes(guesses)
+    return typed, p, notes + guess_notes(guesses)

@@ -46,9 +46,7 @@ def resolve(path: str | Path) -> tuple[Path, str]:
     ):
         if ext in exts:
             return p, fmt
-    raise LoadError(
-        "io.error.extension", path=p.name, ext=ext or "-", supported=" ".join(supported_extensions())
-    )
+    raise LoadError("io.error.extension", path=p.name, ext=ext or "-", supported=" ".join(supported_extensions()))
 
 
 def sqlite_table(uri: str, sheet: str | int | None) -> str:
