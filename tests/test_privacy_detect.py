@@ -298,3 +298,19 @@ def test_identifiers_inside_free_text_are_found_on_every_row():
     assert memo.match_rate == pytest.approx(1 / 2_000)
     assert memo.evidence == ("010-****-6789",)
     assert result.column("memo_clean").pii_type is None  # representative numbers and amounts are not PII
+
+
+def test_resident_numbers_stored_as_integers_keep_their_leading_zero():
+    """A spreadsheet turns 050101-3123456 into the integer 501013123456: still found, still masked right."""
+    rng = np.random.default_rng(8)
+    values = [int(v) for v in fakes.rrn(rng, 400, dashed=False)]
+    assert any(len(str(v)) == 12 for v in values)  # some born in the 2000s
+    frame = pl.DataFrame({"jumin": values})
+    result = scan(Table("t", frame))
+    assert result.column("jumin").pii_type == "rrn"
+    assert result.column("jumin").match_rate == pytest.approx(1.0)
+    from workbench.privacy.policy import ColumnRule, Policy, apply_policy
+
+    out = apply_policy(Table("t", frame), Policy("t", (("jumin", ColumnRule("mask", "rrn")),))).frame["jumin"]
+    short = next(i for i, v in enumerate(values) if len(str(v)) == 12)
+    assert out[short] == str(values[short]).zfill(13)[:7] + "******"

@@ -144,7 +144,9 @@ def _simple(pii_type: str, plain_conf: float, header_conf: float) -> Callable[[C
 def _rrn_prep(v: p.Parts) -> dict[str, pl.Expr]:
     """Shared parts computed once per column: shape, gender digit, birth date validity, checksum sum."""
     return {
-        "shape": v.s.str.contains(p.RRN_SHAPE),
+        # 10–12 bare digits: a number a spreadsheet stored as an integer, its leading zeros gone (born
+        # 2000–2009); the digits are read from the integer, so the zeros come back by themselves
+        "shape": v.s.str.contains(p.RRN_SHAPE) | v.s.str.contains(r"^\d{10,12}$"),
         "gender": p.digit(v.num, 6, 13),
         "born": p.rrn_birth_valid(v),
         "total": p.weighted(v.num, 13, p.RRN_WEIGHTS) % 11,
@@ -283,7 +285,7 @@ def _one(fn: Callable[[pl.Expr], pl.Expr]) -> Stats:
 
 
 DETECTORS: tuple[Detector, ...] = (
-    Detector("rrn", _rrn_stats, _rrn_decide, p.RRN_SHAPE, numeric=True, prep=_rrn_prep, digits=True),
+    Detector("rrn", _rrn_stats, _rrn_decide, p.RRN_SHAPE + r"|^\d{10,12}$", numeric=True, prep=_rrn_prep, digits=True),
     Detector("card_number", _card_stats, _card_decide, p.CARD_SHAPE, numeric=True, prep=_card_prep, digits=True),
     Detector(
         "business_registration_number",

@@ -117,7 +117,7 @@ def _text_kind(dtype: pl.DataType) -> str | None:
     return None
 
 
-def _norm(col: str) -> pl.Expr:
+def _norm(col: str, dtype: pl.DataType | None = None) -> pl.Expr:
     """Stripped text; empty strings count as missing so rates are over real values."""
     s = pl.col(col).cast(pl.String).str.strip_chars()
     return pl.when(s.str.len_chars() > 0).then(s)
@@ -156,7 +156,7 @@ def _stat_frame(frame: pl.DataFrame, wanted: dict[int, tuple[Detector, ...]], co
     # helper columns in three steps so each string clean-up runs once; checksums then use integer arithmetic
     names = {i: _parts(i) for i in wanted}
     digital = [v for i, v in names.items() if any(d.digits for d in wanted[i])]  # text-only types skip this
-    lf = frame.lazy().select([_norm(cols[i]).alias(_name(v.s)) for i, v in names.items()])
+    lf = frame.lazy().select([_norm(cols[i], frame.schema[cols[i]]).alias(_name(v.s)) for i, v in names.items()])
     if digital:
         lf = lf.with_columns([p.digits_only(v.s).alias(_name(v.d)) for v in digital])
         lf = lf.with_columns(
@@ -211,7 +211,7 @@ def scan(table: Table, *, sample_rows: int = SAMPLE_ROWS, seed: int = 0) -> Scan
     exprs: list[pl.Expr] = []
     for i, c in enumerate(cols):
         if kinds[c]:
-            s = _norm(c)
+            s = _norm(c, frame.schema[c])
             exprs += [s.count().alias(f"{i}{_SEP}non_null"), s.n_unique().alias(f"{i}{_SEP}distinct")]
             exprs += [
                 s.str.contains(p.FREE_TEXT).mean().alias(f"{i}{_SEP}free"),
@@ -340,7 +340,7 @@ def _evidence(sample: pl.DataFrame, cols: list[str], verdicts: dict[int, tuple[s
     out: dict[str, tuple[str, ...]] = {}
     for i, (pii_type, _, _) in verdicts.items():
         c = cols[i]
-        s = _norm(c)
+        s = _norm(c, sample.schema[c])
         masked = (
             sample.lazy()
             .select(s.alias("v"))
