@@ -9,7 +9,7 @@ import time
 import polars as pl
 import pytest
 
-from workbench.io import inspect_path, read_sql, read_table, sheet_names
+from workbench.io import LoadError, inspect_path, read_sql, read_table, sheet_names
 from workbench.io.infer import WIDE, guess_types
 
 CUSTOMERS = pl.DataFrame(
@@ -273,3 +273,27 @@ def test_overrides_on_typed_columns(tmp_path):
     assert err.value.message("en").startswith(
         "Values of column '비율' cannot be read as int (2 in all, e.g. '0.5', '1.5')"
     )
+
+
+def test_duckdb_file_tables(tmp_path):
+    duckdb = pytest.importorskip("duckdb")
+    path = tmp_path / "dw.duckdb"
+    con = duckdb.connect(str(path))
+    con.execute("create table loans (loan_id varchar, applied_at date, amount bigint, memo varchar)")
+    con.execute("insert into loans values ('L1', '2024-03-05', 5000000, '2024.03.01'), ('L2', '2024-04-01', 1, '-')")
+    con.execute("create table customers (customer_id varchar)")
+    con.close()
+    with pytest.raises(LoadError) as err:
+        read_table(path)
+    assert err.value.message("en") == "Name the table to read (--sheet). Available tables: customers, loans"
+    table = read_table(path, sheet="loans")
+    assert table.frame["applied_at"].to_list() == [dt.date(2024, 3, 5), dt.date(2024, 4, 1)]
+    assert table.frame["memo"].to_list() == [dt.date(2024, 3, 1), None]  # text typed like a CSV column
+    assert table.source.kind == "duckdb" and table.name == "loans"
+    described = inspect_path(path, sheet="loans")
+    assert described.sheets == ("customers", "loans") and described.rows == 2
+    broken = tmp_path / "broken.duckdb"
+    broken.write_bytes(b"not a database" * 100)
+    with pytest.raises(LoadError) as err:
+        read_table(broken)
+    assert err.value.key == "io.error.corrupt_db"

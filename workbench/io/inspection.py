@@ -120,7 +120,7 @@ def inspect_path(path: str | Path, *, sheet: str | int | None = None, skip_bad_l
 
 
 def _inspect_loaded(path: str | Path, fmt: str, sheet: str | int | None) -> Inspection:
-    """Excel sheets and database tables: read (they are bounded: 1,048,576 rows per sheet) and describe."""
+    """Excel sheets and database tables: read (a sheet holds at most 1,048,576 rows) and described."""
     from workbench.io.errors import LoadError
     from workbench.io.read import read_table
 
@@ -129,6 +129,14 @@ def _inspect_loaded(path: str | Path, fmt: str, sheet: str | int | None) -> Insp
         from workbench.io.excel import sheet_names
 
         sheets = tuple(sheet_names(path))
+    elif fmt == "duckdb":
+        from workbench.io.duckdb_file import duckdb_tables
+
+        sheets = tuple(duckdb_tables(Path(path)))
+    elif fmt in ("sqlite", "sql"):
+        from workbench.io.sql import list_tables
+
+        sheets = tuple(list_tables(str(path) if fmt == "sql" else f"sqlite:///{Path(path).resolve()}"))
     try:
         table = read_table(path, sheet=sheet)
         frame, notes = table.frame, table.source.notes
