@@ -297,3 +297,33 @@ def test_duckdb_file_tables(tmp_path):
     with pytest.raises(LoadError) as err:
         read_table(broken)
     assert err.value.key == "io.error.corrupt_db"
+
+
+def test_gzipped_and_zipped_csv(tmp_path):
+    import gzip
+    import zipfile
+
+    text = '거래일자,금액\n2024.03.05,"1,000"\n2024.03.06,"2,000"\n'.encode("cp949")
+    gz = tmp_path / "거래.2024.csv.gz"
+    gz.write_bytes(gzip.compress(text))
+    table = read_table(gz)
+    assert table.name == "거래.2024"
+    assert table.source.encoding == "euc-kr"
+    assert table.frame["금액"].to_list() == [1000, 2000]
+    zipped = tmp_path / "export.zip"
+    with zipfile.ZipFile(zipped, "w") as z:
+        z.writestr("거래.csv", text)
+    assert read_table(zipped).frame.equals(table.frame)
+    assert inspect_path(zipped).rows == 2
+    with zipfile.ZipFile(zipped, "w") as z:
+        z.writestr("a.csv", text)
+        z.writestr("b.csv", text)
+    with pytest.raises(LoadError) as err:
+        read_table(zipped)
+    assert err.value.message("en").startswith(
+        "The archive export.zip must hold exactly one CSV file (it holds: a.csv, b.csv)"
+    )
+    gz.write_bytes(gzip.compress(text)[:20])
+    with pytest.raises(LoadError) as err:
+        read_table(gz)
+    assert err.value.key == "io.error.corrupt_archive"

@@ -43,9 +43,48 @@ class Prepared:
     blank: tuple[str, ...] = ()  # names given to blank headers: dropped again when the column is empty
 
 
+COMPRESSED = (".gz", ".zip")
+
+
+@contextmanager
+def decompressed(path: Path) -> Iterator[Path]:
+    """``t.csv.gz`` or a ``.zip`` holding one delimited file, expanded into a private temporary folder
+    (streamed, never read whole into memory); any other path as it is."""
+    suffix = path.suffix.lower()
+    if suffix not in COMPRESSED:
+        yield path
+        return
+    import gzip
+    import shutil
+    import zipfile
+
+    with tempfile.TemporaryDirectory(prefix="workbench-io-") as tmp:
+        try:
+            if suffix == ".gz":
+                out = Path(tmp) / path.stem
+                with gzip.open(path, "rb") as src, out.open("wb") as dst:
+                    shutil.copyfileobj(src, dst, CHUNK)
+            else:
+                with zipfile.ZipFile(path) as z:
+                    members = [m for m in z.infolist() if not m.is_dir() and not m.filename.startswith("__MACOSX")]
+                    if len(members) != 1:
+                        names = [m.filename for m in members]
+                        raise LoadError("io.error.zip_members", path=path.name, members=human_list(names, 5) or "-")
+                    out = Path(tmp) / Path(members[0].filename).name
+                    with z.open(members[0]) as src, out.open("wb") as dst:
+                        shutil.copyfileobj(src, dst, CHUNK)
+        except (OSError, EOFError, zipfile.BadZipFile) as err:
+            raise LoadError("io.error.corrupt_archive", path=path.name) from err
+        yield out
+
+
 @contextmanager
 def prepared(path: Path, *, skip_bad_lines: bool = False) -> Iterator[Prepared]:
     """Sniff, transcode and check ``path``; the source stays valid inside the ``with`` block."""
+    if path.suffix.lower() in COMPRESSED:
+        with decompressed(path) as inner, prepared(inner, skip_bad_lines=skip_bad_lines) as p:
+            yield p
+        return
     encoding = sniff_encoding(path)
     head = decode_head(path, encoding)
     dialect = sniff_dialect(head)

@@ -15,6 +15,7 @@ DELIMITED = (".csv", ".tsv", ".txt", ".tab", ".dat")
 PARQUET = (".parquet", ".pq")
 SQLITE = (".db", ".sqlite", ".sqlite3")
 DUCKDB = (".duckdb",)
+COMPRESSED = (".gz", ".zip")  # a delimited file gzipped (t.csv.gz), or the one delimited file in a zip
 
 
 def _excel_exts() -> tuple[str, ...]:
@@ -24,7 +25,7 @@ def _excel_exts() -> tuple[str, ...]:
 
 
 def supported_extensions() -> tuple[str, ...]:
-    return DELIMITED + _excel_exts() + PARQUET + SQLITE + DUCKDB
+    return DELIMITED + COMPRESSED + _excel_exts() + PARQUET + SQLITE + DUCKDB
 
 
 def is_uri(path: str | Path) -> bool:
@@ -39,6 +40,8 @@ def resolve(path: str | Path) -> tuple[Path, str]:
     if not p.is_file():
         raise LoadError("io.error.not_a_file", path=str(path))
     ext = p.suffix.lower()
+    if ext == ".zip" or (ext == ".gz" and Path(p.stem).suffix.lower() in DELIMITED):
+        return p, "delimited"
     for fmt, exts in (
         ("delimited", DELIMITED),
         ("excel", _excel_exts()),
@@ -101,7 +104,7 @@ def read_table(
         table = sqlite_table(str(path), sheet) if sheet is None else str(sheet)
         return read_sql(str(path), table=table, name=name, overrides=overrides)
     p, fmt = resolve(path)
-    label = name or p.stem
+    label = name or (Path(p.stem).stem if p.suffix.lower() in COMPRESSED else p.stem)
     if fmt == "delimited":
         from workbench.io.delimited import read_delimited
 
