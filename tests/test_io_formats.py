@@ -327,3 +327,12 @@ def test_gzipped_and_zipped_csv(tmp_path):
     with pytest.raises(LoadError) as err:
         read_table(gz)
     assert err.value.key == "io.error.corrupt_archive"
+
+
+def test_wide_header_only_file_is_described(tmp_path):
+    path = tmp_path / "wide.csv"
+    path.write_text(",".join(f"c{i}" for i in range(WIDE + 10)) + "\n", encoding="utf-8")
+    described = inspect_path(path)
+    assert described.rows == 0 and len(described.columns) == WIDE + 10
+    with pytest.raises(LoadError):
+        read_table(path)
