@@ -78,15 +78,18 @@ def inspect_path(path: str | Path, *, sheet: str | int | None = None, skip_bad_l
     p, fmt = resolve(path)
     size = p.stat().st_size
     if fmt == "delimited":
-        from workbench.io.delimited import prepared, read_strings, scan_strings
+        from workbench.io.delimited import parse_error, prepared, read_strings, scan_strings
 
         with prepared(p, skip_bad_lines=skip_bad_lines) as prep:
             if size > LARGE_BYTES:  # typed in a streaming pass, never held in memory
                 lf = scan_strings(prep)
-                guesses = guess_types(lf)
-                rows = lf.select(pl.len()).collect().item()
+                try:
+                    guesses = guess_types(lf)
+                    rows = lf.select(pl.len()).collect().item()
+                except pl.exceptions.PolarsError as err:
+                    raise parse_error(p, err) from err
             else:
-                strings = read_strings(prep)
+                strings = read_strings(prep, p)
                 guesses, rows = guess_types(strings.lazy()), strings.height
         kinds = {c: g.kind for c, g in guesses.items()}
         notes = tuple(n for n in prep.notes if n[0] != "io.note.blank_name" or n[1]["new"] in kinds)
