@@ -93,10 +93,10 @@ def test_ragged_rows_name_the_first_lines(tmp_path):
     path.write_text("\n".join(rows) + "\n", encoding="utf-8")
     err = refusal(path)
     assert err.message("en") == (
-        "t.csv: lines 17, 42, 50 (5 lines in all) have 7 fields, expected 5 as in the header. "
-        "Fix the file or choose to skip bad lines."
+        "t.csv: 5 lines have a different number of fields than the header (5), first at lines 17, 42, 50 "
+        "(7 fields). Fix the file or choose to skip bad lines."
     )
-    assert "17, 42, 50번째 줄 등 5개 줄" in err.message("ko")
+    assert "다른 줄이 5개 있습니다. 처음 몇 줄: 17, 42, 50번째 줄(필드 7개)" in err.message("ko")
 
 
 def test_skip_bad_lines_loads_the_rest_and_records_them(tmp_path):
@@ -111,7 +111,7 @@ def test_skip_bad_lines_loads_the_rest_and_records_them(tmp_path):
 def test_ragged_with_quoted_line_breaks_counts_records(tmp_path):
     path = tmp_path / "t.csv"
     path.write_text('a,b\n1,"x\ny"\n2,z,extra\n3,w\n', encoding="utf-8")
-    assert "lines 4 " in refusal(path).message("en")
+    assert refusal(path).message("en").startswith("t.csv: line 4 has 3 fields, expected 2 as in the header.")
     table = read_table(path, skip_bad_lines=True)
     assert table.frame["b"].to_list() == ["x\ny", "w"]
 
@@ -189,3 +189,18 @@ def test_unreachable_database_hides_the_password():
     message = err.value.message("en")
     assert err.value.key == "io.error.db_connect"
     assert "s3cret" not in message and "***" in message
+
+
+def test_unclosed_quote_names_the_line(tmp_path):
+    path = tmp_path / "t.csv"
+    path.write_text('a,b\n1,x\n2,"unclosed\n3,y\n', encoding="utf-8")
+    err = refusal(path)
+    assert err.message("en").startswith('t.csv: a quote (") opened at line 3 is never closed')
+    assert "3번째 줄" in err.message("ko")
+
+
+@pytest.mark.parametrize("content", [b",,,\n,,,\n", b'"\n'])
+def test_nothing_but_delimiters_or_a_lone_quote_is_empty(tmp_path, content):
+    path = tmp_path / "t.csv"
+    path.write_bytes(content)
+    assert refusal(path).key == "io.error.empty"

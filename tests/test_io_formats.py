@@ -9,7 +9,7 @@ import time
 import polars as pl
 import pytest
 
-from workbench.io import inspect_path, read_sql, read_table, sheet_names
+from workbench.io import LoadError, inspect_path, read_sql, read_table, sheet_names
 from workbench.io.infer import WIDE, guess_types
 
 CUSTOMERS = pl.DataFrame(
@@ -273,3 +273,66 @@ def test_overrides_on_typed_columns(tmp_path):
     assert err.value.message("en").startswith(
         "Values of column '비율' cannot be read as int (2 in all, e.g. '0.5', '1.5')"
     )
+
+
+def test_duckdb_file_tables(tmp_path):
+    duckdb = pytest.importorskip("duckdb")
+    path = tmp_path / "dw.duckdb"
+    con = duckdb.connect(str(path))
+    con.execute("create table loans (loan_id varchar, applied_at date, amount bigint, memo varchar)")
+    con.execute("insert into loans values ('L1', '2024-03-05', 5000000, '2024.03.01'), ('L2', '2024-04-01', 1, '-')")
+    con.execute("create table customers (customer_id varchar)")
+    con.close()
+    with pytest.raises(LoadError) as err:
+        read_table(path)
+    assert err.value.message("en") == "Name the table to read (--sheet). Available tables: customers, loans"
+    table = read_table(path, sheet="loans")
+    assert table.frame["applied_at"].to_list() == [dt.date(2024, 3, 5), dt.date(2024, 4, 1)]
+    assert table.frame["memo"].to_list() == [dt.date(2024, 3, 1), None]  # text typed like a CSV column
+    assert table.source.kind == "duckdb" and table.name == "loans"
+    described = inspect_path(path, sheet="loans")
+    assert described.sheets == ("customers", "loans") and described.rows == 2
+    broken = tmp_path / "broken.duckdb"
+    broken.write_bytes(b"not a database" * 100)
+    with pytest.raises(LoadError) as err:
+        read_table(broken)
+    assert err.value.key == "io.error.corrupt_db"
+
+
+def test_gzipped_and_zipped_csv(tmp_path):
+    import gzip
+    import zipfile
+
+    text = '거래일자,금액\n2024.03.05,"1,000"\n2024.03.06,"2,000"\n'.encode("cp949")
+    gz = tmp_path / "거래.2024.csv.gz"
+    gz.write_bytes(gzip.compress(text))
+    table = read_table(gz)
+    assert table.name == "거래.2024"
+    assert table.source.encoding == "euc-kr"
+    assert table.frame["금액"].to_list() == [1000, 2000]
+    zipped = tmp_path / "export.zip"
+    with zipfile.ZipFile(zipped, "w") as z:
+        z.writestr("거래.csv", text)
+    assert read_table(zipped).frame.equals(table.frame)
+    assert inspect_path(zipped).rows == 2
+    with zipfile.ZipFile(zipped, "w") as z:
+        z.writestr("a.csv", text)
+        z.writestr("b.csv", text)
+    with pytest.raises(LoadError) as err:
+        read_table(zipped)
+    assert err.value.message("en").startswith(
+        "The archive export.zip must hold exactly one CSV file (it holds: a.csv, b.csv)"
+    )
+    gz.write_bytes(gzip.compress(text)[:20])
+    with pytest.raises(LoadError) as err:
+        read_table(gz)
+    assert err.value.key == "io.error.corrupt_archive"
+
+
+def test_wide_header_only_file_is_described(tmp_path):
+    path = tmp_path / "wide.csv"
+    path.write_text(",".join(f"c{i}" for i in range(WIDE + 10)) + "\n", encoding="utf-8")
+    described = inspect_path(path)
+    assert described.rows == 0 and len(described.columns) == WIDE + 10
+    with pytest.raises(LoadError):
+        read_table(path)

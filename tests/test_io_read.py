@@ -265,3 +265,14 @@ def test_blank_header_over_real_values_is_kept(tmp_path):
     table = read_table(write(tmp_path / "t.csv", "a,\n1,x\n2,y\n"))
     assert table.frame.columns == ["a", "column_2"]
     assert table.frame["column_2"].to_list() == ["x", "y"]
+
+
+def test_large_cp949_file_is_transcoded_through_a_temp_file(tmp_path, monkeypatch):
+    from workbench.io import delimited
+
+    monkeypatch.setattr(delimited, "IN_MEMORY_LIMIT", 0)
+    monkeypatch.setattr(delimited, "CHUNK", 1000)  # chunk edges fall inside two-byte Hangul characters
+    rows = "".join(f"{i},홍길동{i},{i * 1000:,}\n".replace(f"{i * 1000:,}", f'"{i * 1000:,}"') for i in range(2000))
+    table = read_table(write(tmp_path / "t.csv", "번호,이름,금액\n" + rows, "cp949"))
+    assert table.frame["이름"][1999] == "홍길동1999"
+    assert table.frame["금액"].sum() == sum(i * 1000 for i in range(2000))

@@ -43,13 +43,54 @@ class Prepared:
     blank: tuple[str, ...] = ()  # names given to blank headers: dropped again when the column is empty
 
 
+COMPRESSED = (".gz", ".zip")
+
+
+@contextmanager
+def decompressed(path: Path) -> Iterator[Path]:
+    """``t.csv.gz`` or a ``.zip`` holding one delimited file, expanded into a private temporary folder
+    (streamed, never read whole into memory); any other path as it is."""
+    suffix = path.suffix.lower()
+    if suffix not in COMPRESSED:
+        yield path
+        return
+    import gzip
+    import shutil
+    import zipfile
+
+    with tempfile.TemporaryDirectory(prefix="workbench-io-") as tmp:
+        try:
+            if suffix == ".gz":
+                out = Path(tmp) / path.stem
+                with gzip.open(path, "rb") as src, out.open("wb") as dst:
+                    shutil.copyfileobj(src, dst, CHUNK)
+            else:
+                with zipfile.ZipFile(path) as z:
+                    members = [m for m in z.infolist() if not m.is_dir() and not m.filename.startswith("__MACOSX")]
+                    if len(members) != 1:
+                        names = [m.filename for m in members]
+                        raise LoadError("io.error.zip_members", path=path.name, members=human_list(names, 5) or "-")
+                    out = Path(tmp) / Path(members[0].filename).name
+                    with z.open(members[0]) as src, out.open("wb") as dst:
+                        shutil.copyfileobj(src, dst, CHUNK)
+        except (OSError, EOFError, zipfile.BadZipFile) as err:
+            raise LoadError("io.error.corrupt_archive", path=path.name) from err
+        yield out
+
+
 @contextmanager
 def prepared(path: Path, *, skip_bad_lines: bool = False) -> Iterator[Prepared]:
     """Sniff, transcode and check ``path``; the source stays valid inside the ``with`` block."""
+    if path.suffix.lower() in COMPRESSED:
+        with decompressed(path) as inner, prepared(inner, skip_bad_lines=skip_bad_lines) as p:
+            yield p
+        return
     encoding = sniff_encoding(path)
     head = decode_head(path, encoding)
     dialect = sniff_dialect(head)
     raw_names = header_fields(head, dialect)
+    if not raw_names:  # only blank lines, delimiters or a lone quote
+        raise LoadError("io.error.empty", path=path.name)
     if dialect.header:
         names, notes = unique_names(raw_names)
     else:
@@ -147,20 +188,25 @@ def _check_fields_by_record(
 ) -> tuple[Source, tuple[Note, ...]]:
     """The slow, exact path for files whose quoted values contain line breaks."""
     text = (source.read_bytes() if isinstance(source, Path) else source).decode("utf-8-sig")
-    reader = csv.reader(io.StringIO(text), delimiter=dialect.delimiter, quotechar=dialect.quote_char or '"')
+    reader = csv.reader(
+        io.StringIO(text), delimiter=dialect.delimiter, quotechar=dialect.quote_char or '"', strict=True
+    )
     good: list[list[str]] = []
     bad_no: list[int] = []
     bad_fields: list[int] = []
     start = 1
-    for i, record in enumerate(reader):
-        is_data = record and any(f.strip() for f in record) and (i > 0 or not dialect.header)
-        if is_data and len(record) != expected:
-            bad_no.append(start)
-            bad_fields.append(len(record))
+    try:
+        for i, record in enumerate(reader):
+            is_data = record and any(f.strip() for f in record) and (i > 0 or not dialect.header)
+            if is_data and len(record) != expected:
+                bad_no.append(start)
+                bad_fields.append(len(record))
+                start = reader.line_num + 1
+                continue
+            good.append(record)
             start = reader.line_num + 1
-            continue
-        good.append(record)
-        start = reader.line_num + 1
+    except csv.Error as err:  # a quote opened and never closed swallows the rest of the file
+        raise LoadError("io.error.quote", path=path.name, line=start) from err
     if not bad_no:
         return source, ()
     if not skip:
@@ -175,7 +221,7 @@ def _check_fields_by_record(
 def _ragged(path: Path, numbers: list[int], fields: list[int], expected: int) -> LoadError:
     found = sorted(set(fields[:3]))
     return LoadError(
-        "io.error.ragged",
+        "io.error.ragged_one" if len(numbers) == 1 else "io.error.ragged",
         path=path.name,
         lines=", ".join(str(n) for n in numbers[:3]),
         count=len(numbers),
@@ -205,10 +251,19 @@ def _not_empty_row() -> pl.Expr:
     return ~pl.all_horizontal(pl.all().is_null())
 
 
-def read_strings(p: Prepared) -> pl.DataFrame:
+def parse_error(path: Path, err: Exception) -> LoadError:
+    """What polars could not parse, as the user's one line (the first line of polars' own message)."""
+    reason = (str(err).strip().splitlines() or [type(err).__name__])[0][:160]
+    return LoadError("io.error.parse", path=path.name, reason=reason)
+
+
+def read_strings(p: Prepared, path: Path | None = None) -> pl.DataFrame:
     """Every cell as a string (blank → null), names as prepared, wholly empty rows (blank lines) dropped,
     and so are empty columns without a header (what a trailing delimiter leaves)."""
-    frame = pl.read_csv(p.source, **_csv_options(p))
+    try:
+        frame = pl.read_csv(p.source, **_csv_options(p))
+    except pl.exceptions.PolarsError as err:
+        raise parse_error(path or Path("?"), err) from err
     frame = frame.filter(_not_empty_row())
     empty = [c for c in p.blank if frame[c].null_count() == frame.height]
     return frame.drop(empty) if empty else frame
@@ -229,7 +284,7 @@ def read_delimited(
 ) -> tuple[pl.DataFrame, Prepared, tuple[Note, ...]]:
     """The typed frame, how it was read, and the notes on names, skipped lines and values."""
     with prepared(path, skip_bad_lines=skip_bad_lines) as p:
-        strings = read_strings(p)
+        strings = read_strings(p, path)
     if strings.height == 0:
         raise LoadError("io.error.no_rows", path=path.name, columns=human_list(list(p.names), 5))
     columns = strings.columns

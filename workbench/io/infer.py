@@ -140,7 +140,9 @@ def _aggregate(lf: pl.LazyFrame, columns: list[str], make) -> dict[str, dict]:
         return {c: {k: row[f"{i}.{k}"] for k in keys} for i, c in enumerate(columns)}
     aggs = [e.alias(k) for k, e in make(pl.col("__raw"), pl.col("__v")).items()]
     out = _long(lf, columns).with_columns(_clean("__raw").alias("__v")).group_by("__c").agg(aggs).collect()
-    return {r["__c"]: r for r in out.iter_rows(named=True)}
+    found = {r["__c"]: r for r in out.iter_rows(named=True)}
+    empty = {k: None for k in make(pl.col("x"), pl.col("x"))}  # a frame without rows has no groups
+    return {c: found.get(c, dict(empty)) for c in columns}
 
 
 def _count_shapes(lf: pl.LazyFrame, columns: list[str]) -> dict[str, dict]:
@@ -155,7 +157,7 @@ def _count_shapes(lf: pl.LazyFrame, columns: list[str]) -> dict[str, dict]:
 
 
 def guess_types(lf: pl.LazyFrame, columns: list[str] | None = None) -> dict[str, ColumnGuess]:
-    """One aggregate pass (plus one for date candidates) over string columns of ``lf``; nothing is kept.
+    """Two aggregate passes (plus one per date format) over string columns of ``lf``; nothing is kept.
 
     Works on a lazy scan, so ``inspect_path`` can type a file larger than memory.
     """

@@ -78,15 +78,18 @@ def inspect_path(path: str | Path, *, sheet: str | int | None = None, skip_bad_l
     p, fmt = resolve(path)
     size = p.stat().st_size
     if fmt == "delimited":
-        from workbench.io.delimited import prepared, read_strings, scan_strings
+        from workbench.io.delimited import parse_error, prepared, read_strings, scan_strings
 
         with prepared(p, skip_bad_lines=skip_bad_lines) as prep:
             if size > LARGE_BYTES:  # typed in a streaming pass, never held in memory
                 lf = scan_strings(prep)
-                guesses = guess_types(lf)
-                rows = lf.select(pl.len()).collect().item()
+                try:
+                    guesses = guess_types(lf)
+                    rows = lf.select(pl.len()).collect().item()
+                except pl.exceptions.PolarsError as err:
+                    raise parse_error(p, err) from err
             else:
-                strings = read_strings(prep)
+                strings = read_strings(prep, p)
                 guesses, rows = guess_types(strings.lazy()), strings.height
         kinds = {c: g.kind for c, g in guesses.items()}
         notes = tuple(n for n in prep.notes if n[0] != "io.note.blank_name" or n[1]["new"] in kinds)
@@ -120,7 +123,7 @@ def inspect_path(path: str | Path, *, sheet: str | int | None = None, skip_bad_l
 
 
 def _inspect_loaded(path: str | Path, fmt: str, sheet: str | int | None) -> Inspection:
-    """Excel sheets and database tables: read (they are bounded: 1,048,576 rows per sheet) and describe."""
+    """Excel sheets and database tables: read (a sheet holds at most 1,048,576 rows) and described."""
     from workbench.io.errors import LoadError
     from workbench.io.read import read_table
 
@@ -129,6 +132,14 @@ def _inspect_loaded(path: str | Path, fmt: str, sheet: str | int | None) -> Insp
         from workbench.io.excel import sheet_names
 
         sheets = tuple(sheet_names(path))
+    elif fmt == "duckdb":
+        from workbench.io.duckdb_file import duckdb_tables
+
+        sheets = tuple(duckdb_tables(Path(path)))
+    elif fmt in ("sqlite", "sql"):
+        from workbench.io.sql import list_tables
+
+        sheets = tuple(list_tables(str(path) if fmt == "sql" else f"sqlite:///{Path(path).resolve()}"))
     try:
         table = read_table(path, sheet=sheet)
         frame, notes = table.frame, table.source.notes
