@@ -7,7 +7,7 @@ WHEELHOUSE ?= wheelhouse
 PIP_SOURCE := $(if $(wildcard $(WHEELHOUSE)/*.whl),--no-index --find-links $(WHEELHOUSE),)
 PORT       ?= 8501
 
-.PHONY: run test bench lint format setup setup-dev system-deps wheelhouse sample clean
+.PHONY: run test bench lint format setup setup-dev system-deps wheelhouse sample docs clean
 
 $(PY):
 	python3 -m venv $(VENV)
@@ -34,8 +34,14 @@ run: setup
 test: setup-dev system-deps
 	$(PY) -m pytest
 
-bench: setup-dev
-	$(PY) -m pip install -q $(PIP_SOURCE) -e '.[dev,bench]'
+## Peers (ydata-profiling, skrub, optbinning, toad) pin numpy/pandas versions that cannot live beside the
+## app's, so they get their own virtualenv; benchmarks run them in subprocesses on the same data files.
+PEERS_VENV := benchmarks/.venv-peers
+$(PEERS_VENV)/bin/python:
+	python3 -m venv $(PEERS_VENV)
+	$(PEERS_VENV)/bin/python -m pip install -q $(PIP_SOURCE) ydata-profiling skrub optbinning toad polars pyarrow
+
+bench: setup-dev $(PEERS_VENV)/bin/python
 	$(PY) -m benchmarks
 
 lint: setup-dev
@@ -51,7 +57,10 @@ wheelhouse: | $(PY)
 	$(PY) -m pip wheel -q -w $(WHEELHOUSE) '.[dev]' hatchling editables pip
 
 sample: setup
-	$(VENV)/bin/workbench sample --out sample_data
+	$(VENV)/bin/workbench sample --out sample_data --raw
 
 clean:
 	rm -rf $(VENV) .pytest_cache test-results
+
+docs: setup
+	$(PY) scripts/readme_reference.py

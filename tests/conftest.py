@@ -11,6 +11,7 @@ import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -45,33 +46,20 @@ def app_workspace(tmp_path_factory) -> Path:
     return tmp_path_factory.mktemp("app-workspace")
 
 
-@pytest.fixture(scope="session")
-def base_url(tmp_path_factory, app_workspace) -> Iterator[str]:
-    """Serve app.py for the test session; pytest-playwright hands this URL to every page."""
+@contextmanager
+def running_app(workspace: Path, log: Path) -> Iterator[str]:
+    """``streamlit run app.py`` on a free loopback port with its own workspace; yields the URL once healthy."""
     if not Path(CHROMIUM).exists():
         pytest.skip(f"no Chromium at {CHROMIUM}: install Debian's chromium (make system-deps)")
     port = free_port()
     url = f"http://127.0.0.1:{port}"
-    log = tmp_path_factory.mktemp("streamlit") / "server.log"
-    env = {**os.environ, "WORKBENCH_HOME": str(app_workspace), "WORKBENCH_PSEUDONYM_KEY": "test-key-" + "x" * 24}
+    env = {**os.environ, "WORKBENCH_HOME": str(workspace), "WORKBENCH_PSEUDONYM_KEY": "test-key-" + "x" * 24}
     env.pop("WORKBENCH_DB_URL", None)
-    cmd = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        "app.py",
-        "--server.headless",
-        "true",
-        "--server.address",
-        "127.0.0.1",
-        "--server.port",
-        str(port),
-        "--server.fileWatcherType",
-        "none",
-        "--browser.gatherUsageStats",
-        "false",
-    ]
+    # fmt: off
+    cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+           "--server.address", "127.0.0.1", "--server.port", str(port),
+           "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false"]
+    # fmt: on
     with log.open("w") as out:
         proc = subprocess.Popen(cmd, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, env=env)
         try:
@@ -93,6 +81,25 @@ def base_url(tmp_path_factory, app_workspace) -> Iterator[str]:
                 proc.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 proc.kill()
+
+
+@pytest.fixture(scope="session")
+def base_url(tmp_path_factory, app_workspace) -> Iterator[str]:
+    """Serve app.py for the test session; pytest-playwright hands this URL to every page.
+
+    Tests on this shared server must not assume an empty workspace; a test that changes the workspace
+    (loads data, saves decisions) uses ``own_app`` instead.
+    """
+    with running_app(app_workspace, tmp_path_factory.mktemp("streamlit") / "server.log") as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def own_app(tmp_path_factory) -> Iterator[str]:
+    """A server with a workspace of its own for this test module; navigate with absolute URLs."""
+    home = tmp_path_factory.mktemp("own-workspace")
+    with running_app(home, tmp_path_factory.mktemp("streamlit") / "server.log") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
@@ -156,3 +163,27 @@ def pg_url() -> Iterator[str]:
             run(f"{pg_bin}/pg_ctl -D {tmp}/data -m fast stop")
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
+
+
+# --- AppTest through the router ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def app_test(monkeypatch):
+    """``app_test()`` → an AppTest of ``app.py`` that keeps going through the router on every run.
+
+    AppTest re-derives "is this a v1 multipage app?" from the mere existence of ``pages/`` before each run and
+    then runs the last page's file alone, skipping ``app.py`` (sidebar, language). The real server asks once
+    and ``st.navigation`` answers it; this fixture gives AppTest the same answer.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+    from streamlit.testing.v1 import AppTest
+
+    original = PagesManager.__init__
+
+    def init(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+    monkeypatch.setattr(PagesManager, "__init__", init)
+    return lambda: AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)

@@ -18,6 +18,7 @@ from conftest import ROOT, SAMPLE
 from sklearn.metrics import roc_auc_score
 
 from workbench.cli import cli
+from workbench.errors import UserError
 from workbench.io.table import frame_fingerprint
 from workbench.sample import (
     ACCOUNT_SCHEMA,
@@ -113,36 +114,26 @@ def test_default_rate_is_between_5_and_8_percent(shipped):
 def test_balances_move_by_exactly_the_amount_and_respect_limits(shipped):
     t = shipped.transactions.join(shipped.accounts, on="account_id").sort("account_id", "ts", "tx_id")
     signed = pl.when(pl.col("direction") == "입금").then(pl.col("amount")).otherwise(-pl.col("amount"))
-    step = t.with_columns(prev=pl.col("balance_after").shift(1).over("account_id"), signed=signed).drop_nulls(
-        "prev"
-    )
+    step = t.with_columns(prev=pl.col("balance_after").shift(1).over("account_id"), signed=signed).drop_nulls("prev")
     assert (step["balance_after"] - step["prev"] == step["signed"]).all()
     no_overdraft = t.filter(pl.col("account_type") != "대출", pl.col("limit_krw").is_null())
     assert no_overdraft["balance_after"].min() >= 0
     assert (t["balance_after"] >= -t["limit_krw"].fill_null(0)).all()
-    assert (
-        t.filter(pl.col("account_type") == "입출금", pl.col("limit_krw").is_not_null())["balance_after"] < 0
-    ).any()
+    assert (t.filter(pl.col("account_type") == "입출금", pl.col("limit_krw").is_not_null())["balance_after"] < 0).any()
 
 
 def test_the_future_exists_after_every_application(shipped):
     """Leakage must be able to bite: nearly every customer keeps transacting after applied_at."""
-    t = shipped.transactions.join(
-        shipped.accounts.select("account_id", "customer_id", "account_type"), on="account_id"
-    )
+    t = shipped.transactions.join(shipped.accounts.select("account_id", "customer_id", "account_type"), on="account_id")
     after = (
         t.join(shipped.loans.select("customer_id", "applied_at"), on="customer_id")
-        .filter(
-            pl.col("account_type") != "대출", pl.col("ts") >= pl.col("applied_at").cast(pl.Datetime("us"))
-        )
+        .filter(pl.col("account_type") != "대출", pl.col("ts") >= pl.col("applied_at").cast(pl.Datetime("us")))
         .select(pl.col("customer_id").n_unique())
         .item()
     )
     assert after / shipped.customers.height >= 0.95
     first, last = t["ts"].min().date(), t["ts"].max().date()
-    assert (shipped.loans["applied_at"].min() - first).days >= 180, (
-        "a full 180-day window before every cutoff"
-    )
+    assert (shipped.loans["applied_at"].min() - first).days >= 180, "a full 180-day window before every cutoff"
     assert (last - shipped.loans["applied_at"].max()).days >= 90
 
 
@@ -187,9 +178,7 @@ def test_monthly_income_nearly_duplicates_annual_income(shipped):
 
 
 def test_months_at_job_is_missing_far_more_often_for_defaulters(shipped):
-    rates = shipped.loans.group_by("default_12m").agg(
-        pl.col("months_at_job").is_null().mean().alias("missing")
-    )
+    rates = shipped.loans.group_by("default_12m").agg(pl.col("months_at_job").is_null().mean().alias("missing"))
     by = dict(rates.iter_rows())
     assert by[1] - by[0] >= 0.15 and by[1] >= 1.5 * by[0]
 
@@ -276,6 +265,11 @@ def test_decoy_columns_hold_no_personal_data(raw_shipped):
     assert raw_shipped["최근거래금액"].cast(pl.Int64).min() > 0
 
 
+def test_shipped_raw_file_is_what_generate_raw_produces(tmp_path):
+    fresh = write_raw(generate_raw(), tmp_path / RAW_FILE)
+    assert fresh.read_bytes() == (SAMPLE / RAW_FILE).read_bytes(), "run `workbench sample --out sample_data --raw`"
+
+
 def test_generate_raw_writes_the_same_file(tmp_path):
     path = write_raw(generate_raw(customers=200, seed=3), tmp_path / RAW_FILE)
     again = write_raw(generate_raw(customers=200, seed=3), tmp_path / "again.csv")
@@ -297,6 +291,19 @@ def test_streaming_writer_equals_in_memory_across_blocks(tmp_path):
     assert bank.transactions["tx_id"].str.slice(1).cast(pl.Int64).diff().drop_nulls().eq(1).all()
 
 
+def test_an_interrupted_run_leaves_the_previous_files_intact(tmp_path):
+    before = write(generate(customers=50, seed=1), tmp_path)
+    old = {name: path.read_bytes() for name, path in before.items()}
+
+    def stop(*_):
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        write_sample(tmp_path, customers=60, seed=2, progress=stop)  # stops once transactions are written
+    assert {name: path.read_bytes() for name, path in before.items()} == old
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(f"{name}.parquet" for name in TABLES)
+
+
 def test_cli_writes_the_tables_and_raw_export(tmp_path):
     out = tmp_path / "bank"
     args = ["sample", "--customers", "300", "--out", str(out), "--seed", "3", "--raw", "--json"]
@@ -311,11 +318,26 @@ def test_cli_writes_the_tables_and_raw_export(tmp_path):
     assert "300/300" in result.stderr
 
 
-def test_cli_refuses_zero_customers_in_one_line():
+def test_cli_refuses_zero_customers_in_one_line(tmp_path):
+    out = tmp_path / "never"
     proc = subprocess.run(
-        [sys.executable, "-m", "workbench", "--lang", "en", "sample", "--customers", "0", "--out", "unused"],
+        [sys.executable, "-m", "workbench", "--lang", "en", "sample", "--customers", "0", "--out", str(out)],
         cwd=ROOT, capture_output=True, text=True, timeout=60,
     )  # fmt: skip
     assert proc.returncode == 2
     assert proc.stderr.strip() == "error: The number of customers must be at least 1 (got 0)."
-    assert not (ROOT / "unused").exists()
+    assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "key"),
+    [(["--seed", "-1"], "sample.error.seed"), (["--out", "{file}"], "sample.error.out_not_dir")],
+)
+def test_cli_bad_seed_or_file_as_folder_is_a_user_error(tmp_path, args, key):
+    a_file = tmp_path / "bank.parquet"
+    a_file.write_bytes(b"not a folder")
+    args = [x.replace("{file}", str(a_file)) for x in args]
+    result = CliRunner().invoke(cli, ["sample", "--customers", "10", *args])
+    assert isinstance(result.exception, UserError) and result.exception.key == key
+    assert "\n" not in str(result.exception) and str(result.exception).strip()
+    assert a_file.read_bytes() == b"not a folder"

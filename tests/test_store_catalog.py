@@ -19,7 +19,7 @@ import numpy as np
 import polars as pl
 import pytest
 from conftest import ROOT
-from test_store_support import db_url, raw, store  # noqa: F401
+from test_store_support import db_url, empty_db_url, pg_shared_schema, raw, store  # noqa: F401
 
 import workbench.store as api
 from workbench.i18n import has
@@ -171,7 +171,7 @@ def test_review_conflict_names_who_and_when_and_keeps_history(store: Store, work
         with pytest.raises(ConflictError) as err:
             other.reviews.record("bureau_score", "reject", "월별로 흔들림", "이과장", seen_by_lee)
         message_en, message_ko = err.value.message("en"), err.value.message("ko")
-        when = first.at.strftime("%Y-%m-%d %H:%M:%S UTC")
+        when = first.at.astimezone().strftime("%Y-%m-%d %H:%M:%S %Z")  # local time, as the reader lives
         assert message_en.startswith("김대리 changed the review of feature 'bureau_score' at " + when)
         assert "김대리" in message_ko and when in message_ko and "버전 1" in message_ko
         assert store.reviews.current("bureau_score") == first  # the stale write saved nothing
@@ -217,7 +217,7 @@ REVIEWER = textwrap.dedent(
     from workbench.store import ConflictError, Store
 
     store, me, saved, conflicts = Store.open(), sys.argv[1], 0, 0
-    for i in range(25):
+    for i in range(15):
         seen = store.reviews.version("txn_cnt_90d")
         try:
             store.reviews.record("txn_cnt_90d", "needs_change", f"{me} {i}", me, seen)
@@ -229,6 +229,7 @@ REVIEWER = textwrap.dedent(
 )
 
 
+@pytest.mark.slow
 def test_racing_reviewers_never_overwrite_each_other(store: Store, workspace: Path, db_url: str):
     store.features.save("txn_cnt_90d", dataset="loans", spec={})
     env = {**os.environ, "WORKBENCH_HOME": str(workspace), "WORKBENCH_DB_URL": db_url, "PYTHONPATH": str(ROOT)}
@@ -241,7 +242,7 @@ def test_racing_reviewers_never_overwrite_each_other(store: Store, workspace: Pa
         out, _ = p.communicate(timeout=120)
         assert p.returncode == 0
         mine, conflicts = map(int, out.split())
-        assert mine >= 1 and mine + conflicts == 25
+        assert mine + conflicts == 15  # each attempt either saved or was told who got there first
         saved += mine
     history = store.reviews.history("txn_cnt_90d")
     assert [r.version for r in history] == list(range(1, saved + 1))  # every success is in the history, once
@@ -283,6 +284,37 @@ def test_run_round_trip_with_a_real_lightgbm_model(store: Store):
     reloaded = lgb.Booster(model_str=store.runs.model_text(run.id))
     np.testing.assert_allclose(reloaded.predict(x), booster.predict(x))
     assert store.check().ok and store.check().orphan_files == ()
+
+
+def test_a_model_run_record_is_kept_whole(store: Store):
+    """The model package hands over ``run_record(result)``: columns come from it, the rest is kept."""
+    booster, x = tiny_model()
+    record = {
+        "task": "binary",
+        "target": "default_12m",
+        "metrics": {"train": {"auc": 0.8}, "valid": {"auc": 0.74}, "test": {"auc": 0.72, "gini": 0.44}},
+        "importance": [{"feature": "bureau_score", "gain": 120.5, "split": 14, "shap": 0.031}],
+        "warnings": [{"code": "drift", "feature": "bureau_score", "severity": "warning", "message": "PSI 0.31"}],
+        "features": ["bureau_score", "annual_income"],
+        "split": {"kind": "time", "column": "applied_at", "seed": 42, "valid_frac": 0.2, "test_frac": 0.2},
+        "params": {"learning_rate": 0.05, "num_leaves": 15},
+        "data": {"name": "loans", "fingerprint": "0123abcd" * 4, "policy_version": 2, "rows": 12000},
+        "trained_at": "2026-11-25T15:20:00+00:00",
+    }
+    run_id = store.runs.add(record, booster.model_to_string(), card_text="<html>카드</html>", actor="박주임")
+    run = store.runs.get(run_id)
+    assert (run.dataset, run.dataset_fingerprint, run.target, run.actor) == (
+        "loans",
+        "0123abcd" * 4,
+        "default_12m",
+        "박주임",
+    )
+    assert run.metrics["test"]["gini"] == 0.44 and run.features == ("bureau_score", "annual_income")
+    assert run.split["kind"] == "time" and run.warnings[0]["code"] == "drift"
+    assert run.record == record
+    assert run.card_path is not None and run.card_path.name == "card.html"
+    np.testing.assert_allclose(lgb.Booster(model_str=store.runs.model_text(run_id)).predict(x), booster.predict(x))
+    assert [r.id for r in store.runs.list(dataset="loans")] == [run_id]
 
 
 def test_runs_list_newest_first_and_refuse_bad_ids(store: Store):

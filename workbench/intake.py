@@ -9,7 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from workbench.io import read_table
+from workbench.io import SourceInfo, read_table
+from workbench.io.infer import apply_overrides
 from workbench.io.table import Table
 from workbench.privacy import Finding, MaskedTable, auto_certify, scan
 from workbench.relations import foreign_key_candidates, suggest_roles
@@ -37,10 +38,10 @@ class Intake:
 
 def take_in(table: Table, store: Store | None = None, *, actor: str | None = None) -> Intake:
     """Scan ``table``; certify and save it when it holds no PII, otherwise report the PII columns."""
-    findings = tuple(scan(table).findings)
-    if findings:
-        return Intake(table.name, table.frame.height, table.frame.width, None, findings)
-    masked = auto_certify(table, actor=actor)
+    result = scan(table)
+    if result.findings:
+        return Intake(table.name, table.frame.height, table.frame.width, None, tuple(result.findings))
+    masked = auto_certify(table, actor=actor, store=store, scan_result=result)
     dataset = store.datasets.save_masked(masked, source=table.source, actor=actor) if store is not None else None
     return Intake(table.name, masked.height, len(masked.columns), masked, (), dataset)
 
@@ -68,3 +69,13 @@ def record_suggested_structure(store: Store, tables: dict[str, MaskedTable], *, 
     for fk in foreign_key_candidates(tables):
         if fk.child not in decided:
             store.tables.relate(fk.child, fk.column, fk.parent, fk.parent_column, actor=actor)
+
+
+def retype(masked: MaskedTable, overrides: dict[str, str], store: Store | None = None) -> Intake:
+    """Cast columns of a certified table (``{"branch_code": "str"}``) and take it through the gate again.
+
+    Casting cannot reveal anything, but the result is a new frame, so it is scanned and certified anew and
+    saved as the dataset's next version, like any other table.
+    """
+    frame = apply_overrides(masked.frame, overrides)
+    return take_in(Table(masked.name, frame, SourceInfo(kind="workspace", location=masked.name)), store)

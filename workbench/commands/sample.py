@@ -43,7 +43,7 @@ def _progress_printer():
 @click.option(
     "--out",
     "out",
-    type=click.Path(file_okay=False),
+    type=click.Path(),
     default="sample_data",
     show_default=True,
     help="Output folder.",
@@ -56,6 +56,8 @@ def sample(customers: int, out: str, seed: int, raw: bool, as_json: bool) -> Non
 
     if customers < 1:
         raise UserError("sample.error.customers", value=customers)
+    if seed < 0:
+        raise UserError("sample.error.seed", value=seed)
     out_dir = Path(out)
     if out_dir.exists() and not out_dir.is_dir():
         raise UserError("sample.error.out_not_dir", path=str(out_dir))

@@ -90,7 +90,7 @@ class Population:
     joined_at: np.ndarray  # days
     quality: np.ndarray  # latent risk, higher = worse
     surname: np.ndarray  # index into identity.SURNAMES
-    given: np.ndarray  # str, 1–2 syllables
+    given: np.ndarray  # str, 1–2 syllables, typical of the person's generation
     # the application
     applied_at: np.ndarray  # days
     product: np.ndarray  # index into LOAN_PRODUCTS
@@ -156,17 +156,16 @@ def build_population(n: int, seed: int) -> Population:
     income_known = rng.random(n) >= unknown_p
 
     log_inc = (np.log(income) - np.log(4000)) / 0.6
-    quality = (
-        rng.standard_normal(n) + _OCC_RISK[occupation] + _AGE_RISK[age_band] - 0.25 * np.clip(log_inc, -2, 2)
-    )
+    quality = rng.standard_normal(n) + _OCC_RISK[occupation] + _AGE_RISK[age_band] - 0.25 * np.clip(log_inc, -2, 2)
     grade = np.clip(np.round(4.5 + 1.7 * (0.55 * quality + 0.83 * rng.standard_normal(n))), 1, 10)
     credit_grade = grade.astype(np.int64)
 
-    earliest_join = np.maximum(birth_day + 19 * 365, day(AGE_REFERENCE) - 25 * 365)
+    earliest_join = np.maximum(birth_day + 17 * 365, day(AGE_REFERENCE) - 25 * 365)  # before any application
     latest_join = APPLY_START - 200
     joined_at = earliest_join + (rng.random(n) * np.maximum(latest_join - earliest_join, 1)).astype(np.int64)
 
-    surname, given = draw_names(rng, gender)
+    birth_year = birth_day.astype("datetime64[D]").astype("datetime64[Y]").astype(np.int64) + 1970
+    surname, given = draw_names(rng, gender, birth_year)
 
     # --- the application -------------------------------------------------------------------------------
     applied_at = APPLY_START + rng.integers(0, APPLY_END - APPLY_START + 1, n)
@@ -194,7 +193,7 @@ def build_population(n: int, seed: int) -> Population:
     episode_after = rng.integers(20, 150, n)
     salary_stops = distress & (rng.random(n) < 0.65)
 
-    logit = 0.5 * quality + 2.3 * distress + _PRODUCT_RISK[product] + 0.35 * rng.standard_normal(n)
+    logit = 0.6 * quality + 2.3 * distress + _PRODUCT_RISK[product] + 0.35 * rng.standard_normal(n)
     p_default = _sigmoid(logit + _calibrate(logit, DEFAULT_RATE))
     default = (rng.random(n) < p_default).astype(np.int64)
     # a defaulter's distress outlasts the application; the others recover within a few months
@@ -202,9 +201,7 @@ def build_population(n: int, seed: int) -> Population:
 
     # months at the current job: absent for people without one, and missing-not-at-random for defaulters
     has_job = np.isin(occupation, SALARIED + SELF_EMPLOYED)
-    tenure = np.clip(
-        np.exp(np.log(12 * np.clip(age - 24, 1, 35)) - 0.9 + 0.7 * rng.standard_normal(n)), 1, 480
-    )
+    tenure = np.clip(np.exp(np.log(12 * np.clip(age - 24, 1, 35)) - 0.9 + 0.7 * rng.standard_normal(n)), 1, 480)
     missing = ~has_job | (rng.random(n) < np.where(default == 1, 0.30, 0.07))
     months_at_job = np.where(missing, np.nan, np.round(tenure))
 

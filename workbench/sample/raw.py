@@ -73,9 +73,7 @@ def generate_raw(customers: int = 5000, seed: int = 42) -> pl.DataFrame:
     )
     return pl.DataFrame(
         {
-            "고객번호": np.char.zfill(
-                (100_000_000 + np.arange(n) * 7 + rng.integers(0, 7, n)).astype(str), 10
-            ),
+            "고객번호": np.char.zfill((100_000_000 + np.arange(n) * 7 + rng.integers(0, 7, n)).astype(str), 10),
             "성명": full_name(pop.surname, pop.given),
             "주민등록번호": draw_rrn(rng, pop.birth_day, pop.gender),
             "휴대폰번호": draw_mobile(rng, n),
@@ -103,5 +101,7 @@ def write_raw(frame: pl.DataFrame, path: str | Path) -> Path:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     text = frame.write_csv(line_terminator="\r\n")
-    path.write_bytes(text.encode(RAW_ENCODING))
+    partial = path.with_name(path.name + ".partial")
+    partial.write_bytes(text.encode(RAW_ENCODING))
+    partial.replace(path)
     return path

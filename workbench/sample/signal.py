@@ -82,9 +82,7 @@ def transaction_features(bank: SampleBank, windows: tuple[int, ...] = WINDOWS) -
             (inside & (pl.col("balance_after") < 0)).sum().alias(f"overdrawn_n_{w}d"),
         ]
         exprs += [(inside & (pl.col("channel") == c)).sum().alias(f"ch_{c}_{w}d") for c in channels]
-        exprs += [
-            (inside & (pl.col("merchant_category") == c)).sum().alias(f"cat_{c}_{w}d") for c in categories
-        ]
+        exprs += [(inside & (pl.col("merchant_category") == c)).sum().alias(f"cat_{c}_{w}d") for c in categories]
     exprs += [
         pl.col("balance_after").sort_by("ts").last().alias("balance_last"),
         pl.col("days_before").min().alias("days_since_last"),

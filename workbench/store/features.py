@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, Literal, get_args
 
 import sqlalchemy as sa
@@ -19,7 +19,7 @@ from workbench.store.audit import LOCK as AUDIT_LOCK
 from workbench.store.audit import append_in
 from workbench.store.db import current_actor, guard_secrets, reading, utcnow, writing
 from workbench.store.errors import ConflictError, NotFoundError, StoreError
-from workbench.store.names import check_name
+from workbench.store.names import check_name, norm
 from workbench.store.schema import features, review_history, review_state
 
 if TYPE_CHECKING:
@@ -144,14 +144,14 @@ class Features:
 
     def get(self, name: str) -> Feature:
         with reading(self._store.engine) as conn:
-            row = conn.execute(sa.select(features).where(features.c.name == name)).first()
+            row = conn.execute(sa.select(features).where(features.c.name == norm(name))).first()
         if row is None:
             raise NotFoundError("store.feature.not_found", name=name)
         return _feature(row)
 
     def exists(self, name: str) -> bool:
         with reading(self._store.engine) as conn:
-            return conn.execute(sa.select(features.c.id).where(features.c.name == name)).first() is not None
+            return conn.execute(sa.select(features.c.id).where(features.c.name == norm(name))).first() is not None
 
     def list(self, dataset: str | None = None) -> list[Feature]:
         """The catalog (or one dataset's part of it), by name."""
@@ -162,8 +162,9 @@ class Features:
             return [_feature(r) for r in conn.execute(q)]
 
 
-def _format_at(at: datetime) -> str:
-    return at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+def format_at(at: datetime) -> str:
+    """A review time as people read it: the machine's local time with its zone (``2026-11-25 23:02:03 KST``)."""
+    return at.astimezone().strftime("%Y-%m-%d %H:%M:%S %Z")
 
 
 def _review(name: str, row: Any) -> Review:
@@ -183,6 +184,7 @@ class Reviews:
         Raises ``ConflictError`` (who changed it, when, which version is current) when someone else wrote in
         between; nothing is saved then. ``needs_change`` and ``reject`` need a comment.
         """
+        feature = norm(feature)
         if verdict not in VERDICTS:
             raise StoreError("store.review.bad_verdict", verdict=str(verdict), verdicts=", ".join(VERDICTS))
         comment = (comment or "").strip()
@@ -201,7 +203,7 @@ class Reviews:
                     "store.review.conflict",
                     feature=feature,
                     by=state.reviewer,
-                    at=_format_at(state.at),
+                    at=format_at(state.at),
                     version=state.version,
                 )
             now, version = utcnow(), current + 1
@@ -216,7 +218,7 @@ class Reviews:
                 ).rowcount
                 if changed != 1:  # belt and braces: the lock should make this impossible
                     raise ConflictError(
-                        "store.review.conflict", feature=feature, by="?", at=_format_at(now), version="?"
+                        "store.review.conflict", feature=feature, by="?", at=format_at(now), version="?"
                     )
             conn.execute(review_history.insert().values(feature_id=feature_id, **values))
             append_in(conn, "feature.reviewed", {"feature": feature, "verdict": verdict, "version": version}, reviewer)
@@ -227,7 +229,7 @@ class Reviews:
         q = (
             sa.select(review_state)
             .join(features, features.c.id == review_state.c.feature_id)
-            .where(features.c.name == feature)
+            .where(features.c.name == norm(feature))
         )
         with reading(self._store.engine) as conn:
             row = conn.execute(q).first()
@@ -243,7 +245,7 @@ class Reviews:
         q = (
             sa.select(review_history)
             .join(features, features.c.id == review_history.c.feature_id)
-            .where(features.c.name == feature)
+            .where(features.c.name == norm(feature))
             .order_by(review_history.c.version)
         )
         with reading(self._store.engine) as conn:
@@ -259,7 +261,7 @@ class Reviews:
 
 
 def _feature_id(conn: Connection, name: str) -> int:
-    found = conn.execute(sa.select(features.c.id).where(features.c.name == name)).scalar()
+    found = conn.execute(sa.select(features.c.id).where(features.c.name == norm(name))).scalar()
     if found is None:
         raise NotFoundError("store.feature.not_found", name=name)
     return found

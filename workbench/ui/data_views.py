@@ -8,17 +8,27 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
-import polars as pl
 import streamlit as st
 
+from workbench import intake
 from workbench.errors import UserError
 from workbench.i18n import t
 from workbench.intake import SAMPLE_DIR, SAMPLE_TABLES, Intake, record_suggested_structure, take_in
-from workbench.io import Inspection, inspect_path, list_tables, read_sql, read_table, supported_extensions
+from workbench.io import (
+    KINDS,
+    Inspection,
+    dtype_name,
+    inspect_path,
+    list_tables,
+    read_sql,
+    read_table,
+    supported_extensions,
+)
 from workbench.io.table import Table
 from workbench.privacy import MaskedTable
 from workbench.relations import ROLES, foreign_key_candidates, suggest_roles, target_candidates, time_columns
 from workbench.ui import state
+from workbench.ui.shell import page_link
 from workbench.ui.tables import show_frame
 
 
@@ -178,20 +188,47 @@ def tables_overview() -> None:
     show_frame(pd.DataFrame(rows))
     if raw:
         st.warning(t("data.pending", names=", ".join(raw)))
-        st.page_link("pages/privacy.py", label=t("guard.to_privacy"), icon=":material/shield_lock:")
+        page_link("pages/privacy.py", t("guard.to_privacy"), ":material/shield_lock:")
 
 
 def preview(masked: MaskedTable) -> None:
     frame = masked.frame
     show_frame(frame.head(200), height=320, hide_index=False)
-    schema = pl.DataFrame(
+    kinds = [dtype_name(d) for d in frame.dtypes]
+    schema = pd.DataFrame(
         {
-            t("data.col.column"): frame.columns,
-            t("data.col.dtype"): [str(d) for d in frame.dtypes],
-            t("data.col.missing"): [frame.get_column(c).null_count() for c in frame.columns],
+            "column": frame.columns,
+            "type": kinds,
+            "missing": [frame.get_column(c).null_count() for c in frame.columns],
         }
     )
-    show_frame(schema)
+    edited = st.data_editor(
+        schema,
+        hide_index=True,
+        width="stretch",
+        disabled=["column", "missing"],
+        key=f"wb.data.types.{masked.name}",
+        column_config={
+            "column": st.column_config.TextColumn(t("data.col.column")),
+            "type": st.column_config.SelectboxColumn(t("data.col.dtype"), options=list(KINDS), required=True),
+            "missing": st.column_config.NumberColumn(t("data.col.missing"), format="localized"),
+        },
+    )
+    overrides = {c: k for c, k, old in zip(frame.columns, edited["type"], kinds, strict=True) if k != old}
+    if overrides and st.button(t("data.types.apply", n=len(overrides)), key="wb.data.apply_types"):
+        retype(masked, overrides)
+
+
+def retype(masked: MaskedTable, overrides: dict[str, str]) -> None:
+    try:
+        result = intake.retype(masked, overrides, state.store())
+    except UserError as err:
+        st.error(str(err))
+        return
+    if result.masked is not None:
+        state.remember_certified(result.masked)
+        state.flash(t("data.types.applied", name=masked.name, columns=", ".join(overrides)))
+    st.rerun()
 
 
 def roles_editor(tables: dict[str, MaskedTable]) -> None:
@@ -235,20 +272,18 @@ def roles_editor(tables: dict[str, MaskedTable]) -> None:
     fks = foreign_key_candidates(tables)
     if fks:
         st.markdown("**" + t("data.roles.links") + "**")
-        st.dataframe(
-            pd.DataFrame(
-                [
-                    {
-                        t("data.roles.child"): f"{f.child}.{f.column}",
-                        t("data.roles.parent"): f"{f.parent}.{f.parent_column}",
-                        t("data.roles.inclusion"): f"{f.inclusion:.1%}",
-                        t("data.roles.per_key"): f.rows_per_key,
-                    }
-                    for f in fks
-                ]
-            ),
-            hide_index=True,
-            width="stretch",
+        st.markdown(
+            "\n".join(
+                "- "
+                + t(
+                    "data.roles.link",
+                    child=f"{f.child}.{f.column}",
+                    parent=f"{f.parent}.{f.parent_column}",
+                    inclusion=f"{f.inclusion:.1%}",
+                    per_key=f"{f.rows_per_key:,.1f}",
+                )
+                for f in fks
+            )
         )
     if st.button(t("data.roles.save"), key="wb.data.save_roles"):
         try:

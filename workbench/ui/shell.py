@@ -10,6 +10,7 @@ import streamlit as st
 from workbench.i18n import DEFAULT_LANGUAGE, LANGUAGES, get_language, set_language, t
 
 LANG_KEY = "wb.lang"
+_PICKER_KEY = "wb.lang_picker"
 _LANG_LABELS = {"ko": "한국어", "en": "English"}
 
 
@@ -24,21 +25,32 @@ def workspace_dir() -> Path:
     return Path(os.environ.get("WORKBENCH_HOME", "workspace")).resolve()
 
 
+def _language_changed() -> None:
+    st.session_state[LANG_KEY] = st.session_state[_PICKER_KEY]
+
+
 def language_picker() -> None:
-    current = get_language()
-    choice = st.sidebar.radio(
+    """The choice is copied in a callback, which runs before the next script run, so the whole page redraws
+    in the new language at once (no second rerun) and the choice survives page changes."""
+    st.sidebar.radio(
         t("app.language"),
         LANGUAGES,
-        index=LANGUAGES.index(current),
-        format_func=_LANG_LABELS.__getitem__,
+        index=LANGUAGES.index(get_language()),
+        format_func=lambda code: _LANG_LABELS[code],
         horizontal=True,
-        key="wb.lang_picker",
+        key=_PICKER_KEY,
+        on_change=_language_changed,
     )
-    if choice != current:
-        st.session_state[LANG_KEY] = choice
-        st.rerun()
 
 
 def sidebar() -> None:
     language_picker()
     st.sidebar.caption(f"{t('app.workspace')}: `{workspace_dir()}`")
+
+
+def page_link(path: str, label: str, icon: str | None = None) -> None:
+    """A link to another page of the app, drawn only when that page is installed."""
+    from workbench.ui.nav import available_pages
+
+    if any(p.path == path for p in available_pages()):
+        st.page_link(path, label=label, icon=icon)

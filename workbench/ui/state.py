@@ -15,7 +15,7 @@ from workbench.i18n import t
 from workbench.io.table import Table
 from workbench.privacy import MaskedTable
 from workbench.store import Store
-from workbench.ui.shell import workspace_dir
+from workbench.ui.shell import page_link, workspace_dir
 
 RAW = "wb.data.raw"  # name -> Table, waiting for the privacy page
 CERTIFIED = "wb.data.certified"  # name -> MaskedTable
@@ -58,8 +58,8 @@ def require_certified() -> dict[str, MaskedTable]:
     tables = certified_tables()
     if not tables:
         st.warning(t("guard.no_certified"))
-        st.page_link("pages/data.py", label=t("guard.to_data"), icon=":material/table_view:")
-        st.page_link("pages/privacy.py", label=t("guard.to_privacy"), icon=":material/shield_lock:")
+        page_link("pages/data.py", t("guard.to_data"), ":material/table_view:")
+        page_link("pages/privacy.py", t("guard.to_privacy"), ":material/shield_lock:")
         st.stop()
     return tables
 

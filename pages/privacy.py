@@ -1,0 +1,193 @@
+"""Privacy: scan a raw table, edit its masking policy, preview, check k-anonymity, certify into the workspace.
+
+The page draws; scanning, policies, previews and certification are ``workbench.privacy`` calls. Raw values
+never reach the screen: the raw side of every preview shows value formats (``######-#######``).
+"""
+
+import tempfile
+from pathlib import Path
+
+import streamlit as st
+
+from workbench.ui.router import through_router
+
+through_router()
+
+from workbench.errors import UserError
+from workbench.i18n import t
+from workbench.io import read_table
+from workbench.privacy import (
+    auto_certify,
+    mask_table,
+    propose_policy,
+    save_certified,
+    save_policy,
+    scan,
+)
+from workbench.privacy import display as view
+from workbench.privacy.gate import stamp_policy_version
+from workbench.privacy.keys import key_available
+from workbench.privacy.policy import KAnonymitySpec, apply
+from workbench.ui import state
+from workbench.ui.nav import ROOT
+
+SAMPLE_RAW = ROOT / "sample_data" / "raw" / "customers_raw_cp949.csv"
+SCANS = "wb.privacy.scans"  # fingerprint -> ScanResult, so a rerun does not scan again
+
+
+def how_to_read(key: str) -> None:
+    with st.expander(t("privacy.how_to_read")):
+        st.markdown(t(key))
+
+
+def pick_table():
+    """A raw table from this session, the sample's raw export, or an uploaded file."""
+    raw = state.raw_tables()
+    sources = ["session", "sample", "upload"] if raw else ["sample", "upload"]
+    source = st.radio(
+        t("privacy.source.label"),
+        sources,
+        format_func=lambda s: t(f"privacy.source.{s}"),
+        horizontal=True,
+        key="wb.privacy.source",
+    )
+    if source == "session":
+        name = st.selectbox(t("privacy.source.pick"), list(raw), key="wb.privacy.pick")
+        return raw[name] if name else None
+    if source == "sample":
+        if "sample" not in st.session_state.setdefault("wb.privacy.loaded", {}):
+            st.session_state["wb.privacy.loaded"]["sample"] = read_table(SAMPLE_RAW)
+        return st.session_state["wb.privacy.loaded"]["sample"]
+    upload = st.file_uploader(t("privacy.source.upload"), key="wb.privacy.upload")
+    if upload is None:
+        return None
+    loaded = st.session_state.setdefault("wb.privacy.loaded", {})
+    if upload.file_id not in loaded:
+        with tempfile.TemporaryDirectory(prefix="wb-privacy-") as folder:  # no raw copy left on disk
+            path = Path(folder) / upload.name
+            path.write_bytes(upload.getvalue())
+            loaded[upload.file_id] = read_table(path, name=Path(upload.name).stem)
+    return loaded[upload.file_id]
+
+
+def scanned(table):
+    cache = st.session_state.setdefault(SCANS, {})
+    key = (table.name, table.fingerprint)
+    if key not in cache:
+        with st.spinner(t("privacy.scan.running", rows=f"{table.frame.height:,}")):
+            cache[key] = scan(table)
+    return cache[key]
+
+
+def certify_clean(table, result) -> None:
+    """No PII: one click certifies and keeps the table in the workspace."""
+    st.success(t("privacy.scan.clean", table=table.name, rows=f"{result.rows:,}"))
+    if result.quasi_identifiers:
+        st.info(t("privacy.scan.quasi_only", columns=", ".join(q.column for q in result.quasi_identifiers)))
+    if st.button(t("privacy.certify.button"), type="primary", key="wb.privacy.certify_clean"):
+        store = state.store()
+        masked = auto_certify(table, store=store)
+        save_certified(store, masked, source=table.source, policy_name=None)
+        state.remember_certified(masked)
+        st.success(t("privacy.certify.done", table=masked.name, rows=f"{masked.height:,}"))
+
+
+def policy_editor(table, result):
+    proposal = propose_policy(result, keyed=key_available())
+    rows = view.editor_rows(result, proposal)
+    edited = st.data_editor(
+        rows,
+        key=f"wb.privacy.editor.{table.name}",
+        hide_index=True,
+        width="stretch",
+        disabled=["column", "detected"],
+        column_config={
+            "column": st.column_config.TextColumn(t("privacy.col.column")),
+            "detected": st.column_config.TextColumn(t("privacy.col.type")),
+            "action": st.column_config.SelectboxColumn(
+                t("privacy.col.action"), options=list(view.actions()), required=True
+            ),
+            "param": st.column_config.TextColumn(t("privacy.col.param")),
+            "reason": st.column_config.TextColumn(t("privacy.col.reason")),
+        },
+    )
+    how_to_read("privacy.editor.help")
+    return view.policy_from_rows(proposal, result, edited)
+
+
+def kanon_panel(table, policy):
+    st.subheader(t("privacy.kanon.title"))
+    default = list(policy.k_anonymity.quasi_identifiers) if policy.k_anonymity else []
+    kept = [c for c in table.frame.columns if policy.rule(c).action != "drop"]
+    qis = st.multiselect(
+        t("privacy.kanon.qis"), kept, default=[c for c in default if c in kept], key=f"wb.privacy.qis.{table.name}"
+    )
+    col_k, col_s = st.columns(2)
+    k = col_k.number_input(t("privacy.kanon.k"), min_value=2, max_value=100, value=5, key="wb.privacy.k")
+    sup = col_s.slider(t("privacy.kanon.max_suppression"), 0.0, 0.2, 0.05, 0.01, key="wb.privacy.sup")
+    spec = KAnonymitySpec(tuple(qis), int(k), float(sup)) if qis else None
+    from dataclasses import replace
+
+    policy = replace(policy, k_anonymity=spec)
+    if spec and st.button(t("privacy.kanon.measure"), key="wb.privacy.measure"):
+        with st.spinner(t("privacy.kanon.running")):
+            st.session_state["wb.privacy.kanon"] = (table.name, apply(table, policy).k_anonymity)
+    got = st.session_state.get("wb.privacy.kanon")
+    if got and got[0] == table.name and got[1] is not None:
+        cost = got[1]
+        s = view.kanon_summary(cost)
+        m1, m2, m3, m4 = st.columns(4)
+        m1.metric(t("privacy.kanon.k_before"), s["k_before"])
+        m2.metric(t("privacy.kanon.k_after"), s["k_after"])
+        m3.metric(t("privacy.kanon.suppressed"), f"{s['rows_suppressed']:,}")
+        m4.metric(t("privacy.kanon.merged"), sum(s["categories_merged"].values()))
+        st.caption(t("privacy.kanon.smallest"))
+        st.dataframe(view.smallest_classes(cost), hide_index=True, width="stretch")
+        how_to_read("privacy.kanon.help")
+    return policy
+
+
+def apply_and_certify(table, result, policy) -> None:
+    if not st.button(t("privacy.apply.button"), type="primary", key="wb.privacy.apply"):
+        return
+    with st.spinner(t("privacy.apply.running")):
+        outcome = mask_table(table, policy, scan_result=result)
+        store = state.store()
+        saved_policy = save_policy(store, policy, comment="privacy page")
+        masked = stamp_policy_version(outcome.masked, saved_policy.version)
+        report = outcome.report
+        save_certified(store, masked, source=table.source, policy_name=saved_policy.name, report=report)
+        state.remember_certified(masked)
+    st.success(t("privacy.apply.done", table=masked.name, rows=f"{masked.height:,}", version=saved_policy.version))
+
+
+state.show_flashes()
+st.title(t("nav.privacy"))
+st.caption(t("privacy.page.intro"))
+try:
+    table = pick_table()
+    if table is None:
+        st.info(t("privacy.source.none"))
+        st.stop()
+    result = scanned(table)
+    st.subheader(t("privacy.scan.title", table=table.name))
+    st.dataframe(view.scan_rows(result), hide_index=True, width="stretch")
+    how_to_read("privacy.scan.help")
+    if not result.findings:
+        certify_clean(table, result)
+        st.stop()
+    st.warning(t("privacy.scan.found", n=len(result.findings), columns=", ".join(result.pii_columns)))
+    st.subheader(t("privacy.editor.title"))
+    policy = policy_editor(table, result)
+    policy = kanon_panel(table, policy)
+    st.subheader(t("privacy.preview.title"))
+    before, after = view.preview(table, result, policy)
+    left, right = st.columns(2)
+    left.caption(t("privacy.preview.before"))
+    left.dataframe(before, hide_index=True, width="stretch")
+    right.caption(t("privacy.preview.after"))
+    right.dataframe(after, hide_index=True, width="stretch")
+    how_to_read("privacy.preview.help")
+    apply_and_certify(table, result, policy)
+except UserError as err:
+    st.error(str(err))

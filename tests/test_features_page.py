@@ -1,0 +1,74 @@
+"""The Features page (AppTest): build, score, review with a conflicting colleague, export."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import ROOT
+from streamlit.testing.v1 import AppTest
+from test_features_generate import bank_frames, masked
+
+from workbench.store import Store
+
+PAGE = "pages/features.py"
+
+
+def open_page(tables) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
+    if tables is not None:
+        at.session_state["wb.data.certified"] = tables
+    at.run()
+    at.switch_page(PAGE).run()
+    return at
+
+
+@pytest.fixture
+def tables():
+    return masked(bank_frames(customers=250, per_customer=25))
+
+
+def texts(at) -> str:
+    parts = [*at.markdown, *at.caption, *at.success, *at.info, *at.warning, *at.error]
+    return "\n".join(str(p.value) for p in parts)
+
+
+def test_nothing_certified_says_why(workspace):
+    at = open_page({})
+    assert any("인증" in str(w.value) or "certif" in str(w.value).lower() for w in at.warning)
+
+
+def test_build_score_review_conflict_and_export(workspace, tables):
+    at = open_page(tables)
+    assert not at.exception, at.exception
+    assert at.title[0].value == "특성 생성"
+    at.button(key="wb.features.build").click().run()
+    assert not at.exception, at.exception
+    assert "자동 선택" in texts(at)
+    ranked = at.dataframe[0].value
+    assert {"name", "iv", "auc", "reason"} <= set(ranked.columns) and len(ranked) > 100
+    assert len(at.get("plotly_chart")) >= 2  # IV ranking and the reviewed feature's bins
+
+    # review: a colleague records a verdict on the same feature after this page was drawn
+    name = at.selectbox(key="wb.features.pick").value
+    with Store.open() as store:
+        assert store.features.exists(name)
+        store.reviews.record(name, "accept", "괜찮음", "kim", 0)
+    at.radio[-1].set_value("reject")
+    at.text_area[0].input("채널 구성 변화에 민감함")
+    at.button[-1].click().run()  # the form's submit button
+    assert not at.exception, at.exception
+    assert any("kim" in str(e.value) for e in at.error)  # the conflict names the colleague
+    assert any("kim" in str(w.value) and "승인" in str(w.value) for w in at.warning)  # and shows the verdict
+    with Store.open() as store:
+        assert store.reviews.current(name).reviewer == "kim"  # nothing overwritten
+    # having read kim's verdict, saving again is a deliberate answer and is recorded
+    at.radio[-1].set_value("reject")
+    at.text_area[0].input("채널 구성 변화에 민감함")
+    at.button[-1].click().run()
+    with Store.open() as store:
+        assert [r.verdict for r in store.reviews.history(name)] == ["accept", "reject"]
+
+    # export: the accepted feature set (none now) → the page says so and offers the selected ones
+    assert any("승인된 특성이 없습니다" in str(w.value) for w in at.warning)
+    at.checkbox(key="wb.features.use_selected").check().run()
+    assert not at.exception, at.exception
+    assert len(at.get("download_button")) >= 5

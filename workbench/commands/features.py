@@ -1,0 +1,105 @@
+"""``workbench features --spec SPEC.yaml -o OUT [--json]``: candidate features for every label row.
+
+Every table named in the spec passes the privacy gate on the way in (``load_masked``). The spec's shape is
+documented in ``workbench/features/project.py`` (and the README). ``--json`` prints ``{"rows", "features":
+[{"name", "description_ko", "description_en", "iv", "auc", "ks", "psi", "missing", "selected", "reason",
+"leakage_suspect", "spec"}], "selected", "output"}``.
+"""
+
+from __future__ import annotations
+
+import click
+
+from workbench.commands._common import echo_json, load_masked
+
+
+@click.command()
+@click.option(
+    "--spec",
+    "spec_path",
+    required=True,
+    type=click.Path(dir_okay=False),
+    help="Feature spec (YAML): tables, keys, label with cutoff, windows, aggregations.",
+)
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False),
+    help="Feature table to write: .parquet or .csv (one row per label row).",
+)
+@click.option("--selected-only", is_flag=True, help="Write only the automatically selected features.")
+@click.option("--sql", "sql_path", type=click.Path(dir_okay=False), help="Also write SQL that rebuilds them.")
+@click.option(
+    "--dialect",
+    type=click.Choice(["ansi", "duckdb", "postgres", "sqlite"]),
+    default="ansi",
+    show_default=True,
+    help="SQL dialect for --sql (date arithmetic differs).",
+)
+@click.option(
+    "--catalog",
+    "catalog_path",
+    type=click.Path(dir_okay=False),
+    help="Also write the feature catalog as Excel (.xlsx).",
+)
+@click.option(
+    "--polars",
+    "polars_path",
+    type=click.Path(dir_okay=False),
+    help="Also write standalone polars code that rebuilds them (.py).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON: rows, features with scores, output.")
+def features(
+    spec_path: str,
+    output: str,
+    selected_only: bool,
+    sql_path: str | None,
+    dialect: str,
+    catalog_path: str | None,
+    polars_path: str | None,
+    as_json: bool,
+) -> None:
+    """Generate, score and select candidate features described by SPEC (YAML)."""
+    from pathlib import Path
+
+    from workbench.features.codegen import to_polars_code
+    from workbench.features.export import write_catalog_excel, write_feature_table
+    from workbench.features.pipeline import build_features
+    from workbench.features.project import FeatureProject
+    from workbench.features.sql import to_sql
+    from workbench.i18n import t
+
+    project = FeatureProject.from_yaml(spec_path)
+    tables = {name: load_masked(path) for name, path in project.paths().items()}
+    tables = {name: _renamed(table, name) for name, table in tables.items()}
+    run = build_features(project, tables)
+    names = run.selected if selected_only and run.recommendations else None
+    out = write_feature_table(run.features, output, names)
+    chosen = [s for s in run.specs if names is None or s.name in names]
+    label_columns = [c for c in run.features.frame.columns if c not in run.features.names]
+    if sql_path:
+        Path(sql_path).write_text(to_sql(project.relations, chosen, label_columns, dialect=dialect), encoding="utf-8")
+    if polars_path:
+        Path(polars_path).write_text(to_polars_code(project.relations, chosen), encoding="utf-8")
+    if catalog_path:
+        write_catalog_excel(run, catalog_path)
+    if as_json:
+        echo_json(run.summary(str(out)))
+    else:
+        click.echo(
+            t(
+                "features.cli.done",
+                rows=run.features.rows,
+                features=len(run.specs),
+                selected=len(run.selected),
+                output=str(out),
+            )
+        )
+
+
+def _renamed(table, name: str):
+    """The gate names a table after its file; the spec's name is what relations refer to."""
+    import dataclasses
+
+    return table if table.name == name else dataclasses.replace(table, name=name)

@@ -1,0 +1,59 @@
+"""``workbench profile PATH``: profile a file through the privacy gate; JSON, HTML and Excel outputs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from workbench.commands._common import echo_json, load_masked
+from workbench.i18n import t
+
+
+@click.command("profile")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--target", help="Target column: binary → WOE/IV, AUC, KS; numeric → correlation and MI.")
+@click.option("--time-col", "time_col", help="Date column: PSI of every feature by month against the first.")
+@click.option(
+    "--html", "html_out", type=click.Path(dir_okay=False, path_type=Path), help="Write an offline HTML report."
+)
+@click.option("--excel", "excel_out", type=click.Path(dir_okay=False, path_type=Path), help="Write an Excel workbook.")
+@click.option("--json", "as_json", is_flag=True, help="Print the profile as JSON on stdout.")
+def profile(
+    path: Path, target: str | None, time_col: str | None, html_out: Path | None, excel_out: Path | None, as_json: bool
+) -> None:
+    """Profile PATH: column statistics, alerts, correlations; WOE/IV with --target; PSI with --time-col."""
+    from workbench.profile import profile as run_profile
+    from workbench.report.json import profile_json
+
+    table = load_masked(path)
+    result = run_profile(table, target=target, time_column=time_col)
+    if html_out is not None:
+        from workbench.report import html_report
+
+        html_out.write_text(html_report(result), encoding="utf-8")
+    if excel_out is not None:
+        from workbench.report import excel_report
+
+        excel_out.write_bytes(excel_report(result))
+    if as_json:
+        echo_json(profile_json(result))
+        return
+    tp = result.table
+    click.echo(
+        t("profile.cli.summary", name=tp.name, rows=f"{tp.rows:,}", columns=tp.n_columns, alerts=len(result.alerts))
+    )
+    for a in result.alerts:
+        click.echo(f"  [{t(f'profile.severity.{a.severity}')}] {a.message()}")
+    if result.target is not None:
+        click.echo(t("profile.cli.target", target=result.target.target, event=result.target.event))
+        for tb in result.target.tables[:15]:
+            band = t(f"profile.iv_band.{tb.band}")
+            click.echo(f"  {tb.feature:<30} IV {tb.iv:7.4f}  AUC {tb.auc:.3f}  KS {tb.ks:.3f}  {band}")
+    if result.stability is not None:
+        click.echo(t("profile.cli.stability", column=result.stability.time_column))
+        for f in result.stability.features[:15]:
+            click.echo(f"  {f.feature:<30} PSI {f.max_psi:7.4f}  {t(f'profile.psi_band.{f.band}')}")
+    for out in (html_out, excel_out):
+        if out is not None:
+            click.echo(t("profile.cli.wrote", path=str(out)))

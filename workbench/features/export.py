@@ -1,0 +1,135 @@
+"""Exports of a feature run: the feature table, the catalog (Excel), and catalog records for the store.
+
+Only what passed the privacy gate is ever exported: the label table's own columns (already masked) and the
+generated values. Keys stay the pseudonymised tokens the certified tables carry.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+import polars as pl
+
+from workbench.features.generate import FeatureSet
+from workbench.features.pipeline import FeatureRun
+from workbench.features.relations import FeatureSpecError
+from workbench.i18n import t
+
+
+def write_feature_table(features: FeatureSet, path: str | Path, names: Sequence[str] | None = None) -> Path:
+    """Label columns plus ``names`` (default: every feature) as Parquet or CSV, chosen by the suffix."""
+    p = Path(path)
+    keep = list(names) if names is not None else features.names
+    frame = features.frame.select(*[c for c in features.frame.columns if c not in features.names], *keep)
+    p.parent.mkdir(parents=True, exist_ok=True)
+    if p.suffix.lower() == ".parquet":
+        frame.write_parquet(p)
+    elif p.suffix.lower() == ".csv":
+        frame.write_csv(p)  # UTF-8; Excel users open the .xlsx catalog instead
+    else:
+        raise FeatureSpecError("features.error.output_format", path=str(p))
+    return p
+
+
+def catalog_frame(
+    run: FeatureRun, *, reviews: Mapping[str, object] | None = None, lang: str | None = None
+) -> pl.DataFrame:
+    """One row per feature: name, both descriptions, the spec as JSON, scores, decision, review verdict."""
+    table = run.table(lang) if run.scores else None
+    rows = []
+    for spec in run.specs:
+        s = run.score(spec.name)
+        r = run.recommendation(spec.name)
+        review = (reviews or {}).get(spec.name)
+        rows.append(
+            {
+                t("features.catalog.name", lang): spec.name,
+                t("features.catalog.description_ko", lang): spec.description_ko,
+                t("features.catalog.description_en", lang): spec.description_en,
+                "IV": s.iv if s else None,
+                "AUC": s.auc if s else None,
+                "KS": s.ks if s else None,
+                "PSI": s.psi if s else None,
+                t("features.catalog.missing", lang): run.features.frame[spec.name].null_count()
+                / max(run.features.rows, 1),
+                t("features.catalog.selected", lang): r.selected if r else None,
+                t("features.catalog.reason", lang): (
+                    table.filter(pl.col("name") == spec.name)["reason"].item() if table is not None else None
+                ),
+                t("features.catalog.verdict", lang): getattr(review, "verdict", None),
+                t("features.catalog.reviewer", lang): getattr(review, "reviewer", None),
+                t("features.catalog.comment", lang): getattr(review, "comment", None),
+                t("features.catalog.spec", lang): json.dumps(spec.to_dict(), ensure_ascii=False),
+            }
+        )
+    return pl.DataFrame(rows, infer_schema_length=None)
+
+
+def write_catalog_excel(
+    run: FeatureRun, path: str | Path, *, reviews: Mapping[str, object] | None = None, lang: str | None = None
+) -> Path:
+    p = Path(path)
+    p.parent.mkdir(parents=True, exist_ok=True)
+    catalog_frame(run, reviews=reviews, lang=lang).write_excel(
+        p, worksheet=t("features.catalog.sheet", lang), autofit=True, float_precision=4
+    )
+    return p
+
+
+def catalog_records(run: FeatureRun, dataset: str) -> list:
+    """``store.Feature`` records for ``store.features.save_many`` (spec JSON plus the headline scores)."""
+    from workbench.store import Feature
+
+    out = []
+    for spec in run.specs:
+        s = run.score(spec.name)
+        r = run.recommendation(spec.name)
+        scores = {}
+        if s:
+            scores = {
+                "iv": s.iv,
+                "auc": s.auc,
+                "ks": s.ks,
+                "psi": s.psi,
+                "missing": s.missing,
+                "selected": r.selected if r else None,
+                "reason": r.reason if r else None,
+                "leakage_suspect": s.leakage_suspect,
+            }
+        out.append(
+            Feature(
+                name=spec.name,
+                dataset=dataset,
+                spec=spec.to_dict(),
+                description_ko=spec.description_ko,
+                description_en=spec.description_en,
+                scores={k: v for k, v in scores.items() if v is not None},
+            )
+        )
+    return out
+
+
+def feature_table_bytes(features: FeatureSet, names: Sequence[str], fmt: str) -> bytes:
+    """The feature table as a download: ``fmt`` is ``parquet`` or ``csv`` (UTF-8 with BOM, Excel opens it)."""
+    import io
+
+    frame = features.frame.select(*[c for c in features.frame.columns if c not in features.names], *names)
+    buf = io.BytesIO()
+    if fmt == "parquet":
+        frame.write_parquet(buf)
+    else:
+        buf.write(b"\xef\xbb\xbf")
+        frame.write_csv(buf)
+    return buf.getvalue()
+
+
+def catalog_excel_bytes(run: FeatureRun, *, reviews: Mapping[str, object] | None = None, lang: str | None = None):
+    import io
+
+    buf = io.BytesIO()
+    catalog_frame(run, reviews=reviews, lang=lang).write_excel(
+        buf, worksheet=t("features.catalog.sheet", lang), autofit=True, float_precision=4
+    )
+    return buf.getvalue()

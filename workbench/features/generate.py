@@ -1,0 +1,260 @@
+"""Compute feature values for every row of the label table, using only what happened before its cutoff.
+
+Per event table the work is one lazy pipeline: walk the key path (transactions → accounts) to attach the
+label key, join to the distinct (key, cutoff) pairs of the label table, drop every event at or after the
+cutoff (``_age_us <= 0``) and before the widest window, then a single ``group_by`` evaluates all windows and
+aggregations at once. Features depend only on (key, cutoff), so duplicate label rows cost nothing extra.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+
+import polars as pl
+
+from workbench.features.buckets import GROUP, bucket_expr, decomposable, edges, partial_expr, plan_partials
+from workbench.features.expressions import AGE, US_PER_DAY, event_expr, lookback_days
+from workbench.features.relations import FeatureSpecError, LabelRole, Relations
+from workbench.features.spec import ZERO_WHEN_EMPTY, FeatureSpec
+from workbench.features.transforms import apply_transforms
+from workbench.privacy.gate import MaskedTable
+
+CUTOFF = "_cutoff"
+Progress = Callable[[float, str], None]
+
+
+@dataclass(frozen=True)
+class FeatureSet:
+    """Generated values: the label table's own columns first, then one column per spec (same order)."""
+
+    frame: pl.DataFrame
+    specs: tuple[FeatureSpec, ...]
+    label: LabelRole
+
+    @property
+    def names(self) -> list[str]:
+        return [s.name for s in self.specs]
+
+    @property
+    def rows(self) -> int:
+        return self.frame.height
+
+    def features(self) -> pl.DataFrame:
+        return self.frame.select(self.names)
+
+
+def _as_datetime(expr: pl.Expr, dtype: pl.DataType) -> pl.Expr:
+    if dtype == pl.Date:
+        return expr.cast(pl.Datetime("us"))
+    if isinstance(dtype, pl.Datetime):
+        expr = expr.dt.replace_time_zone(None) if dtype.time_zone else expr
+        return expr.dt.cast_time_unit("us")
+    if dtype == pl.String:
+        return expr.str.to_datetime(time_unit="us")
+    raise FeatureSpecError("features.error.not_a_time", column=str(expr.meta.output_name()), dtype=str(dtype))
+
+
+def _frames(tables: Mapping[str, MaskedTable]) -> dict[str, pl.DataFrame]:
+    out = {}
+    for name, table in tables.items():
+        if not isinstance(table, MaskedTable):
+            raise TypeError(f"table {name!r} must be a MaskedTable (pass it through the privacy gate)")
+        out[name] = table.frame
+    return out
+
+
+def _events(
+    rel: Relations, frames: Mapping[str, pl.DataFrame], source: str, specs: Sequence[FeatureSpec], *, sort: bool = True
+):
+    """The source's events with the label key attached; sorted by (time, event key) when a direct ``last``
+    expression needs the order."""
+    role = rel.table(source)
+    if not role.time:
+        raise FeatureSpecError("features.error.no_time", table=source)
+    frame = frames[source]
+    path = rel.key_path(source, {n: f.columns for n, f in frames.items()})
+    needed = {role.time}
+    for s in specs:
+        if s.column:
+            needed.add(s.column)
+        needed.update(c for c, _ in (*s.filter, *s.denominator_filter))
+    if role.key and role.key in frame.columns:
+        needed.add(role.key)
+    link = rel.label.key if len(path) == 1 else role.parent_key
+    needed.add(link)  # type: ignore[arg-type]
+    missing = sorted(c for c in needed if c not in frame.columns)
+    if missing:
+        raise FeatureSpecError("features.error.missing_columns", table=source, columns=", ".join(missing))
+    ev = frame.lazy().select(sorted(needed))
+    child = role
+    for parent_name in path[1:]:
+        parent = rel.table(parent_name)
+        nxt = rel.label.key if rel.label.key in frames[parent_name].columns else parent.parent_key
+        pf = frames[parent_name].lazy().select(parent.key, nxt)
+        ev = ev.join(pf, left_on=child.parent_key, right_on=parent.key, how="inner")
+        child = parent
+    schema = frame.schema
+    casts = [_as_datetime(pl.col(role.time), schema[role.time]).alias(role.time)]
+    for c in {c for s in specs for c, _ in (*s.filter, *s.denominator_filter)}:
+        # compared as text; categorical keeps the per-category group_bys on integer codes
+        casts.append(pl.col(c).cast(pl.String).cast(pl.Categorical))
+    ev = ev.with_columns(casts)
+    order = [role.time] + ([role.key] if role.key and role.key in frame.columns else [])
+    return (ev.sort(order) if sort else ev), role.time
+
+
+def _event_features(
+    rel: Relations, frames: Mapping[str, pl.DataFrame], keys: pl.LazyFrame, source: str, specs: list[FeatureSpec]
+) -> pl.DataFrame:
+    """All features of one event table from one join (see ``buckets`` for why this is fast):
+
+    - decomposable aggregations: per-bucket partials, one group_by per set of filter columns;
+    - unfiltered std / median / distinct counts: one plain group_by per window over the rows in it
+      (the windows nest, so each pass reads only its own rows);
+    - the last value: the newest row of each group (ties: the highest event key);
+    - anything else (filtered std/median/distinct/last): a masked expression over the raw rows.
+    """
+    role = rel.table(source)
+    direct = [s for s in specs if not decomposable(s) and (s.filter or s.aggregation == "last")]
+    events, time = _events(rel, frames, source, specs, sort=bool(direct))
+    key = rel.label.key
+    numbered = keys.with_row_index(GROUP)
+    age = (pl.col(CUTOFF) - pl.col(time)).dt.total_microseconds().alias(AGE)
+    keep = pl.col(AGE) > 0  # strictly before the cutoff: the cutoff instant itself is the future
+    widest = lookback_days(specs)
+    if widest is not None:
+        keep = keep & (pl.col(AGE) <= widest * US_PER_DAY)
+    bounds = edges(specs)
+    joined = (
+        numbered.join(events, on=key, how="inner", maintain_order="right" if direct else "none")
+        .with_columns(age)
+        .filter(keep)
+        .drop(key, CUTOFF, time)
+        .with_columns(bucket_expr(bounds))
+        .collect()
+    )
+    out = numbered.collect()
+    fast = [s for s in specs if decomposable(s)]
+    if fast:
+        out = out.hstack(plan_partials(fast).build(joined, out.height, len(bounds) + 1))
+    by_window: dict[int | None, list[FeatureSpec]] = {}
+    for s in specs:
+        if not decomposable(s) and s not in direct:
+            by_window.setdefault(s.window, []).append(s)
+    for window, group in by_window.items():
+        rows = joined if window is None else joined.filter(pl.col(AGE) <= window * US_PER_DAY)
+        aggs = [
+            (
+                pl.col(s.column).drop_nulls().n_unique().cast(pl.Int64)
+                if s.aggregation == "n_unique"
+                else getattr(pl.col(s.column), s.aggregation)()
+            ).alias(s.name)
+            for s in group
+        ]
+        out = out.join(rows.group_by(GROUP).agg(aggs), on=GROUP, how="left", maintain_order="left")
+    lasts = sorted({s.column for s in fast if s.aggregation == "last" and s.column})
+    if lasts:
+        newest = joined.filter(pl.col(AGE) == pl.col(AGE).min().over(GROUP))
+        tie = role.key if role.key and role.key in joined.columns else None
+        pick = [(pl.col(c).sort_by(tie).last() if tie else pl.col(c).last()).alias(f"_last\x1f{c}") for c in lasts]
+        out = out.join(newest.group_by(GROUP).agg(pick), on=GROUP, how="left", maintain_order="left")
+    if direct:
+        out = out.join(
+            joined.group_by(GROUP).agg([event_expr(s) for s in direct]), on=GROUP, how="left", maintain_order="left"
+        )
+    present = set(out.columns)
+    schema = frames[source].schema
+    exprs = [partial_expr(s, bounds, present) if decomposable(s) else pl.col(s.name) for s in specs]
+    exprs = [  # partials are float64; integer sums, minima and maxima go back to integers
+        e.cast(pl.Int64)
+        if s.aggregation in ("sum", "min", "max") and s.column and schema[s.column].is_integer() and decomposable(s)
+        else e
+        for s, e in zip(specs, exprs, strict=True)
+    ]
+    out = out.select(key, CUTOFF, *exprs)
+    zero = [pl.col(s.name).fill_null(0) for s in specs if s.aggregation in ZERO_WHEN_EMPTY]
+    return out.with_columns(zero) if zero else out
+
+
+def _entity_features(
+    rel: Relations, frames: Mapping[str, pl.DataFrame], keys: pl.LazyFrame, source: str, specs: list[FeatureSpec]
+) -> pl.LazyFrame:
+    """Attributes and tenures of a table keyed by the label key (one row per key)."""
+    key = rel.label.key
+    frame = frames[source]
+    if key not in frame.columns:
+        raise FeatureSpecError("features.error.no_path", table=source, label_key=key)
+    cols = sorted({s.column for s in specs if s.column})
+    entity = frame.lazy().select(key, *cols).unique(subset=key, keep="first", maintain_order=True)
+    exprs = []
+    for s in specs:
+        if s.aggregation == "attribute":
+            exprs.append(pl.col(s.column).alias(s.name))
+        elif s.aggregation == "tenure_days":
+            since = _as_datetime(pl.col(s.column), frame.schema[s.column])
+            days = (pl.col(CUTOFF) - since).dt.total_microseconds() / US_PER_DAY
+            exprs.append(pl.when(days > 0).then(days.floor().cast(pl.Int64)).alias(s.name))
+        else:
+            raise ValueError(f"{s.aggregation!r} is not an entity aggregation")
+    return keys.join(entity, on=key, how="left", maintain_order="left").select(key, CUTOFF, *exprs)
+
+
+def generate(
+    relations: Relations,
+    tables: Mapping[str, MaskedTable],
+    specs: Sequence[FeatureSpec],
+    *,
+    progress: Progress | None = None,
+) -> FeatureSet:
+    """Feature values for every row of the label table (``tables[relations.label.table]``), in its order.
+
+    Only ``MaskedTable`` inputs are accepted. Event tables are read strictly before each row's cutoff.
+    """
+    frames = _frames(tables)
+    lab = relations.label
+    if lab.table not in frames:
+        raise FeatureSpecError("features.error.unknown_table", table=lab.table)
+    label = frames[lab.table]
+    for col in (lab.key, lab.cutoff):
+        if col not in label.columns:
+            raise FeatureSpecError("features.error.missing_columns", table=lab.table, columns=col)
+    report = progress or (lambda _f, _m: None)
+    base = label.with_columns(_as_datetime(pl.col(lab.cutoff), label.schema[lab.cutoff]).alias(CUTOFF))
+    keys = base.lazy().select(lab.key, CUTOFF).unique(maintain_order=True).filter(pl.col(CUTOFF).is_not_null())
+
+    by_source: dict[str, list[FeatureSpec]] = {}
+    for s in specs:
+        by_source.setdefault(s.source, []).append(s)
+    parts: list[pl.DataFrame] = []
+    done = 0
+    for source, group in by_source.items():
+        report(done / max(len(specs), 1), source)
+        event = [s for s in group if s.is_event]
+        entity = [s for s in group if s.aggregation in ("attribute", "tenure_days")]
+        if event:
+            parts.append(_event_features(relations, frames, keys, source, event))
+        if entity:
+            parts.append(_entity_features(relations, frames, keys, source, entity).collect())
+        done += len(group)
+
+    out = base
+    for part in parts:
+        out = out.join(part, on=[lab.key, CUTOFF], how="left", maintain_order="left")
+    label_level = [s for s in specs if s.aggregation in ("cutoff_month", "cutoff_weekday")]
+    if label_level:
+        out = out.with_columns(
+            (pl.col(CUTOFF).dt.month() if s.aggregation == "cutoff_month" else pl.col(CUTOFF).dt.weekday())
+            .cast(pl.Int64)
+            .alias(s.name)
+            for s in label_level
+        )
+    transforms = [s for s in specs if s.aggregation == "transform"]
+    if transforms:
+        out = apply_transforms(out, transforms, target=lab.target)
+    report(1.0, "")
+    names = [s.name for s in specs]
+    dupes = sorted({n for n in names if names.count(n) > 1})
+    if dupes:
+        raise FeatureSpecError("features.error.duplicate_names", names=", ".join(dupes))
+    return FeatureSet(frame=out.select(*label.columns, *names), specs=tuple(specs), label=lab)

@@ -1,0 +1,100 @@
+"""Plan → generate → score → select, as one call shared by the CLI and the Features page."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+
+import polars as pl
+
+from workbench.features.generate import FeatureSet, generate
+from workbench.features.plan import plan_features
+from workbench.features.project import FeatureProject
+from workbench.features.scoring import FeatureScore, score_features
+from workbench.features.selection import Recommendation, Thresholds, ranked_table, select_features
+from workbench.features.spec import FeatureSpec
+from workbench.privacy.gate import MaskedTable
+
+Progress = Callable[[float, str], None]
+
+
+@dataclass(frozen=True)
+class FeatureRun:
+    """Everything one build produced. ``scores``/``recommendations`` are empty without a target."""
+
+    features: FeatureSet
+    scores: tuple[FeatureScore, ...]
+    recommendations: tuple[Recommendation, ...]
+    thresholds: Thresholds
+
+    @property
+    def specs(self) -> tuple[FeatureSpec, ...]:
+        return self.features.specs
+
+    def score(self, name: str) -> FeatureScore | None:
+        return next((s for s in self.scores if s.name == name), None)
+
+    def recommendation(self, name: str) -> Recommendation | None:
+        return next((r for r in self.recommendations if r.name == name), None)
+
+    @property
+    def selected(self) -> list[str]:
+        return [r.name for r in self.recommendations if r.selected]
+
+    def table(self, lang: str | None = None) -> pl.DataFrame:
+        return ranked_table(self.specs, self.scores, self.recommendations, self.thresholds, lang)
+
+    def summary(self, output: str | None = None) -> dict:
+        """The CLI's ``--json`` contract: rows, features [{name, description_ko/en, iv, auc, missing, …}]."""
+        frame = self.features.frame
+        items = []
+        for spec in self.specs:
+            s, r = self.score(spec.name), self.recommendation(spec.name)
+            missing = frame[spec.name].null_count() / max(frame.height, 1)
+            items.append(
+                {
+                    "name": spec.name,
+                    "description_ko": spec.description_ko,
+                    "description_en": spec.description_en,
+                    "iv": _num(s.iv) if s else None,
+                    "auc": _num(s.auc) if s else None,
+                    "ks": _num(s.ks) if s else None,
+                    "psi": _num(s.psi) if s else None,
+                    "missing": round(missing, 6),
+                    "selected": r.selected if r else None,
+                    "reason": r.reason if r else None,
+                    "leakage_suspect": s.leakage_suspect if s else None,
+                    "spec": spec.to_dict(),
+                }
+            )
+        return {"rows": frame.height, "features": items, "selected": self.selected, "output": output}
+
+
+def _num(x: float | None) -> float | None:
+    return None if x is None or not math.isfinite(x) else round(float(x), 6)
+
+
+def build_features(
+    project: FeatureProject,
+    tables: Mapping[str, MaskedTable],
+    *,
+    specs: Sequence[FeatureSpec] | None = None,
+    progress: Progress | None = None,
+) -> FeatureRun:
+    """Generate (planned ``specs`` unless given), then score and select when the label has a target."""
+    report = progress or (lambda _f, _m: None)
+    report(0.02, "plan")
+    specs = tuple(specs) if specs is not None else plan_features(project.relations, tables, project.options)
+    fs = generate(project.relations, tables, specs, progress=lambda f, m: report(0.05 + 0.7 * f, m))
+    target = project.relations.label.target
+    if not target or target not in fs.frame.columns:
+        report(1.0, "")
+        return FeatureRun(fs, (), (), project.thresholds)
+    report(0.8, "score")
+    frame = fs.frame.with_columns(pl.col(project.relations.label.cutoff).alias("_period"))
+    scores = score_features(frame, fs.names, target, period="_period", every=project.psi_period)
+    report(0.95, "select")
+    recs = select_features(fs.frame.filter(pl.col(target).is_not_null()), scores, project.thresholds)
+    report(1.0, "")
+    return FeatureRun(fs, scores, recs, project.thresholds)

@@ -1,0 +1,172 @@
+"""Which candidate features to build: the cross of tables × windows × aggregations × categories, as specs.
+
+Planning reads the data only to learn *which* columns are numeric and *which* category values exist (the
+most frequent ``max_categories`` per column, so a free-text column cannot explode the feature count); it
+never reads values relative to a cutoff. The result is a plain tuple of specs the user can edit and store.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from itertools import product
+
+import polars as pl
+
+from workbench.features.relations import Relations, TableRole
+from workbench.features.spec import FeatureSpec
+from workbench.features.transforms import fit_transform_specs
+from workbench.privacy.gate import MaskedTable
+
+DEFAULT_WINDOWS: tuple[int, ...] = (7, 30, 90, 180, 365)
+DEFAULT_AGGREGATIONS: tuple[str, ...] = (
+    "count",
+    "sum",
+    "mean",
+    "std",
+    "min",
+    "max",
+    "median",
+    "n_unique",
+    "last",
+    "days_since_last",
+    "days_since_first",
+)
+NUMERIC_AGGS = ("sum", "mean", "std", "min", "max", "median")
+
+
+@dataclass(frozen=True)
+class Ratio:
+    """``sum(column | numerator) / sum(column | denominator)`` per window, e.g. withdrawals over deposits."""
+
+    table: str
+    column: str
+    numerator: tuple[tuple[str, str], ...]
+    denominator: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class PlanOptions:
+    """What to cross. ``trend=(30, 90)`` compares the last 30 days' daily rate with the 90 days before."""
+
+    windows: tuple[int, ...] = DEFAULT_WINDOWS
+    aggregations: tuple[str, ...] = DEFAULT_AGGREGATIONS
+    trend: tuple[int, int] | None = (30, 90)
+    ratios: tuple[Ratio, ...] = ()
+    max_categories: int = 12
+    max_attribute_levels: int = 50
+    cross_by: bool = True  # counts for pairs of the first two category columns (mobile × withdrawal)
+    label_transforms: Mapping[str, Sequence] = field(default_factory=dict)
+
+
+def _numeric_columns(role: TableRole, frame: pl.DataFrame, keys: set[str]) -> list[str]:
+    if role.columns:
+        return list(role.columns)
+    return [c for c, d in frame.schema.items() if d.is_numeric() and c not in keys]
+
+
+def _top_values(frame: pl.DataFrame, column: str, limit: int) -> list[str]:
+    counts = frame.get_column(column).cast(pl.String).drop_nulls().value_counts(sort=True)
+    return [str(v) for v in counts.get_column(column).head(limit).sort().to_list()]
+
+
+def _event_specs(role: TableRole, frame: pl.DataFrame, path: tuple[str, ...], opt: PlanOptions, keys: set[str]):
+    src = {"source": role.name, "key_path": path, "alias": role.alias}
+    aggs = set(opt.aggregations)
+    numeric = _numeric_columns(role, frame, keys)
+    main = numeric[0] if numeric else None
+    widest = max(opt.windows)
+    out: list[FeatureSpec] = []
+    for w in opt.windows:
+        if "count" in aggs:
+            out.append(FeatureSpec(aggregation="count", window=w, **src))
+        for col, agg in product(numeric, NUMERIC_AGGS):
+            if agg in aggs:
+                out.append(FeatureSpec(aggregation=agg, column=col, window=w, **src))
+        if "n_unique" in aggs:
+            out.extend(FeatureSpec(aggregation="n_unique", column=c, window=w, **src) for c in role.by)
+    for col in numeric:
+        if "last" in aggs:
+            out.append(FeatureSpec(aggregation="last", column=col, window=widest, **src))
+    for agg in ("days_since_last", "days_since_first"):
+        if agg in aggs:
+            out.append(FeatureSpec(aggregation=agg, window=widest, **src))
+    values = {c: _top_values(frame, c, opt.max_categories) for c in role.by}
+    for c, w in product(role.by, opt.windows):
+        for v in values[c]:
+            out.append(FeatureSpec(aggregation="count", window=w, filter=((c, v),), **src))
+            out.append(FeatureSpec(aggregation="share", column=main, window=w, filter=((c, v),), **src))
+    if opt.cross_by and len(role.by) >= 2:
+        a, b = role.by[:2]
+        for w, va, vb in product(opt.windows, values[a], values[b]):
+            out.append(FeatureSpec(aggregation="count", window=w, filter=((a, va), (b, vb)), **src))
+    if opt.trend:
+        recent, base = opt.trend
+        out.append(FeatureSpec(aggregation="trend", window=recent, base_window=base, **src))
+        if main:
+            out.append(FeatureSpec(aggregation="trend", column=main, window=recent, base_window=base, **src))
+    for r in opt.ratios:
+        if r.table == role.name:
+            out.extend(
+                FeatureSpec(
+                    aggregation="ratio",
+                    column=r.column,
+                    window=w,
+                    filter=r.numerator,
+                    denominator_filter=r.denominator,
+                    **src,
+                )
+                for w in opt.windows
+            )
+    return out
+
+
+def _entity_specs(role: TableRole, frame: pl.DataFrame, label_key: str, opt: PlanOptions, keys: set[str]):
+    src = {"source": role.name, "key_path": (role.name,), "alias": role.alias}
+    out: list[FeatureSpec] = []
+    for col, dtype in frame.schema.items():
+        if col in keys or col == label_key:
+            continue
+        if dtype in (pl.Date,) or isinstance(dtype, pl.Datetime):
+            out.append(FeatureSpec(aggregation="tenure_days", column=col, **src))
+        elif dtype.is_numeric() or frame.get_column(col).n_unique() <= opt.max_attribute_levels:
+            out.append(FeatureSpec(aggregation="attribute", column=col, **src))
+    return out
+
+
+def plan_features(
+    relations: Relations, tables: Mapping[str, MaskedTable], options: PlanOptions | None = None
+) -> tuple[FeatureSpec, ...]:
+    """All candidate specs for the label table: events in windows, entity attributes, cutoff date parts."""
+    opt = options or PlanOptions()
+    frames = {n: t.frame for n, t in tables.items()}
+    columns_of = {n: f.columns for n, f in frames.items()}
+    keys = {r.key for r in relations.tables if r.key} | {r.parent_key for r in relations.tables if r.parent_key}
+    label = relations.label
+    out: list[FeatureSpec] = []
+    for role in relations.tables:
+        if role.name == label.table or role.name not in frames:
+            continue
+        frame = frames[role.name]
+        if role.time:
+            path = relations.key_path(role.name, columns_of)
+            out.extend(_event_specs(role, frame, path, opt, keys | {role.time}))
+        elif label.key in frame.columns:
+            out.extend(_entity_specs(role, frame, label.key, opt, keys))
+    out.append(FeatureSpec(source=label.table, aggregation="cutoff_month", alias="label"))
+    out.append(FeatureSpec(source=label.table, aggregation="cutoff_weekday", alias="label"))
+    lt = opt.label_transforms
+    if lt:
+        out.extend(
+            fit_transform_specs(
+                frames[label.table],
+                label.table,
+                numeric=lt.get("numeric", ()),
+                categorical=lt.get("categorical", ()),
+                dates=lt.get("dates", ()),
+                ratios=[tuple(p) for p in lt.get("ratios", ())],
+                target=label.target,
+                alias=lt.get("alias"),
+            )
+        )
+    return tuple(dict.fromkeys(out))

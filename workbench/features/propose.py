@@ -1,0 +1,176 @@
+"""A first feature spec for a set of certified tables, so the analyst edits instead of typing.
+
+Roles, keys and links come from what the analyst stored on the Data page (``store.tables``) and, where
+nothing is stored, from ``workbench.relations`` suggestions (key uniqueness and value inclusion checked on
+every row). The result is an ordinary ``FeatureProject``; ``project_to_dict`` turns it into the YAML the CLI
+runs, so the page and ``workbench features --spec`` build the same thing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+from typing import Any
+
+import polars as pl
+
+from workbench.features.plan import PlanOptions
+from workbench.features.project import FeatureProject
+from workbench.features.relations import LabelRole, Relations, TableRole
+from workbench.privacy.gate import MaskedTable
+
+MAX_BY_LEVELS = 30  # a `by` column with more distinct values is more likely an id than a category
+
+
+def category_columns(table: MaskedTable, exclude: Sequence[str] = ()) -> list[str]:
+    """Text columns with 2..MAX_BY_LEVELS values: candidates for per-category counts and shares."""
+    frame = table.frame
+    out = []
+    for col, dtype in frame.schema.items():
+        if col in exclude or dtype != pl.String:
+            continue
+        n = frame.get_column(col).n_unique()
+        if 2 <= n <= MAX_BY_LEVELS:
+            out.append(col)
+    return out
+
+
+def propose_project(
+    tables: Mapping[str, MaskedTable],
+    *,
+    metas: Sequence[Any] = (),
+    relationships: Sequence[Any] = (),
+    label: str | None = None,
+) -> FeatureProject | None:
+    """A spec over ``tables`` (``metas``/``relationships``: the store's records, which win over guesses).
+
+    Returns ``None`` when no label table (a binary target and a date) can be found.
+    """
+    from workbench.relations import foreign_key_candidates, suggest_roles
+
+    suggested = suggest_roles(tables)
+    stored = {m.dataset: m for m in metas if m.dataset in tables}
+    role_of = {n: (stored[n].role if n in stored else suggested[n].role) for n in tables}
+    time_of = {n: (stored[n].time_column if n in stored else suggested[n].time_column) for n in tables}
+    pk_of = {
+        n: (stored[n].primary_key[0] if n in stored and stored[n].primary_key else suggested[n].primary_key)
+        for n in tables
+    }
+    links: dict[str, tuple[str, str]] = {}  # child -> (parent, child column)
+    for r in relationships:
+        if r.child in tables and r.parent in tables:
+            links[r.child] = (r.parent, r.child_columns[0])
+    for fk in foreign_key_candidates(tables):
+        links.setdefault(fk.child, (fk.parent, fk.column))
+    label = label or next((n for n, r in role_of.items() if r == "label"), None)
+    if label is None:
+        return None
+    target = stored[label].target_column if label in stored else suggested[label].target
+    if label in links:
+        parent, label_key = links[label]
+    else:  # the label's key: a column it shares with a customer table's key
+        label_key = next(
+            (pk_of[n] for n in tables if role_of[n] == "customer" and pk_of[n] in tables[label].columns), None
+        )
+    if not label_key:
+        return None
+    roles = []
+    for name, table in tables.items():
+        if name == label:
+            continue
+        parent, parent_key = links.get(name, (None, None))
+        if parent == label:
+            parent, parent_key = None, None
+        time = time_of[name] if role_of[name] in ("event", "account") else None
+        keys = {pk_of[name], parent_key, time}
+        roles.append(
+            TableRole(
+                name=name,
+                key=pk_of[name],
+                parent=parent,
+                parent_key=parent_key,
+                time=time,
+                by=tuple(category_columns(table, exclude=[k for k in keys if k])) if time else (),
+            )
+        )
+    cutoff = time_of[label] or next(iter(c for c, d in tables[label].frame.schema.items() if d == pl.Date), None)
+    rel = Relations(tables=tuple(roles), label=LabelRole(table=label, key=label_key, cutoff=cutoff, target=target))
+    return FeatureProject(rel, PlanOptions())
+
+
+def with_choices(
+    project: FeatureProject,
+    *,
+    windows: Sequence[int],
+    aggregations: Sequence[str],
+    by: Mapping[str, Sequence[str]],
+    target: str | None,
+    cutoff: str,
+) -> FeatureProject:
+    """The page's widget values applied to a proposed project."""
+    rel = project.relations
+    tables = tuple(replace(r, by=tuple(by.get(r.name, r.by))) for r in rel.tables)
+    label = replace(rel.label, target=target, cutoff=cutoff)
+    opts = replace(project.options, windows=tuple(sorted(windows)), aggregations=tuple(aggregations))
+    return replace(project, relations=Relations(tables, label), options=opts)
+
+
+def project_to_dict(project: FeatureProject) -> dict[str, Any]:
+    """The YAML shape ``FeatureProject.from_dict`` reads (see ``workbench/features/project.py``)."""
+    rel, opt = project.relations, project.options
+    tables = {}
+    for r in rel.tables:
+        conf = {
+            k: v
+            for k, v in (
+                ("path", r.path),
+                ("key", r.key),
+                ("parent", r.parent),
+                ("parent_key", r.parent_key),
+                ("time", r.time),
+                ("alias", r.alias),
+            )
+            if v
+        }
+        if r.by:
+            conf["by"] = list(r.by)
+        if r.columns:
+            conf["columns"] = list(r.columns)
+        tables[r.name] = conf
+    lab = rel.label
+    label = {
+        k: v
+        for k, v in (
+            ("table", lab.table),
+            ("path", lab.path),
+            ("key", lab.key),
+            ("cutoff", lab.cutoff),
+            ("target", lab.target),
+            ("id", lab.id),
+        )
+        if v
+    }
+    out: dict[str, Any] = {
+        "tables": tables,
+        "label": label,
+        "windows": list(opt.windows),
+        "aggregations": list(opt.aggregations),
+        "max_categories": opt.max_categories,
+        "trend": list(opt.trend) if opt.trend else None,
+    }
+    if opt.ratios:
+        out["ratios"] = [
+            {"table": r.table, "column": r.column, "numerator": dict(r.numerator), "denominator": dict(r.denominator)}
+            for r in opt.ratios
+        ]
+    if opt.label_transforms:
+        out["label_transforms"] = {k: list(v) if not isinstance(v, str) else v for k, v in opt.label_transforms.items()}
+    th = project.thresholds
+    out["selection"] = {
+        "min_iv": th.min_iv,
+        "max_psi": th.max_psi,
+        "max_corr": th.max_corr,
+        "max_missing": th.max_missing,
+    }
+    out["psi_period"] = project.psi_period
+    return out

@@ -1,0 +1,158 @@
+"""Auto-selection with a stated reason for every feature, and the ranked table analysts and reviewers read.
+
+The rules, in order (the first that applies decides):
+
+1. ``leakage_suspect`` – univariate AUC > 0.9: too good for one variable, usually recorded after the outcome.
+   Not selected; a person must look at it. (IV > 0.5 alone also flags a feature as suspect, but real
+   behaviour features reach it on strong portfolios, so such a feature can still be selected, with the
+   reason ``selected_flagged`` asking the reviewer to confirm it is known before the cutoff.)
+2. ``empty`` – missing in more than ``max_missing`` of the rows, or a single value: nothing to learn.
+3. ``weak`` – IV below ``min_iv`` (0.02, the usual "not predictive" line).
+4. ``unstable`` – PSI above ``max_psi`` (0.25, "significant shift") between cutoff periods.
+5. ``redundant`` – |correlation| above ``max_corr`` (0.9) with a feature already kept; features are visited
+   by IV, strongest first, so of a correlated pair the stronger stays. Correlation is Pearson on WOE-encoded
+   values over at most ``sample_rows`` rows, which treats numbers, categories and missing alike.
+6. otherwise ``selected``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import polars as pl
+
+from workbench.features.scoring import LEAK_AUC, FeatureScore, woe_encode
+from workbench.features.spec import FeatureSpec
+from workbench.i18n import t
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    min_iv: float = 0.02
+    max_psi: float = 0.25
+    max_corr: float = 0.9
+    max_missing: float = 0.95
+    sample_rows: int = 50_000
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    name: str
+    selected: bool
+    reason: str  # leakage_suspect | empty | weak | unstable | redundant | selected | selected_flagged
+    corr: float | None = None  # largest |corr| with a feature kept before it
+    corr_with: str | None = None
+
+    def explain(self, score: FeatureScore, thresholds: Thresholds, lang: str | None = None) -> str:
+        key = "selected_first" if self.reason == "selected" and self.corr is None else self.reason
+        return t(
+            f"features.reason.{key}",
+            lang,
+            iv=f"{score.iv:.3f}",
+            auc=f"{score.auc:.3f}" if score.auc is not None else "-",
+            psi=f"{score.psi:.3f}" if score.psi is not None else "-",
+            missing=f"{score.missing:.0%}",
+            corr=f"{self.corr:.2f}" if self.corr is not None else "-",
+            other=self.corr_with or "-",
+            min_iv=thresholds.min_iv,
+            max_psi=thresholds.max_psi,
+            max_corr=thresholds.max_corr,
+        )
+
+
+def _woe_matrix(frame: pl.DataFrame, scores: Sequence[FeatureScore], rows: int) -> np.ndarray:
+    sample = frame.sample(n=rows, seed=0) if frame.height > rows else frame
+    cols = [woe_encode(sample[s.name], s).to_numpy() for s in scores]
+    return np.column_stack(cols) if cols else np.empty((sample.height, 0))
+
+
+def select_features(
+    frame: pl.DataFrame, scores: Sequence[FeatureScore], thresholds: Thresholds | None = None
+) -> tuple[Recommendation, ...]:
+    """One recommendation per score, in the order of ``scores``."""
+    th = thresholds or Thresholds()
+    decided: dict[str, Recommendation] = {}
+    candidates: list[FeatureScore] = []
+    for s in scores:
+        if s.auc is not None and s.auc > LEAK_AUC:
+            decided[s.name] = Recommendation(s.name, False, "leakage_suspect")
+        elif s.missing > th.max_missing or s.distinct <= 1:
+            decided[s.name] = Recommendation(s.name, False, "empty")
+        elif s.iv < th.min_iv:
+            decided[s.name] = Recommendation(s.name, False, "weak")
+        elif s.psi is not None and s.psi > th.max_psi:
+            decided[s.name] = Recommendation(s.name, False, "unstable")
+        else:
+            candidates.append(s)
+    candidates.sort(key=lambda s: -s.iv)
+    matrix = _woe_matrix(frame, candidates, th.sample_rows)
+    if matrix.shape[1]:
+        centred = matrix - matrix.mean(axis=0)
+        norms = np.linalg.norm(centred, axis=0)
+        norms[norms == 0] = 1.0
+        unit = centred / norms
+    kept: list[int] = []
+    for i, s in enumerate(candidates):
+        best, best_j = None, None
+        if kept:
+            corr = np.abs(unit[:, kept].T @ unit[:, i])
+            k = int(np.argmax(corr))
+            best, best_j = float(corr[k]), kept[k]
+        if best is not None and best > th.max_corr:
+            decided[s.name] = Recommendation(s.name, False, "redundant", best, candidates[best_j].name)
+        else:
+            kept.append(i)
+            other = candidates[best_j].name if best_j is not None else None
+            reason = "selected_flagged" if s.leakage_suspect else "selected"
+            decided[s.name] = Recommendation(s.name, True, reason, best, other)
+    return tuple(decided[s.name] for s in scores)
+
+
+def ranked_table(
+    specs: Sequence[FeatureSpec],
+    scores: Sequence[FeatureScore],
+    recommendations: Sequence[Recommendation],
+    thresholds: Thresholds | None = None,
+    lang: str | None = None,
+) -> pl.DataFrame:
+    """Selected first, then by IV: name, description, IV, AUC, KS, missing, PSI, decision and its reason."""
+    th = thresholds or Thresholds()
+    by_name = {s.name: s for s in specs}
+    rows = []
+    for s, r in zip(scores, recommendations, strict=True):
+        spec = by_name.get(s.name)
+        rows.append(
+            {
+                "name": s.name,
+                "description": spec.description(lang) if spec else s.name,
+                "iv": s.iv,
+                "auc": s.auc,
+                "ks": s.ks,
+                "missing": s.missing,
+                "psi": s.psi,
+                "corr_max": r.corr,
+                "selected": r.selected,
+                "leakage_suspect": s.leakage_suspect,
+                "reason_code": r.reason,
+                "reason": r.explain(s, th, lang),
+            }
+        )
+    schema = {
+        "name": pl.String,
+        "description": pl.String,
+        "iv": pl.Float64,
+        "auc": pl.Float64,
+        "ks": pl.Float64,
+        "missing": pl.Float64,
+        "psi": pl.Float64,
+        "corr_max": pl.Float64,
+        "selected": pl.Boolean,
+        "leakage_suspect": pl.Boolean,
+        "reason_code": pl.String,
+        "reason": pl.String,
+    }
+    table = pl.DataFrame(rows, schema=schema)
+    table = table.sort(["selected", "iv"], descending=[True, True])
+    return table.with_row_index("rank", offset=1)

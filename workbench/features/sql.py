@@ -1,0 +1,292 @@
+"""Feature specs compiled to SQL, so the bank can rebuild the same values in its own database.
+
+The query has the same shape as the polars engine: label rows → distinct (key, cutoff) → events joined on the
+key with ``t.ts < cutoff`` and ``t.ts >= cutoff - interval`` (the widest window) → one ``GROUP BY`` with
+``CASE WHEN`` per window. Median and last value need an order inside each group, so each gets a small
+``ROW_NUMBER()`` CTE (portable to SQLite). Dialects differ only in date arithmetic and standard deviation:
+
+- ``ansi``/``duckdb``/``postgres``: ``cutoff - INTERVAL '90' DAY``, ``EXTRACT(EPOCH FROM …)``, ``STDDEV_SAMP``;
+- ``sqlite``: text timestamps normalised with ``datetime()``, ``datetime(cutoff, '-90 days')``, ``julianday``,
+  and the sample standard deviation from sums (SQLite has no ``STDDEV_SAMP``).
+
+Features that cannot be rebuilt from the spec alone (out-of-fold target encodings: their values depend on
+the training folds) are left out and listed in the header comment.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Literal
+
+from workbench.features.expressions import lookback_days
+from workbench.features.relations import Relations
+from workbench.features.spec import ZERO_WHEN_EMPTY, FeatureSpec
+
+Dialect = Literal["ansi", "duckdb", "postgres", "sqlite"]
+DIALECTS: tuple[str, ...] = ("ansi", "duckdb", "postgres", "sqlite")
+NOT_IN_SQL = frozenset({"target_encoding"})
+
+
+def q(name: str) -> str:
+    """A quoted identifier (Korean names and reserved words survive every dialect)."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+def lit(value: str) -> str:
+    return "'" + str(value).replace("'", "''") + "'"
+
+
+class _Dialect:
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.sqlite = name == "sqlite"
+
+    def ts(self, expr: str) -> str:
+        return f"datetime({expr})" if self.sqlite else f"CAST({expr} AS TIMESTAMP)"
+
+    def minus_days(self, expr: str, days: int) -> str:
+        return f"datetime({expr}, '-{days} days')" if self.sqlite else f"{expr} - INTERVAL '{days}' DAY"
+
+    def age_days(self, later: str, earlier: str) -> str:
+        if self.sqlite:
+            return f"(julianday({later}) - julianday({earlier}))"
+        return f"(EXTRACT(EPOCH FROM ({later} - {earlier})) / 86400.0)"
+
+    def std(self, x: str) -> str:
+        if not self.sqlite:
+            return f"STDDEV_SAMP({x})"
+        return (
+            f"CASE WHEN COUNT({x}) > 1 THEN sqrt(max(0.0, (SUM(({x}) * ({x})) - SUM({x}) * SUM({x}) / COUNT({x}))"
+            f" / (COUNT({x}) - 1))) END"
+        )
+
+    def part(self, part: str, expr: str) -> str:
+        if self.sqlite:
+            if part == "weekday":
+                return f"((CAST(strftime('%w', {expr}) AS INTEGER) + 6) % 7 + 1)"
+            if part == "quarter":
+                return f"((CAST(strftime('%m', {expr}) AS INTEGER) + 2) / 3)"
+            fmt = {"month": "%m", "day": "%d", "year": "%Y"}[part]
+            return f"CAST(strftime('{fmt}', {expr}) AS INTEGER)"
+        field = {"weekday": "ISODOW", "month": "MONTH", "day": "DAY", "quarter": "QUARTER", "year": "YEAR"}[part]
+        return f"CAST(EXTRACT({field} FROM {expr}) AS INTEGER)"
+
+
+def _match(filter_: Sequence[tuple[str, str]]) -> list[str]:
+    return [f"{q(c)} = {lit(v)}" for c, v in filter_]
+
+
+def _when(conds: Sequence[str], value: str) -> str:
+    cond = " AND ".join(conds) if conds else "1 = 1"
+    return f"CASE WHEN {cond} THEN {value} END"
+
+
+def _event_select(spec: FeatureSpec, d: _Dialect) -> str | None:
+    """The aggregate for one spec over the joined rows ``j`` (None: computed in its own CTE)."""
+    win = [f"ts >= {d.minus_days('wb_cutoff', spec.window)}"] if spec.window else []
+    cond = win + _match(spec.filter)
+    x = q(spec.column) if spec.column else "1"
+    agg = spec.aggregation
+    if agg == "count":
+        return f"COUNT({_when(cond, '1')})"
+    if agg == "sum":
+        return f"COALESCE(SUM({_when(cond, x)}), 0)"
+    if agg == "mean":
+        return f"AVG(1.0 * {_when(cond, x)})"
+    if agg in ("min", "max"):
+        return f"{agg.upper()}({_when(cond, x)})"
+    if agg == "std":
+        return d.std(_when(cond, f"1.0 * {x}"))
+    if agg == "n_unique":
+        return f"COUNT(DISTINCT {_when(cond, x)})"
+    if agg == "days_since_last":
+        return f"MIN({_when(cond, 'wb_age')})"
+    if agg == "days_since_first":
+        return f"MAX({_when(cond, 'wb_age')})"
+    if agg in ("share", "ratio"):
+        den = win + (_match(spec.denominator_filter) if agg == "ratio" else [])
+        return f"1.0 * COALESCE(SUM({_when(cond, x)}), 0) / NULLIF(SUM({_when(den, x)}), 0)"
+    if agg == "trend":
+        assert spec.window and spec.base_window
+        base = [
+            f"ts < {d.minus_days('wb_cutoff', spec.window)}",
+            f"ts >= {d.minus_days('wb_cutoff', spec.window + spec.base_window)}",
+            *_match(spec.filter),
+        ]
+        recent = f"1.0 * COALESCE(SUM({_when(cond, x)}), 0) / {spec.window}"
+        return f"({recent}) / NULLIF(1.0 * SUM({_when(base, x)}) / {spec.base_window}, 0)"
+    return None  # median, last
+
+
+def _ordered_cte(spec: FeatureSpec, j: str, order_key: str | None, d: _Dialect) -> str:
+    win = [f"ts >= {d.minus_days('wb_cutoff', spec.window)}"] if spec.window else []
+    cond = " AND ".join([*win, *_match(spec.filter)]) or "1 = 1"
+    x = q(spec.column)  # type: ignore[arg-type]
+    part = "PARTITION BY wb_key, wb_cutoff"
+    if spec.aggregation == "median":
+        return (
+            f"SELECT wb_key, wb_cutoff, AVG(1.0 * v) AS v FROM (SELECT wb_key, wb_cutoff, {x} AS v, "
+            f"ROW_NUMBER() OVER ({part} ORDER BY {x}) AS rn, COUNT(*) OVER ({part}) AS n "
+            f"FROM {j} WHERE {cond} AND {x} IS NOT NULL) s WHERE rn * 2 IN (n, n + 1, n + 2) "
+            f"GROUP BY wb_key, wb_cutoff"
+        )
+    order = "ts DESC" + (f", {q(order_key)} DESC" if order_key else "")
+    return (
+        f"SELECT wb_key, wb_cutoff, v FROM (SELECT wb_key, wb_cutoff, {x} AS v, "
+        f"ROW_NUMBER() OVER ({part} ORDER BY {order}) AS rn FROM {j} WHERE {cond}) s WHERE rn = 1"
+    )
+
+
+def _transform_select(spec: FeatureSpec, d: _Dialect) -> str:
+    x = f"lbl.{q(spec.column)}"  # type: ignore[arg-type]
+    kind = spec.transform
+    if kind == "log1p":
+        return f"SIGN({x}) * LN(1 + ABS({x}))"
+    if kind == "bin":
+        steps = " + ".join(f"CASE WHEN {x} > {float(e)!r} THEN 1 ELSE 0 END" for e in spec.param("edges", ()))
+        return f"CASE WHEN {x} IS NULL THEN NULL ELSE {steps or '0'} END"
+    if kind == "ratio":
+        other = f"lbl.{q(spec.param('other'))}"
+        return f"CASE WHEN {other} <> 0 THEN 1.0 * {x} / {other} END"
+    if kind == "missing":
+        return f"CASE WHEN {x} IS NULL THEN 1 ELSE 0 END"
+    if kind == "frequency":
+        return f"1.0 * COUNT(*) OVER (PARTITION BY {x}) / COUNT(*) OVER ()"
+    if kind == "date_part":
+        return d.part(str(spec.param("part", "month")), d.ts(x))
+    raise ValueError(f"transform {kind!r} has no SQL")
+
+
+def to_sql(
+    relations: Relations,
+    specs: Sequence[FeatureSpec],
+    label_columns: Sequence[str],
+    *,
+    dialect: Dialect = "ansi",
+    table_names: Mapping[str, str] | None = None,
+    columns_of: Mapping[str, Sequence[str]] | None = None,
+) -> str:
+    """One ``SELECT`` returning the label table's columns plus one column per exportable spec.
+
+    ``table_names`` maps spec table names to the bank's (``transactions`` → ``dw.card_tx``).
+    ``columns_of`` (table → column names) lets the key path stop at the first table holding the label key;
+    without it the path follows ``parent`` links to the table keyed by the label key.
+    """
+    if dialect not in DIALECTS:
+        raise ValueError(f"dialect must be one of {DIALECTS}")
+    d = _Dialect(dialect)
+    names = dict(table_names or {})
+
+    def tbl(name: str) -> str:
+        return ".".join(q(p) for p in names.get(name, name).split("."))
+
+    lab = relations.label
+    key = q(lab.key)
+    skipped = [s for s in specs if s.transform in NOT_IN_SQL]
+    specs = [s for s in specs if s.transform not in NOT_IN_SQL]
+    ctes = [
+        f"lbl AS (SELECT l.*, {d.ts('l.' + q(lab.cutoff))} AS wb_cutoff FROM {tbl(lab.table)} l)",
+        f"keys AS (SELECT DISTINCT {key} AS wb_key, wb_cutoff FROM lbl WHERE wb_cutoff IS NOT NULL)",
+    ]
+    joins: list[str] = []
+    outputs: dict[str, str] = {}
+    by_source: dict[str, list[FeatureSpec]] = {}
+    for s in specs:
+        by_source.setdefault(s.source, []).append(s)
+    n_cte = 0
+    for source, group in by_source.items():
+        event = [s for s in group if s.is_event]
+        entity = [s for s in group if s.aggregation in ("attribute", "tenure_days")]
+        if event:
+            role = relations.table(source)
+            cols = columns_of or {}
+            path = relations.key_path(source, cols) if cols else _path_by_parents(relations, source)
+            needed = sorted(
+                {c for s in event for c in ([s.column] if s.column else [])}
+                | {c for s in event for c, _ in (*s.filter, *s.denominator_filter)}
+                | ({role.key} if role.key else set())
+            )
+            from_sql = f"{tbl(source)} t0"
+            alias_prev, child = "t0", role
+            for i, parent_name in enumerate(path[1:], start=1):
+                parent = relations.table(parent_name)
+                from_sql += (
+                    f" JOIN {tbl(parent_name)} t{i} ON t{i}.{q(parent.key)} = {alias_prev}.{q(child.parent_key)}"
+                )
+                alias_prev, child = f"t{i}", parent
+            widest = lookback_days(event)
+            e_ts = d.ts(f"e.{q(role.time)}")
+            lower = f" AND {e_ts} >= {d.minus_days('k.wb_cutoff', widest)}" if widest else ""
+            j = f"j_{len(ctes)}"
+            inner = ", ".join(f"t0.{q(c)}" for c in sorted({*needed, role.time}))
+            select_cols = "".join(f", e.{q(c)} AS {q(c)}" for c in needed)
+            ctes.append(
+                f"{j} AS (SELECT k.wb_key, k.wb_cutoff, {e_ts} AS ts, "
+                f"{d.age_days('k.wb_cutoff', 'e.' + q(role.time))} AS wb_age{select_cols} "
+                f"FROM keys k JOIN (SELECT {inner}, {alias_prev}.{key} AS wb_link FROM {from_sql}) e "
+                f"ON e.wb_link = k.wb_key AND {e_ts} < k.wb_cutoff{lower})"
+            )
+            aggs = []
+            for s in event:
+                expr = _event_select(s, d)
+                if expr is None:
+                    n_cte += 1
+                    name = f"o_{n_cte}"
+                    ctes.append(f"{name} AS ({_ordered_cte(s, j, role.key, d)})")
+                    joins.append(f"LEFT JOIN {name} ON {name}.wb_key = lbl.{key} AND {name}.wb_cutoff = lbl.wb_cutoff")
+                    outputs[s.name] = f"{name}.v"
+                else:
+                    aggs.append(f"{expr} AS {q(s.name)}")
+            if aggs:
+                a = f"a_{len(ctes)}"
+                ctes.append(f"{a} AS (SELECT wb_key, wb_cutoff, {', '.join(aggs)} FROM {j} GROUP BY wb_key, wb_cutoff)")
+                joins.append(f"LEFT JOIN {a} ON {a}.wb_key = lbl.{key} AND {a}.wb_cutoff = lbl.wb_cutoff")
+                for s in event:
+                    if _event_select(s, d) is not None:
+                        ref = f"{a}.{q(s.name)}"
+                        outputs[s.name] = f"COALESCE({ref}, 0)" if s.aggregation in ZERO_WHEN_EMPTY else ref
+        if entity:
+            e = f"e_{len(ctes)}"
+            cols = sorted({s.column for s in entity if s.column})
+            ctes.append(f"{e} AS (SELECT {key} AS wb_key, {', '.join(q(c) for c in cols)} FROM {tbl(source)})")
+            joins.append(f"LEFT JOIN {e} ON {e}.wb_key = lbl.{key}")
+            for s in entity:
+                col = f"{e}.{q(s.column)}"  # type: ignore[arg-type]
+                if s.aggregation == "attribute":
+                    outputs[s.name] = col
+                else:
+                    age = d.age_days("lbl.wb_cutoff", d.ts(col))
+                    outputs[s.name] = f"CASE WHEN {age} > 0 THEN CAST(FLOOR({age}) AS BIGINT) END"
+    for s in specs:
+        if s.aggregation == "cutoff_month":
+            outputs[s.name] = d.part("month", "lbl.wb_cutoff")
+        elif s.aggregation == "cutoff_weekday":
+            outputs[s.name] = d.part("weekday", "lbl.wb_cutoff")
+        elif s.aggregation == "transform":
+            outputs[s.name] = _transform_select(s, d)
+    select = [f"lbl.{q(c)}" for c in label_columns] + [f"{outputs[s.name]} AS {q(s.name)}" for s in specs]
+    header = [
+        f"-- Workbench candidate features ({dialect}): {len(specs)} features, one row per {lab.table} row.",
+        "-- Events count only when cutoff - window <= ts < cutoff: the cutoff itself is excluded.",
+    ]
+    if skipped:
+        header.append("-- Not expressible in SQL (fitted out-of-fold): " + ", ".join(s.name for s in skipped))
+    body = ",\n".join(ctes)
+    return (
+        "\n".join(header)
+        + f"\nWITH {body}\nSELECT\n  "
+        + ",\n  ".join(select)
+        + "\nFROM lbl\n"
+        + "\n".join(joins)
+        + "\n"
+    )
+
+
+def _path_by_parents(relations: Relations, source: str) -> tuple[str, ...]:
+    """Follow parents until the table whose key (or parent_key) is the label key."""
+    path = [source]
+    role = relations.table(source)
+    while role.parent_key != relations.label.key and role.key != relations.label.key and role.parent:
+        role = relations.table(role.parent)
+        path.append(role.name)
+    return tuple(path)

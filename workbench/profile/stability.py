@@ -1,0 +1,193 @@
+"""Stability: PSI (CSI for a single feature) of every feature across months of a time column, or between two
+datasets (a reference such as the training sample, and a recent one).
+
+Binning: numeric features are cut at the deciles of the *reference* (the first month, or the reference
+dataset), with missing values and special codes in bins of their own; categorical features use the
+reference's 20 most frequent levels plus "other" and "missing". Edges come from at most 200,000 (seeded,
+uniformly sampled) reference rows; counts cover every row. **Empty-bin rule**: a bin with no rows on one
+side counts 0.5 rows on that side before shares are taken, so the log stays finite and a bin that appears
+or vanishes shows up as a large (not infinite) contribution. PSI = Σ (current share − reference share) ×
+ln(current share / reference share). Bands: < 0.1 stable, 0.1–0.25 shifting, > 0.25 major shift.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+import numpy as np
+import polars as pl
+
+from workbench.errors import UserError
+from workbench.privacy.gate import MaskedTable
+from workbench.profile.binning import BinSpec, categorical_specs, count_bins, fit_numeric_and_count
+from workbench.profile.columns import TableProfile
+
+EMPTY_BIN_COUNT = 0.5
+PSIBand = Literal["stable", "shifting", "major"]
+EDGE_SAMPLE = 200_000
+
+
+class StabilityError(UserError):
+    """The time column or the second dataset cannot be used for stability."""
+
+
+def psi_band(psi: float) -> PSIBand:
+    return "stable" if psi < 0.1 else "shifting" if psi <= 0.25 else "major"
+
+
+def psi(reference: np.ndarray, current: np.ndarray) -> float:
+    """PSI of two count vectors over the same bins (empty-bin rule of the module docstring)."""
+    ref = np.asarray(reference, dtype=np.float64)
+    cur = np.asarray(current, dtype=np.float64)
+    used = (ref > 0) | (cur > 0)
+    ref, cur = ref[used], cur[used]
+    if not ref.sum() or not cur.sum():
+        return float("nan")
+    ref = np.where(ref == 0, EMPTY_BIN_COUNT, ref)
+    cur = np.where(cur == 0, EMPTY_BIN_COUNT, cur)
+    r, c = ref / ref.sum(), cur / cur.sum()
+    return float(((c - r) * np.log(c / r)).sum())
+
+
+@dataclass(frozen=True)
+class FeatureStability:
+    """One feature's bin counts per period (row 0 = reference) and the PSI of each period against it."""
+
+    feature: str
+    labels: tuple[str, ...]
+    counts: tuple[tuple[int, ...], ...]  # [period][bin]
+    psi: tuple[float, ...]  # per period; the reference's own is 0
+
+    @property
+    def max_psi(self) -> float:
+        vals = [v for v in self.psi[1:] if not np.isnan(v)]
+        return max(vals) if vals else 0.0
+
+    @property
+    def last_psi(self) -> float:
+        return self.psi[-1] if len(self.psi) > 1 else 0.0
+
+    @property
+    def band(self) -> PSIBand:
+        return psi_band(self.max_psi)
+
+
+@dataclass(frozen=True)
+class Stability:
+    """PSI of every feature per period, the first period (or dataset) being the reference."""
+
+    periods: tuple[str, ...]  # "2024-01", … or ("reference", "current")
+    period_rows: tuple[int, ...]
+    features: tuple[FeatureStability, ...]
+    time_column: str | None = None
+    seconds: float = field(default=0.0, compare=False)
+
+    def feature(self, name: str) -> FeatureStability:
+        for f in self.features:
+            if f.feature == name:
+                return f
+        raise KeyError(name)
+
+
+def _fit_and_count(
+    frame: pl.DataFrame,
+    columns: Sequence[str],
+    group: np.ndarray,
+    n_groups: int,
+    profile: TableProfile | None,
+    seed: int,
+) -> tuple[list[BinSpec], dict[str, np.ndarray]]:
+    """Bins fitted on the reference rows (group 0) and counts per group, for every usable feature."""
+    numeric, cats, specials = [], [], {}
+    for c in columns:
+        dtype = frame.schema[c]
+        kind = profile.column(c).kind if profile is not None else None
+        if kind in ("id_like", "text", "date") or (kind is None and dtype.is_temporal()):
+            continue
+        if dtype.is_numeric() and kind != "categorical":
+            numeric.append(c)
+            if profile is not None:
+                specials[c] = tuple(s.value for s in profile.column(c).special_codes)
+        else:
+            cats.append(c)
+    ref_rows = np.flatnonzero(group == 0)
+    if ref_rows.size > EDGE_SAMPLE:
+        ref_rows = np.sort(np.random.default_rng(seed).choice(ref_rows, EDGE_SAMPLE, replace=False))
+    specs, counts = fit_numeric_and_count(
+        frame, numeric, group, n_groups, n_bins=10, specials=specials, edge_rows=ref_rows
+    )
+    cat_specs = categorical_specs(frame.filter(pl.Series(group == 0)), cats, max_levels=20)
+    counts.update(count_bins(frame, cat_specs, group, n_groups))
+    return specs + cat_specs, counts
+
+
+def _result(specs: list[BinSpec], counts: dict[str, np.ndarray], periods, rows, time_column, t0) -> Stability:
+    feats = []
+    for spec in specs:
+        c = counts[spec.column]
+        feats.append(
+            FeatureStability(
+                spec.column,
+                tuple(label for label, *_ in spec.labels()),
+                tuple(tuple(int(v) for v in row) for row in c),
+                tuple(0.0 if k == 0 else psi(c[0], c[k]) for k in range(c.shape[0])),
+            )
+        )
+    feats.sort(key=lambda f: -f.max_psi)
+    return Stability(tuple(periods), tuple(rows), tuple(feats), time_column, time.perf_counter() - t0)
+
+
+def stability_by_period(
+    table: MaskedTable,
+    time_column: str,
+    *,
+    profile: TableProfile | None = None,
+    features: Sequence[str] | None = None,
+    every: str = "1mo",
+    seed: int = 0,
+) -> Stability:
+    """PSI of every feature per month (``every``) of ``time_column``, against the first month."""
+    t0 = time.perf_counter()
+    frame = table.frame
+    if time_column not in frame.columns:
+        raise StabilityError("profile.stability.missing_column", column=time_column)
+    if not frame.schema[time_column].is_temporal():
+        raise StabilityError("profile.stability.not_a_date", column=time_column)
+    period = pl.col(time_column).cast(pl.Date).dt.truncate(every)
+    labels = frame.select(period.drop_nulls().unique().sort()).to_series()
+    if labels.len() < 2:
+        raise StabilityError("profile.stability.one_period", column=time_column)
+    index = (
+        frame.select(
+            period.replace_strict(labels, pl.int_range(labels.len(), eager=True), default=-1, return_dtype=pl.Int64)
+        )
+        .to_series()
+        .to_numpy()
+    )
+    columns = [c for c in (features or frame.columns) if c != time_column]
+    specs, counts = _fit_and_count(frame, columns, index, labels.len(), profile, seed)
+    rows = np.bincount(index[index >= 0], minlength=labels.len())
+    names = [d.strftime("%Y-%m") if every == "1mo" else d.isoformat() for d in labels.to_list()]
+    return _result(specs, counts, names, [int(r) for r in rows], time_column, t0)
+
+
+def compare_datasets(
+    reference: MaskedTable,
+    current: MaskedTable,
+    *,
+    profile: TableProfile | None = None,
+    features: Sequence[str] | None = None,
+    seed: int = 0,
+) -> Stability:
+    """PSI of every shared feature between two datasets (e.g. train vs recent), binned on ``reference``."""
+    t0 = time.perf_counter()
+    shared = [c for c in (features or reference.columns) if c in current.columns]
+    if not shared:
+        raise StabilityError("profile.stability.no_shared_columns")
+    both = pl.concat([reference.frame.select(shared), current.frame.select(shared)], how="vertical_relaxed")
+    group = np.repeat(np.array([0, 1]), [reference.height, current.height])
+    specs, counts = _fit_and_count(both, shared, group, 2, profile, seed)
+    return _result(specs, counts, ("reference", "current"), (reference.height, current.height), None, t0)

@@ -1,0 +1,185 @@
+"""Profile results as tidy polars frames, in the reader's language: what the page, the Excel workbook and
+the HTML report show. Formatting only; every number comes from the result objects.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from workbench.i18n import t
+from workbench.profile import Profile
+from workbench.profile.columns import ColumnProfile
+from workbench.profile.stability import Stability
+from workbench.profile.target import BinTable, TargetAnalysis
+
+
+def _h(key: str) -> str:
+    return t(f"profile.col.{key}")
+
+
+def overview_frame(p: Profile) -> pl.DataFrame:
+    tp = p.table
+    items = [
+        ("rows", f"{tp.rows:,}"),
+        ("columns", f"{tp.n_columns:,}"),
+        ("memory", f"{tp.memory_bytes / 2**20:,.1f} MiB"),
+        ("duplicate_rows", f"{tp.duplicate_rows:,} ({100 * tp.duplicate_rows / max(tp.rows, 1):.2f}%)"),
+        ("missing_cells", f"{tp.missing_cells:,} ({100 * tp.missing_cells / max(tp.rows * tp.n_columns, 1):.2f}%)"),
+        ("kinds", ", ".join(f"{t(f'profile.kind.{k}')} {n}" for k, n in tp.kinds.items())),
+        ("corr_sample", f"{p.correlations.sample_size:,}"),
+    ]
+    if p.target is not None:
+        items.append(("target", f"{p.target.target} = '{p.target.event}' ({100 * p.target.event_rate:.2f}%)"))
+    return pl.DataFrame(
+        {_h("item"): [t(f"profile.overview.{k}") for k, _ in items], _h("value"): [v for _, v in items]}
+    )
+
+
+def _fmt(v: object) -> str | None:
+    if v is None:
+        return None
+    if isinstance(v, float):
+        return f"{v:,.4g}"
+    return str(v)
+
+
+def columns_frame(p: Profile) -> pl.DataFrame:
+    """One row per column: kind, missing (null, NaN), distinct (exact or ≈), mean, min, median, max."""
+    rows = []
+    for c in p.table.columns:
+        rows.append(
+            {
+                _h("column"): c.name,
+                _h("kind"): t(f"profile.kind.{c.kind}"),
+                _h("dtype"): c.dtype,
+                _h("missing"): c.missing,
+                _h("missing_pct"): round(100.0 * c.missing_share, 2),
+                _h("null"): c.n_null,
+                _h("nan"): c.n_nan,
+                _h("distinct"): c.distinct,
+                _h("distinct_exact"): t("profile.exact") if c.distinct_exact else t("profile.approximate"),
+                _h("mean"): c.mean,
+                _h("std"): c.std,
+                _h("min"): _fmt(c.min),
+                _h("median"): c.quantile(0.5),
+                _h("max"): _fmt(c.max),
+                _h("top"): c.top[0].value if c.top else None,
+                _h("top_pct"): round(100.0 * c.top[0].share, 2) if c.top else None,
+            }
+        )
+    return pl.DataFrame(rows, strict=False)
+
+
+def column_stats_frame(c: ColumnProfile) -> pl.DataFrame:
+    """Every statistic of one column as (statistic, value) rows."""
+    items: list[tuple[str, object]] = [
+        ("kind", t(f"profile.kind.{c.kind}")),
+        ("dtype", c.dtype),
+        ("rows", f"{c.rows:,}"),
+        ("missing", f"{c.missing:,} ({100 * c.missing_share:.2f}%)"),
+        ("null", f"{c.n_null:,}"),
+        ("nan", f"{c.n_nan:,}"),
+        ("distinct", f"{c.distinct:,} ({t('profile.exact') if c.distinct_exact else t('profile.approximate')})"),
+    ]
+    if c.mean is not None:
+        items += [("mean", _fmt(c.mean)), ("std", _fmt(c.std))]
+    if c.min is not None:
+        items += [("min", _fmt(c.min)), ("max", _fmt(c.max))]
+    items += [(f"p{round(q * 100)}", _fmt(v)) for q, v in c.quantiles]
+    if c.kind == "numeric":
+        items += [
+            ("zeros", f"{c.zeros:,}"),
+            ("negatives", f"{c.negatives:,}"),
+            ("skew", _fmt(c.skew)),
+            ("kurtosis", _fmt(c.kurtosis)),
+        ]
+    if c.special_codes:
+        items.append(("special_codes", ", ".join(f"{s.value:g}: {s.count:,}" for s in c.special_codes)))
+    if c.length_min is not None:
+        items.append(("lengths", f"{c.length_min} / {c.length_mean:.1f} / {c.length_max}"))
+    if c.date_min is not None:
+        items += [
+            ("date_range", f"{c.date_min} ~ {c.date_max}"),
+            ("largest_gap", f"{c.date_largest_gap_days}"),
+            ("empty_months", f"{c.date_empty_months}"),
+            ("future", f"{c.future_count:,}"),
+        ]
+    return pl.DataFrame(
+        {
+            _h("statistic"): [k if k[1:].isdigit() else t(f"profile.stat.{k}") for k, _ in items],
+            _h("value"): [None if v is None else str(v) for _, v in items],
+        }
+    )
+
+
+def alerts_frame(p: Profile) -> pl.DataFrame:
+    return pl.DataFrame(
+        {
+            _h("severity"): [t(f"profile.severity.{a.severity}") for a in p.alerts],
+            _h("alert"): [a.title() for a in p.alerts],
+            _h("code"): [a.code for a in p.alerts],
+            _h("column"): [a.column for a in p.alerts],
+            _h("message"): [a.message() for a in p.alerts],
+        },
+        schema={_h(k): pl.String for k in ("severity", "alert", "code", "column", "message")},
+    )
+
+
+def iv_frame(target: TargetAnalysis) -> pl.DataFrame:
+    return pl.DataFrame(
+        {
+            _h("feature"): [tb.feature for tb in target.tables],
+            "IV": [round(tb.iv, 4) for tb in target.tables],
+            _h("band"): [t(f"profile.iv_band.{tb.band}") for tb in target.tables],
+            "AUC": [round(tb.auc, 4) for tb in target.tables],
+            "KS": [round(tb.ks, 4) for tb in target.tables],
+            _h("bins"): [len(tb.used) for tb in target.tables],
+            _h("smoothed"): [", ".join(tb.smoothed_bins) for tb in target.tables],
+        },
+        schema_overrides={_h("feature"): pl.String},
+    )
+
+
+def bins_frame(table: BinTable) -> pl.DataFrame:
+    used = table.used
+    return pl.DataFrame(
+        {
+            _h("bin"): [b.label for b in used],
+            _h("rows"): [b.total for b in used],
+            _h("events"): [b.events for b in used],
+            _h("non_events"): [b.non_events for b in used],
+            _h("event_rate_pct"): [round(100.0 * (b.event_rate or 0.0), 2) for b in used],
+            "WOE": [round(w, 4) for w in table.woe],
+            "IV": [round(v, 4) for v in table.iv_contributions],
+        },
+        schema_overrides={_h("bin"): pl.String},
+    )
+
+
+def all_bins_frame(target: TargetAnalysis) -> pl.DataFrame:
+    frames = [bins_frame(tb).insert_column(0, pl.lit(tb.feature).alias(_h("feature"))) for tb in target.tables]
+    return pl.concat(frames) if frames else pl.DataFrame()
+
+
+def psi_frame(st: Stability) -> pl.DataFrame:
+    data: dict[str, list] = {
+        _h("feature"): [f.feature for f in st.features],
+        _h("max_psi"): [round(f.max_psi, 4) for f in st.features],
+        _h("band"): [t(f"profile.psi_band.{f.band}") for f in st.features],
+    }
+    for k, period in enumerate(st.periods[1:], start=1):
+        data[period] = [round(f.psi[k], 4) for f in st.features]
+    return pl.DataFrame(data, schema_overrides={_h("feature"): pl.String})
+
+
+def pairs_frame(p: Profile, n: int = 30) -> pl.DataFrame:
+    pairs = p.correlations.top_pairs(n)
+    return pl.DataFrame(
+        {
+            "A": [x.a for x in pairs],
+            "B": [x.b for x in pairs],
+            _h("method"): [t(f"profile.method.{x.method}") for x in pairs],
+            _h("value"): [round(x.value, 4) for x in pairs],
+        },
+        schema={"A": pl.String, "B": pl.String, _h("method"): pl.String, _h("value"): pl.Float64},
+    )
