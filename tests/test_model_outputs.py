@@ -158,3 +158,17 @@ def test_card_and_record_for_regression_and_multiclass():
     assert mc.target.classes == ("A1", "A2", "B1", "B2")
     page = model_card_html(mc, lang="ko")
     assert "macro_auc" in page and t("model.card.multiclass_note", "ko") in page
+
+
+def test_every_warning_code_and_exclusion_reason_speaks_both_languages():
+    from typing import get_args, get_type_hints
+
+    from workbench.model.frame import Exclusion
+    from workbench.model.warnings import CODES
+
+    for code in CODES:
+        assert t(f"model.warning.{code}", "ko") != t(f"model.warning.{code}", "en")
+    reasons = get_args(get_type_hints(Exclusion)["reason"])
+    assert "id_like" in reasons and "date" in reasons
+    for reason in reasons:
+        assert has(f"model.exclude.{reason}")
