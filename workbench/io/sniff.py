@@ -78,14 +78,18 @@ def _decodes(path: Path, encoding: str) -> bool:
     return True
 
 
+_WIDE = re.compile(r"[^\x00-\x7f]")
+_HANGUL = re.compile(r"[\uac00-\ud7a3\u3131-\u318e]")
+
+
 def _looks_korean(head: bytes) -> bool:
-    """Guard against Latin-1 or Shift-JIS text that happens to decode as CP949: non-ASCII must be Hangul."""
-    text = head.decode("cp949", errors="ignore")
-    wide = [c for c in text if ord(c) > 127]
-    if not wide:
-        return True
-    hangul = sum(1 for c in wide if "\uac00" <= c <= "\ud7a3" or "\u3131" <= c <= "\u318e")
-    return hangul >= 0.5 * len(wide)
+    """Guard against Latin-1 or Shift-JIS text that happens to decode as CP949: non-ASCII must be Hangul.
+
+    Judged on the first 256 KB, where any export's headers and first thousands of rows sit.
+    """
+    text = head[:HEAD].decode("cp949", errors="ignore")
+    wide = len(_WIDE.findall(text))
+    return wide == 0 or len(_HANGUL.findall(text)) >= 0.5 * wide
 
 
 def decode_head(path: str | Path, encoding: str, size: int = HEAD) -> str:
