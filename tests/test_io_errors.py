@@ -227,3 +227,13 @@ def test_every_note_reads_as_one_line_in_both_languages(tmp_path):
     assert note_message(("io.note.skipped_lines", dict(table.source.notes)["io.note.skipped_lines"]), "en") == (
         "Skipped lines with the wrong number of fields (1 in all): 4"
     )
+
+
+def test_unreadable_file(tmp_path, monkeypatch):
+    path = tmp_path / "t.csv"
+    path.write_text("a\n1\n")
+    monkeypatch.setattr(os, "access", lambda p, mode: False)
+    assert (
+        refusal(path).message("en")
+        == f"No permission to read {path}. Check the file's permissions or copy it somewhere readable."
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import polars as pl
@@ -39,6 +40,8 @@ def resolve(path: str | Path) -> tuple[Path, str]:
         raise LoadError("io.error.not_found", path=str(path))
     if not p.is_file():
         raise LoadError("io.error.not_a_file", path=str(path))
+    if not os.access(p, os.R_OK):
+        raise LoadError("io.error.unreadable", path=str(path))
     ext = p.suffix.lower()
     if ext == ".zip" or (ext == ".gz" and Path(p.stem).suffix.lower() in DELIMITED):
         return p, "delimited"
