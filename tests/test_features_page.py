@@ -36,6 +36,7 @@ def test_nothing_certified_says_why(workspace):
     assert any("인증" in str(w.value) or "certif" in str(w.value).lower() for w in at.warning)
 
 
+@pytest.mark.slow
 def test_build_score_review_conflict_and_export(workspace, tables):
     at = open_page(tables)
     assert not at.exception, at.exception
