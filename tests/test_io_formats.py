@@ -228,6 +228,7 @@ def test_large_file_is_typed_by_a_streaming_scan(tmp_path, monkeypatch):
     path.write_bytes((text + "\n\n").encode("cp949"))
     eager = inspect_path(path)
     monkeypatch.setattr(inspection, "LARGE_BYTES", 0)
+    inspection._inspect_file.cache_clear()
     streamed = inspect_path(path)
     assert streamed.large
     assert streamed.rows == eager.rows == 5001
@@ -336,3 +337,22 @@ def test_wide_header_only_file_is_described(tmp_path):
     assert described.rows == 0 and len(described.columns) == WIDE + 10
     with pytest.raises(LoadError):
         read_table(path)
+
+
+def test_inspection_is_reused_until_the_file_changes(tmp_path, monkeypatch):
+    import os
+
+    from workbench.io import delimited
+
+    path = tmp_path / "t.csv"
+    path.write_text("a,b\n1,2\n", encoding="utf-8")
+    calls = []
+    real = delimited.prepared
+    monkeypatch.setattr(delimited, "prepared", lambda *a, **k: calls.append(a) or real(*a, **k))
+    assert inspect_path(path).rows == 1
+    assert inspect_path(path).rows == 1
+    assert len(calls) == 1
+    path.write_text("a,b\n1,2\n3,4\n", encoding="utf-8")
+    os.utime(path, ns=(1, 10**18))  # a new modification time even within the clock's resolution
+    assert inspect_path(path).rows == 2
+    assert len(calls) == 2
