@@ -356,3 +356,24 @@ def test_inspection_is_reused_until_the_file_changes(tmp_path, monkeypatch):
     os.utime(path, ns=(1, 10**18))  # a new modification time even within the clock's resolution
     assert inspect_path(path).rows == 2
     assert len(calls) == 2
+
+
+def test_empty_sheet_and_empty_table_show_their_columns(tmp_path):
+    import xlsxwriter
+
+    book = tmp_path / "t.xlsx"
+    wb = xlsxwriter.Workbook(book)
+    wb.add_worksheet("머리글만").write_row(0, 0, ["고객번호", "금액"])
+    wb.close()
+    with pytest.raises(LoadError) as err:
+        read_table(book)
+    assert err.value.key == "io.error.no_rows"
+    described = inspect_path(book)
+    assert described.rows == 0 and [c.name for c in described.columns] == ["고객번호", "금액"]
+    db = tmp_path / "bank.db"
+    with sqlite3.connect(db) as con:
+        con.execute("create table loans (loan_id text, amount integer)")
+    with pytest.raises(LoadError) as err:
+        read_sql(f"sqlite:///{db}", table="loans")
+    assert err.value.message("en").startswith("loans has a header (loan_id, amount) but no data rows.")
+    assert [c.name for c in inspect_path(db).columns] == ["loan_id", "amount"]

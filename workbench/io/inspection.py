@@ -159,8 +159,15 @@ def _inspect_loaded(path: str | Path, fmt: str, sheet: str | int | None) -> Insp
     except LoadError as err:
         if err.key != "io.error.no_rows":
             raise
-        frame, notes, chosen = pl.DataFrame(), (("io.note.header_only", {}),), sheet
-        location = str(path) if fmt != "sql" else "sql"
+        names = list(err.params.get("names") or [])
+        frame = pl.DataFrame(schema=dict.fromkeys(names, pl.String))
+        notes, chosen = (("io.note.header_only", {}),), sheet
+        if fmt == "sql":
+            from workbench.io.sql import redact
+
+            location = redact(str(path))
+        else:
+            location = str(path)
     size = Path(path).stat().st_size if fmt != "sql" else 0
     return Inspection(
         path=location,

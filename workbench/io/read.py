@@ -135,12 +135,16 @@ def read_table(
         frame = frame.with_columns(pl.col(c).cast(pl.String) for c, d in frame.schema.items() if d == pl.Null)
         frame = apply_overrides(frame, overrides)
         if frame.height == 0:
-            raise LoadError("io.error.no_rows", path=p.name, columns=human_list(frame.columns, 5))
+            raise LoadError("io.error.no_rows", path=p.name, columns=human_list(frame.columns, 5), names=frame.columns)
         return Table(name=label, frame=frame, source=SourceInfo(kind="parquet", location=str(p), notes=notes))
     if fmt == "duckdb":
         from workbench.io.duckdb_file import read_duckdb
 
         frame, table_name = read_duckdb(p, sheet)
+        if frame.height == 0:
+            raise LoadError(
+                "io.error.no_rows", path=table_name, columns=human_list(frame.columns, 5), names=frame.columns
+            )
         frame, notes = _typed(frame, overrides)
         return Table(
             name=name or table_name,
