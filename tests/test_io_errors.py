@@ -237,3 +237,10 @@ def test_unreadable_file(tmp_path, monkeypatch):
         refusal(path).message("en")
         == f"No permission to read {path}. Check the file's permissions or copy it somewhere readable."
     )
+
+
+def test_utf8_file_cut_inside_a_character(tmp_path):
+    path = tmp_path / "t.csv"
+    path.write_bytes(("이름,금액\n" + "김철수,1000\n" * 1000).encode("utf-8")[:-7])  # ends inside '수'
+    err = refusal(path)
+    assert err.message("en") == "t.csv ends in the middle of a character: the file looks cut off. Fetch it again."
