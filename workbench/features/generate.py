@@ -1,9 +1,10 @@
 """Compute feature values for every row of the label table, using only what happened before its cutoff.
 
-Per event table the work is one lazy pipeline: walk the key path (transactions → accounts) to attach the
-label key, join to the distinct (key, cutoff) pairs of the label table, drop every event at or after the
-cutoff (``_age_us <= 0``) and before the widest window, then a single ``group_by`` evaluates all windows and
-aggregations at once. Features depend only on (key, cutoff), so duplicate label rows cost nothing extra.
+Per event table: walk the key path (transactions → accounts) to attach the label key, join once to the
+distinct (key, cutoff) pairs of the label table, drop every event at or after the cutoff (``_age_us <= 0``)
+and before the widest window, then compute all windows and aggregations from that one joined frame
+(``_event_features``; the fast path is in ``buckets``). Features depend only on (key, cutoff), so duplicate
+label rows cost nothing extra.
 """
 
 from __future__ import annotations
