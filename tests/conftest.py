@@ -28,6 +28,16 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the default language, whatever an earlier test set in this thread."""
+    from workbench.i18n import DEFAULT_LANGUAGE, reset_language, set_language
+
+    token = set_language(DEFAULT_LANGUAGE)
+    yield
+    reset_language(token)
+
+
 @pytest.fixture
 def workspace(tmp_path, monkeypatch) -> Path:
     """An empty workspace directory, set as WORKBENCH_HOME for the test."""

@@ -14,7 +14,7 @@ import sys
 import click
 
 from workbench.errors import UserError
-from workbench.i18n import LANGUAGES, set_language
+from workbench.i18n import LANGUAGES, reset_language, set_language
 
 # name -> "module:attribute"; a module not yet present is simply not listed.
 COMMANDS: dict[str, str] = {
@@ -53,10 +53,12 @@ class LazyGroup(click.Group):
     envvar="WORKBENCH_LANG",
     help="Language of messages (ko default, en).",
 )
-def cli(lang: str | None) -> None:
+@click.pass_context
+def cli(ctx: click.Context, lang: str | None) -> None:
     """Workbench: masked bank tables → privacy gate → profile → features → LightGBM baseline."""
     if lang:
-        set_language(lang)
+        token = set_language(lang)
+        ctx.call_on_close(lambda: reset_language(token))  # a command run in-process leaves no language behind
 
 
 def fail(message: str) -> None:

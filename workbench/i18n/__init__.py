@@ -56,10 +56,15 @@ def get_language() -> Language:
     return lang if lang in LANGUAGES else DEFAULT_LANGUAGE  # type: ignore[return-value]
 
 
-def set_language(lang: str) -> None:
+def set_language(lang: str) -> contextvars.Token:
+    """Set the language of this context; the token undoes it (``reset_language``)."""
     if lang not in LANGUAGES:
         raise ValueError(f"language must be one of {LANGUAGES}, not {lang!r}")
-    _current.set(lang)  # type: ignore[arg-type]
+    return _current.set(lang)  # type: ignore[arg-type]
+
+
+def reset_language(token: contextvars.Token) -> None:
+    _current.reset(token)
 
 
 def t(key: str, lang: str | None = None, /, **kw: object) -> str:
