@@ -51,7 +51,7 @@ wheelhouse: | $(PY)
 	$(PY) -m pip wheel -q -w $(WHEELHOUSE) '.[dev]' hatchling editables pip
 
 sample: setup
-	$(VENV)/bin/workbench sample --out sample_data
+	$(VENV)/bin/workbench sample --out sample_data --raw
 
 clean:
 	rm -rf $(VENV) .pytest_cache test-results

@@ -291,6 +291,19 @@ def test_streaming_writer_equals_in_memory_across_blocks(tmp_path):
     assert bank.transactions["tx_id"].str.slice(1).cast(pl.Int64).diff().drop_nulls().eq(1).all()
 
 
+def test_an_interrupted_run_leaves_the_previous_files_intact(tmp_path):
+    before = write(generate(customers=50, seed=1), tmp_path)
+    old = {name: path.read_bytes() for name, path in before.items()}
+
+    def stop(*_):
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        write_sample(tmp_path, customers=60, seed=2, progress=stop)  # stops once transactions are written
+    assert {name: path.read_bytes() for name, path in before.items()} == old
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(f"{name}.parquet" for name in TABLES)
+
+
 def test_cli_writes_the_tables_and_raw_export(tmp_path):
     out = tmp_path / "bank"
     args = ["sample", "--customers", "300", "--out", str(out), "--seed", "3", "--raw", "--json"]

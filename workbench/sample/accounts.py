@@ -17,6 +17,7 @@ from workbench.sample.population import SALARIED, Population
 ACCOUNT_TYPES = ("입출금", "정기예금", "적금", "대출")
 DEMAND, TIME_DEPOSIT, SAVINGS, LOAN = range(4)  # index into ACCOUNT_TYPES
 STATUSES = ("정상", "휴면", "해지")
+ACTIVE, DORMANT, CLOSED = range(3)  # index into STATUSES
 NO_LIMIT = -1
 
 
@@ -60,7 +61,7 @@ def build_accounts(pop: Population) -> Accounts:
     main_open_balance = np.round(np.exp(np.log(1_500_000) + 0.8 * rng.standard_normal(n)) * income_factor, -3)
     disbursed = pop.applied_at + rng.integers(1, 8, n)
     loan_ends = disbursed + (pop.term_months * 30.44).astype(np.int64)
-    loan_status = np.where((loan_ends <= ACTIVITY_END) & (pop.default == 0), 2, 0)
+    loan_status = np.where((loan_ends <= ACTIVITY_END) & (pop.default == 0), CLOSED, ACTIVE)
 
     has_savings = rng.random(n) < 0.15
     sav_open = np.maximum(pop.joined_at, ACTIVITY_START - 365) + (
@@ -68,7 +69,7 @@ def build_accounts(pop: Population) -> Accounts:
     ).astype(np.int64)
     sav_term = np.array([12, 24, 36])[rng.integers(0, 3, n)]
     sav_amount = rng.integers(1, 11, n) * 100_000
-    sav_status = np.where(sav_open + (sav_term * 30.44).astype(np.int64) <= ACTIVITY_END, 2, 0)
+    sav_status = np.where(sav_open + (sav_term * 30.44).astype(np.int64) <= ACTIVITY_END, CLOSED, ACTIVE)
     months_before = np.maximum((ACTIVITY_START - sav_open) // 30, 0)
     sav_open_balance = np.minimum(months_before, sav_term) * sav_amount
 
@@ -77,7 +78,7 @@ def build_accounts(pop: Population) -> Accounts:
         rng.random(n) * np.maximum(ACTIVITY_END - 30 - np.maximum(pop.joined_at, ACTIVITY_START - 720), 1)
     ).astype(np.int64)
     dep_amount = rng.integers(5, 101, n) * 1_000_000
-    dep_status = np.where(rng.random(n) < 0.2, 2, 0)
+    dep_status = np.where(rng.random(n) < 0.2, CLOSED, ACTIVE)
     dep_open_balance = np.where(dep_open < ACTIVITY_START, dep_amount, 0)
 
     has_dormant = rng.random(n) < 0.05
@@ -89,14 +90,14 @@ def build_accounts(pop: Population) -> Accounts:
     # (customer, order, kind, opened, status, limit, opening balance, amount, term, dormant)
     idx = np.arange(n)
     parts = [
-        (idx, 0, 0, pop.joined_at, 0, limit, main_open_balance, 0, 0, False),
-        (idx[has_dormant], 1, 0, dormant_open[has_dormant], 1, NO_LIMIT, dormant_balance[has_dormant],
+        (idx, 0, DEMAND, pop.joined_at, ACTIVE, limit, main_open_balance, 0, 0, False),
+        (idx[has_dormant], 1, DEMAND, dormant_open[has_dormant], DORMANT, NO_LIMIT, dormant_balance[has_dormant],
          0, 0, True),
-        (idx[has_savings], 2, 2, sav_open[has_savings], sav_status[has_savings], NO_LIMIT,
+        (idx[has_savings], 2, SAVINGS, sav_open[has_savings], sav_status[has_savings], NO_LIMIT,
          sav_open_balance[has_savings], sav_amount[has_savings], sav_term[has_savings], False),
-        (idx[has_deposit], 3, 1, dep_open[has_deposit], dep_status[has_deposit], NO_LIMIT,
+        (idx[has_deposit], 3, TIME_DEPOSIT, dep_open[has_deposit], dep_status[has_deposit], NO_LIMIT,
          dep_open_balance[has_deposit], dep_amount[has_deposit], 0, False),
-        (idx, 4, 3, disbursed, loan_status, pop.loan_amount, 0, 0, 0, False),
+        (idx, 4, LOAN, disbursed, loan_status, pop.loan_amount, 0, 0, 0, False),
     ]  # fmt: skip
     cols = [[], [], [], [], [], [], [], [], [], []]
     for part in parts:
@@ -119,7 +120,8 @@ def build_accounts(pop: Population) -> Accounts:
     )  # fmt: skip
 
 
-def accounts_frame(pop: Population, acc: Accounts, customer_ids: list[str], account_ids: list[str]) -> pl.DataFrame:
+def accounts_frame(acc: Accounts, customer_ids: list[str], account_ids: list[str]) -> pl.DataFrame:
+    """The public accounts table; ``limit_krw`` is null where an account has no limit."""
     return pl.DataFrame(
         {
             "account_id": account_ids,
@@ -130,6 +132,3 @@ def accounts_frame(pop: Population, acc: Accounts, customer_ids: list[str], acco
             "limit_krw": pl.Series(acc.limit, dtype=pl.Int64).set(pl.Series(acc.limit == NO_LIMIT), None),
         }
     )
-
-
-# --- transactions ----------------------------------------------------------------------------------------

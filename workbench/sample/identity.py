@@ -14,21 +14,37 @@ SURNAME_P = (
     21.5, 14.7, 8.4, 4.7, 4.3, 2.4, 2.1, 2.1, 2.0, 1.7, 1.5, 1.5, 1.5, 1.5, 1.4, 1.4, 1.3, 1.3, 1.1, 1.1,
     1.1, 0.9, 0.9, 0.9, 0.9, 0.8, 0.7, 0.7, 0.7, 0.6, 0.5, 0.5, 0.5, 0.4, 0.4, 0.4, 0.4, 0.4, 0.4, 0.3,
 )  # fmt: skip
-_GIVEN_M = tuple("민준서현우진영호성재지훈석철수동상태정원혁규한승도윤건기용찬범일환택")
-_GIVEN_F = tuple("지수서민은현영연아미경희유진혜정윤주하나선예소다채숙순옥명애리")
+# Common given names by generation (born before 1965, 1965–1989, 1990 on), so a name fits its age band.
+_GIVEN = {
+    (0, 0): "영수 영호 영철 상철 성호 정호 광수 종수 병철 재호 성수 용수 정수 상훈 동수 진호 기수 만수 경호 영식",
+    (0, 1): "성민 정훈 지훈 성진 동현 상현 준호 재훈 현우 민수 성훈 준영 지성 영진 태호 승현 민호 정민 진우 재현",
+    (0, 2): "민준 서준 도윤 예준 시우 하준 주원 지호 지훈 준서 건우 현준 도현 우진 민재 승민 유준 지환 선우 연우",
+    (1, 0): "영숙 정숙 순자 영희 영자 정희 미경 경숙 순희 명숙 옥순 말순 혜숙 춘자 금순 은숙 경희 미숙 현숙 정자",
+    (1, 1): "지영 은영 미영 수진 지현 은정 혜진 선영 현정 미진 지은 은주 윤정 소영 민정 수정 유진 지연 혜원 정은",
+    (1, 2): "서연 서윤 지우 서현 민서 하은 하윤 윤서 지유 지민 채원 수빈 지아 예은 다은 예린 수아 소윤 지원 유나",
+}  # fmt: skip
+_SINGLE = {0: "훈 철 현 진 혁 준 건", 1: "진 현 숙 희 영 은 솔"}  # one-syllable given names (about 5 %)
 
 
-def draw_names(rng: np.random.Generator, gender: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Surname index and given name (2 syllables, 1 in ~6 %) per person, syllables by gender."""
+def draw_names(rng: np.random.Generator, gender: np.ndarray, birth_year: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Surname index and given name per person: census surname shares, given names of the person's gender
+    and generation, one syllable for about 5 %."""
     n = len(gender)
     p = np.asarray(SURNAME_P) / np.sum(SURNAME_P)
     surname = rng.choice(len(SURNAMES), size=n, p=p)
-    male, female = np.asarray(_GIVEN_M), np.asarray(_GIVEN_F)
-    first = np.where(gender == 0, male[rng.integers(0, len(male), n)], female[rng.integers(0, len(female), n)])
-    second = np.where(gender == 0, male[rng.integers(0, len(male), n)], female[rng.integers(0, len(female), n)])
-    one_syllable = rng.random(n) < 0.06
-    given = np.where(one_syllable, first, np.char.add(first, second))
-    return surname, given
+    era = np.digitize(birth_year, [1965, 1990])
+    pick = rng.random(n)
+    given = np.empty(n, dtype=object)
+    for (g, e), names in _GIVEN.items():
+        rows = (gender == g) & (era == e)
+        options = np.asarray(names.split())
+        given[rows] = options[(pick[rows] * len(options)).astype(np.int64)]
+    single = rng.random(n) < 0.05
+    for g, names in _SINGLE.items():
+        rows = single & (gender == g)
+        options = np.asarray(names.split())
+        given[rows] = options[rng.integers(0, len(options), rows.sum())]
+    return surname, given.astype(str)
 
 
 def mask_name(surname: np.ndarray, given: np.ndarray) -> np.ndarray:

@@ -90,7 +90,7 @@ class Population:
     joined_at: np.ndarray  # days
     quality: np.ndarray  # latent risk, higher = worse
     surname: np.ndarray  # index into identity.SURNAMES
-    given: np.ndarray  # str, 1–2 syllables
+    given: np.ndarray  # str, 1–2 syllables, typical of the person's generation
     # the application
     applied_at: np.ndarray  # days
     product: np.ndarray  # index into LOAN_PRODUCTS
@@ -164,7 +164,8 @@ def build_population(n: int, seed: int) -> Population:
     latest_join = APPLY_START - 200
     joined_at = earliest_join + (rng.random(n) * np.maximum(latest_join - earliest_join, 1)).astype(np.int64)
 
-    surname, given = draw_names(rng, gender)
+    birth_year = birth_day.astype("datetime64[D]").astype("datetime64[Y]").astype(np.int64) + 1970
+    surname, given = draw_names(rng, gender, birth_year)
 
     # --- the application -------------------------------------------------------------------------------
     applied_at = APPLY_START + rng.integers(0, APPLY_END - APPLY_START + 1, n)
@@ -192,7 +193,7 @@ def build_population(n: int, seed: int) -> Population:
     episode_after = rng.integers(20, 150, n)
     salary_stops = distress & (rng.random(n) < 0.65)
 
-    logit = 0.5 * quality + 2.3 * distress + _PRODUCT_RISK[product] + 0.35 * rng.standard_normal(n)
+    logit = 0.6 * quality + 2.3 * distress + _PRODUCT_RISK[product] + 0.35 * rng.standard_normal(n)
     p_default = _sigmoid(logit + _calibrate(logit, DEFAULT_RATE))
     default = (rng.random(n) < p_default).astype(np.int64)
     # a defaulter's distress outlasts the application; the others recover within a few months

@@ -101,5 +101,7 @@ def write_raw(frame: pl.DataFrame, path: str | Path) -> Path:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     text = frame.write_csv(line_terminator="\r\n")
-    path.write_bytes(text.encode(RAW_ENCODING))
+    partial = path.with_name(path.name + ".partial")
+    partial.write_bytes(text.encode(RAW_ENCODING))
+    partial.replace(path)
     return path
