@@ -120,8 +120,10 @@ def action_button(step: Step, f: Facts) -> None:
 
     try:
         if step.action == "load":
-            for masked in actions.load_sample(f.store, progress=progress).values():
+            loaded = actions.load_sample(f.store, progress=progress)
+            for masked in loaded.values():
                 state.remember_certified(masked)
+            state.flash(t("learn.action.loaded", n=len(loaded)))
         elif step.action == "build":
             n = actions.build_catalog(f.store, f.tables, progress=progress)
             state.flash(t("learn.action.built", n=n))
