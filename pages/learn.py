@@ -12,11 +12,12 @@ from workbench.ui import learn_views as views
 from workbench.ui import state
 
 INPUT = "wb.learn.user_input"
+TOGGLE = "wb.learn.sidebar_toggle"
 
 
-def remember_user() -> None:
+def remember(widget: str, key: str) -> None:
     """Copied out of the widget's key: Streamlit drops a widget's state on pages that do not draw it."""
-    st.session_state[views.USER] = st.session_state[INPUT]
+    st.session_state[key] = st.session_state[widget]
 
 
 st.title(t("learn.page.title"))
@@ -26,8 +27,12 @@ state.show_flashes()
 left, right = st.columns([2, 3])
 if INPUT not in st.session_state:
     st.session_state[INPUT] = st.session_state.get(views.USER, "")
-left.text_input(t("learn.page.user"), key=INPUT, placeholder=getpass.getuser(), on_change=remember_user)
-right.toggle(t("learn.page.tour_mode"), value=st.session_state.get(views.SIDEBAR, True), key=views.SIDEBAR)
+left.text_input(
+    t("learn.page.user"), key=INPUT, placeholder=getpass.getuser(), on_change=remember, args=(INPUT, views.USER)
+)
+if TOGGLE not in st.session_state:
+    st.session_state[TOGGLE] = st.session_state.get(views.SIDEBAR, True)
+right.toggle(t("learn.page.tour_mode"), key=TOGGLE, on_change=remember, args=(TOGGLE, views.SIDEBAR))
 
 try:
     store = state.store()

@@ -58,3 +58,34 @@ def test_english_tour_and_glossary(app_test, workspace):
     at.text_input(key="wb.learn.glossary_filter").input("psi").run()
     shown = [m.value for m in at.markdown if "·" in m.value]
     assert len(shown) == 1 and "PSI / CSI" in shown[0]
+
+
+def sidebar_script():
+    import streamlit as st
+
+    from workbench.ui.learn_views import tour_sidebar
+    from workbench.ui.shell import apply_language
+
+    apply_language()
+    st.title("any page")
+    tour_sidebar()
+
+
+def test_sidebar_box_shows_the_current_step_on_any_page(workspace, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    from workbench.store import Store
+
+    with Store.open(home=workspace) as store:
+        store.progress.set_step("민지", "load", "done")
+        store.progress.set_step("민지", "privacy", "done")
+    at = AppTest.from_function(sidebar_script, default_timeout=30)
+    at.session_state["wb.learn.user"] = "민지"
+    at.run()
+    assert not at.exception, at.exception
+    text = " ".join(m.value for m in at.sidebar.markdown)
+    assert t("learn.sidebar.title", "ko", n=3, total=9) in text and t("learn.step.leak.title", "ko") in text
+    assert t("learn.step.leak.goal", "ko") in " ".join(c.value for c in at.sidebar.caption)
+    at.session_state["wb.learn.sidebar"] = False  # the Learn page's toggle turns it off
+    at.run()
+    assert not any(t("learn.step.leak.title", "ko") in m.value for m in at.sidebar.markdown)

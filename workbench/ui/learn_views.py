@@ -3,6 +3,7 @@ mini review form, the step list, the glossary and the sidebar tour box. Checks l
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Mapping
 from typing import Any
 
@@ -46,6 +47,14 @@ def page_title(path: str) -> str:
 
 def progress_of(store) -> Mapping[str, str]:
     return dict(store.progress.get(user()).steps)
+
+
+def link(path: str, label: str, icon: str) -> None:
+    """A page link; left out when the page runs outside the router (alone, or in a test harness)."""
+    from streamlit.errors import StreamlitPageNotFoundError
+
+    with contextlib.suppress(StreamlitPageNotFoundError):
+        page_link(path, label, icon)
 
 
 def how_to_read(key: str) -> None:
@@ -193,7 +202,7 @@ def last_success() -> None:
 def step_card(step: Step, index: int, f: Facts) -> None:
     st.subheader(t("learn.page.step_label", n=index + 1, title=t(step.title_key)))
     st.markdown(f"**{t('learn.page.goal')}** — {t(step.goal_key)}")
-    page_link(step.page, t("learn.page.go", page=page_title(step.page)), ":material/arrow_forward:")
+    link(step.page, t("learn.page.go", page=page_title(step.page)), ":material/arrow_forward:")
     outcome = st.session_state.get(OUTCOME)
     if outcome is not None and outcome[0] == step.id:
         _, reason, params = outcome
@@ -266,4 +275,5 @@ def tour_sidebar() -> None:
     box.markdown(f"**{t('learn.sidebar.title', n=index + 1, total=len(STEPS))}** — {t(step.title_key)}")
     box.caption(t(step.goal_key))
     with box:
-        page_link(LEARN_PAGE, t("learn.sidebar.open"), ":material/school:")
+        link(step.page, t("learn.page.go", page=page_title(step.page)), ":material/arrow_forward:")
+        link(LEARN_PAGE, t("learn.sidebar.open"), ":material/school:")
