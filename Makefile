@@ -34,8 +34,14 @@ run: setup
 test: setup-dev system-deps
 	$(PY) -m pytest
 
-bench: setup-dev
-	$(PY) -m pip install -q $(PIP_SOURCE) -e '.[dev,bench]'
+## Peers (ydata-profiling, skrub, optbinning, toad) pin numpy/pandas versions that cannot live beside the
+## app's, so they get their own virtualenv; benchmarks run them in subprocesses on the same data files.
+PEERS_VENV := benchmarks/.venv-peers
+$(PEERS_VENV)/bin/python:
+	python3 -m venv $(PEERS_VENV)
+	$(PEERS_VENV)/bin/python -m pip install -q $(PIP_SOURCE) ydata-profiling skrub optbinning toad polars pyarrow
+
+bench: setup-dev $(PEERS_VENV)/bin/python
 	$(PY) -m benchmarks
 
 lint: setup-dev

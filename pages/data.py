@@ -2,6 +2,10 @@
 
 import streamlit as st
 
+from workbench.ui.router import through_router
+
+through_router()
+
 from workbench.i18n import t
 from workbench.ui import state
 from workbench.ui.data_views import database_source, file_source, preview, roles_editor, sample_source, tables_overview

@@ -10,7 +10,13 @@ from workbench.features.codegen import to_polars_code
 from workbench.features.export import catalog_excel_bytes, feature_table_bytes
 from workbench.features.pipeline import build_features
 from workbench.features.plan import DEFAULT_AGGREGATIONS
-from workbench.features.propose import category_columns, project_to_dict, propose_project, with_choices
+from workbench.features.propose import (
+    category_columns,
+    project_to_dict,
+    propose_project,
+    schema_rows,
+    with_choices,
+)
 from workbench.features.review import accepted, review_queue, save_catalog, submit_review
 from workbench.features.sql import DIALECTS, to_sql
 from workbench.i18n import get_language, t
@@ -40,6 +46,9 @@ with tab_build:
         rel = proposed.relations
         label_cols = tables[rel.label.table].columns
         st.markdown(t("features.page.schema", label=rel.label.table, key=rel.label.key))
+        st.dataframe(schema_rows(proposed, lang), hide_index=True, width="stretch")
+        with st.expander(t("features.page.schema_how.title")):
+            st.markdown(t("features.page.schema_how.body"))
         c1, c2 = st.columns(2)
         cutoff = c1.selectbox(
             t("features.page.cutoff"), label_cols, index=label_cols.index(rel.label.cutoff), key="wb.features.cutoff"

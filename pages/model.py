@@ -9,13 +9,14 @@ from workbench.errors import UserError
 from workbench.i18n import t
 from workbench.model.baseline import TrainConfig, TrainingResult, train_baseline
 from workbench.model.frame import candidate_features, preview_target, split_columns
-from workbench.model.runs import comparison_frame, metrics_frame, run_record, save_run
+from workbench.model.runs import comparison_frame, metrics_frame, save_run, stored_runs
 from workbench.model.splits import SplitSpec
 from workbench.report.model_card import model_card_html
 from workbench.ui.nav import available_pages
 from workbench.ui.shell import apply_language
+from workbench.ui.state import certified_tables, store
 
-RESULT, RUNS = "wb.model.result", "wb.model.runs"
+RESULT = "wb.model.result"
 
 
 def help_box(name: str) -> None:
@@ -32,11 +33,16 @@ apply_language()  # idempotent; also when the page runs on its own (AppTest.swit
 st.title(t("nav.model"))
 st.caption(t("model.page.intro"))
 
-certified = st.session_state.get("wb.data.certified") or {}
-if not certified:
-    st.info(t("model.page.no_data"))
-    if any(p.path == "pages/privacy.py" for p in available_pages()):
-        st.page_link("pages/privacy.py", label=t("model.page.go_privacy"), icon=":material/shield_lock:")
+certified = certified_tables()
+if not certified:  # say why, and lead to the pages that load and certify data (those present in this build)
+    st.warning(t("guard.no_certified"))
+    present = {p.path for p in available_pages()}
+    for path, key, icon in (
+        ("pages/data.py", "guard.to_data", ":material/table_view:"),
+        ("pages/privacy.py", "guard.to_privacy", ":material/shield_lock:"),
+    ):
+        if path in present:
+            st.page_link(path, label=t(key), icon=icon)
     st.stop()
 
 # --- setup ----------------------------------------------------------------------------------------------
@@ -146,12 +152,10 @@ if st.button(t("model.page.train"), type="primary", key="wb.model.train", disabl
         bar.progress(1.0, text=t("model.page.done", iterations=result.best_iteration))
         run_id = None
         try:
-            run_id = save_run(result)
+            run_id = save_run(result, store())
         except UserError as err:
             st.warning(t("model.page.not_saved", reason=str(err)))
         st.session_state[RESULT] = (result, run_id)
-        label = run_id or f"#{len(st.session_state.get(RUNS, [])) + 1}"
-        st.session_state.setdefault(RUNS, []).append((label, run_record(result)))
 
 # --- results --------------------------------------------------------------------------------------------
 if RESULT not in st.session_state:
@@ -203,17 +207,20 @@ for tab, (_, members) in zip(st.tabs([t(label) for label, _ in groups]), groups,
                 show_chart(charts.chart(chart_name, result), chart_name, f"wb.model.chart.{chart_name}")
 
 # --- runs and downloads ---------------------------------------------------------------------------------
-runs = st.session_state.get(RUNS, [])
+runs = stored_runs(store(), dataset=result.data.name)
 if len(runs) > 1:
     st.subheader(t("model.chart.run_comparison"))
-    st.dataframe(comparison_frame(runs), hide_index=True, key="wb.model.runs_table")
-    metric = runs[-1][1]["metrics"]["test"]
-    key_metric = "auc" if "auc" in metric else ("macro_auc" if "macro_auc" in metric else "rmse")
-    show_chart(
-        charts.run_comparison_chart([(label, rec["metrics"]) for label, rec in runs], key_metric),
-        "run_comparison",
-        "wb.model.chart.runs",
-    )
+    ids = [run_id for run_id, _ in runs]
+    chosen = st.multiselect(t("model.page.compare_runs"), ids, default=ids[-5:], key="wb.model.compare")
+    picked = [(rid, rec) for rid, rec in runs if rid in chosen]
+    if picked:
+        st.dataframe(comparison_frame(picked), hide_index=True, key="wb.model.runs_table")
+        main_metric = comparison_frame(picked[-1:])["metric"][0]
+        show_chart(
+            charts.run_comparison_chart([(rid, rec["metrics"]) for rid, rec in picked], main_metric),
+            "run_comparison",
+            "wb.model.chart.runs",
+        )
 
 st.subheader(t("model.page.downloads"))
 left, right = st.columns(2)

@@ -9,6 +9,10 @@ from pathlib import Path
 
 import streamlit as st
 
+from workbench.ui.router import through_router
+
+through_router()
+
 from workbench.errors import UserError
 from workbench.i18n import t
 from workbench.io import read_table
@@ -59,10 +63,10 @@ def pick_table():
         return None
     loaded = st.session_state.setdefault("wb.privacy.loaded", {})
     if upload.file_id not in loaded:
-        folder = Path(tempfile.mkdtemp(prefix="wb-privacy-"))
-        path = folder / upload.name
-        path.write_bytes(upload.getvalue())
-        loaded[upload.file_id] = read_table(path, name=Path(upload.name).stem)
+        with tempfile.TemporaryDirectory(prefix="wb-privacy-") as folder:  # no raw copy left on disk
+            path = Path(folder) / upload.name
+            path.write_bytes(upload.getvalue())
+            loaded[upload.file_id] = read_table(path, name=Path(upload.name).stem)
     return loaded[upload.file_id]
 
 

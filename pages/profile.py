@@ -12,14 +12,17 @@ from workbench.charts import profile as charts
 from workbench.errors import UserError
 from workbench.i18n import get_language, t
 from workbench.profile import (
+    KINDS,
     STEPS,
     Profile,
     analyse_target,
     assemble,
+    compare_datasets,
     correlations,
     profile_columns,
     stability_by_period,
 )
+from workbench.profile.kinds import kind_overrides, store_spelling
 from workbench.report import tables
 from workbench.ui.nav import available_pages
 
@@ -33,25 +36,30 @@ ALERTS_TABLE_KEY = "wb.profile.alerts_table"
 # One cached function per stage, keyed on the dataset's content fingerprint (``_``-arguments are not hashed):
 # picking another target reuses the column statistics, and the page shows progress between stages.
 @st.cache_data(show_spinner=False, max_entries=16)
-def cached_columns(fingerprint: str, _table):
-    return profile_columns(_table)
+def cached_columns(fingerprint: str, kinds: tuple, _table):
+    return profile_columns(_table, kinds=dict(kinds))
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def cached_correlations(fingerprint: str, _table, _columns):
+def cached_correlations(fingerprint: str, kinds: tuple, _table, _columns):
     return correlations(_table, _columns)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def cached_target(fingerprint: str, target: str, monotonic: bool, _table, _columns):
+def cached_target(fingerprint: str, kinds: tuple, target: str, monotonic: bool, _table, _columns):
     return analyse_target(_table, target, _columns, monotonic=monotonic)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def cached_stability(fingerprint: str, time_column: str, target: str | None, _table, _columns):
+def cached_stability(fingerprint: str, kinds: tuple, time_column: str, target: str | None, _table, _columns):
     return stability_by_period(
         _table, time_column, profile=_columns, features=[c for c in _table.columns if c != target]
     )
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def cached_compare(reference_fingerprint: str, current_fingerprint: str, kinds: tuple, _reference, _current, _columns):
+    return compare_datasets(_reference, _current, profile=_columns)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -69,6 +77,37 @@ def how_to_read(key: str) -> None:
 def chart(fig, read_key: str) -> None:
     st.plotly_chart(fig, width="stretch", config={"displaylogo": False})
     how_to_read(read_key)
+
+
+def table_meta(dataset: str):
+    """What the Data page recorded about ``dataset`` (target, time column, kind overrides), or None."""
+    try:
+        from workbench.ui.state import store
+
+        return store().tables.get(dataset)
+    except (ImportError, UserError, OSError):  # no workspace store, or the dataset lives in this session only
+        return None
+
+
+def save_kind(dataset: str, column: str, kind: str, meta) -> None:
+    """Keep the analyst's kind for ``column``: in the workspace store when the dataset is there (the Data
+    page and the features stage read it), and in this session in any case."""
+    st.session_state.setdefault(f"wb.profile.kinds.{dataset}", {})[column] = kind
+    try:
+        from workbench.ui.state import store
+
+        types = {**(meta.column_types if meta else {}), column: store_spelling(kind)}
+        store().tables.set(
+            dataset,
+            role=meta.role if meta else "other",
+            primary_key=meta.primary_key if meta else (),
+            time_column=meta.time_column if meta else None,
+            target_column=meta.target_column if meta else None,
+            column_types=types,
+        )
+        st.session_state["wb.profile.kind_saved"] = "store"
+    except (ImportError, UserError, OSError):
+        st.session_state["wb.profile.kind_saved"] = "session"
 
 
 def open_alert_column(alert_columns: list[str | None]) -> None:
@@ -95,18 +134,28 @@ name = st.selectbox(t("profile.page.dataset"), sorted(certified), key="wb.profil
 table = certified[name]
 columns = table.columns
 dates = [c for c, d in table.frame.schema.items() if d.is_temporal()]
+meta = table_meta(name)
+kinds = {
+    **kind_overrides(dict(meta.column_types) if meta else {}),
+    **st.session_state.get(f"wb.profile.kinds.{name}", {}),
+}
+kinds_key = tuple(sorted(kinds.items()))
 left, mid, right = st.columns([2, 2, 1])
+target_options = [None, *columns]
 target = left.selectbox(
     t("profile.page.target"),
-    [None, *columns],
+    target_options,
+    index=target_options.index(meta.target_column) if meta and meta.target_column in columns else 0,
     format_func=lambda c: t("profile.page.none") if c is None else c,
-    key="wb.profile.target",
+    key=f"wb.profile.target.{name}",
 )
+time_options = [None, *dates]
 time_column = mid.selectbox(
     t("profile.page.time_column"),
-    [None, *dates],
+    time_options,
+    index=time_options.index(meta.time_column) if meta and meta.time_column in dates else 0,
     format_func=lambda c: t("profile.page.none") if c is None else c,
-    key="wb.profile.time_column",
+    key=f"wb.profile.time_column.{name}",
 )
 monotonic = right.toggle(t("profile.page.monotonic"), key="wb.profile.monotonic", help=t("profile.page.monotonic_help"))
 
@@ -119,16 +168,16 @@ def progress(step: str) -> None:
 
 try:
     progress("columns")
-    columns_profile = cached_columns(table.fingerprint, table)
+    columns_profile = cached_columns(table.fingerprint, kinds_key, table)
     progress("correlations")
-    corr = cached_correlations(table.fingerprint, table, columns_profile)
+    corr = cached_correlations(table.fingerprint, kinds_key, table, columns_profile)
     analysis = stability = None
     if target is not None:
         progress("target")
-        analysis = cached_target(table.fingerprint, target, monotonic, table, columns_profile)
+        analysis = cached_target(table.fingerprint, kinds_key, target, monotonic, table, columns_profile)
     if time_column is not None:
         progress("stability")
-        stability = cached_stability(table.fingerprint, time_column, target, table, columns_profile)
+        stability = cached_stability(table.fingerprint, kinds_key, time_column, target, table, columns_profile)
     progress("alerts")
     result = assemble(columns_profile, corr, analysis, stability)
 except UserError as err:  # e.g. a target with three values: one line in the user's language
@@ -201,6 +250,19 @@ elif section == "columns":
     for alert in [a for a in result.alerts if a.column == col_name]:
         st.warning(f"**{alert.title()}** — {alert.message()}")
     left, right = st.columns([1, 2])
+    chosen = left.selectbox(
+        t("profile.page.kind"),
+        KINDS,
+        index=KINDS.index(cp.kind),
+        format_func=lambda k: t(f"profile.kind.{k}"),
+        key=f"wb.profile.kind.{name}.{col_name}",
+        help=t("profile.page.kind_help", inferred=t(f"profile.kind.{cp.kind_inferred}")),
+    )
+    if chosen != cp.kind:
+        save_kind(name, col_name, chosen, meta)
+        st.rerun()
+    if saved := st.session_state.pop("wb.profile.kind_saved", None):
+        left.caption(t(f"profile.page.kind_saved_{saved}"))
     left.dataframe(tables.column_stats_frame(cp), hide_index=True, width="stretch")
     with right:
         chart(charts.column_distribution(cp), "profile.read.distribution")
@@ -259,17 +321,35 @@ elif section == "target":
         how_to_read("profile.read.tables")
 
 elif section == "stability":
-    if result.stability is None:
-        st.info(t("profile.page.pick_time"))
-    else:
-        st_ = result.stability
-        chart(charts.psi_bars(st_), "profile.read.psi")
-        picked = st.multiselect(
-            t("profile.col.feature"),
-            [f.feature for f in st_.features],
-            default=[f.feature for f in st_.features[:5]],
-            key="wb.profile.psi_features",
+    others = [n for n in sorted(certified) if n != name]
+    other = st.selectbox(
+        t("profile.page.compare_with"),
+        [None, *others],
+        format_func=lambda c: t("profile.page.none") if c is None else c,
+        key="wb.profile.compare_with",
+    )
+    shown = (
+        cached_compare(
+            table.fingerprint, certified[other].fingerprint, kinds_key, table, certified[other], columns_profile
         )
-        chart(charts.psi_trend(st_, picked or None), "profile.read.psi_trend")
-        st.dataframe(tables.psi_frame(st_), hide_index=True, width="stretch")
+        if other
+        else result.stability
+    )
+    if shown is None:
+        st.info(t("profile.page.no_stability"))
+    else:
+        chart(charts.psi_bars(shown), "profile.read.psi")
+        if len(shown.periods) > 2:
+            picked = st.multiselect(
+                t("profile.col.feature"),
+                [f.feature for f in shown.features],
+                default=[f.feature for f in shown.features[:5]],
+                key="wb.profile.psi_features",
+            )
+            chart(charts.psi_trend(shown, picked or None), "profile.read.psi_trend")
+        feature = st.selectbox(
+            t("profile.page.compare_feature"), [f.feature for f in shown.features], key="wb.profile.psi_feature"
+        )
+        chart(charts.stability_bins(shown, feature), "profile.read.psi_bins")
+        st.dataframe(tables.psi_frame(shown), hide_index=True, width="stretch")
         how_to_read("profile.read.tables")

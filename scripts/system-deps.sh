@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the test suite drives: chromium (Playwright cannot download its own browser
-# here) and postgresql (the store's tests start a throwaway server on loopback). Best effort: without root
+# here), postgresql (the store's tests start a throwaway server on loopback) and a Korean font. Best effort: without root
 # the affected tests skip and say why.
 set -u
 need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || need+=(postgresql)
+# Korean glyphs for screenshots taken by the browser tests (without them Hangul renders as empty boxes)
+[ -d /usr/share/fonts/truetype/nanum ] || need+=(fonts-nanum)
 [ ${#need[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" != 0 ]; then
   echo "system-deps: not root, cannot install ${need[*]}; their tests will be skipped" >&2

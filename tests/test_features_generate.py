@@ -162,6 +162,8 @@ def test_windowed_values_roll_up_across_accounts_and_match_hand_counts():
         tx("median", "amount", 365),
         tx("n_unique", "channel", 365),
         tx("std", "amount", 30),
+        tx("count", window=None),
+        tx("min", "amount", None),
         FeatureSpec(source="customers", aggregation="tenure_days", column="joined_at"),
     ]
     fs = generate(Relations.from_dict(TINY), masked(tiny()), specs)
@@ -184,6 +186,7 @@ def test_windowed_values_roll_up_across_accounts_and_match_hand_counts():
     assert a["tx_amount_median_365d"] == pytest.approx(200)
     assert a["tx_channel_n_unique_365d"] == 3
     assert a["tx_amount_std_30d"] == pytest.approx(100.0)
+    assert a["tx_count_all"] == 5 and a["tx_amount_min_all"] == 50  # all history, still only before the cutoff
     assert a["customers_joined_at_tenure_days"] == (date(2024, 4, 1) - date(2020, 1, 1)).days
     # B: no accounts → counts and sums are 0, everything else is unknown; joined after applying → no tenure
     assert b["tx_count_30d"] == 0 and b["tx_amount_sum_30d"] == 0

@@ -36,6 +36,7 @@ def test_nothing_certified_says_why(workspace):
     assert any("인증" in str(w.value) or "certif" in str(w.value).lower() for w in at.warning)
 
 
+@pytest.mark.slow
 def test_build_score_review_conflict_and_export(workspace, tables):
     at = open_page(tables)
     assert not at.exception, at.exception
@@ -43,7 +44,10 @@ def test_build_score_review_conflict_and_export(workspace, tables):
     at.button(key="wb.features.build").click().run()
     assert not at.exception, at.exception
     assert "자동 선택" in texts(at)
-    ranked = at.dataframe[0].value
+    schema = at.dataframe[0].value
+    tx = schema[schema["테이블"] == "transactions"].iloc[0]
+    assert tx["상위 연결"] == "account_id → accounts" and tx["시간 / 기준일"] == "ts"
+    ranked = next(d.value for d in at.dataframe if "iv" in d.value.columns)
     assert {"name", "iv", "auc", "reason"} <= set(ranked.columns) and len(ranked) > 100
     assert len(at.get("plotly_chart")) >= 2  # IV ranking and the reviewed feature's bins
 

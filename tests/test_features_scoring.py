@@ -110,3 +110,21 @@ def test_ranked_table_explains_each_decision_in_both_languages(scored):
     assert ko.filter(pl.col("name") == "x_noise")["description"].item() == "대출 신청 속성: noise"
     assert leak_en.startswith("Leakage suspect") and "누수 의심" in leak_ko
     assert "0.02" in en.filter(pl.col("name") == "x_noise")["reason"].item()
+
+
+def test_iv_agrees_with_the_profile_on_the_same_bins():
+    """Categories bin identically in both packages, so the IVs must match (same 0.5 zero-count rule)."""
+    from workbench.io.table import Table
+    from workbench.privacy.gate import certify
+    from workbench.profile.target import target_analysis
+
+    rng = np.random.default_rng(5)
+    grade = rng.choice(["A", "B", "C", "D"], 4000, p=[0.4, 0.3, 0.2, 0.1])
+    rate = {"A": 0.02, "B": 0.05, "C": 0.1, "D": 0.0}  # D has no defaults: the smoothed bin
+    y = np.array([rng.random() < rate[g] for g in grade]).astype(int)
+    frame = pl.DataFrame({"grade": grade, "default_12m": y})
+    ours = score_feature(frame["grade"], frame["default_12m"])
+    theirs = target_analysis(certify(Table("t", frame), findings=()), "default_12m")
+    row = theirs.table("grade")
+    assert ours.smoothed
+    assert ours.iv == pytest.approx(row.iv, rel=1e-9)

@@ -52,12 +52,7 @@ def test_invalid_utf8_byte_late_in_file_falls_back_to_cp949(tmp_path):
 
 
 def test_cp949_file_with_korean_dates_and_amounts(tmp_path):
-    text = (
-        "거래일,금액,비고\n"
-        '2024년 3월 5일,"1,000",정상\n'
-        '2024년 12월 31일,"(2,500)",취소\n'
-        "2023년 1월 1일,-,정상\n"
-    )
+    text = '거래일,금액,비고\n2024년 3월 5일,"1,000",정상\n2024년 12월 31일,"(2,500)",취소\n2023년 1월 1일,-,정상\n'
     table = read_table(write(tmp_path / "t.csv", text, "cp949"))
     assert table.frame.schema["거래일"] == pl.Date
     assert table.frame["거래일"].to_list() == [
@@ -231,8 +226,7 @@ def test_override_that_does_not_fit_is_refused(tmp_path):
     with pytest.raises(LoadError) as err:
         read_table(path, overrides={"금액": "int"})
     assert err.value.message("en") == (
-        "Values of column '금액' cannot be read as int (1 in all, e.g. '1.5'). "
-        "Choose another type or fix the values."
+        "Values of column '금액' cannot be read as int (1 in all, e.g. '1.5'). Choose another type or fix the values."
     )
     with pytest.raises(LoadError) as err:
         read_table(path, overrides={"없는열": "int"})
@@ -251,3 +245,34 @@ def test_duplicate_and_blank_headers_are_made_unique(tmp_path):
     notes = table.source.notes
     assert ("io.note.duplicate_name", {"old": "금액", "new": "금액_2", "position": 2}) in notes
     assert ("io.note.blank_name", {"new": "column_3", "position": 3}) in notes
+
+
+def test_trailing_delimiter_on_every_data_line(tmp_path):
+    table = read_table(write(tmp_path / "t.csv", "a,b,c\n1,2,3,\n4,5,6,\n"))
+    assert table.frame.columns == ["a", "b", "c"]
+    assert table.frame["c"].to_list() == [3, 6]
+
+
+def test_trailing_delimiter_on_header_and_data(tmp_path):
+    path = write(tmp_path / "t.csv", "a;b;\n1;x;\n2;y;\n")
+    table = read_table(path)
+    assert table.frame.columns == ["a", "b"]
+    assert not any(n[0] == "io.note.blank_name" for n in table.source.notes)
+    assert [c.name for c in inspect_path(path).columns] == ["a", "b"]
+
+
+def test_blank_header_over_real_values_is_kept(tmp_path):
+    table = read_table(write(tmp_path / "t.csv", "a,\n1,x\n2,y\n"))
+    assert table.frame.columns == ["a", "column_2"]
+    assert table.frame["column_2"].to_list() == ["x", "y"]
+
+
+def test_large_cp949_file_is_transcoded_through_a_temp_file(tmp_path, monkeypatch):
+    from workbench.io import delimited
+
+    monkeypatch.setattr(delimited, "IN_MEMORY_LIMIT", 0)
+    monkeypatch.setattr(delimited, "CHUNK", 1000)  # chunk edges fall inside two-byte Hangul characters
+    rows = "".join(f"{i},홍길동{i},{i * 1000:,}\n".replace(f"{i * 1000:,}", f'"{i * 1000:,}"') for i in range(2000))
+    table = read_table(write(tmp_path / "t.csv", "번호,이름,금액\n" + rows, "cp949"))
+    assert table.frame["이름"][1999] == "홍길동1999"
+    assert table.frame["금액"].sum() == sum(i * 1000 for i in range(2000))

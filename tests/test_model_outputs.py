@@ -126,3 +126,16 @@ def test_model_card_is_offline_and_complete(leaky_run, lang, tmp_path):
     assert leaky_run.data.fingerprint in page and "run-7" in page
     assert html.escape(t("model.warning.leakage_auc", lang, feature="overdue_days_after", auc=1.0)) in page
     (tmp_path / "card.html").write_text(page, encoding="utf-8")
+
+
+def test_rare_and_unseen_levels_score_like_the_pooled_level():
+    import polars as pl
+
+    rng = np.random.default_rng(5)
+    df = loans(3000).with_columns(branch=pl.Series([f"B{int(k)}" for k in rng.zipf(1.3, 3000) % 400]))
+    r = train_baseline(masked(df), TrainConfig("default_12m", scorecard=False, shap_rows=0))
+    assert r.pooled_levels["branch"] > 50  # most of the 400 branches are too rare to keep
+    rec = run_record(r)
+    fresh = df.head(200).with_columns(branch=pl.lit("B-never-seen"))
+    pooled = df.head(200).with_columns(branch=pl.lit("(other)"))
+    assert np.array_equal(score_table(r.model_text, rec, masked(fresh)), score_table(r.model_text, rec, masked(pooled)))

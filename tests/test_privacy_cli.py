@@ -10,6 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import polars as pl
 import pytest
 from click.testing import CliRunner
@@ -214,11 +215,15 @@ def test_audit_verify_ok_then_detects_an_edited_entry(workspace):
     assert bad.returncode == 2 and bad.stderr.count("\n") == 1 and bad.stderr.startswith("error: ")
 
 
+def _verify_in_process() -> int:
+    return CliRunner().invoke(cli, ["audit", "verify"]).exit_code
+
+
 def test_audit_verify_detects_a_deleted_entry(workspace):
     db = _certify_twice(workspace)
     with sqlite3.connect(db) as con:
         con.execute("DELETE FROM audit_log WHERE seq = 1")
-    assert _verify(workspace).returncode == 2
+    assert _verify_in_process() == 2
 
 
 def test_audit_verify_detects_reordered_entries(workspace):
@@ -231,7 +236,7 @@ def test_audit_verify_detects_reordered_entries(workspace):
         con.execute("UPDATE audit_log SET seq = -1 WHERE seq = ?", (s1,))
         con.execute("UPDATE audit_log SET seq = ? WHERE seq = ?", (s1, s2))
         con.execute("UPDATE audit_log SET seq = ? WHERE seq = -1", (s2,))
-    assert _verify(workspace).returncode == 2
+    assert _verify_in_process() == 2
 
 
 # --- the guarantee ----------------------------------------------------------------------------------------
@@ -255,9 +260,14 @@ def _planted_raw(tmp_path: Path) -> tuple[Path, dict[str, list[str]]]:
         "c01": "외국인등록번호",
     }
     frame = frame.rename(headers)
+    # a memo column quoting customers' phone numbers inside free text, one memo in ten
+    quoted = fakes.phone(np.random.default_rng(5), frame.height // 10)
+    memos = [f"고객 {ph} 연락 요망" for ph in quoted] + ["금리 안내 완료"] * (frame.height - len(quoted))
+    frame = frame.with_columns(pl.Series("상담메모", memos))
     path = tmp_path / "planted_raw.csv"
     frame.write_csv(path)
     raw = {headers[c]: frame[headers[c]].cast(pl.String).drop_nulls().unique().to_list() for c, t in truth.items() if t}
+    raw["상담메모"] = quoted  # the identifiers, not the whole memo
     return path, raw
 
 
@@ -337,3 +347,21 @@ def test_no_raw_value_of_a_flagged_column_appears_anywhere_the_tool_writes(works
         assert not _leaks(blob, raw), f"raw values in {where}: {_leaks(blob, raw)}"
     # and the check itself can fail: the raw file does contain them
     assert len(_leaks(raw_path.read_bytes(), raw)) == len(raw)
+
+
+def test_mask_refuses_pseudonyms_without_a_key_and_saves_nothing(workspace, tmp_path):
+    policy_file = tmp_path / "p.yaml"
+    policy_file.write_text(
+        "name: p\ncolumns:\n  카드번호: {action: pseudonym, pii_type: card_number}\n", encoding="utf-8"
+    )
+    env = {
+        "WORKBENCH_HOME": str(workspace),
+        "WORKBENCH_LANG": "en",
+        "WORKBENCH_PSEUDONYM_KEY": "",
+        "WORKBENCH_PSEUDONYM_KEY_FILE": "",
+    }
+    proc = _run("mask", str(RAW), "--policy", str(policy_file), "-o", str(tmp_path / "o.parquet"), env=env)
+    assert proc.returncode == 2
+    assert proc.stderr.count("\n") == 1 and "WORKBENCH_PSEUDONYM_KEY" in proc.stderr
+    assert not (tmp_path / "o.parquet").exists()
+    assert Store.open().policies.list() == []

@@ -251,6 +251,7 @@ def test_empty_and_all_null_columns_do_not_break_the_scan():
     assert scan(Table("t", pl.DataFrame({"x": []}, schema={"x": pl.String}))).findings == ()
 
 
+@pytest.mark.slow
 def test_precision_and_recall_on_a_generated_corpus(capsys):
     """Forty tables, dirty values (nulls, N/A, blanks), dashed and bare formats, random mixes with decoys."""
     tp = fp = fn = 0
@@ -269,3 +270,47 @@ def test_precision_and_recall_on_a_generated_corpus(capsys):
         )
     assert precision >= 0.98
     assert recall >= 0.95
+
+
+def test_every_type_and_quasi_kind_has_a_label_in_both_languages():
+    from workbench.i18n import catalog
+    from workbench.privacy.detectors import QUASI_KINDS
+
+    for pii_type in PII_TYPES:
+        assert set(catalog()[f"privacy.type.{pii_type}"]) == {"ko", "en"}
+    for kind in QUASI_KINDS:
+        assert set(catalog()[f"privacy.quasi.{kind}"]) == {"ko", "en"}
+
+
+def test_identifiers_inside_free_text_are_found_on_every_row():
+    """One memo in 2,000 quotes a phone number: the column is flagged (found on all rows, not the sample)."""
+    memos = ["금리 안내 완료", "상품 문의", "서류 보완 요청", "대표번호 1588-1234 안내", "금액 1,200,000원 입금"] * 400
+    frame = pl.DataFrame({"상담메모": memos, "memo_clean": memos})
+    frame = frame.with_columns(
+        pl.when(pl.int_range(pl.len()) == 1_234)
+        .then(pl.lit("고객 010-2345-6789 연락 요망"))
+        .otherwise(pl.col("상담메모"))
+        .alias("상담메모")
+    )
+    result = scan(Table("t", frame), sample_rows=500)
+    memo = result.column("상담메모")
+    assert (memo.pii_type, memo.embedded) == ("phone", True)
+    assert memo.match_rate == pytest.approx(1 / 2_000)
+    assert memo.evidence == ("010-****-6789",)
+    assert result.column("memo_clean").pii_type is None  # representative numbers and amounts are not PII
+
+
+def test_resident_numbers_stored_as_integers_keep_their_leading_zero():
+    """A spreadsheet turns 050101-3123456 into the integer 501013123456: still found, still masked right."""
+    rng = np.random.default_rng(8)
+    values = [int(v) for v in fakes.rrn(rng, 400, dashed=False)]
+    assert any(len(str(v)) == 12 for v in values)  # some born in the 2000s
+    frame = pl.DataFrame({"jumin": values})
+    result = scan(Table("t", frame))
+    assert result.column("jumin").pii_type == "rrn"
+    assert result.column("jumin").match_rate == pytest.approx(1.0)
+    from workbench.privacy.policy import ColumnRule, Policy, apply_policy
+
+    out = apply_policy(Table("t", frame), Policy("t", (("jumin", ColumnRule("mask", "rrn")),))).frame["jumin"]
+    short = next(i for i, v in enumerate(values) if len(str(v)) == 12)
+    assert out[short] == str(values[short]).zfill(13)[:7] + "******"

@@ -56,7 +56,8 @@ def test_page_scans_the_sample_proposes_a_policy_and_certifies(monkeypatch, work
     at = _page(monkeypatch, workspace).run()
     assert not at.exception
     scan_table = at.dataframe[0].value
-    assert "person_name" in scan_table.iloc[:, 1].tolist() and "rrn" in scan_table.iloc[:, 1].tolist()
+    types = dict(zip(scan_table.iloc[:, 0], scan_table.iloc[:, 1], strict=True))
+    assert types["성명"] == "이름" and types["주민등록번호"] == "주민등록번호" and types["성별"] == "준식별자: 성별"
     assert len(at.warning) == 1 and "주민등록번호" in at.warning[0].value
     # everything the page shows: tables, messages, editor rows
     prose = "\n".join(m.value for m in (*at.markdown, *at.warning, *at.info, *at.caption))
@@ -102,6 +103,7 @@ def test_keeping_a_flagged_column_without_reason_is_refused_on_the_page(monkeypa
 
 
 @pytest.mark.browser
+@pytest.mark.slow
 def test_the_rendered_page_never_contains_a_raw_value(page, base_url, raw_values):
     page.goto(f"{base_url}/privacy")
     wait_for_app(page)

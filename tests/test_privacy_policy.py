@@ -208,6 +208,8 @@ def test_a_flagged_column_kept_without_reason_is_refused_with_reason_passes(cust
         certify(Table("t", frame), findings, overrides={"카드번호": "  "})
     masked = certify(Table("t", frame), findings, overrides={"카드번호": "test cards issued by the bank"})
     assert masked.overrides == (("카드번호", "test cards issued by the bank"),)
+    with pytest.raises(GateError):  # the reason lands in the audit log: it may not quote a value
+        certify(Table("t", frame), findings, overrides={"카드번호": "4111-1111-1111-1111 is a test card"})
 
 
 def test_certify_rescans_the_output_so_a_mislabelled_mask_cannot_pass(customers):
@@ -277,3 +279,25 @@ def test_policy_k_anonymity_is_applied_by_apply_policy():
     assert policy.k_anonymity == KAnonymitySpec(("c00", "c01", "c05"), 5)
     out = apply_policy(Table("t", frame), policy)
     assert kanon.measure(out.frame, ["c00", "c01", "c05"]).k >= 5
+
+
+def test_redact_replaces_identifiers_inside_text_and_the_auto_policy_uses_it():
+    frame = pl.DataFrame(
+        {
+            "memo": [
+                "고객 010-2345-6789로 연락, 주민 900101-1234568 확인",
+                "메일 hong@bank.co.kr 카드 4111-1111-1111-1111 분실",
+                "금리 안내 완료",
+            ]
+            * 20
+        }
+    )
+    result = scan(Table("t", frame))
+    policy = propose_policy(result)
+    assert dict(policy.rules)["memo"] == ColumnRule("redact")
+    out = mask_table(Table("t", frame), policy).masked.frame["memo"].to_list()[:3]
+    assert out == [
+        "고객 [전화번호]로 연락, 주민 [주민번호] 확인",
+        "메일 [이메일] 카드 [카드번호] 분실",
+        "금리 안내 완료",
+    ]

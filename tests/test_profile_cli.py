@@ -2,18 +2,12 @@
 
 import json
 
-import pytest
 from click.testing import CliRunner
 from conftest import ROOT
 
 from workbench.cli import cli
 
 LOANS = ROOT / "sample_data" / "loans.parquet"
-
-pytestmark = pytest.mark.skipif(
-    not hasattr(__import__("workbench.privacy", fromlist=["x"]), "auto_certify"),
-    reason="needs workbench.privacy.auto_certify (privacy area) on main",
-)
 
 
 def run(*args: str):
@@ -54,8 +48,6 @@ def test_a_non_binary_target_is_one_line_exit_2(workspace):
     import subprocess
     import sys
 
-    from workbench.cli import main
-
     proc = subprocess.run(
         [sys.executable, "-m", "workbench", "--lang", "en", "profile", str(LOANS), "--target", "loan_product"],
         cwd=ROOT,
@@ -66,4 +58,3 @@ def test_a_non_binary_target_is_one_line_exit_2(workspace):
     assert proc.returncode == 2
     assert proc.stderr.startswith("error: ") and proc.stderr.count("\n") == 1
     assert "loan_product" in proc.stderr
-    del main

@@ -156,3 +156,14 @@ def test_correlations_match_numpy_and_state_the_sample():
     eta = {(p.a, p.b): p.value for p in corr.ratio}
     assert eta[("a", "grade")] > 0.7 and eta[("a", "noise")] < 0.1
     assert corr.top_pairs(1)[0].value == pytest.approx(1.0)
+
+
+def test_quantiles_of_a_long_column_come_from_a_stated_sample_and_stay_close():
+    x = np.random.default_rng(8).lognormal(8, 1, 500_000)
+    c = profile_columns(masked(pl.DataFrame({"amount": x}))).column("amount")
+    assert c.quantiles_sampled
+    srt = np.sort(x)
+    for q, v in c.quantiles:
+        rank = np.searchsorted(srt, v) / len(x)
+        assert abs(rank - q) < 0.003, (q, rank)  # within 0.3 percentage points of rank
+    assert c.mean == pytest.approx(x.mean())  # moments stay exact

@@ -36,7 +36,7 @@ def loans(n: int = 3_000, seed: int = 0) -> pl.DataFrame:
 
 
 def app_on_profile(certified: dict | None) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180)
     if certified is not None:
         at.session_state["wb.data.certified"] = certified
     at.run()
@@ -55,8 +55,8 @@ def test_sections_target_and_stability_render_from_one_profile():
     assert at.metric[0].value == "3,000"
     assert len(at.get("plotly_chart")) == 3  # kinds, missing, missing patterns
     assert len(at.expander) >= 3  # a "how to read this" per chart
-    at.selectbox(key="wb.profile.target").select("default_12m").run()
-    at.selectbox(key="wb.profile.time_column").select("applied_at").run()
+    at.selectbox(key="wb.profile.target.loans").select("default_12m").run()
+    at.selectbox(key="wb.profile.time_column.loans").select("applied_at").run()
     assert not at.exception, at.exception
     at.session_state["wb.profile.section"] = "target"
     at.run()
@@ -76,7 +76,7 @@ def test_sections_target_and_stability_render_from_one_profile():
 
 def test_the_page_speaks_english_when_asked(monkeypatch):
     monkeypatch.setenv("WORKBENCH_LANG", "en")
-    at = AppTest.from_file(str(ROOT / "pages" / "profile.py"), default_timeout=60)
+    at = AppTest.from_file(str(ROOT / "pages" / "profile.py"), default_timeout=180)
     at.session_state["wb.data.certified"] = {"loans": certify(Table("loans", loans(500)), findings=())}
     at.run()
     assert not at.exception, at.exception
@@ -84,14 +84,66 @@ def test_the_page_speaks_english_when_asked(monkeypatch):
     assert [m.label for m in at.metric][:2] == ["rows", "columns"]
 
 
-def test_widget_changes_rerun_fast_after_the_first_computation():
-    at = app_on_profile({"loans": certify(Table("loans", loans()), findings=())})
-    at.selectbox(key="wb.profile.target").select("default_12m").run()
+def test_widget_changes_rerun_fast_after_the_first_computation(monkeypatch):
+    import os
+
+    import workbench.profile as wp
+
+    calls = []
+    real = wp.profile_columns
+
+    def counting(table, **kw):
+        calls.append(table.fingerprint)
+        return real(table, **kw)
+
+    monkeypatch.setattr(wp, "profile_columns", counting)
+    at = app_on_profile({"loans": certify(Table("loans", loans(3_000, seed=5)), findings=())})
+    at.selectbox(key="wb.profile.target.loans").select("default_12m").run()
     timings = []
     for section in ("columns", "correlations", "target", "overview", "alerts"):
-        at.session_state["wb.profile.section"] = section
-        start = time.perf_counter()
-        at.run()
-        timings.append(time.perf_counter() - start)
-        assert not at.exception, at.exception
-    assert sorted(timings)[len(timings) // 2] <= 0.3, timings  # median rerun; cache hit on the fingerprint
+        best = float("inf")
+        for _ in range(3):  # best of three: the machine is shared, a rerun's own cost is the minimum
+            at.session_state["wb.profile.section"] = section
+            start = time.perf_counter()
+            at.run()
+            best = min(best, time.perf_counter() - start)
+            assert not at.exception, at.exception
+        timings.append(best)
+    assert len(calls) == 1  # every rerun after the first is a cache hit on the fingerprint
+    if os.getloadavg()[0] / (os.cpu_count() or 1) <= 1.5:  # on an overloaded machine wall time says nothing
+        assert sorted(timings)[len(timings) // 2] <= 0.3, timings  # median section rerun
+
+
+def test_two_datasets_side_by_side_on_the_stability_view():
+    train = certify(Table("train", loans(2_000, seed=1)), findings=())
+    recent_frame = loans(2_000, seed=2).with_columns(pl.col("bureau_score") + 60)
+    recent = certify(Table("recent", recent_frame), findings=())
+    at = app_on_profile({"train": train, "recent": recent})
+    at.selectbox(key="wb.profile.dataset").select("train").run()
+    at.session_state["wb.profile.section"] = "stability"
+    at.run()
+    assert at.info  # no time column and nothing to compare yet: says what to pick
+    at.selectbox(key="wb.profile.compare_with").select("recent").run()
+    assert not at.exception, at.exception
+    psi = at.dataframe[0].value
+    assert psi.iloc[0, 0] == "bureau_score" and psi.iloc[0, 1] > 0.25  # shifted by 60 points: a major shift
+    assert len(at.get("plotly_chart")) == 2  # largest PSI per feature, shares per bin side by side
+
+
+def test_a_kind_changed_by_the_analyst_is_kept_in_the_workspace(workspace):
+    from workbench.store import Store
+
+    frame = loans(1_000, seed=3).with_columns(credit_grade=(pl.col("bureau_score") // 100).cast(pl.Int64))
+    with Store.open(home=workspace) as store:
+        store.datasets.save_masked(certify(Table("loans", frame), findings=()))
+    at = app_on_profile(None)  # certified tables come back from the workspace store
+    at.session_state["wb.profile.section"] = "columns"
+    at.session_state["wb.profile.column"] = "credit_grade"
+    at.run()
+    assert not at.exception, at.exception
+    at.selectbox(key="wb.profile.kind.loans.credit_grade").select("categorical").run()
+    assert not at.exception, at.exception
+    with Store.open(home=workspace) as store:
+        assert store.tables.get("loans").column_types == {"credit_grade": "categorical"}
+    assert at.selectbox(key="wb.profile.kind.loans.credit_grade").value == "categorical"
+    assert any("저장" in c.value for c in at.caption)

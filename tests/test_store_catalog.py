@@ -286,6 +286,37 @@ def test_run_round_trip_with_a_real_lightgbm_model(store: Store):
     assert store.check().ok and store.check().orphan_files == ()
 
 
+def test_a_model_run_record_is_kept_whole(store: Store):
+    """The model package hands over ``run_record(result)``: columns come from it, the rest is kept."""
+    booster, x = tiny_model()
+    record = {
+        "task": "binary",
+        "target": "default_12m",
+        "metrics": {"train": {"auc": 0.8}, "valid": {"auc": 0.74}, "test": {"auc": 0.72, "gini": 0.44}},
+        "importance": [{"feature": "bureau_score", "gain": 120.5, "split": 14, "shap": 0.031}],
+        "warnings": [{"code": "drift", "feature": "bureau_score", "severity": "warning", "message": "PSI 0.31"}],
+        "features": ["bureau_score", "annual_income"],
+        "split": {"kind": "time", "column": "applied_at", "seed": 42, "valid_frac": 0.2, "test_frac": 0.2},
+        "params": {"learning_rate": 0.05, "num_leaves": 15},
+        "data": {"name": "loans", "fingerprint": "0123abcd" * 4, "policy_version": 2, "rows": 12000},
+        "trained_at": "2026-11-25T15:20:00+00:00",
+    }
+    run_id = store.runs.add(record, booster.model_to_string(), card_text="<html>카드</html>", actor="박주임")
+    run = store.runs.get(run_id)
+    assert (run.dataset, run.dataset_fingerprint, run.target, run.actor) == (
+        "loans",
+        "0123abcd" * 4,
+        "default_12m",
+        "박주임",
+    )
+    assert run.metrics["test"]["gini"] == 0.44 and run.features == ("bureau_score", "annual_income")
+    assert run.split["kind"] == "time" and run.warnings[0]["code"] == "drift"
+    assert run.record == record
+    assert run.card_path is not None and run.card_path.name == "card.html"
+    np.testing.assert_allclose(lgb.Booster(model_str=store.runs.model_text(run_id)).predict(x), booster.predict(x))
+    assert [r.id for r in store.runs.list(dataset="loans")] == [run_id]
+
+
 def test_runs_list_newest_first_and_refuse_bad_ids(store: Store):
     ids = [
         store.runs.save(

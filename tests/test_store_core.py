@@ -53,6 +53,15 @@ def test_open_creates_the_workspace_layout_from_the_environment(workspace: Path)
         assert (workspace / "workbench.db").is_file()
 
 
+def test_a_workspace_path_with_korean_spaces_and_url_characters_works(tmp_path: Path):
+    home = tmp_path / "여신 심사팀 #2?"
+    with Store.open(home) as store:
+        store.policies.save("기본", "a: 1")
+        assert (home / "workbench.db").is_file() and store.dialect == "sqlite"
+    with Store.open(home) as store:
+        assert store.policies.get("기본").version == 1
+
+
 def test_open_uses_workbench_db_url(workspace: Path, tmp_path: Path, monkeypatch):
     other = tmp_path / "elsewhere.db"
     monkeypatch.setenv("WORKBENCH_DB_URL", f"sqlite:///{other}")
@@ -178,11 +187,39 @@ def test_upgrade_from_the_first_revision_keeps_its_rows(workspace: Path, empty_d
         assert "runs" not in migrate.tables(engine) and "policies" in migrate.tables(engine)
         old = Store(engine, WorkspacePaths(workspace))
         old.policies.save("기본", "a: 1")
+        migrate.upgrade(engine, "0002")  # runs exist, without the record column
+        raw(
+            old,
+            "INSERT INTO runs (id, created_at, actor, dataset_fingerprint, target, split, params, features, "
+            "metrics, warnings) VALUES ('r1', '2026-11-01 09:00:00', 'kim', 'ff', 'default_12m', '\"random\"', "
+            "'{}', '[]', '{\"test\": {\"auc\": 0.7}}', '[]')",
+        )
         migrate.upgrade(engine)
         assert migrate.tables(engine) >= TABLES
         with Store.open(workspace, empty_db_url) as store:
             assert store.policies.get("기본", 1).yaml == "a: 1"
             assert store.audit.verify().ok
+            old_run = store.runs.get("r1")
+            assert (old_run.metrics, old_run.split, old_run.record) == ({"test": {"auc": 0.7}}, "random", None)
+    finally:
+        engine.dispose()
+
+
+def test_every_migration_steps_down_and_up_again(workspace: Path, empty_db_url: str):
+    engine = db.create(empty_db_url)
+    try:
+        migrate.upgrade(engine)
+        migrate.downgrade(engine, "0002")
+        assert "record" not in {c["name"] for c in sa.inspect(engine).get_columns("runs")}
+        for revision, gone in (("0001", {"runs", "features", "table_meta"}), ("base", TABLES - {"alembic_version"})):
+            migrate.downgrade(engine, revision)
+            assert not (migrate.tables(engine) & gone)
+        migrate.upgrade(engine)
+        with Store.open(workspace, empty_db_url) as store:
+            assert migrate.tables(store.engine) >= TABLES
+            run = store.runs.save(dataset_fingerprint="f", target="y", split="random", params={}, features=[],
+                                  metrics={}, record={"task": "binary"})  # fmt: skip
+            assert store.runs.get(run.id).record == {"task": "binary"}
     finally:
         engine.dispose()
 
@@ -241,6 +278,39 @@ def test_saving_masked_table_records_its_certification(store: Store):
     assert (saved.source_kind, saved.source_location) == ("csv", "/data/accounts.csv")
 
 
+def test_a_certification_note_commits_with_the_dataset(store: Store, monkeypatch):
+    masked = certify(Table("loans", customers()), findings=(), policy_version=1, actor="이과장")
+    note = ("privacy.certified", {"table": "loans", "masked_columns": ["주민번호"]})
+    first = store.datasets.save_masked(masked, policy_name="기본", audit=note)
+    again = store.datasets.save_masked(masked, policy_name="기본", audit=note)  # same content: no new version
+    assert first == again
+    entries = store.audit.list(newest_first=False)
+    assert [e.action for e in entries] == ["dataset.saved", "privacy.certified", "privacy.certified"]
+    assert entries[1].payload == {
+        "table": "loans",
+        "masked_columns": ["주민번호"],
+        "dataset": "loans",
+        "dataset_version": 1,
+    }
+    assert store.audit.verify().ok
+
+    import workbench.store.datasets as module
+
+    real = module.append_in
+
+    def fail_on_note(conn, action, payload, actor):
+        if action == "privacy.certified":
+            raise RuntimeError("disk full")
+        return real(conn, action, payload, actor)
+
+    monkeypatch.setattr(module, "append_in", fail_on_note)
+    with pytest.raises(RuntimeError):
+        store.datasets.save_masked(certify(Table("loans", customers(seed=9)), findings=()), audit=note)
+    assert [d.version for d in store.datasets.versions("loans")] == [1]  # no version without its note
+    assert store.policies.save("기본", "a: 1", audit=("privacy.policy_changed", {"by": "검토"})) == 1
+    assert store.audit.list(limit=1)[0].payload == {"by": "검토", "policy_version": 1}
+
+
 def test_new_content_is_a_new_version_and_old_versions_stay_readable(store: Store):
     v1 = store.datasets.save("고객", customers(seed=1))
     again = store.datasets.save("고객", customers(seed=1))
@@ -253,8 +323,12 @@ def test_new_content_is_a_new_version_and_old_versions_stay_readable(store: Stor
     assert store.datasets.get("고객").version == 3 and store.datasets.get("고객").certified
     store.datasets.save("계좌", customers(seed=3))
     assert [(d.name, d.version) for d in store.datasets.list()] == [("계좌", 1), ("고객", 3)]
-    actions = [e.action for e in store.audit.list(newest_first=False)]
-    assert actions == ["dataset.saved"] * 4
+    entries = store.audit.list(newest_first=False)
+    assert [e.action for e in entries] == ["dataset.saved"] * 4
+    assert [(e.payload["version"], e.payload["file_sha256"]) for e in entries[:2]] == [
+        (1, v1.file_sha256),
+        (2, v2.file_sha256),
+    ]
 
 
 def test_a_failed_file_write_leaves_no_row_and_no_temp_file(store: Store, monkeypatch):
@@ -335,9 +409,17 @@ def test_names_are_checked_and_normalised(store: Store):
         store.policies.save("a\nb", "x: 1")
     decomposed = "\u1100\u1161\u11ab"  # 간 as typed on macOS (NFD)
     store.datasets.save(decomposed, customers())
-    assert store.datasets.exists("간")
+    assert store.datasets.exists("간") and store.datasets.get(decomposed).name == "간"
+    store.policies.save(" 기본 ", "a: 1")
+    assert store.policies.get("기본").version == 1 and store.policies.latest(" 기본") is not None
+    with pytest.raises(NotFoundError):
+        store.datasets.get("고객", 0)  # versions start at 1
     odd = store.datasets.save("../../etc/passwd", customers())
     assert odd.path.parent == store.paths.datasets
+    long_korean = "고객별_최근_거래_요약_" * 15  # 195 characters, 465 bytes in UTF-8
+    saved = store.datasets.save(long_korean, customers())
+    assert saved.name == long_korean and len(saved.path.name.encode()) < 255
+    assert store.datasets.read(long_korean).equals(customers())
 
 
 # --- policies ---------------------------------------------------------------------------------------------
@@ -470,6 +552,9 @@ def test_audit_list_filters_and_orders(store: Store):
     store.audit.append("feature.reviewed", {"feature": "txn_cnt_90d"})
     assert [e.seq for e in store.audit.list(limit=2)] == [4, 3]
     assert [e.action for e in store.audit.list(action="feature.reviewed")] == ["feature.reviewed"]
+    assert [e.seq for e in store.audit.list(action="privacy.*", newest_first=False)] == [1, 2, 3]
+    assert store.audit.list(action="privacy_*") == []  # "_" is not a wildcard
+    assert [e.seq for e in store.audit.list(actor="김대리", limit=2)] == [3, 2]
     assert store.audit.count() == 4 and store.audit.get(99) is None
     with pytest.raises(StoreError):
         store.audit.append("", {})
@@ -487,3 +572,23 @@ def test_no_row_holds_a_password(workspace: Path, db_url: str):
             for table in metadata.sorted_tables:
                 dump += [str(r) for r in conn.execute(sa.select(table))]
         assert len(dump) > 4 and not any("hunter2" in row for row in dump)
+
+
+def test_admin_check_reports_in_one_line_each(workspace: Path, capsys, monkeypatch):
+    from workbench.store.__main__ import main
+
+    monkeypatch.setenv("WORKBENCH_LANG", "en")
+    with Store.open(workspace) as store:
+        saved = store.datasets.save("고객", customers())
+        (store.paths.datasets / "stray.parquet").write_bytes(b"x")
+    assert main(["check"]) == 0
+    out = capsys.readouterr().out
+    assert "integrity ok" in out and "Unreferenced file: datasets/stray.parquet" in out
+    assert "The audit hash chain of 1 entries is intact." in out
+
+    saved.path.unlink()
+    assert main(["check"]) == 1
+    assert f"Missing file (its row exists): datasets/{saved.path.name}" in capsys.readouterr().out
+    assert main(["clean"]) == 1  # the stray file is younger than an hour: kept
+    assert (workspace / "datasets" / "stray.parquet").exists()
+    assert main(["frobnicate"]) == 2

@@ -38,10 +38,10 @@ class Intake:
 
 def take_in(table: Table, store: Store | None = None, *, actor: str | None = None) -> Intake:
     """Scan ``table``; certify and save it when it holds no PII, otherwise report the PII columns."""
-    findings = tuple(scan(table).findings)
-    if findings:
-        return Intake(table.name, table.frame.height, table.frame.width, None, findings)
-    masked = auto_certify(table, actor=actor, store=store)
+    result = scan(table)
+    if result.findings:
+        return Intake(table.name, table.frame.height, table.frame.width, None, tuple(result.findings))
+    masked = auto_certify(table, actor=actor, store=store, scan_result=result)
     dataset = store.datasets.save_masked(masked, source=table.source, actor=actor) if store is not None else None
     return Intake(table.name, masked.height, len(masked.columns), masked, (), dataset)
 

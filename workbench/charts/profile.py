@@ -214,4 +214,20 @@ READ_KEYS: dict[str, str] = {
     "woe_chart": "profile.read.woe",
     "psi_trend": "profile.read.psi_trend",
     "psi_bars": "profile.read.psi",
+    "stability_bins": "profile.read.psi_bins",
 }
+
+
+def stability_bins(stability: Stability, feature: str, period: int = -1) -> go.Figure:
+    """Share of rows per bin: the reference against one period (default: the last) or the current dataset."""
+    f = stability.feature(feature)
+    k = period % len(stability.periods)
+    ref, cur = f.counts[0], f.counts[k]
+    used = [i for i in range(len(f.labels)) if ref[i] or cur[i]]
+    labels = [f.labels[i] for i in used]
+    fig = base_figure(t("profile.chart.psi_bins_title", feature=feature, psi=f"{f.psi[k]:.3f}"))
+    for counts, name, color in ((ref, stability.periods[0], PALETTE[0]), (cur, stability.periods[k], PALETTE[1])):
+        total = sum(counts) or 1
+        fig.add_bar(x=labels, y=[100 * counts[i] / total for i in used], name=name, marker_color=color)
+    fig.update_layout(barmode="group", yaxis_title=t("profile.chart.share_pct"), xaxis={"type": "category"})
+    return fig

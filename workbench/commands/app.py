@@ -38,7 +38,7 @@ def app(workspace: Path | None, port: int, with_sample: bool) -> None:
     cmd = [
         sys.executable,
         "-m",
-        "streamlit",
+        "workbench.serve",
         "run",
         str(ROOT / "app.py"),
         "--server.address",

@@ -1,10 +1,12 @@
-"""One polars expression per feature spec, evaluated inside a single ``group_by`` over (key, cutoff).
+"""One polars expression per feature spec: the direct definition of every event aggregation.
 
 Every expression reads ``_age_us``: microseconds from the event to the cutoff, computed once per joined
 row. Rows with ``_age_us <= 0`` (at or after the cutoff) were already dropped by the join, and a window of
-``w`` days keeps ``_age_us <= w × 86 400 000 000``, i.e. ``cutoff - w days <= ts < cutoff``. All windows of
-all aggregations are ``pl.when(in_window).then(x)`` in the same pass, so adding a window costs one more
-expression over rows already in memory, not another join.
+``w`` days keeps ``_age_us <= w × 86 400 000 000``, i.e. ``cutoff - w days <= ts < cutoff``.
+
+The engine evaluates these directly only for what does not decompose over window buckets (filtered std,
+median, distinct counts, last values); everything else goes through ``buckets``. The exported polars code
+(``codegen``) mirrors these expressions, and the tests check both paths give the same values.
 """
 
 from __future__ import annotations

@@ -1,9 +1,10 @@
 """Compute feature values for every row of the label table, using only what happened before its cutoff.
 
-Per event table the work is one lazy pipeline: walk the key path (transactions → accounts) to attach the
-label key, join to the distinct (key, cutoff) pairs of the label table, drop every event at or after the
-cutoff (``_age_us <= 0``) and before the widest window, then a single ``group_by`` evaluates all windows and
-aggregations at once. Features depend only on (key, cutoff), so duplicate label rows cost nothing extra.
+Per event table: walk the key path (transactions → accounts) to attach the label key, join once to the
+distinct (key, cutoff) pairs of the label table, drop every event at or after the cutoff (``_age_us <= 0``)
+and before the widest window, then compute all windows and aggregations from that one joined frame
+(``_event_features``; the fast path is in ``buckets``). Features depend only on (key, cutoff), so duplicate
+label rows cost nothing extra.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from workbench.features.buckets import GROUP, bucket_expr, decomposable, edges, partial_expr, plan_partials
 from workbench.features.expressions import AGE, US_PER_DAY, event_expr, lookback_days
 from workbench.features.relations import FeatureSpecError, LabelRole, Relations
 from workbench.features.spec import ZERO_WHEN_EMPTY, FeatureSpec
@@ -63,8 +65,11 @@ def _frames(tables: Mapping[str, MaskedTable]) -> dict[str, pl.DataFrame]:
     return out
 
 
-def _events(rel: Relations, frames: Mapping[str, pl.DataFrame], source: str, specs: Sequence[FeatureSpec]):
-    """The source's events with the label key attached, sorted by (time, event key) for ``last``."""
+def _events(
+    rel: Relations, frames: Mapping[str, pl.DataFrame], source: str, specs: Sequence[FeatureSpec], *, sort: bool = True
+):
+    """The source's events with the label key attached; sorted by (time, event key) when a direct ``last``
+    expression needs the order."""
     role = rel.table(source)
     if not role.time:
         raise FeatureSpecError("features.error.no_time", table=source)
@@ -93,26 +98,82 @@ def _events(rel: Relations, frames: Mapping[str, pl.DataFrame], source: str, spe
     schema = frame.schema
     casts = [_as_datetime(pl.col(role.time), schema[role.time]).alias(role.time)]
     for c in {c for s in specs for c, _ in (*s.filter, *s.denominator_filter)}:
-        if schema[c] != pl.String:
-            casts.append(pl.col(c).cast(pl.String))
+        # compared as text; categorical keeps the per-category group_bys on integer codes
+        casts.append(pl.col(c).cast(pl.String).cast(pl.Categorical))
     ev = ev.with_columns(casts)
     order = [role.time] + ([role.key] if role.key and role.key in frame.columns else [])
-    return ev.sort(order), role.time
+    return (ev.sort(order) if sort else ev), role.time
 
 
 def _event_features(
     rel: Relations, frames: Mapping[str, pl.DataFrame], keys: pl.LazyFrame, source: str, specs: list[FeatureSpec]
-) -> pl.LazyFrame:
-    events, time = _events(rel, frames, source, specs)
+) -> pl.DataFrame:
+    """All features of one event table from one join (see ``buckets`` for why this is fast):
+
+    - decomposable aggregations: per-bucket partials, one group_by per set of filter columns;
+    - unfiltered std / median / distinct counts: one plain group_by per window over the rows in it
+      (the windows nest, so each pass reads only its own rows);
+    - the last value: the newest row of each group (ties: the highest event key);
+    - anything else (filtered std/median/distinct/last): a masked expression over the raw rows.
+    """
+    role = rel.table(source)
+    direct = [s for s in specs if not decomposable(s) and (s.filter or s.aggregation == "last")]
+    events, time = _events(rel, frames, source, specs, sort=bool(direct))
     key = rel.label.key
+    numbered = keys.with_row_index(GROUP)
     age = (pl.col(CUTOFF) - pl.col(time)).dt.total_microseconds().alias(AGE)
-    joined = keys.join(events, on=key, how="inner", maintain_order="right").with_columns(age)
     keep = pl.col(AGE) > 0  # strictly before the cutoff: the cutoff instant itself is the future
     widest = lookback_days(specs)
     if widest is not None:
         keep = keep & (pl.col(AGE) <= widest * US_PER_DAY)
-    grouped = joined.filter(keep).group_by([key, CUTOFF]).agg([event_expr(s) for s in specs])
-    out = keys.join(grouped, on=[key, CUTOFF], how="left", maintain_order="left")
+    bounds = edges(specs)
+    joined = (
+        numbered.join(events, on=key, how="inner", maintain_order="right" if direct else "none")
+        .with_columns(age)
+        .filter(keep)
+        .drop(key, CUTOFF, time)
+        .with_columns(bucket_expr(bounds))
+        .collect()
+    )
+    out = numbered.collect()
+    fast = [s for s in specs if decomposable(s)]
+    if fast:
+        out = out.hstack(plan_partials(fast).build(joined, out.height, len(bounds) + 1))
+    by_window: dict[int | None, list[FeatureSpec]] = {}
+    for s in specs:
+        if not decomposable(s) and s not in direct:
+            by_window.setdefault(s.window, []).append(s)
+    for window, group in by_window.items():
+        rows = joined if window is None else joined.filter(pl.col(AGE) <= window * US_PER_DAY)
+        aggs = [
+            (
+                pl.col(s.column).drop_nulls().n_unique().cast(pl.Int64)
+                if s.aggregation == "n_unique"
+                else getattr(pl.col(s.column), s.aggregation)()
+            ).alias(s.name)
+            for s in group
+        ]
+        out = out.join(rows.group_by(GROUP).agg(aggs), on=GROUP, how="left", maintain_order="left")
+    lasts = sorted({s.column for s in fast if s.aggregation == "last" and s.column})
+    if lasts:
+        newest = joined.filter(pl.col(AGE) == pl.col(AGE).min().over(GROUP))
+        tie = role.key if role.key and role.key in joined.columns else None
+        pick = [(pl.col(c).sort_by(tie).last() if tie else pl.col(c).last()).alias(f"_last\x1f{c}") for c in lasts]
+        out = out.join(newest.group_by(GROUP).agg(pick), on=GROUP, how="left", maintain_order="left")
+    if direct:
+        out = out.join(
+            joined.group_by(GROUP).agg([event_expr(s) for s in direct]), on=GROUP, how="left", maintain_order="left"
+        )
+    present = set(out.columns)
+    schema = frames[source].schema
+    exprs = [partial_expr(s, bounds, present) if decomposable(s) else pl.col(s.name) for s in specs]
+    exprs = [  # partials are float64; integer sums, minima and maxima go back to integers
+        e.cast(pl.Int64)
+        if s.aggregation in ("sum", "min", "max") and s.column and schema[s.column].is_integer() and decomposable(s)
+        else e
+        for s, e in zip(specs, exprs, strict=True)
+    ]
+    out = out.select(key, CUTOFF, *exprs)
     zero = [pl.col(s.name).fill_null(0) for s in specs if s.aggregation in ZERO_WHEN_EMPTY]
     return out.with_columns(zero) if zero else out
 
@@ -173,7 +234,7 @@ def generate(
         event = [s for s in group if s.is_event]
         entity = [s for s in group if s.aggregation in ("attribute", "tenure_days")]
         if event:
-            parts.append(_event_features(relations, frames, keys, source, event).collect())
+            parts.append(_event_features(relations, frames, keys, source, event))
         if entity:
             parts.append(_entity_features(relations, frames, keys, source, entity).collect())
         done += len(group)

@@ -174,3 +174,33 @@ def project_to_dict(project: FeatureProject) -> dict[str, Any]:
     }
     out["psi_period"] = project.psi_period
     return out
+
+
+def schema_rows(project: FeatureProject, lang: str | None = None) -> list[dict[str, str]]:
+    """The tables a build will use, one row each, for the page: role, key, link to its parent, time, categories."""
+    from workbench.i18n import t
+
+    rel = project.relations
+    rows = [
+        {
+            t("features.schema.table", lang): rel.label.table,
+            t("features.schema.role", lang): t("features.schema.role_label", lang),
+            t("features.schema.key", lang): rel.label.key,
+            t("features.schema.link", lang): "",
+            t("features.schema.time", lang): rel.label.cutoff,
+            t("features.schema.by", lang): rel.label.target or "",
+        }
+    ]
+    for r in rel.tables:
+        role = "event" if r.time else "entity"
+        rows.append(
+            {
+                t("features.schema.table", lang): r.name,
+                t("features.schema.role", lang): t(f"features.schema.role_{role}", lang),
+                t("features.schema.key", lang): r.key or "",
+                t("features.schema.link", lang): f"{r.parent_key} → {r.parent}" if r.parent else "",
+                t("features.schema.time", lang): r.time or "",
+                t("features.schema.by", lang): ", ".join(r.by),
+            }
+        )
+    return rows

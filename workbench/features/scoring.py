@@ -162,11 +162,14 @@ def auc_ks(values: pl.Series, target: pl.Series) -> tuple[float | None, int, flo
 
 
 def psi(expected: Sequence[float], actual: Sequence[float]) -> float:
-    """Population stability index between two bin distributions (counts); empty bins get 0.5."""
-    e = [c if c > 0 else SMOOTHING for c in expected]
-    a = [c if c > 0 else SMOOTHING for c in actual]
-    te, ta = sum(e), sum(a)
-    return sum((x / ta - y / te) * math.log((x / ta) / (y / te)) for y, x in zip(e, a, strict=True))
+    """Population stability index of two count vectors over the same bins.
+
+    The profile's definition (``workbench.profile.stability.psi``) so the Profile and Features pages agree:
+    bins empty in both periods are dropped, a bin empty in one period gets 0.5.
+    """
+    from workbench.profile.stability import psi as profile_psi
+
+    return profile_psi(np.asarray(expected, dtype=float), np.asarray(actual, dtype=float))
 
 
 def _period_codes(periods: pl.Series) -> tuple[np.ndarray, int]:
@@ -195,8 +198,9 @@ def _period_psi(values: pl.Series, codes: np.ndarray, n_periods: int, bins: int 
     keep = codes >= 0
     table = np.zeros((n_periods, width))
     np.add.at(table, (codes[keep], idx[keep]), 1)
-    reference = table[0]
-    return max(psi(reference, table[p]) for p in range(1, n_periods))
+    values = [psi(table[0], table[p]) for p in range(1, n_periods)]
+    finite = [v for v in values if math.isfinite(v)]
+    return max(finite) if finite else None
 
 
 def _codes(values: pl.Series, binning: Binning) -> np.ndarray:

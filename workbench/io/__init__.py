@@ -1,7 +1,8 @@
 """Loading: files and databases → a typed ``Table`` (before the privacy gate), and a description before that.
 
 - ``read_table(path, *, sheet=None, name=None, overrides=None, skip_bad_lines=False) -> Table``: CSV/TSV
-  (UTF-8, UTF-8 BOM, CP949, EUC-KR, UTF-16; any delimiter), Excel, Parquet, SQLite files, SQL URIs.
+  (UTF-8, UTF-8 BOM, CP949, EUC-KR, UTF-16; any delimiter; also ``.csv.gz`` and a ``.zip`` of one CSV),
+  Excel, Parquet, SQLite and DuckDB files (``sheet`` names the table), SQL URIs.
 - ``inspect_path(path, *, sheet=None) -> Inspection``: format, encoding, delimiter, rows, column types and
   estimated memory, without materialising a CSV or Parquet file.
 - ``read_sql(uri, table=None, query=None)``, ``sheet_names(path)``, ``list_tables(uri)`` for pickers.

@@ -13,7 +13,7 @@ from pathlib import Path
 import polars as pl
 
 from workbench.io.errors import LoadError, human_list
-from workbench.io.infer import apply_overrides, guess_notes, guess_types, typed_columns
+from workbench.io.infer import apply_overrides, cast_frame, guess_notes, guess_types
 from workbench.io.names import unique_names
 
 Note = tuple[str, dict]
@@ -41,9 +41,7 @@ def choose_sheet(path: Path, sheet: str | int | None) -> tuple[str, tuple[Note, 
         raise LoadError("io.error.empty", path=path.name)
     if sheet is None:
         notes = (
-            (("io.note.first_sheet", {"sheet": names[0], "sheets": human_list(names, 10)}),)
-            if len(names) > 1
-            else ()
+            (("io.note.first_sheet", {"sheet": names[0], "sheets": human_list(names, 10)}),) if len(names) > 1 else ()
         )
         return names[0], notes
     if isinstance(sheet, str) and sheet in names:
@@ -90,6 +88,6 @@ def read_excel(
         raise LoadError("io.error.no_rows", path=path.name, columns=human_list(names, 5))
     overrides = dict(overrides or {})
     guesses = guess_types(frame.lazy(), [c for c in names if c not in overrides])
-    frame = frame.select(typed_columns(guesses, names))
+    frame = cast_frame(frame, guesses)
     frame = apply_overrides(frame, overrides)
     return frame, name, notes + name_notes + guess_notes(guesses)

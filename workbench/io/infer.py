@@ -55,7 +55,8 @@ class ColumnGuess:
     """What the values of one text column turned out to be.
 
     ``markers``: values such as ``N/A`` or ``-`` that were read as missing (0 for text columns, which keep
-    them). ``text_bytes``: UTF-8 bytes of the values, for the memory estimate.
+    them). ``text_bytes``: UTF-8 bytes of values longer than 12 bytes (shorter ones sit inside polars' 16-byte
+    string views), for the memory estimate.
     """
 
     name: str
@@ -70,8 +71,7 @@ class ColumnGuess:
 
 def _clean(name: str) -> pl.Expr:
     """The value with surrounding spaces removed and null markers as null."""
-    s = pl.col(name).str.strip_chars()
-    return pl.when(s.is_in(NULL_MARKERS)).then(None).otherwise(s)
+    return pl.col(name).str.strip_chars().replace(list(NULL_MARKERS), None)
 
 
 def _case_variants(words: tuple[str, ...]) -> tuple[str, ...]:
@@ -91,51 +91,96 @@ DATETIME_FORMATS = (
 )
 
 
-def guess_types(lf: pl.LazyFrame, columns: list[str] | None = None) -> dict[str, ColumnGuess]:
-    """One aggregate pass (plus one for date candidates) over string columns of ``lf``; nothing is kept.
+WIDE = 48  # columns: above this, shapes are counted on the unpivoted (long) form in one group-by
 
-    Works on a lazy scan, so ``inspect_path`` can type a file larger than memory. Each column is cleaned
-    once (``__v<i>``) and every shape is counted on the cleaned values in the same ``select``.
+
+def _first_aggs(raw: pl.Expr, v: pl.Expr) -> dict[str, pl.Expr]:
+    """Cheap counts for every column, and ``numish``: values that start like a number or a date."""
+    return {
+        "raw": raw.is_not_null().sum(),
+        "n": v.is_not_null().sum(),
+        "pct": v.str.ends_with("%").sum(),
+        "bool": v.is_in(_BOOL_VALUES).sum(),
+        "numish": v.str.contains(r"^[-+(.\d]").sum(),
+        "bytes": raw.str.len_bytes().pipe(lambda n: pl.when(n > 12).then(n).otherwise(0)).sum(),
+        "first": v.drop_nulls().first(),
+    }
+
+
+def _number_aggs(raw: pl.Expr, v: pl.Expr) -> dict[str, pl.Expr]:
+    """The regex counts, run only on columns whose every value starts like a number or a date."""
+    return {
+        "int": v.str.contains(INT_RE).sum(),
+        "float": v.str.contains(FLOAT_RE).sum(),
+        "lead0": v.str.contains(LEAD0_RE).sum(),
+        "date": v.str.contains(DATE_RE).sum(),
+        "dt": v.str.contains(DATETIME_RE).sum(),
+        "d8": v.str.contains(r"^\d{8}$").sum(),
+    }
+
+
+_NUMBER_KEYS = tuple(_number_aggs(pl.col("x"), pl.col("x")))
+
+
+def _long(lf: pl.LazyFrame, columns: list[str]) -> pl.LazyFrame:
+    """``(__c, __raw)`` pairs: every value of ``columns`` in one column, tagged with its column's name."""
+    return lf.select(columns).unpivot(on=columns, variable_name="__c", value_name="__raw")
+
+
+def _aggregate(lf: pl.LazyFrame, columns: list[str], make) -> dict[str, dict]:
+    """``make(raw, cleaned)`` aggregates per column: one ``select`` for a narrow frame; for a wide one
+    (polars' planning cost grows with expressions × width) one group-by over the long form."""
+    if len(columns) <= WIDE:
+        cleaned = lf.with_columns(_clean(c).alias(f"__v{i}") for i, c in enumerate(columns))
+        aggs = [
+            e.alias(f"{i}.{k}") for i, c in enumerate(columns) for k, e in make(pl.col(c), pl.col(f"__v{i}")).items()
+        ]
+        row = cleaned.select(aggs).collect().row(0, named=True)
+        keys = list(make(pl.col("x"), pl.col("x")))
+        return {c: {k: row[f"{i}.{k}"] for k in keys} for i, c in enumerate(columns)}
+    aggs = [e.alias(k) for k, e in make(pl.col("__raw"), pl.col("__v")).items()]
+    out = _long(lf, columns).with_columns(_clean("__raw").alias("__v")).group_by("__c").agg(aggs).collect()
+    found = {r["__c"]: r for r in out.iter_rows(named=True)}
+    empty = {k: None for k in make(pl.col("x"), pl.col("x"))}  # a frame without rows has no groups
+    return {c: found.get(c, dict(empty)) for c in columns}
+
+
+def _count_shapes(lf: pl.LazyFrame, columns: list[str]) -> dict[str, dict]:
+    """Shape counts per column, in two passes: cheap counts everywhere, the regexes only where they can
+    match (a column of names or categories costs one pass, not seven regexes)."""
+    counts = _aggregate(lf, columns, _first_aggs)
+    numeric = [c for c in columns if counts[c]["n"] and counts[c]["numish"] == counts[c]["n"]]
+    more = _aggregate(lf, numeric, _number_aggs) if numeric else {}
+    for c in columns:
+        counts[c].update(more.get(c, dict.fromkeys(_NUMBER_KEYS, 0)))
+    return counts
+
+
+def guess_types(lf: pl.LazyFrame, columns: list[str] | None = None) -> dict[str, ColumnGuess]:
+    """Two aggregate passes (plus one per date format) over string columns of ``lf``; nothing is kept.
+
+    Works on a lazy scan, so ``inspect_path`` can type a file larger than memory.
     """
     schema = lf.collect_schema()
     columns = [c for c in (schema.names() if columns is None else columns) if schema[c] == pl.String]
     if not columns:
         return {}
-    aggs: list[pl.Expr] = []
-    for i, c in enumerate(columns):
-        v = pl.col(f"__v{i}")
-        aggs += [
-            pl.col(c).is_not_null().sum().alias(f"{i}.raw"),
-            v.is_not_null().sum().alias(f"{i}.n"),
-            v.str.contains(INT_RE).sum().alias(f"{i}.int"),
-            v.str.contains(FLOAT_RE).sum().alias(f"{i}.float"),
-            v.str.contains(LEAD0_RE).sum().alias(f"{i}.lead0"),
-            v.str.ends_with("%").sum().alias(f"{i}.pct"),
-            v.is_in(_BOOL_VALUES).sum().alias(f"{i}.bool"),
-            v.str.contains(DATE_RE).sum().alias(f"{i}.date"),
-            v.str.contains(DATETIME_RE).sum().alias(f"{i}.dt"),
-            v.str.contains(r"^\d{8}$").sum().alias(f"{i}.d8"),
-            pl.col(c).str.len_bytes().sum().alias(f"{i}.bytes"),
-            v.drop_nulls().first().alias(f"{i}.first"),
-        ]
-    cleaned = lf.with_columns(_clean(c).alias(f"__v{i}") for i, c in enumerate(columns))
-    row = cleaned.select(aggs).collect().row(0, named=True)
-
+    counts = _count_shapes(lf, columns)
     guesses: dict[str, ColumnGuess] = {}
-    candidates: dict[int, tuple[str, str]] = {}
-    for i, c in enumerate(columns):
-        g = {k.split(".", 1)[1]: v for k, v in row.items() if k.startswith(f"{i}.")}
-        n = int(g["n"] or 0)
+    candidates: dict[str, str] = {}
+    for c in columns:
+        g = {k: (v or 0) for k, v in counts[c].items()}
+        n = int(g["n"])
         kind, percent = "str", False
         if n == 0:
             pass
         elif g["bool"] == n:
             kind = "bool"
         elif g["d8"] == n:
-            candidates[i] = (c, "date")  # stays int when any value is not a real date
+            candidates[c] = "date"  # stays int when any value is not a real date
             kind = "int"
         elif g["date"] + g["dt"] == n:
-            candidates[i] = (c, "datetime" if g["dt"] else "date")
+            candidates[c] = "datetime" if g["dt"] else "date"
         elif g["int"] == n and g["lead0"] == 0:
             kind = "int"
         elif g["float"] == n and g["lead0"] == 0 and g["pct"] in (0, n):
@@ -144,12 +189,23 @@ def guess_types(lf: pl.LazyFrame, columns: list[str] | None = None) -> dict[str,
             name=c,
             kind=kind,
             non_null=n,
-            markers=int(g["raw"] or 0) - n if kind != "str" else 0,
+            markers=int(g["raw"]) - n if kind != "str" else 0,
             percent=percent,
-            text_bytes=int(g["bytes"] or 0),
+            text_bytes=int(g["bytes"]),
         )
     if candidates:
-        _confirm_dates(cleaned, candidates, {i: row[f"{i}.first"] for i in candidates}, guesses, row)
+        firsts = {c: counts[c]["first"] for c in candidates}
+        for c, fmt in _confirm_dates(lf, candidates, firsts, guesses).items():
+            prev = guesses[c]
+            guesses[c] = ColumnGuess(
+                name=c,
+                kind=candidates[c],
+                non_null=prev.non_null,
+                markers=int(counts[c]["raw"]) - prev.non_null,
+                compact_date=prev.kind == "int",
+                text_bytes=prev.text_bytes,
+                fmt=fmt,
+            )
     return guesses
 
 
@@ -163,39 +219,41 @@ def _format_of(sample: str, kind: str) -> str | None:
     return None
 
 
+def _first_parses(sample: str, kind: str) -> bool:
+    """Whether the general rewrite reads the first value: when it cannot, no full pass is needed."""
+    frame = pl.DataFrame({"x": [sample]})
+    return bool(frame.select(_in_range(parse_temporal(pl.col("x"), kind))).item())
+
+
 def _confirm_dates(
-    cleaned: pl.LazyFrame,
-    candidates: dict[int, tuple[str, str]],
-    firsts: dict[int, str],
-    guesses: dict[str, ColumnGuess],
-    row: dict,
-) -> None:
-    """Parse candidate date columns in full: the first value's format, then the general rewrite if needed."""
-    formats = {i: _format_of(firsts[i], kind) for i, (_, kind) in candidates.items()}
+    lf: pl.LazyFrame, candidates: dict[str, str], firsts: dict[str, str], guesses: dict[str, ColumnGuess]
+) -> dict[str, str | None]:
+    """Columns whose every value is a real date in range, with the format that read them.
+
+    The first value decides what is tried: its strict format over the whole column (fast); failing that,
+    the general rewrite, but only when it reads the first value (a column of account codes whose first
+    value is no date costs nothing more). Columns sharing a (kind, format) are checked together on their
+    long form, so a wide table costs one pass per format.
+    """
+    formats = {c: _format_of(firsts[c], kind) for c, kind in candidates.items()}
+    general_ok = {c: _first_parses(firsts[c], kind) for c, kind in candidates.items()}
+    confirmed: dict[str, str | None] = {}
     for attempt in ("format", "general"):
-        todo = {i: ck for i, ck in candidates.items() if attempt == "general" or formats[i]}
-        if not todo:
-            continue
-        checks = []
-        for i, (_, kind) in todo.items():
-            fmt = formats[i] if attempt == "format" else None
-            checks.append(_in_range(parse_temporal(pl.col(f"__v{i}"), kind, fmt)).sum().alias(str(i)))
-        ok = cleaned.select(checks).collect().row(0, named=True)
-        for i, (c, kind) in todo.items():
-            prev = guesses[c]
-            if ok[str(i)] == prev.non_null:
-                guesses[c] = ColumnGuess(
-                    name=c,
-                    kind=kind,
-                    non_null=prev.non_null,
-                    markers=int(row[f"{i}.raw"]) - prev.non_null,
-                    compact_date=prev.kind == "int",
-                    text_bytes=prev.text_bytes,
-                    fmt=formats[i] if attempt == "format" else None,
-                )
-                del candidates[i]
-        if not candidates:
-            return
+        groups: dict[tuple[str, str | None], list[str]] = {}
+        for c, kind in candidates.items():
+            if c in confirmed:
+                continue
+            if attempt == "format" and formats[c]:
+                groups.setdefault((kind, formats[c]), []).append(c)
+            elif attempt == "general" and general_ok[c] and formats[c] != "%Y%m%d":  # 8 digits: one layout
+                groups.setdefault((kind, None), []).append(c)
+        for (kind, fmt), cols in groups.items():
+            ok = _in_range(parse_temporal(_clean("__raw"), kind, fmt)).sum().alias("ok")
+            counts = _long(lf, cols).group_by("__c").agg(ok).collect()
+            for c, n_ok in counts.iter_rows():
+                if n_ok == guesses[c].non_null:
+                    confirmed[c] = fmt
+    return confirmed
 
 
 def _in_range(expr: pl.Expr) -> pl.Expr:
@@ -260,6 +318,30 @@ def convert(name: str, kind: str, *, percent: bool = False, fmt: str | None = No
     return pl.col(name).cast(pl.String).alias(name)
 
 
+def cast_frame(frame: pl.DataFrame, guesses: dict[str, ColumnGuess]) -> pl.DataFrame:
+    """``frame`` with every guessed text column converted; other columns untouched.
+
+    A wide frame is converted kind by kind: the columns sharing a conversion are stacked into one long
+    series, converted by one expression and cut back into columns (no per-column planning cost).
+    """
+    columns = frame.columns
+    if len(columns) <= WIDE:
+        return frame.select(typed_columns(guesses, columns))
+    groups: dict[tuple[str, bool, str | None], list[str]] = {}
+    for c in columns:
+        g = guesses.get(c)
+        if g and g.kind != "str":
+            groups.setdefault((g.kind, g.percent, g.fmt), []).append(c)
+    out = {c: frame.get_column(c) for c in columns}
+    n = frame.height
+    for (kind, percent, fmt), cols in groups.items():
+        stacked = pl.concat([frame.get_column(c).rename("__x") for c in cols], rechunk=True).to_frame()
+        converted = stacked.select(convert("__x", kind, percent=percent, fmt=fmt)).to_series()
+        for j, c in enumerate(cols):
+            out[c] = converted.slice(j * n, n).rename(c)
+    return pl.DataFrame([out[c] for c in columns])
+
+
 def typed_columns(guesses: dict[str, ColumnGuess], columns: list[str]) -> list[pl.Expr]:
     """One expression per column: the guessed conversion, or the column untouched when it was not text."""
     out = []
@@ -285,9 +367,11 @@ def guess_notes(guesses: dict[str, ColumnGuess]) -> tuple[Note, ...]:
 
 
 def apply_overrides(frame: pl.DataFrame, overrides: dict[str, str] | None) -> pl.DataFrame:
-    """Cast columns the analyst typed by hand (``{"계좌번호": "str"}``) from their text form.
+    """Cast columns the analyst typed by hand (``{"계좌번호": "str"}``).
 
-    A value that does not fit the asked type is an error naming the column and examples, never a silent null.
+    Text columns are re-read from their text (``"1,234"`` → 1234); typed columns convert directly (a whole
+    float 1000.0 from Excel → 1000, a datetime → its date). A value that does not fit the asked type is an
+    error naming the column and examples, never a silent null.
     """
     if not overrides:
         return frame
@@ -296,29 +380,56 @@ def apply_overrides(frame: pl.DataFrame, overrides: dict[str, str] | None) -> pl
             raise LoadError("io.error.override_column", column=column, columns=human_list(frame.columns, 8))
         if kind not in KINDS:
             raise LoadError("io.error.override_kind", column=column, kind=kind, kinds=", ".join(KINDS))
-    text = frame.select(_as_text(frame, c) for c in overrides)
-    converted = text.select(convert(c, k) for c, k in overrides.items())
-    for c in overrides:
-        lost = text.filter(_clean(c).is_not_null() & converted[c].is_null())[c]
+    converted = []
+    for c, kind in overrides.items():
+        source = frame.get_column(c)
+        if source.dtype == pl.String:
+            before = source.to_frame().select(_clean(c)).to_series()
+            after = source.to_frame().select(convert(c, kind)).to_series()
+        else:
+            before, after = source, _convert_typed(source, kind)
+        lost = source.filter(before.is_not_null() & after.is_null())
         if len(lost):
             raise LoadError(
                 "io.error.override_failed",
                 column=c,
-                kind=overrides[c],
+                kind=kind,
                 count=len(lost),
-                examples=human_list([repr(x) for x in lost.unique(maintain_order=True).head(3)], 3),
+                examples=human_list([repr(x) for x in lost.cast(pl.String).unique(maintain_order=True).head(3)], 3),
             )
+        converted.append(after.rename(c))
     return frame.with_columns(converted)
 
 
-def _as_text(frame: pl.DataFrame, c: str) -> pl.Expr:
-    """A column back as text: dates as ISO, so an override can re-read any column it was given."""
-    dtype = frame.schema[c]
-    if dtype == pl.Date:
-        return pl.col(c).dt.strftime("%Y-%m-%d")
-    if dtype == pl.Boolean:
-        return pl.when(pl.col(c)).then(pl.lit("true")).when(~pl.col(c)).then(pl.lit("false")).alias(c)
-    return pl.col(c).cast(pl.String)
+def _convert_typed(s: pl.Series, kind: str) -> pl.Series:
+    """A non-text column as ``kind``; values that cannot be represented become null (and are reported)."""
+    dtype = s.dtype
+    if kind == "str":
+        if dtype == pl.Date:
+            return s.dt.strftime("%Y-%m-%d")
+        if isinstance(dtype, pl.Datetime):
+            return s.dt.strftime("%Y-%m-%d %H:%M:%S")
+        return s.cast(pl.String)
+    if kind == "category":
+        return _convert_typed(s, "str").cast(pl.Categorical)
+    if dtype.is_numeric() or dtype == pl.Boolean:
+        if kind == "float":
+            return s.cast(pl.Float64)
+        if kind == "int":
+            if dtype.is_float():
+                s = s.to_frame().select(pl.when(pl.col(s.name) == pl.col(s.name).floor()).then(pl.col(s.name)))
+                s = s.to_series()
+            return s.cast(pl.Int64, strict=False)
+        if kind == "bool":
+            x = pl.col(s.name)
+            return s.to_frame().select(pl.when(x == 1).then(True).when(x == 0).then(False)).to_series()
+    if dtype.is_temporal():
+        if kind == "date" and isinstance(dtype, pl.Datetime):
+            return s.dt.date()
+        if kind in ("date", "datetime"):
+            return s.cast(pl.Date if kind == "date" else pl.Datetime("us"))
+    text = _convert_typed(s, "str").rename("__x").to_frame()
+    return text.select(convert("__x", kind)).to_series()
 
 
 def dtype_name(dtype: pl.DataType) -> str:

@@ -46,6 +46,8 @@ class Inspection:
     def to_dict(self) -> dict:
         """The CLI's JSON: format, encoding, delimiter, rows, columns [{name, dtype}], and the rest."""
         d = asdict(self)
+        d["columns"] = [{"name": c.name, "dtype": c.dtype} for c in self.columns]
+        d["sheets"] = list(self.sheets)
         d["large"] = self.large
         d["notes"] = [{"key": k, "params": p} for k, p in self.notes]
         return d
@@ -62,9 +64,7 @@ def _estimate(rows: int, guesses: dict[str, ColumnGuess], kinds: dict[str, str])
     return total
 
 
-def inspect_path(
-    path: str | Path, *, sheet: str | int | None = None, skip_bad_lines: bool = False
-) -> Inspection:
+def inspect_path(path: str | Path, *, sheet: str | int | None = None, skip_bad_lines: bool = False) -> Inspection:
     """Describe a CSV/TSV, Excel sheet, Parquet file, SQLite file or SQL URI.
 
     CSV types come from the same whole-column pass ``read_table`` uses (streamed, nothing kept), so the
@@ -78,14 +78,22 @@ def inspect_path(
     p, fmt = resolve(path)
     size = p.stat().st_size
     if fmt == "delimited":
-        from workbench.io.delimited import prepared, scan_strings
+        from workbench.io.delimited import parse_error, prepared, read_strings, scan_strings
 
         with prepared(p, skip_bad_lines=skip_bad_lines) as prep:
-            lf = scan_strings(prep)
-            guesses = guess_types(lf, list(prep.names))
-            rows = lf.select(pl.len()).collect().item()
-        kinds = {c: guesses[c].kind for c in prep.names}
-        notes = prep.notes + guess_notes(guesses)
+            if size > LARGE_BYTES:  # typed in a streaming pass, never held in memory
+                lf = scan_strings(prep)
+                try:
+                    guesses = guess_types(lf)
+                    rows = lf.select(pl.len()).collect().item()
+                except pl.exceptions.PolarsError as err:
+                    raise parse_error(p, err) from err
+            else:
+                strings = read_strings(prep, p)
+                guesses, rows = guess_types(strings.lazy()), strings.height
+        kinds = {c: g.kind for c, g in guesses.items()}
+        notes = tuple(n for n in prep.notes if n[0] != "io.note.blank_name" or n[1]["new"] in kinds)
+        notes += guess_notes(guesses)
         if rows == 0:
             notes += (("io.note.header_only", {}),)
         return Inspection(
@@ -115,7 +123,7 @@ def inspect_path(
 
 
 def _inspect_loaded(path: str | Path, fmt: str, sheet: str | int | None) -> Inspection:
-    """Excel sheets and database tables: read (they are bounded: 1,048,576 rows per sheet) and describe."""
+    """Excel sheets and database tables: read (a sheet holds at most 1,048,576 rows) and described."""
     from workbench.io.errors import LoadError
     from workbench.io.read import read_table
 
@@ -124,6 +132,14 @@ def _inspect_loaded(path: str | Path, fmt: str, sheet: str | int | None) -> Insp
         from workbench.io.excel import sheet_names
 
         sheets = tuple(sheet_names(path))
+    elif fmt == "duckdb":
+        from workbench.io.duckdb_file import duckdb_tables
+
+        sheets = tuple(duckdb_tables(Path(path)))
+    elif fmt in ("sqlite", "sql"):
+        from workbench.io.sql import list_tables
+
+        sheets = tuple(list_tables(str(path) if fmt == "sql" else f"sqlite:///{Path(path).resolve()}"))
     try:
         table = read_table(path, sheet=sheet)
         frame, notes = table.frame, table.source.notes

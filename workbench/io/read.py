@@ -14,6 +14,8 @@ from workbench.io.table import SourceInfo, Table
 DELIMITED = (".csv", ".tsv", ".txt", ".tab", ".dat")
 PARQUET = (".parquet", ".pq")
 SQLITE = (".db", ".sqlite", ".sqlite3")
+DUCKDB = (".duckdb",)
+COMPRESSED = (".gz", ".zip")  # a delimited file gzipped (t.csv.gz), or the one delimited file in a zip
 
 
 def _excel_exts() -> tuple[str, ...]:
@@ -23,7 +25,7 @@ def _excel_exts() -> tuple[str, ...]:
 
 
 def supported_extensions() -> tuple[str, ...]:
-    return DELIMITED + _excel_exts() + PARQUET + SQLITE
+    return DELIMITED + COMPRESSED + _excel_exts() + PARQUET + SQLITE + DUCKDB
 
 
 def is_uri(path: str | Path) -> bool:
@@ -31,24 +33,25 @@ def is_uri(path: str | Path) -> bool:
 
 
 def resolve(path: str | Path) -> tuple[Path, str]:
-    """The existing file and its format: ``delimited``, ``excel``, ``parquet`` or ``sqlite``."""
+    """The existing file and its format: ``delimited``, ``excel``, ``parquet``, ``sqlite`` or ``duckdb``."""
     p = Path(path).expanduser()
     if not p.exists():
         raise LoadError("io.error.not_found", path=str(path))
     if not p.is_file():
         raise LoadError("io.error.not_a_file", path=str(path))
     ext = p.suffix.lower()
+    if ext == ".zip" or (ext == ".gz" and Path(p.stem).suffix.lower() in DELIMITED):
+        return p, "delimited"
     for fmt, exts in (
         ("delimited", DELIMITED),
         ("excel", _excel_exts()),
         ("parquet", PARQUET),
         ("sqlite", SQLITE),
+        ("duckdb", DUCKDB),
     ):
         if ext in exts:
             return p, fmt
-    raise LoadError(
-        "io.error.extension", path=p.name, ext=ext or "-", supported=" ".join(supported_extensions())
-    )
+    raise LoadError("io.error.extension", path=p.name, ext=ext or "-", supported=" ".join(supported_extensions()))
 
 
 def sqlite_table(uri: str, sheet: str | int | None) -> str:
@@ -61,6 +64,20 @@ def sqlite_table(uri: str, sheet: str | int | None) -> str:
     if len(tables) == 1:
         return tables[0]
     raise LoadError("io.error.choose_table", tables=human_list(tables, 10) or "-")
+
+
+def _typed(frame: pl.DataFrame, overrides: dict[str, str] | None) -> tuple[pl.DataFrame, tuple]:
+    """A database result: unique names, all-null columns as text, text columns typed like a CSV's."""
+    from workbench.io.infer import cast_frame, guess_notes, guess_types
+
+    names, notes = unique_names(frame.columns)
+    if names != frame.columns:
+        frame = frame.rename(dict(zip(frame.columns, names, strict=True)))
+    frame = frame.with_columns(pl.col(c).cast(pl.String) for c, d in frame.schema.items() if d == pl.Null)
+    overrides = dict(overrides or {})
+    guesses = guess_types(frame.lazy(), [c for c in names if c not in overrides])
+    frame = apply_overrides(cast_frame(frame, guesses), overrides)
+    return frame, notes + guess_notes(guesses)
 
 
 def read_table(
@@ -87,7 +104,7 @@ def read_table(
         table = sqlite_table(str(path), sheet) if sheet is None else str(sheet)
         return read_sql(str(path), table=table, name=name, overrides=overrides)
     p, fmt = resolve(path)
-    label = name or p.stem
+    label = name or (Path(p.stem).stem if p.suffix.lower() in COMPRESSED else p.stem)
     if fmt == "delimited":
         from workbench.io.delimited import read_delimited
 
@@ -117,6 +134,16 @@ def read_table(
         if frame.height == 0:
             raise LoadError("io.error.no_rows", path=p.name, columns=human_list(frame.columns, 5))
         return Table(name=label, frame=frame, source=SourceInfo(kind="parquet", location=str(p), notes=notes))
+    if fmt == "duckdb":
+        from workbench.io.duckdb_file import read_duckdb
+
+        frame, table_name = read_duckdb(p, sheet)
+        frame, notes = _typed(frame, overrides)
+        return Table(
+            name=name or table_name,
+            frame=frame,
+            source=SourceInfo(kind="duckdb", location=str(p), sheet=table_name, notes=notes),
+        )
     from workbench.io.sql import read_sql
 
     uri = f"sqlite:///{p.resolve()}"

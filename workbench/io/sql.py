@@ -18,7 +18,7 @@ from pathlib import Path
 import polars as pl
 
 from workbench.io.errors import LoadError, human_list
-from workbench.io.infer import apply_overrides, guess_notes, guess_types, typed_columns
+from workbench.io.infer import apply_overrides, cast_frame, guess_notes, guess_types
 from workbench.io.names import unique_names
 from workbench.io.table import SourceInfo, Table
 
@@ -100,9 +100,7 @@ def read_sql(
                 insp = inspect(conn)
                 if not insp.has_table(bare, schema=schema or None):
                     found = insp.get_table_names(schema=schema or None)
-                    raise LoadError(
-                        "io.error.no_table", table=table, tables=human_list(sorted(found), 10) or "-"
-                    )
+                    raise LoadError("io.error.no_table", table=table, tables=human_list(sorted(found), 10) or "-")
                 prep = engine.dialect.identifier_preparer
                 target = ".".join(prep.quote(p) for p in ([schema] if schema else []) + [bare])
                 sql = f"SELECT * FROM {target}"
@@ -124,7 +122,7 @@ def read_sql(
     frame = frame.with_columns(pl.col(c).cast(pl.String) for c, d in frame.schema.items() if d == pl.Null)
     overrides = dict(overrides or {})
     guesses = guess_types(frame.lazy(), [c for c in names if c not in overrides])
-    frame = apply_overrides(frame.select(typed_columns(guesses, names)), overrides)
+    frame = apply_overrides(cast_frame(frame, guesses), overrides)
     label = name or (table if table is not None else "query")
     info = SourceInfo(kind="sql", location=location, sheet=table, notes=notes + guess_notes(guesses))
     return Table(name=label, frame=frame, source=info)

@@ -18,7 +18,16 @@ import numpy as np
 from workbench.model import explain, lgbm
 from workbench.model import warnings as warn
 from workbench.model.explain import FeatureImportance, ShapSample
-from workbench.model.frame import Exclusion, ModelError, TargetInfo, Task, build_frame, to_pandas
+from workbench.model.frame import (
+    Exclusion,
+    ModelError,
+    TargetInfo,
+    Task,
+    build_frame,
+    pool_rare_levels,
+    rare_level_floor,
+    to_pandas,
+)
 from workbench.model.lgbm import IMBALANCE, Imbalance, ProgressFn, Trial
 from workbench.model.metrics import (
     BinaryCurves,
@@ -98,6 +107,7 @@ class TrainingResult:
     importance: tuple[FeatureImportance, ...]
     shap: ShapSample | None
     univariate_auc: dict[str, float]
+    pooled_levels: dict[str, int]  # categorical column -> rare levels pooled into "(other)"
     scorecard: Scorecard | None
     search: tuple[Trial, ...]
     warnings: tuple[warn.ModelWarning, ...]
@@ -156,7 +166,8 @@ def train_baseline(
         raise ModelError("model.error.imbalance_binary_only")
     split: Split = make_split(mf, config.split)
     idx = {name: split.indices(name) for name in SPLITS}
-    X = to_pandas(mf.X, mf.categorical)
+    X_pl, pooled = pool_rare_levels(mf.X, mf.categorical, idx["train"], rare_level_floor(len(idx["train"])))
+    X = to_pandas(X_pl, mf.categorical)
     parts = {name: X.iloc[i] for name, i in idx.items()}
     ys = {name: mf.y[i] for name, i in idx.items()}
     n_classes = len(mf.target.classes) if task == "multiclass" else 2
@@ -253,6 +264,7 @@ def train_baseline(
         importance=imp,
         shap=shap,
         univariate_auc=uni,
+        pooled_levels=pooled,
         scorecard=card,
         search=trials,
         warnings=tuple(warnings),

@@ -311,3 +311,44 @@ def split_columns(table: MaskedTable) -> tuple[tuple[str, ...], tuple[str, ...]]
         and (ID_NAME.search(c) or df[c].n_unique() > 0.05 * df.height)
     )
     return dates, keys
+
+
+OTHER_LEVEL = "(other)"
+
+
+def rare_level_floor(n_train: int) -> int:
+    """Fewest training rows a category needs to keep its own level: 10, or 0.05 % of training rows past 20k
+    (300 rows at 600k). Rarer levels let LightGBM's categorical splits memorise noise."""
+    return max(10, round(0.0005 * n_train))
+
+
+def pool_rare_levels(
+    X: pl.DataFrame,
+    categorical: tuple[str, ...],
+    train_rows: np.ndarray,
+    floor: int,
+) -> tuple[pl.DataFrame, dict[str, int]]:
+    """Text levels seen on fewer than ``floor`` training rows (or never in training) become ``(other)`` in
+    every split; nulls stay missing. Returns the frame and, per column, how many levels were pooled.
+
+    The kept levels are what LightGBM stores in the model text, so scoring new data maps any other level
+    to ``(other)`` the same way (``runs.score_table``)."""
+    pooled: dict[str, int] = {}
+    exprs = []
+    for col in categorical:
+        counts = X[col].gather(train_rows).cast(pl.String).drop_nulls().value_counts()
+        keep = counts.filter(pl.col("count") >= floor)[col]
+        n_pooled = counts.height - keep.len()
+        if n_pooled == 0 and X[col].cast(pl.String).drop_nulls().is_in(keep.implode()).all():
+            continue
+        pooled[col] = n_pooled
+        text = pl.col(col).cast(pl.String)
+        exprs.append(
+            pl.when(text.is_null())
+            .then(None)
+            .when(text.is_in(keep.implode()))
+            .then(text)
+            .otherwise(pl.lit(OTHER_LEVEL))
+            .alias(col)
+        )
+    return (X.with_columns(exprs) if exprs else X), pooled

@@ -17,7 +17,7 @@ import numpy as np
 import polars as pl
 
 from workbench.model.baseline import TrainingResult
-from workbench.model.frame import ModelError, to_pandas
+from workbench.model.frame import OTHER_LEVEL, ModelError, to_pandas
 from workbench.model.metrics import BinaryMetrics, MulticlassMetrics, RegressionMetrics
 from workbench.privacy.gate import MaskedTable
 
@@ -71,6 +71,7 @@ def run_record(result: TrainingResult, *, lang: str | None = None) -> dict[str, 
         "features": list(result.features),
         "categorical": list(result.categorical),
         "excluded": [{"column": e.column, "reason": e.reason} for e in result.excluded],
+        "pooled_levels": result.pooled_levels,
         "splits": [
             {
                 "name": s.name,
@@ -125,7 +126,14 @@ def metrics_frame(result: TrainingResult) -> pl.DataFrame:
     for model, metrics in models:
         for split, m in metrics.items():
             d = metric_dict(m)
-            rows.append({"model": model, "split": t(f"model.split.{split}"), "rows": d["n"]} | {k: d[k] for k in keys})
+            rows.append(
+                {
+                    t("model.table.model"): model,
+                    t("model.table.split"): t(f"model.split.{split}"),
+                    t("model.table.rows"): d["n"],
+                }
+                | {k: d[k] for k in keys}
+            )
     return pl.DataFrame(rows, infer_schema_length=None)
 
 
@@ -141,8 +149,19 @@ def score_table(model_text: str, record: dict[str, Any], table: MaskedTable) -> 
     missing = [f for f in record["features"] if f not in table.columns]
     if missing:
         raise ModelError("model.error.no_feature", columns=", ".join(missing))
-    X = to_pandas(table.frame.select(record["features"]), tuple(record["categorical"]))
-    return load_model(model_text).predict(X)
+    booster = load_model(model_text)
+    frame = table.frame.select(record["features"])
+    categorical = tuple(record["categorical"])
+    levels = dict(zip(categorical, booster.pandas_categorical or [], strict=False))
+    frame = frame.with_columns(  # a level the model does not know goes where training put the rare ones
+        pl.when(pl.col(c).cast(pl.String).is_in(pl.lit(pl.Series(known, dtype=pl.String)).implode()))
+        .then(pl.col(c).cast(pl.String))
+        .otherwise(pl.when(pl.col(c).is_null()).then(None).otherwise(pl.lit(OTHER_LEVEL)))
+        .alias(c)
+        for c, known in levels.items()
+        if OTHER_LEVEL in known
+    )
+    return booster.predict(to_pandas(frame, categorical))
 
 
 def comparison_frame(records: list[tuple[str, dict[str, Any]]]) -> pl.DataFrame:
@@ -167,12 +186,76 @@ def comparison_frame(records: list[tuple[str, dict[str, Any]]]) -> pl.DataFrame:
     return pl.DataFrame(rows, infer_schema_length=None)
 
 
-def save_run(result: TrainingResult, store=None) -> str | None:
-    """Store the run (record + LightGBM text) in the workspace; returns its id, or None when this
-    installation has no workspace store."""
-    try:
-        from workbench.store import Store
-    except ImportError:
-        return None
+SUMMARY_KEYS = (
+    "task",
+    "event",
+    "classes",
+    "threshold",
+    "categorical",
+    "excluded",
+    "pooled_levels",
+    "splits",
+    "scorecard",
+    "importance",
+    "data",
+    "timings",
+    "trained_at",
+    "best_iteration",
+    "search",
+    "config",
+)
+
+
+def save_run(result: TrainingResult, store=None, *, card: bool = True, lang: str | None = None) -> str:
+    """Store the run in the workspace (``store.runs``): record, LightGBM text model and, with ``card``, the
+    offline HTML model card (features' review states from ``store.reviews``). Returns the run id."""
+    from workbench.store import Store, new_run_id
+
     store = store or Store.open()
-    return store.runs.add(run_record(result), result.model_text)
+    run_id = new_run_id()
+    rec = run_record(result, lang=lang)
+    card_text = None
+    if card:
+        from workbench.report.model_card import model_card_html
+
+        card_text = model_card_html(result, reviews=review_states(store), run_id=run_id, lang=lang)
+    store.runs.save(
+        run_id=run_id,
+        dataset=result.data.name,
+        dataset_fingerprint=result.data.fingerprint,
+        target=result.target.column,
+        split=rec["split"],
+        params={"lightgbm": rec["params"], "summary": {k: rec[k] for k in SUMMARY_KEYS}},
+        features=rec["features"],
+        metrics=rec["metrics"],
+        warnings=rec["warnings"],
+        model_text=result.model_text,
+        card_text=card_text,
+        card_format="html",
+    )
+    return run_id
+
+
+def review_states(store) -> dict[str, str]:
+    """feature → current review verdict (accept, reject, needs_change) from the features area."""
+    return {name: review.verdict for name, review in store.reviews.states().items()}
+
+
+def record_from_run(run) -> dict[str, Any]:
+    """A stored ``Run`` back into the ``run_record`` shape (for comparison and scoring)."""
+    summary = dict(run.params.get("summary", {}))
+    return {
+        **summary,
+        "run_id": run.id,
+        "target": run.target,
+        "metrics": dict(run.metrics),
+        "warnings": list(run.warnings),
+        "features": list(run.features),
+        "split": run.split,
+        "params": dict(run.params.get("lightgbm", {})),
+    }
+
+
+def stored_runs(store, *, dataset: str | None = None, limit: int = 20) -> list[tuple[str, dict[str, Any]]]:
+    """(run id, record) of the newest runs, oldest first so a comparison reads left to right in time."""
+    return [(run.id, record_from_run(run)) for run in reversed(store.runs.list(dataset=dataset, limit=limit))]

@@ -169,10 +169,15 @@ def certification_payload(masked: MaskedTable, **extra: Any) -> dict[str, Any]:
     }
 
 
-def auto_certify(table: Table, *, actor: str | None = None, store=None) -> MaskedTable:
+def auto_certify(
+    table: Table, *, actor: str | None = None, store=None, scan_result: ScanResult | None = None
+) -> MaskedTable:
     """Certify a table with no PII column (quasi-identifiers alone do not block) and audit it as
-    "auto-certified"; with PII, refuse in one line naming the columns and pointing to ``workbench mask``."""
-    result = scan(table)
+    "auto-certified"; with PII, refuse in one line naming the columns and pointing to ``workbench mask``.
+
+    ``scan_result``: the caller's scan of this very table, so it is not scanned twice (the gate still
+    re-scans what it seals)."""
+    result = scan_result or scan(table)
     if result.findings:
         raise GateError(
             "privacy.gate.refused",
@@ -180,7 +185,7 @@ def auto_certify(table: Table, *, actor: str | None = None, store=None) -> Maske
             columns=", ".join(f"{f.column} ({f.pii_type})" for f in result.findings),
             table_path=table.source.location or table.name,
         )
-    masked = certify(table, (), actor=actor)
+    masked = certify(table, (), actor=actor, _scanned=None if scan_result else result)
     st = _open_store(store)
     audit(
         st,

@@ -122,6 +122,7 @@ class Detector:
     prefilter: str  # cheap regex every value of the type matches; the costly stats run only where it does
     numeric: bool = False  # also run on integer columns (numbers stored without separators)
     prep: Callable[[p.Parts], dict[str, pl.Expr]] | None = None  # shared parts the scan materialises once
+    digits: bool = False  # reads Parts.d/num/ndig (the scan computes them only for such detectors)
 
     def stats_of(self, v: p.Parts) -> dict[str, pl.Expr]:
         """Stats straight from expressions (no materialised prep): for small frames and examples."""
@@ -143,7 +144,9 @@ def _simple(pii_type: str, plain_conf: float, header_conf: float) -> Callable[[C
 def _rrn_prep(v: p.Parts) -> dict[str, pl.Expr]:
     """Shared parts computed once per column: shape, gender digit, birth date validity, checksum sum."""
     return {
-        "shape": v.s.str.contains(p.RRN_SHAPE),
+        # 10–12 bare digits: a number a spreadsheet stored as an integer, its leading zeros gone (born
+        # 2000–2009); the digits are read from the integer, so the zeros come back by themselves
+        "shape": v.s.str.contains(p.RRN_SHAPE) | v.s.str.contains(r"^\d{10,12}$"),
         "gender": p.digit(v.num, 6, 13),
         "born": p.rrn_birth_valid(v),
         "total": p.weighted(v.num, 13, p.RRN_WEIGHTS) % 11,
@@ -206,12 +209,20 @@ def _card_decide(c: Context) -> Verdict | None:
     return None
 
 
+def _brn_prep(v: p.Parts) -> dict[str, pl.Expr]:
+    return {"shape": v.s.str.contains(p.BRN_SHAPE), "check": p.brn_check_digit_ok(v)}
+
+
 def _brn_stats(v: p.Parts, x: Mapping[str, pl.Expr]) -> dict[str, pl.Expr]:
     return {
-        "shape": v.s.str.contains(p.BRN_SHAPE),
-        "check": p.brn_checksum(v),
+        "shape": x["shape"],
+        "check": x["shape"] & x["check"],
         "dashed": v.s.str.contains(p.BRN_DASHED),
     }
+
+
+def _phone_stats(v: p.Parts, x: Mapping[str, pl.Expr]) -> dict[str, pl.Expr]:
+    return {"match": p.phone(v)}
 
 
 def _brn_decide(c: Context) -> Verdict | None:
@@ -274,18 +285,21 @@ def _one(fn: Callable[[pl.Expr], pl.Expr]) -> Stats:
 
 
 DETECTORS: tuple[Detector, ...] = (
-    Detector("rrn", _rrn_stats, _rrn_decide, p.RRN_SHAPE, numeric=True, prep=_rrn_prep),
-    Detector("card_number", _card_stats, _card_decide, p.CARD_SHAPE, numeric=True, prep=_card_prep),
-    Detector("business_registration_number", _brn_stats, _brn_decide, p.BRN_SHAPE, numeric=True),
+    Detector("rrn", _rrn_stats, _rrn_decide, p.RRN_SHAPE + r"|^\d{10,12}$", numeric=True, prep=_rrn_prep, digits=True),
+    Detector("card_number", _card_stats, _card_decide, p.CARD_SHAPE, numeric=True, prep=_card_prep, digits=True),
     Detector(
-        "phone",
-        lambda v, x: {"match": p.phone(v)},
-        _simple("phone", 0.95, 0.99),
-        r"^[+(]?\d[\d\s\-()]{7,17}$",
+        "business_registration_number",
+        _brn_stats,
+        _brn_decide,
+        p.BRN_SHAPE,
+        numeric=True,
+        prep=_brn_prep,
+        digits=True,
     ),
+    Detector("phone", _phone_stats, _simple("phone", 0.95, 0.99), r"^[+(]?\d[\d\s\-()]{7,17}$", digits=True),
     Detector("email", _one(p.email), _simple("email", 0.99, 0.99), "@"),
     Detector("ip_address", _one(p.ip_address), _simple("ip_address", 0.9, 0.97), r"^[\dA-Fa-f.:]{3,39}$"),
-    Detector("account_number", _account_stats, _account_decide, r"^[\d\-]{10,20}$", numeric=True),
+    Detector("account_number", _account_stats, _account_decide, r"^[\d\-]{10,20}$", numeric=True, digits=True),
     Detector("passport_number", _one(p.passport), _simple("passport_number", 0.85, 0.95), r"^[A-Z]\d{3}"),
     Detector("driver_license", _license_stats, _license_decide, r"\d{2}-?\d{6}-?\d{2}$", numeric=True),
     Detector("person_name", _name_stats, _name_decide, r"^[가-힣A-Za-z][가-힣A-Za-z ]+$"),

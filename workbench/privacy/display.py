@@ -22,12 +22,19 @@ NO_PARAM = "-"
 _TO_CHOICES = ("age_band", "sido", "sigungu", "month", "year")
 
 
+def type_label(pii_type: str | None, quasi: str | None = None) -> str:
+    """The reader's name for a detected kind: 주민등록번호 / Resident registration no., 준식별자: 성별 …"""
+    if pii_type:
+        return t(f"privacy.type.{pii_type}")
+    return t(f"privacy.quasi.{quasi}") if quasi else ""
+
+
 def scan_rows(result: ScanResult) -> pl.DataFrame:
     """One row per column: verdict, confidence, match rate, masked examples, value format."""
     return pl.DataFrame(
         {
             t("privacy.col.column"): [c.column for c in result.columns],
-            t("privacy.col.type"): [c.pii_type or (f"({c.quasi})" if c.quasi else "") for c in result.columns],
+            t("privacy.col.type"): [type_label(c.pii_type, c.quasi) for c in result.columns],
             t("privacy.col.confidence"): [c.confidence for c in result.columns],
             t("privacy.col.match_rate"): [c.match_rate for c in result.columns],
             t("privacy.col.examples"): [", ".join(c.evidence) for c in result.columns],
@@ -45,7 +52,7 @@ def editor_rows(result: ScanResult, policy: Policy) -> list[dict[str, Any]]:
         rows.append(
             {
                 "column": c.column,
-                "detected": c.pii_type or (f"({c.quasi})" if c.quasi else ""),
+                "detected": type_label(c.pii_type, c.quasi),
                 "action": rule.action,
                 "param": param or NO_PARAM,
                 "reason": rule.reason or "",

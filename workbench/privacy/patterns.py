@@ -117,10 +117,15 @@ BRN_SHAPE = r"^\d{3}-?\d{2}-?\d{5}$"
 BRN_DASHED = r"^\d{3}-\d{2}-\d{5}$"
 
 
-def brn_checksum(v: Parts) -> pl.Expr:
-    """Weights 1,3,7,1,3,7,1,3,5 plus ⌊5·d₉/10⌋; check digit (10 − sum mod 10) mod 10."""
+def brn_check_digit_ok(v: Parts) -> pl.Expr:
+    """Weights 1,3,7,1,3,7,1,3,5 plus ⌊5·d₉/10⌋; check digit (10 − sum mod 10) mod 10 (shape not checked)."""
     total = weighted(v.num, 10, (1, 3, 7, 1, 3, 7, 1, 3, 5)) + (digit(v.num, 8, 10) * 5) // 10
-    return v.s.str.contains(BRN_SHAPE) & ((10 - total % 10) % 10 == (v.num % 10).cast(pl.Int64))
+    return (10 - total % 10) % 10 == (v.num % 10).cast(pl.Int64)
+
+
+def brn_checksum(v: Parts) -> pl.Expr:
+    """A 3-2-5 business registration number whose check digit holds."""
+    return v.s.str.contains(BRN_SHAPE) & brn_check_digit_ok(v)
 
 
 # --- payment cards ---------------------------------------------------------------------------------------
@@ -152,19 +157,25 @@ def luhn(v: Parts) -> pl.Expr:
 
 # --- phones ----------------------------------------------------------------------------------------------
 
-_PHONE_TEXT = r"^(\+82[-\s]?|\(?0)[\d\s\-()]{7,16}$"
 # subscriber numbers never start with 0 (landlines: 2–9): 0100000003 is a customer number, not a phone
 _MOBILE = r"^010[1-9]\d{7}$|^01[16789][1-9]\d{6,7}$"
 _LANDLINE = r"^(02[2-9]\d{6,7}|0(3[1-3]|4[1-4]|5[1-5]|6[1-4])[2-9]\d{6,7}|070[2-9]\d{7})$"
 
 
+_PHONE = f"{_MOBILE}|{_LANDLINE}"
+
+
 def phone(v: Parts) -> pl.Expr:
-    """Korean mobile (010, 011, 016–019) or area-code/070 numbers, dashed, spaced or +82.
+    """Korean mobile (010, 011, 016–019) or area-code/070 numbers, dashed, spaced, bracketed or +82.
 
     Representative numbers (1588-…) are businesses, not people, and are not matched.
     """
-    d = v.d.str.replace(r"^\+82\(?0?\)?", "0").str.replace_all(r"[()]", "")
-    return v.s.str.contains(_PHONE_TEXT) & (d.str.contains(_MOBILE) | d.str.contains(_LANDLINE))
+    d = (
+        v.d.str.replace(r"^\+82(\(0\))?", "0")
+        .str.replace_all("(", "", literal=True)
+        .str.replace_all(")", "", literal=True)
+    )
+    return d.str.contains(_PHONE)
 
 
 # --- e-mail, IP ------------------------------------------------------------------------------------------
@@ -306,8 +317,9 @@ _SIDO_ANY = "|".join(sorted({*SIDO, *(f"{s}시" for s in SIDO_SHORT[:8]), *SIDO_
 SIDO_PREFIX = rf"^({_SIDO_ANY})\s"
 SIDO_ONLY = rf"^({_SIDO_ANY})$"
 # a house number: road name + building number (테헤란로 152, 세종대로21길 5-3) or a lot number (역삼동 123-4)
-HOUSE_NUMBER = r"\S+(로|길)\s*\d+(-\d+)?|\S+(동|읍|면|리|가)\s+(산\s?)?\d+(-\d+)?"
-SIGUNGU_TOKEN = r"\S+(시|군|구)\s"
+# (one preceding non-space instead of \S+: the same matches without backtracking over every start)
+HOUSE_NUMBER = r"\S(로|길)\s*\d|\S(동|읍|면|리|가)\s+(산\s?)?\d"
+SIGUNGU_TOKEN = r"\S(시|군|구)\s"
 
 
 def address(s: pl.Expr) -> pl.Expr:
@@ -362,3 +374,31 @@ def value_format(s: pl.Expr) -> pl.Expr:
         .str.replace_all(r"[a-z]", "a")
         .str.replace_all(r"[^\s#가Aa\-_.@/:,()*+]", "?")
     )
+
+
+# --- identifiers inside free text (상담메모: "고객 010-1234-5678로 연락") ----------------------------------
+
+# unanchored, each with a non-digit boundary on both sides kept in groups 1 and 3 for replacement
+EMBEDDED: dict[str, str] = {
+    "rrn": r"(^|\D)(\d{2}[01]\d[0-3]\d-[1-8]\d{6})(\D|$)",
+    "phone": r"(^|\D)((?:01[016789]|02|0[3-6][1-5]|070)[-\s.)]?\d{3,4}[-\s.]?\d{4})(\D|$)",
+    "card_number": r"(^|\D)(\d{4}[- ]\d{4}[- ]\d{4}[- ]\d{4})(\D|$)",
+    "email": r"(^|[^\w.%+\-])([A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,})(\W|$)",
+}
+EMBEDDED_TOKEN = {"rrn": "[주민번호]", "phone": "[전화번호]", "card_number": "[카드번호]", "email": "[이메일]"}
+FREE_TEXT = r"[가-힣A-Za-z]\S*\s+\S|\S\s+\S*[가-힣A-Za-z]"  # two words, one with a letter (not a timestamp)
+
+
+def embedded(s: pl.Expr, pii_type: str) -> pl.Expr:
+    """Does the text contain an identifier of ``pii_type`` anywhere (not the whole value)?"""
+    return s.str.contains(EMBEDDED[pii_type])
+
+
+def redact(s: pl.Expr) -> pl.Expr:
+    """Replace every embedded resident number, phone, card and e-mail with a bracketed token; the rest of
+    the text stays readable. Applied twice so adjacent identifiers sharing a boundary are both caught."""
+    out = s.cast(pl.String)
+    for _ in range(2):
+        for pii_type, pattern in EMBEDDED.items():
+            out = out.str.replace_all(pattern, f"${{1}}{EMBEDDED_TOKEN[pii_type]}${{3}}")
+    return out

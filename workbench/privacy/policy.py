@@ -31,12 +31,23 @@ import yaml
 from workbench.errors import UserError
 from workbench.io.table import Table
 from workbench.privacy import kanon
+from workbench.privacy import patterns as p
 from workbench.privacy import transforms as tf
 from workbench.privacy.detectors import PII_TYPES
 
-Action = Literal["keep", "drop", "mask", "pseudonym", "generalize", "round", "bucket", "topcode"]
-ACTIONS: tuple[str, ...] = ("keep", "drop", "mask", "pseudonym", "generalize", "round", "bucket", "topcode")
-MASKING_ACTIONS = frozenset({"drop", "mask", "pseudonym", "generalize"})  # enough for a PII column
+Action = Literal["keep", "drop", "mask", "pseudonym", "generalize", "redact", "round", "bucket", "topcode"]
+ACTIONS: tuple[str, ...] = (
+    "keep",
+    "drop",
+    "mask",
+    "pseudonym",
+    "generalize",
+    "redact",
+    "round",
+    "bucket",
+    "topcode",
+)
+MASKING_ACTIONS = frozenset({"drop", "mask", "pseudonym", "generalize", "redact"})  # enough for a PII column
 GENERALISATIONS = ("age_band", "sido", "sigungu", "month", "year")
 
 
@@ -202,6 +213,8 @@ def propose_policy(scan_result, *, keyed: bool = False, k: int = 5) -> Policy:
     qis: list[str] = []
     for f in scan_result.findings:
         rule = _PROPOSAL[f.pii_type]
+        if scan_result.column(f.column).embedded:  # identifiers inside a memo: redact them, keep the text
+            rule = ColumnRule("redact")
         if keyed and f.pii_type in _JOIN_KEYS:
             rule = ColumnRule("pseudonym", f.pii_type)
         rules.append((f.column, rule))
@@ -232,6 +245,8 @@ def _column_expr(frame: pl.DataFrame, column: str, rule: ColumnRule, key: bytes 
     match rule.action:
         case "mask":
             return tf.partial_mask(c, rule.pii_type)
+        case "redact":
+            return p.redact(c)
         case "generalize":
             return tf.generalise(c, dtype, to=rule.to or "", pii_type=rule.pii_type, as_of=as_of)
         case "round":

@@ -54,6 +54,7 @@ class ColumnScan:
     quasi: str | None
     evidence: tuple[str, ...]  # partially masked examples, never raw
     value_format: str | None  # most common format of a value, ``######-#######``
+    embedded: bool = False  # identifiers inside free text (a memo), not whole values: redact, not mask
 
 
 @dataclass(frozen=True)
@@ -95,6 +96,7 @@ class ScanResult:
                     "pii_type": f.pii_type,
                     "confidence": round(f.confidence, 3),
                     "match_rate": round(f.match_rate, 4),
+                    "embedded": self.column(f.column).embedded,
                     "evidence": list(f.evidence),
                 }
                 for f in self.findings
@@ -115,7 +117,7 @@ def _text_kind(dtype: pl.DataType) -> str | None:
     return None
 
 
-def _norm(col: str) -> pl.Expr:
+def _norm(col: str, dtype: pl.DataType | None = None) -> pl.Expr:
     """Stripped text; empty strings count as missing so rates are over real values."""
     s = pl.col(col).cast(pl.String).str.strip_chars()
     return pl.when(s.str.len_chars() > 0).then(s)
@@ -153,18 +155,20 @@ def _stat_frame(frame: pl.DataFrame, wanted: dict[int, tuple[Detector, ...]], co
             stats.extend(e.mean().alias(f"{i}{_SEP}{det.pii_type}{_SEP}{stat}") for stat, e in det.stats(v, x).items())
     # helper columns in three steps so each string clean-up runs once; checksums then use integer arithmetic
     names = {i: _parts(i) for i in wanted}
-    lf = frame.lazy().select([_norm(cols[i]).alias(_name(v.s)) for i, v in names.items()])
-    lf = lf.with_columns([p.digits_only(v.s).alias(_name(v.d)) for v in names.values()])
-    lf = lf.with_columns(
-        [
-            e
-            for v in names.values()
-            for e in (
-                v.d.cast(pl.UInt64, strict=False).alias(_name(v.num)),
-                v.d.str.len_chars().alias(_name(v.ndig)),
-            )
-        ]
-    )
+    digital = [v for i, v in names.items() if any(d.digits for d in wanted[i])]  # text-only types skip this
+    lf = frame.lazy().select([_norm(cols[i], frame.schema[cols[i]]).alias(_name(v.s)) for i, v in names.items()])
+    if digital:
+        lf = lf.with_columns([p.digits_only(v.s).alias(_name(v.d)) for v in digital])
+        lf = lf.with_columns(
+            [
+                e
+                for v in digital
+                for e in (
+                    v.d.cast(pl.UInt64, strict=False).alias(_name(v.num)),
+                    v.d.str.len_chars().alias(_name(v.ndig)),
+                )
+            ]
+        )
     if preps:
         lf = lf.with_columns(preps)
     return lf.select(stats).collect().row(0, named=True)
@@ -207,9 +211,10 @@ def scan(table: Table, *, sample_rows: int = SAMPLE_ROWS, seed: int = 0) -> Scan
     exprs: list[pl.Expr] = []
     for i, c in enumerate(cols):
         if kinds[c]:
-            s = _norm(c)
+            s = _norm(c, frame.schema[c])
             exprs += [s.count().alias(f"{i}{_SEP}non_null"), s.n_unique().alias(f"{i}{_SEP}distinct")]
             exprs += [
+                s.str.contains(p.FREE_TEXT).mean().alias(f"{i}{_SEP}free"),
                 p.gender(s).mean().alias(f"{i}{_SEP}q{_SEP}gender"),
                 p.region(s).mean().alias(f"{i}{_SEP}q{_SEP}region"),
             ]
@@ -251,6 +256,15 @@ def scan(table: Table, *, sample_rows: int = SAMPLE_ROWS, seed: int = 0) -> Scan
         verdicts = {i: b for i, vs in sample_verdicts.items() if (b := _best(vs))}
 
     evidence = _evidence(sample, cols, verdicts)
+    free = [
+        i
+        for i, c in enumerate(cols)
+        if kinds[c] == "text" and i not in verdicts and (srow.get(f"{i}{_SEP}free") or 0) >= 0.3
+    ]
+    inside = _embedded(frame, cols, free)
+    for i, (verdict, examples) in inside.items():
+        verdicts[i] = verdict
+        evidence[cols[i]] = examples
     formats = _formats(sample, cols)
     out = []
     for i, c in enumerate(cols):
@@ -261,15 +275,49 @@ def scan(table: Table, *, sample_rows: int = SAMPLE_ROWS, seed: int = 0) -> Scan
                 column=c,
                 dtype=str(frame.schema[c]),
                 pii_type=v[0] if v else None,
-                confidence=round(v[1] * (0.5 + 0.5 * v[2]), 4) if v else 0.0,
+                confidence=(v[1] if i in inside else round(v[1] * (0.5 + 0.5 * v[2]), 4)) if v else 0.0,
                 match_rate=round(v[2], 6) if v else 0.0,
                 header_hint=hints[c],
                 quasi=quasi,
                 evidence=evidence.get(c, ()),
                 value_format=formats.get(c),
+                embedded=i in inside,
             )
         )
     return ScanResult(table=table.name, rows=frame.height, sampled_rows=sample.height, columns=tuple(out))
+
+
+def _embedded(frame: pl.DataFrame, cols: list[str], free: list[int]) -> dict[int, tuple[tuple, tuple]]:
+    """Free-text columns checked on *every* row for identifiers inside the text: one phone number in a
+    million memos is still a raw identifier downstream, so a single hit flags the column."""
+    if not free:
+        return {}
+    exprs = []
+    for i in free:
+        s = _norm(cols[i])
+        exprs.append(s.count().alias(f"{i}{_SEP}n"))
+        exprs += [p.embedded(s, t).sum().alias(f"{i}{_SEP}{t}") for t in p.EMBEDDED]
+        exprs.append(pl.any_horizontal([p.embedded(s, t) for t in p.EMBEDDED]).sum().alias(f"{i}{_SEP}any"))
+    row = frame.lazy().select(exprs).collect().row(0, named=True)
+    out = {}
+    for i in free:
+        hits = {t: row[f"{i}{_SEP}{t}"] or 0 for t in p.EMBEDDED}
+        pii_type, count = max(hits.items(), key=lambda kv: kv[1])
+        if not count:
+            continue
+        rate = (row[f"{i}{_SEP}any"] or 0) / max(row[f"{i}{_SEP}n"] or 1, 1)
+        found = (
+            frame.lazy()
+            .select(_norm(cols[i]).str.extract(p.EMBEDDED[pii_type], 2).alias("v"))
+            .drop_nulls()
+            .head(_EXAMPLES)
+            .select(partial_mask(pl.col("v"), pii_type))
+            .collect()
+            .to_series()
+            .to_list()
+        )
+        out[i] = ((pii_type, 0.8, rate), tuple(found))
+    return out
 
 
 def _quasi(col: str, row: dict, i: int, kind: str | None) -> str | None:
@@ -292,7 +340,7 @@ def _evidence(sample: pl.DataFrame, cols: list[str], verdicts: dict[int, tuple[s
     out: dict[str, tuple[str, ...]] = {}
     for i, (pii_type, _, _) in verdicts.items():
         c = cols[i]
-        s = _norm(c)
+        s = _norm(c, sample.schema[c])
         masked = (
             sample.lazy()
             .select(s.alias("v"))
@@ -308,11 +356,14 @@ def _evidence(sample: pl.DataFrame, cols: list[str], verdicts: dict[int, tuple[s
 
 
 def _formats(sample: pl.DataFrame, cols: list[str]) -> dict[str, str]:
-    """The most common value format per column (digits as #, letters as A/a/가): safe to show anywhere."""
+    """The most common value format per column (digits as #, letters as A/a/가) among 300 sampled values:
+    safe to show anywhere, and cheap (six regex passes per column)."""
     if not cols or sample.height == 0:
         return {}
-    row = sample.select([p.value_format(_norm(c)).drop_nulls().mode().first().alias(c) for c in cols]).row(
-        0, named=True
+    row = (
+        sample.head(300)
+        .select([p.value_format(_norm(c)).drop_nulls().mode().first().alias(c) for c in cols])
+        .row(0, named=True)
     )
     return {c: v for c, v in row.items() if v is not None}
 

@@ -53,7 +53,7 @@ def partial_mask(s: pl.Expr, pii_type: str | None) -> pl.Expr:
     """
     s = s.cast(pl.String)
     if pii_type in ("rrn", "foreigner_rrn"):
-        return _digits_starred_after(s, 7)
+        return _digits_starred_after(restore_leading_zero(s), 7)
     if pii_type == "person_name":
         return _keep_ends(s, 1, 1)
     if pii_type == "phone":
@@ -137,9 +137,15 @@ def _age_on(born: pl.Expr, as_of: date) -> pl.Expr:
     return pl.lit(as_of.year) - born.dt.year().cast(pl.Int32) - pl.when(had_birthday).then(0).otherwise(1)
 
 
+def restore_leading_zero(s: pl.Expr) -> pl.Expr:
+    """A resident number read as an integer lost its leading zeros (born 2000–2009): 10–12 digits → 13."""
+    s = s.cast(pl.String).str.strip_chars()
+    return pl.when(s.str.contains(r"^\d{10,12}$")).then(s.str.zfill(13)).otherwise(s)
+
+
 def rrn_birth_date(s: pl.Expr) -> pl.Expr:
     """Birth date from a resident number (either group), using the century the 7th digit names."""
-    year, month, day = p.rrn_birth(p.Parts.of(s.cast(pl.String).str.strip_chars()))
+    year, month, day = p.rrn_birth(p.Parts.of(restore_leading_zero(s)))
     return pl.date(year, month, day)
 
 

@@ -137,23 +137,73 @@ def categorical_specs(frame: pl.DataFrame, columns: Sequence[str], *, max_levels
     return [BinSpec(c, False, levels=tuple(str(r[c]) for r in counts[c])) for c in columns]
 
 
-def bin_index(spec: BinSpec, values: pl.Series) -> np.ndarray:
-    """Bin index of every value (see ``BinSpec.expr``), computed with numpy for numeric specs.
+def _numeric_codes(spec: BinSpec, x: np.ndarray) -> np.ndarray:
+    """Bin index (uint8/uint16) of float values: ranges by summing ``x >= edge`` in place (branch-free,
+    about three times faster than a binary search on unsorted data), NaN to bin 0, special codes next."""
+    dtype = np.uint8 if spec.n_bins < 128 else np.uint16
+    body = np.full(x.shape, 1 + len(spec.specials), dtype=dtype)
+    hit = np.empty(x.shape, dtype=bool)
+    for e in spec.edges:
+        np.greater_equal(x, e, out=hit)
+        body += hit
+    body[np.isnan(x)] = 0
+    for k, v in enumerate(spec.specials):
+        body[x == v] = 1 + k
+    return body
 
-    Numeric values are binned by summing ``x >= edge`` over the few edges: branch-free and about three
-    times faster than a binary search on unsorted data; NaN and null go to bin 0, special codes next.
-    """
+
+def bin_index(spec: BinSpec, values: pl.Series) -> np.ndarray:
+    """Bin index of every value (see ``BinSpec.expr``); numeric specs are computed with numpy."""
     if not spec.numeric:
         return values.to_frame(spec.column).select(spec.expr()).to_series().to_numpy().astype(np.intp)
-    x = values.cast(pl.Float64).to_numpy()
-    body = np.zeros(x.shape, dtype=np.intp)
-    for e in spec.edges:
-        body += x >= e
-    idx = body + (1 + len(spec.specials))
-    idx[np.isnan(x)] = 0
-    for k, s in enumerate(spec.specials):
-        idx[x == s] = 1 + k
-    return idx
+    return _numeric_codes(spec, values.cast(pl.Float64).to_numpy()).astype(np.intp)
+
+
+def _count(codes: np.ndarray, group: np.ndarray, keep: np.ndarray | None, n_bins: int, n_groups: int) -> np.ndarray:
+    key = codes.astype(np.intp) * n_groups + group
+    counts = np.bincount(key if keep is None else key[keep], minlength=n_bins * n_groups)
+    return counts.reshape(n_bins, n_groups).T.copy()
+
+
+def fit_numeric_and_count(
+    frame: pl.DataFrame,
+    columns: Sequence[str],
+    group: np.ndarray,
+    n_groups: int,
+    *,
+    n_bins: int,
+    specials: dict[str, tuple[float, ...]] | None = None,
+    edge_rows: np.ndarray | None = None,
+    threads: int = 2,
+) -> tuple[list[BinSpec], dict[str, np.ndarray]]:
+    """Quantile bins for numeric columns and their counts per group, one column at a time, in threads.
+
+    Edges come from the rows ``edge_rows`` (indices: a seeded sample, or the reference period) without
+    missing or special values; counts cover every row whose group is ≥ 0. Each column is read once into
+    numpy (numpy releases the GIL, so two threads use both cores) and memory stays at a few columns.
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    specials = specials or {}
+    group = np.asarray(group, dtype=np.intp)
+    keep = None if bool((group >= 0).all()) else group >= 0
+
+    def one(column: str) -> tuple[BinSpec, np.ndarray]:
+        x = frame[column].cast(pl.Float64).to_numpy()
+        sp = tuple(specials.get(column, ()))
+        fit = x if edge_rows is None else x[edge_rows]
+        ok = ~np.isnan(fit)
+        for v in sp:
+            ok &= fit != v
+        spec = BinSpec(column, True, quantile_edges(fit[ok], n_bins), sp)
+        return spec, _count(_numeric_codes(spec, x), group, keep, spec.n_bins, n_groups)
+
+    if threads > 1 and len(columns) > 1:
+        with ThreadPoolExecutor(threads) as pool:
+            done = list(pool.map(one, columns))
+    else:
+        done = [one(c) for c in columns]
+    return [s for s, _ in done], {s.column: c for s, c in done}
 
 
 def count_bins(
@@ -162,20 +212,15 @@ def count_bins(
     """Row counts per (group, bin) for every spec: column → array [n_groups, n_bins].
 
     ``group`` holds an integer 0..n_groups-1 per row of ``frame`` (the target's 0/1, or a period index);
-    rows with a negative group are not counted. Columns are counted in ``threads`` threads (numpy releases
-    the GIL), each reading one column at a time so memory stays at a few columns' worth.
+    rows with a negative group are not counted.
     """
     from concurrent.futures import ThreadPoolExecutor
 
     group = np.asarray(group, dtype=np.intp)
-    keep = group >= 0
-    all_rows = bool(keep.all())
+    keep = None if bool((group >= 0).all()) else group >= 0
 
     def one(spec: BinSpec) -> tuple[str, np.ndarray]:
-        idx = bin_index(spec, frame[spec.column])
-        key = idx * n_groups + group
-        counts = np.bincount(key if all_rows else key[keep], minlength=spec.n_bins * n_groups)
-        return spec.column, counts.reshape(spec.n_bins, n_groups).T.copy()
+        return spec.column, _count(bin_index(spec, frame[spec.column]), group, keep, spec.n_bins, n_groups)
 
     if threads > 1 and len(specs) > 1:
         with ThreadPoolExecutor(threads) as pool:

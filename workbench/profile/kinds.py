@@ -78,3 +78,23 @@ def infer_kind(
             return "categorical"
         return "text"
     return "categorical"
+
+
+# how the workspace store spells a kind override (``TableMeta.column_types``) → the profile's kind
+_STORE_SPELLINGS: dict[str, Kind] = {"id": "id_like", "identifier": "id_like", "bool": "boolean", "string": "text"}
+
+
+def kind_overrides(column_types: dict[str, str] | None) -> dict[str, Kind]:
+    """The analyst's stored kind decisions (``{"customer_id": "id", "credit_grade": "categorical"}``) as
+    profile kinds; spellings the profile does not know are ignored rather than guessed."""
+    out: dict[str, Kind] = {}
+    for column, value in (column_types or {}).items():
+        kind = _STORE_SPELLINGS.get(str(value).lower(), str(value).lower())
+        if kind in KINDS:
+            out[column] = kind  # type: ignore[assignment]
+    return out
+
+
+def store_spelling(kind: Kind) -> str:
+    """The spelling saved to the store for a kind chosen on the profile page."""
+    return "id" if kind == "id_like" else kind

@@ -3,7 +3,8 @@ datasets (a reference such as the training sample, and a recent one).
 
 Binning: numeric features are cut at the deciles of the *reference* (the first month, or the reference
 dataset), with missing values and special codes in bins of their own; categorical features use the
-reference's 20 most frequent levels plus "other" and "missing". **Empty-bin rule**: a bin with no rows on one
+reference's 20 most frequent levels plus "other" and "missing". Edges come from at most 200,000 (seeded,
+uniformly sampled) reference rows; counts cover every row. **Empty-bin rule**: a bin with no rows on one
 side counts 0.5 rows on that side before shares are taken, so the log stays finite and a bin that appears
 or vanishes shows up as a large (not infinite) contribution. PSI = Σ (current share − reference share) ×
 ln(current share / reference share). Bands: < 0.1 stable, 0.1–0.25 shifting, > 0.25 major shift.
@@ -21,7 +22,7 @@ import polars as pl
 
 from workbench.errors import UserError
 from workbench.privacy.gate import MaskedTable
-from workbench.profile.binning import BinSpec, categorical_specs, count_bins, numeric_specs
+from workbench.profile.binning import BinSpec, categorical_specs, count_bins, fit_numeric_and_count
 from workbench.profile.columns import TableProfile
 
 EMPTY_BIN_COUNT = 0.5
@@ -91,10 +92,18 @@ class Stability:
         raise KeyError(name)
 
 
-def _specs(reference: pl.DataFrame, columns: Sequence[str], profile: TableProfile | None, seed: int) -> list[BinSpec]:
+def _fit_and_count(
+    frame: pl.DataFrame,
+    columns: Sequence[str],
+    group: np.ndarray,
+    n_groups: int,
+    profile: TableProfile | None,
+    seed: int,
+) -> tuple[list[BinSpec], dict[str, np.ndarray]]:
+    """Bins fitted on the reference rows (group 0) and counts per group, for every usable feature."""
     numeric, cats, specials = [], [], {}
     for c in columns:
-        dtype = reference.schema[c]
+        dtype = frame.schema[c]
         kind = profile.column(c).kind if profile is not None else None
         if kind in ("id_like", "text", "date") or (kind is None and dtype.is_temporal()):
             continue
@@ -104,10 +113,15 @@ def _specs(reference: pl.DataFrame, columns: Sequence[str], profile: TableProfil
                 specials[c] = tuple(s.value for s in profile.column(c).special_codes)
         else:
             cats.append(c)
-    sample = reference.sample(EDGE_SAMPLE, seed=seed) if reference.height > EDGE_SAMPLE else reference
-    return numeric_specs(sample, numeric, n_bins=10, specials=specials) + categorical_specs(
-        reference, cats, max_levels=20
+    ref_rows = np.flatnonzero(group == 0)
+    if ref_rows.size > EDGE_SAMPLE:
+        ref_rows = np.sort(np.random.default_rng(seed).choice(ref_rows, EDGE_SAMPLE, replace=False))
+    specs, counts = fit_numeric_and_count(
+        frame, numeric, group, n_groups, n_bins=10, specials=specials, edge_rows=ref_rows
     )
+    cat_specs = categorical_specs(frame.filter(pl.Series(group == 0)), cats, max_levels=20)
+    counts.update(count_bins(frame, cat_specs, group, n_groups))
+    return specs + cat_specs, counts
 
 
 def _result(specs: list[BinSpec], counts: dict[str, np.ndarray], periods, rows, time_column, t0) -> Stability:
@@ -154,9 +168,7 @@ def stability_by_period(
         .to_numpy()
     )
     columns = [c for c in (features or frame.columns) if c != time_column]
-    reference = frame.filter(pl.Series(index == 0))
-    specs = _specs(reference, columns, profile, seed)
-    counts = count_bins(frame, specs, index, labels.len())
+    specs, counts = _fit_and_count(frame, columns, index, labels.len(), profile, seed)
     rows = np.bincount(index[index >= 0], minlength=labels.len())
     names = [d.strftime("%Y-%m") if every == "1mo" else d.isoformat() for d in labels.to_list()]
     return _result(specs, counts, names, [int(r) for r in rows], time_column, t0)
@@ -175,8 +187,7 @@ def compare_datasets(
     shared = [c for c in (features or reference.columns) if c in current.columns]
     if not shared:
         raise StabilityError("profile.stability.no_shared_columns")
-    specs = _specs(reference.frame, shared, profile, seed)
     both = pl.concat([reference.frame.select(shared), current.frame.select(shared)], how="vertical_relaxed")
     group = np.repeat(np.array([0, 1]), [reference.height, current.height])
-    counts = count_bins(both, specs, group, 2)
+    specs, counts = _fit_and_count(both, shared, group, 2, profile, seed)
     return _result(specs, counts, ("reference", "current"), (reference.height, current.height), None, t0)

@@ -12,9 +12,10 @@ Conventions (the ones a credit-scoring team expects):
   separate (equal to scikit-learn's ``roc_auc_score`` on the bin event rate as the score, ties counted half).
   AUC is therefore ≥ 0.5; KS = max |cumulative event share − cumulative non-event share| in that order.
 * Bins: missing (null and NaN) and each special code get bins of their own; numeric values are cut at
-  ``n_bins`` quantiles of the non-missing, non-special values of (a sample of at most ``EDGE_SAMPLE`` rows
-  of) the column; counts are always over every row. ``monotonic=True`` merges adjacent numeric bins
-  (pool-adjacent-violators on counts) until the event rate only rises or only falls.
+  ``n_bins`` quantiles of the non-missing, non-special values of the column (of a seeded uniform sample of
+  ``EDGE_SAMPLE`` rows when the table is larger); counts are always over every row. ``monotonic=True``
+  merges adjacent numeric bins (pool-adjacent-violators on counts) until the event rate only rises or only
+  falls.
 * IV bands: < 0.02 useless, 0.02–0.1 weak, 0.1–0.3 medium, 0.3–0.5 strong, > 0.5 suspicious (too good to be
   true: check for leakage, a ``leakage_suspect`` alert).
 
@@ -35,11 +36,18 @@ import polars as pl
 
 from workbench.errors import UserError
 from workbench.privacy.gate import MaskedTable
-from workbench.profile.binning import BinKind, bin_index, categorical_specs, count_bins, numeric_specs
+from workbench.profile.binning import (
+    BinKind,
+    bin_index,
+    categorical_specs,
+    count_bins,
+    fit_numeric_and_count,
+    numeric_specs,
+)
 from workbench.profile.columns import TableProfile
 
 SMOOTHING = 0.5
-EDGE_SAMPLE = 200_000
+EDGE_SAMPLE = 100_000
 IVBand = Literal["useless", "weak", "medium", "strong", "suspicious"]
 IV_BANDS: tuple[tuple[float, IVBand], ...] = (
     (0.02, "useless"),
@@ -297,11 +305,15 @@ def target_analysis(
         .to_numpy()
     )
     numeric_cols, cat_cols, sp = _feature_columns(frame, target, profile, features, specials)
-    sample = frame.select(numeric_cols).sample(EDGE_SAMPLE, seed=seed) if frame.height > EDGE_SAMPLE else frame
-    specs = numeric_specs(sample, numeric_cols, n_bins=n_bins, specials=sp) + categorical_specs(
-        frame, cat_cols, max_levels=max_levels
+    edge_rows = None
+    if frame.height > EDGE_SAMPLE:
+        edge_rows = np.sort(np.random.default_rng(seed).choice(frame.height, EDGE_SAMPLE, replace=False))
+    num_specs, counts = fit_numeric_and_count(
+        frame, numeric_cols, y, 2, n_bins=n_bins, specials=sp, edge_rows=edge_rows
     )
-    counts = count_bins(frame, specs, y, 2)
+    cat_specs = categorical_specs(frame, cat_cols, max_levels=max_levels)
+    counts.update(count_bins(frame, cat_specs, y, 2))
+    specs = num_specs + cat_specs
     tables = []
     for spec in specs:
         c = counts[spec.column]

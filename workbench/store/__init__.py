@@ -6,6 +6,14 @@ The store never holds secrets: no pseudonymisation key (a save containing it is 
 password in any row (source locations are redacted). Every record is a frozen dataclass; every save is one
 transaction; writes that change user decisions also append an audit entry in that same transaction.
 
+SQLite (the default) needs a local disk: WAL mode does not work on network shares, so a workspace shared
+by several machines uses PostgreSQL (``WORKBENCH_DB_URL``) and a shared ``WORKBENCH_HOME`` for the files.
+A schema other than ``public``: ``postgresql://.../db?options=-csearch_path%3Dworkbench``.
+
+Schema migrations (Alembic, run by ``Store.open``; ``python -m workbench.store.migrate "msg"`` adds one):
+0001 datasets + versions, policies, audit log + head; 0002 table roles, relationships, features, review
+state + history, runs, learn progress; 0003 runs keep the model package's whole record.
+
 Open::
 
     from workbench.store import Store
@@ -14,6 +22,8 @@ Open::
     store.check() -> StoreCheck(ok, integrity, missing_files, orphan_files, audit)
     store.remove_orphan_files(*, older_than_s=3600) -> tuple[str, ...]
     store.close()  /  with Store.open() as store: ...
+    # thread-safe: open once per process (Streamlit: st.cache_resource), not on every rerun
+    # admins: python -m workbench.store [check|clean]  (one line per finding, exit 1 when not ok)
 
 Layout (``store.paths``, a ``WorkspacePaths``; use it instead of building paths)::
 
@@ -27,9 +37,11 @@ Datasets (``store.datasets``; a ``Dataset`` is one version: name, version, finge
 certified_at, certified_by, created_at, created_by, path, file_sha256, file_bytes; ``.schema`` dict)::
 
     save(name, frame, *, source_kind="memory", source_location="", certified=False, policy_name=None,
-         policy_version=None, certified_at=None, certified_by=None, actor=None) -> Dataset
+         policy_version=None, certified_at=None, certified_by=None, actor=None, audit=None) -> Dataset
     save_masked(masked: MaskedTable, *, name=None, source: SourceInfo | None = None, policy_name=None,
-                actor=None) -> Dataset
+                actor=None, audit=None) -> Dataset
+        # audit=(action, payload): an extra audit entry committed in the same transaction as the version;
+        # its payload gets "dataset" and "dataset_version" added
     get(name, version=None) -> Dataset            # newest by default; NotFoundError
     exists(name) -> bool;  versions(name) -> list[Dataset];  list() -> list[Dataset]  (newest of each)
     read(name, version=None, *, verify=True) -> pl.DataFrame   # SHA-256 checked against the row
@@ -49,14 +61,16 @@ dataset's newest version)::
 
 Policies (``store.policies``; ``Policy(name, version, yaml, actor, created_at, comment)``)::
 
-    save(name, yaml_text, *, actor=None, comment="") -> int    # the new version: 1, 2, ...; never overwrites
+    save(name, yaml_text, *, actor=None, comment="", audit=None) -> int   # new version 1, 2, ...; never overwrites
+        # audit=(action, payload): extra entry in the same transaction, payload gets "policy_version"
     get(name, version=None) -> Policy;  latest(name) -> Policy | None
     versions(name) -> list[Policy] (oldest first);  list() -> list[Policy] (newest of each)
 
 Audit (``store.audit``; ``AuditEntry(seq, at, actor, action, payload, prev_hash, hash)``)::
 
     append(action, payload=None, *, actor=None) -> AuditEntry   # serialised across processes
-    list(*, action=None, limit=None, newest_first=True) -> list[AuditEntry];  get(seq) -> AuditEntry | None
+    list(*, action=None, actor=None, limit=None, newest_first=True) -> list[AuditEntry]  # action "privacy.*" ok
+    get(seq) -> AuditEntry | None
     head() -> (seq, hash);  count() -> int
     verify(*, anchor=None) -> AuditVerification(ok, entries, first_bad_seq, reason)  # .message(lang)
     Actions the store writes itself, in the same transaction as the change: policy.saved, dataset.saved,
@@ -80,11 +94,13 @@ Reviews (``store.reviews``; ``Review(feature, version, verdict, comment, reviewe
     states(dataset=None) -> dict[str, Review]    # current review per feature
 
 Runs (``store.runs``; ``Run(id, created_at, actor, dataset, dataset_fingerprint, target, split, params,
-features, metrics, warnings, model_path, card_path)``)::
+features, metrics, warnings, model_path, card_path, record)``)::
 
     save(*, dataset_fingerprint, target, split, params, features, metrics, warnings=(), model_text=None,
-         card_text=None, card_format="md", dataset=None, actor=None, run_id=None) -> Run
+         card_text=None, card_format="md", dataset=None, actor=None, run_id=None, record=None) -> Run
         # model_text = booster.model_to_string(), written to runs/<id>/model.txt before the row commits
+    add(record, model_text=None, *, card_text=None, card_format="html", actor=None) -> str
+        # from workbench.model.runs.run_record(result): columns taken from it, the whole dict kept
     get(run_id) -> Run;  list(*, dataset=None, fingerprint=None, limit=None) -> list[Run]  (newest first)
     model_text(run_id) -> str;   new_run_id() -> "20261125T143703-3fa9c1"
 

@@ -119,11 +119,21 @@ class AuditLog:
             return append_in(conn, action, payload, actor)
 
     def list(
-        self, *, action: str | None = None, limit: int | None = None, newest_first: bool = True
+        self,
+        *,
+        action: str | None = None,
+        actor: str | None = None,
+        limit: int | None = None,
+        newest_first: bool = True,
     ) -> list[AuditEntry]:
+        """Entries, newest first by default; ``action`` may end in ``.*`` for a family (``"privacy.*"``)."""
         q = sa.select(audit_log)
-        if action is not None:
+        if action is not None and action.endswith(".*"):
+            q = q.where(audit_log.c.action.startswith(action[:-1], autoescape=True))
+        elif action is not None:
             q = q.where(audit_log.c.action == action)
+        if actor is not None:
+            q = q.where(audit_log.c.actor == actor)
         q = q.order_by(audit_log.c.seq.desc() if newest_first else audit_log.c.seq)
         if limit is not None:
             q = q.limit(limit)

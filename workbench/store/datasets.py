@@ -24,7 +24,7 @@ from workbench.store.audit import LOCK as AUDIT_LOCK
 from workbench.store.audit import append_in
 from workbench.store.db import current_actor, guard_secrets, reading, redact, utcnow, writing
 from workbench.store.errors import NotFoundError, StoreError
-from workbench.store.names import check_name
+from workbench.store.names import check_name, norm
 from workbench.store.paths import atomic_path
 from workbench.store.schema import dataset_versions, datasets
 
@@ -80,6 +80,8 @@ def _sha256_file(path: Path) -> tuple[str, int]:
     return h.hexdigest(), size
 
 
+AuditNote = tuple[str, Mapping[str, Any]]  # (action, payload) appended with the save
+
 _VERSION_COLUMNS = [c for c in dataset_versions.c if c.name not in ("id", "dataset_id")]
 
 
@@ -104,11 +106,15 @@ class Datasets:
         certified_at: datetime | None = None,
         certified_by: str | None = None,
         actor: str | None = None,
+        audit: AuditNote | None = None,
     ) -> Dataset:
         """Save ``frame`` as the next version of ``name`` and return it.
 
-        Saving the same content with the same certification as the newest version is a no-op that returns
-        that version. ``source_location`` is stored with any password redacted.
+        Saving the same content with the same certification as the newest version returns that version and
+        writes no new one. ``source_location`` is stored with any password redacted. ``audit``: an extra
+        ``(action, payload)`` entry (e.g. the privacy gate's ``privacy.certified``) committed in the same
+        transaction as the version row, so the dataset and its certification record can't part ways; the
+        store adds ``dataset`` and ``dataset_version`` to its payload.
         """
         name = check_name(name, "dataset")
         actor = current_actor(actor)
@@ -130,8 +136,13 @@ class Datasets:
         target = paths.dataset_file(name, fingerprint)
         stored = paths.relative(target)
 
+        if audit is not None:
+            guard_secrets("audit.payload", audit[1])
         newest = self._newest_row(name)
         if newest is not None and newest.path == stored and target.exists() and _same_meta(newest, meta):
+            if audit is not None:
+                with writing(self._store.engine, AUDIT_LOCK) as conn:
+                    append_in(conn, audit[0], {**audit[1], "dataset": name, "dataset_version": newest.version}, actor)
             return self._record(name, newest)
 
         reused = self._file_in_use(stored, target)
@@ -143,7 +154,7 @@ class Datasets:
             sha, size = reused
 
         with writing(self._store.engine, f"dataset:{name}", AUDIT_LOCK) as conn:
-            dataset_id = self._dataset_id(conn, name, create=True)
+            dataset_id = id_of_dataset(conn, name, create=True)
             last = conn.execute(
                 sa.select(sa.func.max(dataset_versions.c.version)).where(dataset_versions.c.dataset_id == dataset_id)
             ).scalar()
@@ -165,6 +176,7 @@ class Datasets:
                     "name": name,
                     "version": values["version"],
                     "fingerprint": fingerprint,
+                    "file_sha256": sha,  # a forged file *and* row would still disagree with the chain
                     "rows": frame.height,
                     "columns": frame.width,
                     "certified": bool(certified),
@@ -173,6 +185,8 @@ class Datasets:
                 },
                 actor,
             )
+            if audit is not None:
+                append_in(conn, audit[0], {**audit[1], "dataset": name, "dataset_version": values["version"]}, actor)
             row = conn.execute(
                 sa.select(*_VERSION_COLUMNS).where(
                     dataset_versions.c.dataset_id == dataset_id, dataset_versions.c.version == values["version"]
@@ -188,6 +202,7 @@ class Datasets:
         source: SourceInfo | None = None,
         policy_name: str | None = None,
         actor: str | None = None,
+        audit: AuditNote | None = None,
     ) -> Dataset:
         """Save a table that passed the privacy gate, with its certification (who, when, policy version)."""
         return self.save(
@@ -201,6 +216,7 @@ class Datasets:
             certified_at=masked.certified_at,
             certified_by=masked.certified_by,
             actor=actor,
+            audit=audit,
         )
 
     def delete(self, name: str, *, actor: str | None = None) -> None:
@@ -211,7 +227,7 @@ class Datasets:
         """
         actor = current_actor(actor)
         with writing(self._store.engine, f"dataset:{name}", AUDIT_LOCK) as conn:
-            dataset_id = self._dataset_id(conn, name)
+            dataset_id = id_of_dataset(conn, name)
             files = list(
                 conn.execute(
                     sa.select(dataset_versions.c.path).where(dataset_versions.c.dataset_id == dataset_id)
@@ -236,31 +252,35 @@ class Datasets:
         q = (
             sa.select(*_VERSION_COLUMNS)
             .join(datasets, datasets.c.id == dataset_versions.c.dataset_id)
-            .where(datasets.c.name == name)
+            .where(datasets.c.name == norm(name))
         )
-        q = q.where(dataset_versions.c.version == version) if version else q.order_by(dataset_versions.c.version.desc())
+        q = (
+            q.where(dataset_versions.c.version == version)
+            if version is not None
+            else q.order_by(dataset_versions.c.version.desc())
+        )
         with reading(self._store.engine) as conn:
             row = conn.execute(q.limit(1)).first()
         if row is None:
             if version is None:
                 raise NotFoundError("store.dataset.not_found", name=name)
             raise NotFoundError("store.dataset.version_not_found", name=name, version=version)
-        return self._record(name, row)
+        return self._record(norm(name), row)
 
     def exists(self, name: str) -> bool:
         with reading(self._store.engine) as conn:
-            return conn.execute(sa.select(datasets.c.id).where(datasets.c.name == name)).first() is not None
+            return conn.execute(sa.select(datasets.c.id).where(datasets.c.name == norm(name))).first() is not None
 
     def versions(self, name: str) -> list[Dataset]:
         """Every version of ``name``, oldest first (empty when unknown)."""
         q = (
             sa.select(*_VERSION_COLUMNS)
             .join(datasets, datasets.c.id == dataset_versions.c.dataset_id)
-            .where(datasets.c.name == name)
+            .where(datasets.c.name == norm(name))
             .order_by(dataset_versions.c.version)
         )
         with reading(self._store.engine) as conn:
-            return [self._record(name, r) for r in conn.execute(q)]
+            return [self._record(norm(name), r) for r in conn.execute(q)]
 
     def list(self) -> list[Dataset]:
         """The newest version of every dataset, by name."""
@@ -333,7 +353,7 @@ class Datasets:
         q = (
             sa.select(*_VERSION_COLUMNS)
             .join(datasets, datasets.c.id == dataset_versions.c.dataset_id)
-            .where(datasets.c.name == name)
+            .where(datasets.c.name == norm(name))
             .order_by(dataset_versions.c.version.desc())
             .limit(1)
         )
@@ -353,16 +373,15 @@ class Datasets:
             return None
         return row.file_sha256, row.file_bytes
 
-    @staticmethod
-    def _dataset_id(conn: Connection, name: str, *, create: bool = False) -> int:
-        found = conn.execute(sa.select(datasets.c.id).where(datasets.c.name == name)).scalar()
-        if found is not None:
-            return found
-        if not create:
-            raise NotFoundError("store.dataset.not_found", name=name)
-        return conn.execute(
-            datasets.insert().values(name=name, created_at=utcnow()).returning(datasets.c.id)
-        ).scalar_one()
+
+def id_of_dataset(conn: Connection, name: str, *, create: bool = False) -> int:
+    """The id behind a dataset name, inside the caller's transaction; ``NotFoundError`` unless ``create``."""
+    found = conn.execute(sa.select(datasets.c.id).where(datasets.c.name == norm(name))).scalar()
+    if found is not None:
+        return found
+    if not create:
+        raise NotFoundError("store.dataset.not_found", name=name)
+    return conn.execute(datasets.insert().values(name=name, created_at=utcnow()).returning(datasets.c.id)).scalar_one()
 
 
 def _same_meta(row: Any, meta: Mapping[str, Any]) -> bool:

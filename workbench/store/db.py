@@ -21,7 +21,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import event
-from sqlalchemy.engine import Connection, Engine, make_url
+from sqlalchemy.engine import URL, Connection, Engine, make_url
 
 from workbench.store.errors import StoreError
 
@@ -151,15 +151,18 @@ class JSONText(sa.TypeDecorator[Any]):
 # --- engines and transactions ---------------------------------------------------------------------------
 
 
-def create(url: str) -> Engine:
-    url = normalise_url(url)
-    parsed = make_url(url)
+def create(url: str | URL) -> Engine:
+    """An engine for ``url`` (a string, or a ``URL`` object when a path could contain ``?`` or ``#``)."""
+    parsed = make_url(normalise_url(url)) if isinstance(url, str) else url
     if parsed.get_backend_name() == "sqlite":
-        engine = sa.create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+        engine = sa.create_engine(parsed, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
         _configure_sqlite(engine)
         return engine
     if parsed.get_backend_name() == "postgresql":
-        return sa.create_engine(url, pool_pre_ping=True)
+        try:
+            return sa.create_engine(parsed, pool_pre_ping=True)
+        except ModuleNotFoundError as e:  # psycopg is an optional extra
+            raise StoreError("store.driver_missing", driver=e.name or "psycopg", extra="workbench[postgres]") from None
     raise StoreError("store.unsupported_url", url=parsed.render_as_string(hide_password=True))
 
 
@@ -204,11 +207,12 @@ def writing(engine: Engine, *locks: str) -> Iterator[Connection]:
         with conn.begin():
             if conn.dialect.name == "postgresql":
                 for name in sorted(set(locks)):  # sorted: two writers never wait on each other in a cycle
-                    conn.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": lock_key(name)})
+                    conn.execute(_PG_LOCK, {"name": name})
             yield conn
 
 
-def lock_key(name: str) -> int:
-    """A stable signed 64-bit key for ``pg_advisory_xact_lock`` (namespaced so other apps don't collide)."""
-    digest = hashlib.sha256(f"workbench.store:{name}".encode()).digest()
-    return int.from_bytes(digest[:8], "big", signed=True)
+# A 64-bit key per workspace schema and lock name, so two workspaces in one database don't queue on each other
+# and other applications' advisory locks don't collide with ours.
+_PG_LOCK = sa.text(
+    "SELECT pg_advisory_xact_lock(hashtextextended('workbench.store:' || current_schema() || ':' || :name, 0))"
+)

@@ -19,7 +19,7 @@ from workbench.store.audit import LOCK as AUDIT_LOCK
 from workbench.store.audit import append_in
 from workbench.store.db import current_actor, guard_secrets, reading, utcnow, writing
 from workbench.store.errors import ConflictError, NotFoundError, StoreError
-from workbench.store.names import check_name
+from workbench.store.names import check_name, norm
 from workbench.store.schema import features, review_history, review_state
 
 if TYPE_CHECKING:
@@ -144,14 +144,14 @@ class Features:
 
     def get(self, name: str) -> Feature:
         with reading(self._store.engine) as conn:
-            row = conn.execute(sa.select(features).where(features.c.name == name)).first()
+            row = conn.execute(sa.select(features).where(features.c.name == norm(name))).first()
         if row is None:
             raise NotFoundError("store.feature.not_found", name=name)
         return _feature(row)
 
     def exists(self, name: str) -> bool:
         with reading(self._store.engine) as conn:
-            return conn.execute(sa.select(features.c.id).where(features.c.name == name)).first() is not None
+            return conn.execute(sa.select(features.c.id).where(features.c.name == norm(name))).first() is not None
 
     def list(self, dataset: str | None = None) -> list[Feature]:
         """The catalog (or one dataset's part of it), by name."""
@@ -184,6 +184,7 @@ class Reviews:
         Raises ``ConflictError`` (who changed it, when, which version is current) when someone else wrote in
         between; nothing is saved then. ``needs_change`` and ``reject`` need a comment.
         """
+        feature = norm(feature)
         if verdict not in VERDICTS:
             raise StoreError("store.review.bad_verdict", verdict=str(verdict), verdicts=", ".join(VERDICTS))
         comment = (comment or "").strip()
@@ -228,7 +229,7 @@ class Reviews:
         q = (
             sa.select(review_state)
             .join(features, features.c.id == review_state.c.feature_id)
-            .where(features.c.name == feature)
+            .where(features.c.name == norm(feature))
         )
         with reading(self._store.engine) as conn:
             row = conn.execute(q).first()
@@ -244,7 +245,7 @@ class Reviews:
         q = (
             sa.select(review_history)
             .join(features, features.c.id == review_history.c.feature_id)
-            .where(features.c.name == feature)
+            .where(features.c.name == norm(feature))
             .order_by(review_history.c.version)
         )
         with reading(self._store.engine) as conn:
@@ -260,7 +261,7 @@ class Reviews:
 
 
 def _feature_id(conn: Connection, name: str) -> int:
-    found = conn.execute(sa.select(features.c.id).where(features.c.name == name)).scalar()
+    found = conn.execute(sa.select(features.c.id).where(features.c.name == norm(name))).scalar()
     if found is None:
         raise NotFoundError("store.feature.not_found", name=name)
     return found

@@ -63,6 +63,13 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
             command.upgrade(config(conn), revision)
 
 
+def downgrade(engine: Engine, revision: str) -> None:
+    """Step the schema back to ``revision`` (``"base"`` = empty). Data in dropped tables is lost: for
+    developers and for rolling back a release, never called by the app."""
+    with writing(engine, "migrate") as conn:
+        command.downgrade(config(conn), revision)
+
+
 def tables(engine: Engine) -> set[str]:
     return set(sa.inspect(engine).get_table_names())
 

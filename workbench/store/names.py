@@ -22,3 +22,8 @@ def check_name(name: str, kind: str) -> str:
     if any(unicodedata.category(ch).startswith("C") for ch in cleaned):
         raise StoreError("store.name.invalid", kind=kind, name=cleaned[:40])
     return cleaned
+
+
+def norm(name: str) -> str:
+    """How a name is looked up: the same NFC + trim as ``check_name``, without refusing anything."""
+    return unicodedata.normalize("NFC", name).strip() if isinstance(name, str) else name

@@ -25,16 +25,18 @@ from dataclasses import dataclass
 from pathlib import Path
 
 TMP_PREFIX = ".tmp-"
+MAX_STEM_BYTES = 150
 _UNSAFE = re.compile(r"[^\w.\-]+", re.UNICODE)
 
 
 def safe_filename(name: str) -> str:
     """``name`` as one path component: letters (Korean included), digits, ``._-``; anything else → ``_``.
 
-    Leading dots are dropped so a name never becomes a hidden file or ``..``.
+    Leading dots are dropped so a name never becomes a hidden file or ``..``. Cut to 150 UTF-8 bytes (a
+    Hangul syllable is 3), leaving room for ``-<fingerprint>.parquet`` under the usual 255-byte limit.
     """
     cleaned = _UNSAFE.sub("_", unicodedata.normalize("NFC", name)).lstrip(".")
-    return cleaned[:120] or "_"
+    return cleaned.encode("utf-8")[:MAX_STEM_BYTES].decode("utf-8", "ignore") or "_"
 
 
 @dataclass(frozen=True)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 import yaml
@@ -13,7 +14,7 @@ from workbench.store.audit import LOCK as AUDIT_LOCK
 from workbench.store.audit import append_in
 from workbench.store.db import current_actor, guard_secrets, reading, utcnow, writing
 from workbench.store.errors import NotFoundError, StoreError
-from workbench.store.names import check_name
+from workbench.store.names import check_name, norm
 from workbench.store.schema import policies
 
 if TYPE_CHECKING:
@@ -40,10 +41,19 @@ class Policies:
     def __init__(self, store: Store) -> None:
         self._store = store
 
-    def save(self, name: str, yaml_text: str, *, actor: str | None = None, comment: str = "") -> int:
+    def save(
+        self,
+        name: str,
+        yaml_text: str,
+        *,
+        actor: str | None = None,
+        comment: str = "",
+        audit: tuple[str, Mapping[str, Any]] | None = None,
+    ) -> int:
         """Store ``yaml_text`` as the next version of policy ``name`` and return that version (1 for a new name).
 
         The text must parse as YAML (one line error otherwise) and must not contain the pseudonymisation key.
+        ``audit``: an extra ``(action, payload)`` entry committed in the same transaction.
         """
         name = check_name(name, "policy")
         try:
@@ -54,7 +64,9 @@ class Policies:
         guard_secrets("policy.yaml", yaml_text, comment)
         actor = current_actor(actor)
         with writing(self._store.engine, f"policy:{name}", AUDIT_LOCK) as conn:
-            last = conn.execute(sa.select(sa.func.max(policies.c.version)).where(policies.c.name == name)).scalar()
+            last = conn.execute(
+                sa.select(sa.func.max(policies.c.version)).where(policies.c.name == norm(name))
+            ).scalar()
             version = (last or 0) + 1
             conn.execute(
                 policies.insert().values(
@@ -62,11 +74,13 @@ class Policies:
                 )
             )
             append_in(conn, "policy.saved", {"name": name, "version": version}, actor)
+            if audit is not None:
+                append_in(conn, audit[0], {**audit[1], "policy_version": version}, actor)
         return version
 
     def get(self, name: str, version: int | None = None) -> Policy:
         """Version ``version`` of ``name`` (default: the newest). Raises ``NotFoundError``."""
-        q = sa.select(policies).where(policies.c.name == name)
+        q = sa.select(policies).where(policies.c.name == norm(name))
         q = q.where(policies.c.version == version) if version is not None else q.order_by(policies.c.version.desc())
         with reading(self._store.engine) as conn:
             row = conn.execute(q.limit(1)).first()
@@ -85,7 +99,7 @@ class Policies:
     def versions(self, name: str) -> list[Policy]:
         """Every version of ``name``, oldest first."""
         with reading(self._store.engine) as conn:
-            rows = conn.execute(sa.select(policies).where(policies.c.name == name).order_by(policies.c.version))
+            rows = conn.execute(sa.select(policies).where(policies.c.name == norm(name)).order_by(policies.c.version))
             return [_policy(r) for r in rows]
 
     def list(self) -> list[Policy]:

@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any, Literal
 
 import sqlalchemy as sa
@@ -54,6 +55,7 @@ class Run:
     warnings: Sequence[Any] = ()
     model_path: Path | None = None
     card_path: Path | None = None
+    record: Mapping[str, Any] | None = None  # the model package's full run record, when it gave one
 
 
 class Runs:
@@ -78,6 +80,7 @@ class Runs:
         dataset: str | None = None,
         actor: str | None = None,
         run_id: str | None = None,
+        record: Mapping[str, Any] | None = None,
     ) -> Run:
         """Write the model (``booster.model_to_string()``) and card, then commit the run row. Returns it."""
         run_id = run_id or new_run_id()
@@ -85,7 +88,7 @@ class Runs:
             raise StoreError("store.run.bad_id", run_id=run_id[:70])
         if card_format not in ("md", "html", "json"):
             raise StoreError("store.run.bad_card_format", format=str(card_format))
-        guard_secrets("run.params", params, split)
+        guard_secrets("run.params", params, split, record or {})
         if self._exists(run_id):
             raise StoreError("store.run.exists", run_id=run_id)
         actor = current_actor(actor)
@@ -109,6 +112,7 @@ class Runs:
             "warnings": list(warnings),
             "model_path": paths.relative(model_path) if model_path else None,
             "card_path": paths.relative(card_path) if card_path else None,
+            "record": dict(record) if record is not None else None,
         }
         try:
             with writing(self._store.engine, f"run:{run_id}", AUDIT_LOCK) as conn:
@@ -121,7 +125,39 @@ class Runs:
                 )
         except sa.exc.IntegrityError:
             raise StoreError("store.run.exists", run_id=run_id) from None
-        return self._run(_Row(row))
+        return self._run(SimpleNamespace(**row))  # the values just inserted, JSON in Python shape
+
+    def add(
+        self,
+        record: Mapping[str, Any],
+        model_text: str | None = None,
+        *,
+        card_text: str | None = None,
+        card_format: CardFormat = "html",
+        actor: str | None = None,
+    ) -> str:
+        """Save a run from ``workbench.model.runs.run_record(result)`` (its JSON-ready dict) and return its id.
+
+        The columns come from the record (``data.name``/``data.fingerprint``, ``target``, ``split``,
+        ``params``, ``features``, ``metrics``, ``warnings``); the whole record is kept in ``Run.record``.
+        """
+        data = record.get("data") or {}
+        run = self.save(
+            dataset=data.get("name"),
+            dataset_fingerprint=str(data.get("fingerprint") or ""),
+            target=str(record.get("target") or ""),
+            split=record.get("split"),
+            params=record.get("params") or {},
+            features=record.get("features") or [],
+            metrics=record.get("metrics") or {},
+            warnings=record.get("warnings") or [],
+            model_text=model_text,
+            card_text=card_text,
+            card_format=card_format,
+            actor=actor,
+            record=record,
+        )
+        return run.id
 
     def get(self, run_id: str) -> Run:
         with reading(self._store.engine) as conn:
@@ -173,11 +209,5 @@ class Runs:
             warnings=tuple(row.warnings),
             model_path=paths.absolute(row.model_path) if row.model_path else None,
             card_path=paths.absolute(row.card_path) if row.card_path else None,
+            record=row.record,
         )
-
-
-class _Row:
-    """Attribute access over the values just inserted (JSON already in its Python shape)."""
-
-    def __init__(self, values: Mapping[str, Any]) -> None:
-        self.__dict__.update(values)

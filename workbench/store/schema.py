@@ -170,6 +170,7 @@ runs = sa.Table(
     sa.Column("warnings", JSONText, nullable=False),
     sa.Column("model_path", sa.Text),
     sa.Column("card_path", sa.Text),
+    sa.Column("record", JSONText),  # 0003: the model package's whole run record, as JSON
 )
 
 learn_progress = sa.Table(

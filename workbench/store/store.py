@@ -16,7 +16,7 @@ from workbench.store.audit import AuditLog, AuditVerification
 from workbench.store.datasets import Datasets
 from workbench.store.errors import StoreError
 from workbench.store.features import Features, Reviews
-from workbench.store.paths import TMP_PREFIX, WorkspacePaths
+from workbench.store.paths import WorkspacePaths
 from workbench.store.policies import Policies
 from workbench.store.progress import LearnProgress
 from workbench.store.runs import Runs
@@ -39,7 +39,8 @@ class StoreCheck:
 
 
 class Store:
-    """The workspace store. Make one with :meth:`Store.open`; it is safe to share between threads."""
+    """The workspace store. Make one with :meth:`Store.open`; it is safe to share between threads, so open
+    it once per process (in Streamlit: ``st.cache_resource``) rather than on every rerun."""
 
     def __init__(self, engine: Engine, paths: WorkspacePaths) -> None:
         self.engine = engine
@@ -67,8 +68,8 @@ class Store:
             paths = WorkspacePaths(home_path).ensure()
         except OSError as e:
             raise StoreError("store.home_unusable", home=str(home_path), reason=e.strerror or str(e)) from None
-        url = url or os.environ.get("WORKBENCH_DB_URL") or f"sqlite:///{paths.db_file}"
-        engine = db.create(url)
+        url = url or os.environ.get("WORKBENCH_DB_URL")
+        engine = db.create(url or sa.engine.URL.create("sqlite", database=str(paths.db_file)))
         try:
             migrate.upgrade(engine)
         except sa.exc.DBAPIError as e:
@@ -121,17 +122,25 @@ class Store:
         return StoreCheck(integrity in ("ok", "n/a") and not missing and audit.ok, integrity, missing, orphans, audit)
 
     def remove_orphan_files(self, *, older_than_s: float = 3600) -> tuple[str, ...]:
-        """Delete temporary files (``.tmp-*``) left by an interrupted save. Returns what went.
+        """Delete files under ``datasets/`` and ``runs/`` that no row points to (left by an interrupted or
+        failed save). Returns what went.
 
-        Only files untouched for ``older_than_s`` seconds: a younger one may belong to a save in progress.
+        Only files untouched for ``older_than_s`` seconds: a younger one may belong to a save in progress
+        (written and renamed, its row not yet committed).
         """
         now = time.time()
         gone = []
         for stored in self.check().orphan_files:
             path = self.paths.absolute(stored)
-            if path.name.startswith(TMP_PREFIX) and now - path.stat().st_mtime >= older_than_s:
-                path.unlink(missing_ok=True)
-                gone.append(stored)
+            try:
+                if now - path.stat().st_mtime >= older_than_s:
+                    path.unlink()
+                    gone.append(stored)
+            except FileNotFoundError:
+                continue
+        for run_dir in self.paths.runs.iterdir():
+            if run_dir.is_dir() and not any(run_dir.iterdir()):
+                run_dir.rmdir()
         return tuple(gone)
 
     def _referenced_files(self) -> list[str]:

@@ -16,9 +16,10 @@ from sqlalchemy.engine import Connection
 
 from workbench.store.audit import LOCK as AUDIT_LOCK
 from workbench.store.audit import append_in
-from workbench.store.datasets import Datasets
+from workbench.store.datasets import id_of_dataset
 from workbench.store.db import current_actor, reading, utcnow, writing
 from workbench.store.errors import StoreError
+from workbench.store.names import norm
 from workbench.store.schema import dataset_versions, datasets, relationships, table_meta
 
 if TYPE_CHECKING:
@@ -103,7 +104,7 @@ class Tables:
         types = dict(column_types or {})
         actor = current_actor(actor)
         with writing(self._store.engine, f"dataset:{dataset}", AUDIT_LOCK) as conn:
-            dataset_id = Datasets._dataset_id(conn, dataset)
+            dataset_id = id_of_dataset(conn, dataset)
             named = [*key, *(c for c in (time_column, target_column) if c), *types]
             _require_columns(conn, dataset, dataset_id, named)
             values: dict[str, Any] = {
@@ -141,7 +142,7 @@ class Tables:
         q = (
             sa.select(table_meta, datasets.c.name)
             .join(datasets, datasets.c.id == table_meta.c.dataset_id)
-            .where(datasets.c.name == dataset)
+            .where(datasets.c.name == norm(dataset))
         )
         with reading(self._store.engine) as conn:
             row = conn.execute(q).first()
@@ -174,8 +175,8 @@ class Tables:
         actor = current_actor(actor)
         now = utcnow()
         with writing(self._store.engine, f"dataset:{child}", f"dataset:{parent}", AUDIT_LOCK) as conn:
-            child_id = Datasets._dataset_id(conn, child)
-            parent_id = Datasets._dataset_id(conn, parent)
+            child_id = id_of_dataset(conn, child)
+            parent_id = id_of_dataset(conn, parent)
             _require_columns(conn, child, child_id, child_cols)
             _require_columns(conn, parent, parent_id, parent_cols)
             conn.execute(
@@ -210,8 +211,8 @@ class Tables:
         """Remove the link from ``child`` to ``parent``; ``False`` when there was none."""
         actor = current_actor(actor)
         with writing(self._store.engine, f"dataset:{child}", f"dataset:{parent}", AUDIT_LOCK) as conn:
-            child_id = Datasets._dataset_id(conn, child)
-            parent_id = Datasets._dataset_id(conn, parent)
+            child_id = id_of_dataset(conn, child)
+            parent_id = id_of_dataset(conn, parent)
             gone = conn.execute(
                 relationships.delete().where(
                     relationships.c.child_id == child_id, relationships.c.parent_id == parent_id
@@ -230,7 +231,7 @@ class Tables:
             .join(parent_t, parent_t.c.id == relationships.c.parent_id)
         )
         if dataset is not None:
-            q = q.where(sa.or_(child_t.c.name == dataset, parent_t.c.name == dataset))
+            q = q.where(sa.or_(child_t.c.name == norm(dataset), parent_t.c.name == norm(dataset)))
         with reading(self._store.engine) as conn:
             rows = conn.execute(q.order_by(child_t.c.name, parent_t.c.name)).all()
         return [

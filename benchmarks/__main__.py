@@ -1,0 +1,207 @@
+"""``make bench`` / ``python -m benchmarks``: Workbench and its peers on the same data files, same run.
+
+Every contender runs in a fresh process that reports its own time and peak RSS; peers run from the peers
+virtualenv (``benchmarks/.venv-peers``: ydata-profiling, skrub, optbinning and toad pin numpy/pandas versions
+that cannot live beside the app's). Results go to ``benchmarks/data/results-*.json`` and to this area's
+sections of ``benchmarks/RESULTS.md`` (between its markers, so other areas' sections are left alone).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+from benchmarks.data import DATA_DIR, ensure, ensure_iv
+
+ROOT = Path(__file__).resolve().parents[1]
+PEERS_PY = Path(os.environ.get("WORKBENCH_PEERS_PYTHON", ROOT / "benchmarks" / ".venv-peers" / "bin" / "python"))
+RESULTS = ROOT / "benchmarks" / "RESULTS.md"
+
+
+def machine() -> dict:
+    cpu = next(
+        (ln.split(":", 1)[1].strip() for ln in Path("/proc/cpuinfo").read_text().splitlines() if "model name" in ln),
+        platform.processor(),
+    )
+    mem = next(ln for ln in Path("/proc/meminfo").read_text().splitlines() if ln.startswith("MemTotal"))
+    import polars
+
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "memory_gib": round(int(mem.split()[1]) / 2**20, 1),
+        "python": platform.python_version(),
+        "polars": polars.__version__,
+        "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "load_at_start": os.getloadavg(),
+    }
+
+
+def run(module: str, args: list[str], *, peer: bool = False, timeout: int = 3600) -> dict:
+    python = str(PEERS_PY) if peer else sys.executable
+    if peer and not PEERS_PY.exists():
+        return {"skipped": f"no peers virtualenv at {PEERS_PY} (make bench creates it)"}
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "OMP_NUM_THREADS": "2"}
+    start = time.perf_counter()
+    proc = subprocess.run(
+        [python, "-m", module, *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout
+    )
+    if proc.returncode != 0:
+        return {"error": proc.stderr.strip().splitlines()[-1] if proc.stderr.strip() else f"exit {proc.returncode}"}
+    out = json.loads(proc.stdout.strip().splitlines()[-1])
+    out["wall_seconds"] = time.perf_counter() - start
+    out["load_after"] = os.getloadavg()[0]
+    print(f"  {module} {args[0]}: {out.get('seconds', float('nan')):.2f} s, peak {out.get('peak_rss_mib', 0):.0f} MiB")
+    return out
+
+
+def _stamp() -> dict:
+    return {"date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"), "load_at_start": os.getloadavg()[0]}
+
+
+def bench_profile(rows: int, peers: bool) -> dict:
+    path = str(ensure(rows))
+    print(f"profile {rows:,} rows: {path}")
+    out = {"rows": rows, **_stamp(), "workbench": run("benchmarks.bench_profile", ["workbench", path])}
+    if peers:
+        out["ydata"] = run("benchmarks.bench_profile", ["ydata", path], peer=True)
+        out["skrub"] = run("benchmarks.bench_profile", ["skrub", path], peer=True)
+    return out
+
+
+def bench_iv(rows: int, features: int, peer_features: int, peers: bool) -> dict:
+    path = str(ensure_iv(rows, features))
+    print(f"iv {rows:,} rows × {features} features: {path}")
+    out = {"rows": rows, "features": features, "peer_features": peer_features, **_stamp()}
+    out["workbench"] = run("benchmarks.bench_iv", ["workbench", path, str(features)])
+    out["workbench_small"] = run("benchmarks.bench_iv", ["workbench", path, str(peer_features)])
+    if peers:
+        out["optbinning"] = run("benchmarks.bench_iv", ["optbinning", path, str(peer_features)], peer=True)
+        out["toad"] = run("benchmarks.bench_iv", ["toad", path, str(peer_features)], peer=True)
+    for r in out.values():
+        if isinstance(r, dict):
+            r.pop("ivs", None)
+    return out
+
+
+def _s(r: dict, key: str = "seconds") -> str:
+    if "seconds" not in r:
+        return r.get("skipped") or r.get("error", "—")
+    return f"{r[key]:.2f} s"
+
+
+def _ratio(peer: dict, ours: dict, key_peer: str = "total", key_ours: str = "seconds") -> str:
+    def total(r: dict) -> float | None:
+        if "seconds" not in r:
+            return None
+        return r["seconds"] + r.get("html_seconds", 0.0) if key_peer == "total" else r["seconds"]
+
+    a, b = total(peer), ours.get(key_ours)
+    if not a or not b:
+        return "—"
+    return f"{a / b:.1f}× faster" if a >= b else f"{b / a:.1f}× slower"
+
+
+def render(results: dict) -> str:
+    m = results["machine"]
+    lines = [
+        "<!-- profile:start -->",
+        "## Profile and WOE/IV (area: profile)",
+        "",
+        f"Machine: {m['cpu']}, {m['cores']} cores, {m['memory_gib']} GiB; Python {m['python']}, polars "
+        f"{m['polars']}; {m['date']}; load average at start {m['load_at_start'][0]:.1f} (the machine is shared: "
+        "absolute times drift, ratios come from the same run). `make bench` reproduces.",
+        "",
+    ]
+    if "profile" in results:
+        p = results["profile"]
+        wb, yd, sk = p["workbench"], p.get("ydata", {}), p.get("skrub", {})
+        lines += [
+            f"### Full profile, {p['rows']:,} × 50 (bank-like table, benchmarks/data.py) — run {p.get('date', '?')}, "
+            f"load {p.get('load_at_start', float('nan')):.1f}",
+            "",
+            "| contender | profile | + HTML report | peak RSS | Workbench is |",
+            "|---|---|---|---|---|",
+            f"| Workbench `profile()` (columns, overview, alerts, correlations) | {_s(wb)} | {_s(wb, 'html_seconds')} "
+            f"| {wb.get('peak_rss_mib', 0):,.0f} MiB | — |",
+            f"| ydata-profiling `minimal=True`: `get_description()` + `to_html()` | {_s(yd)} | "
+            f"{_s(yd, 'html_seconds') if 'html_seconds' in yd else '—'} | {yd.get('peak_rss_mib', 0):,.0f} MiB | "
+            f"{_ratio(yd, wb)} (description + HTML vs profile); "
+            f"{_ratio(yd, wb, 'seconds')} on the description alone |",
+            f"| skrub `TableReport(df).html()` | {_s(sk)} | (included) | {sk.get('peak_rss_mib', 0):,.0f} MiB | "
+            f"{_ratio(sk, wb, 'seconds')} |",
+            "",
+        ]
+        if "passes" in wb:
+            lines.append("Workbench passes: " + ", ".join(f"{k} {v:.2f} s" for k, v in wb["passes"].items()) + ".")
+            lines.append("")
+    if "iv" in results:
+        v = results["iv"]
+        wb, ws, ob, td = v["workbench"], v["workbench_small"], v.get("optbinning", {}), v.get("toad", {})
+        lines += [
+            f"### WOE/IV + AUC + KS, {v['rows']:,} rows — run {v.get('date', '?')}, "
+            f"load {v.get('load_at_start', float('nan')):.1f}",
+            "",
+            "| contender | features | time | peak RSS | Workbench is |",
+            "|---|---|---|---|---|",
+            f"| Workbench `target_analysis` | {v['features']} | {_s(wb)} | {wb.get('peak_rss_mib', 0):,.0f} MiB | — |",
+            f"| Workbench `target_analysis` | {v['peer_features']} | {_s(ws)} "
+            f"| {ws.get('peak_rss_mib', 0):,.0f} MiB | — |",
+            f"| optbinning `BinningProcess` | {v['peer_features']} | {_s(ob)} | {ob.get('peak_rss_mib', 0):,.0f} MiB "
+            f"| {_ratio(ob, ws, 'seconds')} |",
+            f"| toad `stats.IV` (n_bins=10) | {v['peer_features']} | {_s(td)} | {td.get('peak_rss_mib', 0):,.0f} MiB "
+            f"| {_ratio(td, ws, 'seconds')} |",
+            "",
+            f"IV check: Workbench's IV equals a plain reference computation on identical bins (bins read back from "
+            f"each `BinTable`) for {wb.get('checked_features', 0)} features, largest absolute difference "
+            f"{wb.get('max_abs_iv_diff_vs_reference', float('nan')):.2g}. Peers ran on the first "
+            f"{v['peer_features']} of the same features (their time on all {v['features']} would run for minutes).",
+            "",
+        ]
+    lines.append("<!-- profile:end -->")
+    return "\n".join(lines)
+
+
+def write_results(block: str) -> None:
+    text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmark results\n\n"
+    pattern = re.compile(r"<!-- profile:start -->.*?<!-- profile:end -->", re.S)
+    text = pattern.sub(lambda _: block, text) if pattern.search(text) else text.rstrip() + "\n\n" + block + "\n"
+    RESULTS.write_text(text, encoding="utf-8")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(prog="python -m benchmarks")
+    ap.add_argument("--rows", type=int, default=1_000_000)
+    ap.add_argument("--only", choices=["profile", "iv"], default=None)
+    ap.add_argument("--no-peers", action="store_true")
+    ap.add_argument("--iv-features", type=int, default=200)
+    ap.add_argument("--peer-features", type=int, default=20)
+    args = ap.parse_args()
+    results: dict = {"machine": machine()}
+    if args.only in (None, "profile"):
+        results["profile"] = bench_profile(args.rows, not args.no_peers)
+    if args.only in (None, "iv"):
+        results["iv"] = bench_iv(args.rows, args.iv_features, args.peer_features, not args.no_peers)
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    previous = sorted(DATA_DIR.glob("results-*.json"))
+    if args.only and previous:  # keep the other section from the latest full run
+        last = json.loads(previous[-1].read_text(encoding="utf-8"))
+        for key in ("profile", "iv"):
+            if key not in results and key in last:
+                results[key] = last[key]
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M")
+    (DATA_DIR / f"results-{stamp}.json").write_text(json.dumps(results, indent=2, default=str), encoding="utf-8")
+    write_results(render(results))
+    print(render(results))
+
+
+if __name__ == "__main__":
+    main()

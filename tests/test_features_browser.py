@@ -1,0 +1,36 @@
+"""The Features page in a real browser on the sample bank: build, see the ranking, review, export buttons."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import wait_for_app
+from playwright.sync_api import Page, expect
+
+from workbench.i18n import t
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_features_page_on_the_sample_bank(page: Page, tmp_path):
+    page.goto("/data")
+    wait_for_app(page)
+    page.get_by_role("button", name=t("data.sample.load", "ko")).click()
+    for name in ("customers", "accounts", "transactions", "loans"):
+        expect(page.get_by_text(name).first).to_be_visible(timeout=60_000)
+    wait_for_app(page, timeout=60_000)
+    page.goto("/features")
+    wait_for_app(page)
+    expect(page.get_by_role("heading", name="특성 생성")).to_be_visible()
+    page.screenshot(path=tmp_path / "start.png", full_page=True)
+    page.get_by_role("button", name="특성 생성").click()
+    expect(page.get_by_text("카탈로그에 저장했습니다")).to_be_visible(timeout=120_000)
+    page.screenshot(path=tmp_path / "build.png", full_page=True)
+    page.get_by_role("tab", name="② 점수와 선택").click()
+    expect(page.get_by_test_id("stPlotlyChart").locator(".main-svg").first).to_be_visible(timeout=20_000)
+    page.screenshot(path=tmp_path / "score.png", full_page=True)
+    page.get_by_role("tab", name="③ 검토").click()
+    expect(page.get_by_role("button", name="검토 저장")).to_be_visible()
+    page.screenshot(path=tmp_path / "review.png", full_page=True)
+    page.get_by_role("tab", name="④ 내보내기").click()
+    expect(page.get_by_text("아직 승인된 특성이 없습니다")).to_be_visible()
+    print(tmp_path)
