@@ -104,20 +104,6 @@ def test_features_charts(open_page):
     assert unexplained_tables(at.main) == []
 
 
-def _model_page_saves_through_a_missing_api() -> bool:
-    """main's Model page still calls ``store.runs.add`` (the store has ``save``); the model branch fixes it."""
-    import inspect
-
-    from workbench.model.runs import save_run
-
-    return "runs.add(" in inspect.getsource(save_run)
-
-
-@pytest.mark.xfail(
-    _model_page_saves_through_a_missing_api(),
-    reason="Model page: save_run calls store.runs.add, which the store does not have (fixed on branch model)",
-    strict=True,
-)
 def test_model_charts(open_page):
     at = open_page("pages/model.py", {"wb.model.dataset": "loans", "wb.model.target": "default_12m"}, "wb.model.train")
     assert count(at.main, CHARTS) >= 5  # roc, pr, ks, lift, … across the result tabs

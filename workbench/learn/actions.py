@@ -46,10 +46,10 @@ def train_without_leaks(
 ) -> str:
     """Train the LightGBM baseline on an out-of-time split, leaving the leaking columns out; save the run.
 
-    Returns the run id. The run lands in ``store.runs`` with the same record the Model page writes.
+    Returns the run id. The run is saved by the Model page's own ``save_run`` (record, model, card).
     """
     from workbench.model.baseline import TrainConfig, train_baseline
-    from workbench.model.runs import run_record
+    from workbench.model.runs import save_run
     from workbench.model.splits import SplitSpec
 
     split = SplitSpec("time", label.time) if label.time else SplitSpec()
@@ -57,16 +57,4 @@ def train_without_leaks(
     result = train_baseline(
         table, config, progress=lambda i, total, *_: progress(min(i / total, 1.0), "learn.action.training")
     )
-    record = run_record(result)
-    run = store.runs.save(
-        dataset_fingerprint=result.data.fingerprint,
-        dataset=result.data.name,
-        target=label.target,
-        split=record["split"],
-        params=record["params"],
-        features=record["features"],
-        metrics=record["metrics"],
-        warnings=record["warnings"],
-        model_text=result.model_text,
-    )
-    return run.id
+    return save_run(result, store)
