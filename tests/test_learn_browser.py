@@ -50,6 +50,7 @@ def passed(page: Page, shots: Path, step_id: str) -> None:
     n = [s.id for s in STEPS].index(step_id.split("_", 1)[1]) + 1
     expect(page.get_by_text(ko("learn.page.progress", done=n, total=len(STEPS)))).to_be_visible(timeout=LONG)
     expect(page.get_by_test_id("stAlert").filter(has_text=ko("learn.page.correct"))).to_be_visible()
+    settle(page)
     page.screenshot(path=shots / f"{step_id}.png", full_page=True)
 
 
@@ -60,12 +61,14 @@ def settle(page: Page) -> None:
 
 
 def pick(page: Page, label: str, option: str) -> None:
+    settle(page)
     page.get_by_role("combobox", name=label).click()
     page.get_by_role("option", name=option, exact=True).click()
     settle(page)
 
 
 def number(page: Page, label: str, value: str) -> None:
+    settle(page)
     box = page.get_by_label(label)
     box.fill(value)
     box.press("Enter")
@@ -107,6 +110,7 @@ def test_a_trainee_completes_the_tour(page: Page, own_app, tmp_path):
     # 2. privacy: the identifier columns the privacy scan finds in the raw export
     picker = page.get_by_role("combobox", name=ko("learn.step.privacy.question"))
     for column in sorted(f.pii):
+        settle(page)
         picker.click()
         page.get_by_role("option", name=column, exact=True).click()
         page.keyboard.press("Escape")  # close the list so it does not cover the buttons
@@ -160,5 +164,8 @@ def test_a_trainee_completes_the_tour(page: Page, own_app, tmp_path):
     expect(page.get_by_text(ko("learn.page.done_all"))).to_be_visible()
     assert dict(f.store.progress.get("수습 김민지").steps) == {s.id: "done" for s in STEPS}
     page.screenshot(path=shots / "done.png", full_page=True)
+    page.get_by_role("tab", name=ko("learn.page.glossary")).click()
+    expect(page.get_by_text(ko("learn.term.k_anonymity.body"))).to_be_visible()
+    page.screenshot(path=shots / "glossary.png", full_page=True)
     f.store.close()
     assert time.monotonic() - started < 90

@@ -12,6 +12,7 @@ import streamlit as st
 
 from workbench.errors import UserError
 from workbench.i18n import t
+from workbench.intake import SAMPLE_TABLES
 from workbench.io import read_table
 from workbench.learn import DONE, STEPS, TERMS, Facts, Step, actions, current_index
 from workbench.learn.tour import RAW_EXPORT
@@ -37,8 +38,12 @@ def user() -> str | None:
 
 
 def facts() -> Facts:
+    """Expected answers over the sample bank's tables (other certified datasets in the workspace stay out of
+    the tour: an analyst's own label table must not change what "the leaking column" is)."""
     raw = _raw_export(str(RAW_EXPORT), RAW_EXPORT.stat().st_mtime) if RAW_EXPORT.exists() else None
-    return Facts(state.store(), state.certified_tables(), raw)
+    certified = state.certified_tables()
+    tables = {n: certified[n] for n in SAMPLE_TABLES if n in certified}
+    return Facts(state.store(), tables, raw)
 
 
 def page_title(path: str) -> str:
