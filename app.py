@@ -4,12 +4,13 @@ import streamlit as st
 
 from workbench.i18n import t
 from workbench.ui.flow import flow_status
-from workbench.ui.nav import available_pages
+from workbench.ui.nav import FAVICON, available_pages
 from workbench.ui.shell import apply_language, sidebar
 
 
 def run() -> None:
-    st.set_page_config(page_title="Workbench", page_icon=":material/account_balance:", layout="wide")
+    # A local favicon: a Material icon here would be fetched from a font CDN, which the bank network blocks.
+    st.set_page_config(page_title="Workbench", page_icon=str(FAVICON), layout="wide")
     apply_language()
     pages = [st.Page(p.path, title=t(p.title_key), icon=p.icon, url_path=p.url) for p in available_pages()]
     page = st.navigation(pages)

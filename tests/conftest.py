@@ -152,7 +152,8 @@ def pg_url() -> Iterator[str]:
     try:
         run(f"{pg_bin}/initdb -D {tmp}/data -A trust -U postgres >/dev/null")
         run(
-            f"{pg_bin}/pg_ctl -D {tmp}/data -o '-c listen_addresses=127.0.0.1 -p {port} -k {tmp} -c fsync=off' -l {tmp}/log -w start"
+            f"{pg_bin}/pg_ctl -D {tmp}/data -l {tmp}/log -w start "
+            f"-o '-c listen_addresses=127.0.0.1 -p {port} -k {tmp} -c fsync=off'"
         )
     except (subprocess.SubprocessError, OSError) as e:
         pytest.skip(f"could not start PostgreSQL: {e}")

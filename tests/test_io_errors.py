@@ -204,3 +204,43 @@ def test_nothing_but_delimiters_or_a_lone_quote_is_empty(tmp_path, content):
     path = tmp_path / "t.csv"
     path.write_bytes(content)
     assert refusal(path).key == "io.error.empty"
+
+
+def test_every_note_reads_as_one_line_in_both_languages(tmp_path):
+    from workbench.io.errors import note_message
+
+    path = tmp_path / "t.csv"
+    path.write_text(
+        '금액,금액,,기준일,비율,빈칸\n"1,000",1,x,20240305,1%,\n-,2,y,20240306,2%,\n3,4,5,6\n',
+        encoding="utf-8",
+    )
+    table = read_table(path, skip_bad_lines=True)
+    keys = {k for k, _ in table.source.notes}
+    assert keys >= {
+        "io.note.duplicate_name", "io.note.blank_name", "io.note.skipped_lines", "io.note.null_markers",
+        "io.note.compact_date", "io.note.percent", "io.note.all_null",
+    }  # fmt: skip
+    for note in table.source.notes:
+        for lang in ("ko", "en"):
+            text = note_message(note, lang)
+            assert text and "{" not in text and "\n" not in text
+    assert note_message(("io.note.skipped_lines", dict(table.source.notes)["io.note.skipped_lines"]), "en") == (
+        "Skipped lines with the wrong number of fields (1 in all): 4"
+    )
+
+
+def test_unreadable_file(tmp_path, monkeypatch):
+    path = tmp_path / "t.csv"
+    path.write_text("a\n1\n")
+    monkeypatch.setattr(os, "access", lambda p, mode: False)
+    assert (
+        refusal(path).message("en")
+        == f"No permission to read {path}. Check the file's permissions or copy it somewhere readable."
+    )
+
+
+def test_utf8_file_cut_inside_a_character(tmp_path):
+    path = tmp_path / "t.csv"
+    path.write_bytes(("이름,금액\n" + "김철수,1000\n" * 1000).encode("utf-8")[:-7])  # ends inside '수'
+    err = refusal(path)
+    assert err.message("en") == "t.csv ends in the middle of a character: the file looks cut off. Fetch it again."

@@ -228,6 +228,7 @@ def test_large_file_is_typed_by_a_streaming_scan(tmp_path, monkeypatch):
     path.write_bytes((text + "\n\n").encode("cp949"))
     eager = inspect_path(path)
     monkeypatch.setattr(inspection, "LARGE_BYTES", 0)
+    inspection._inspect_file.cache_clear()
     streamed = inspect_path(path)
     assert streamed.large
     assert streamed.rows == eager.rows == 5001
@@ -336,3 +337,43 @@ def test_wide_header_only_file_is_described(tmp_path):
     assert described.rows == 0 and len(described.columns) == WIDE + 10
     with pytest.raises(LoadError):
         read_table(path)
+
+
+def test_inspection_is_reused_until_the_file_changes(tmp_path, monkeypatch):
+    import os
+
+    from workbench.io import delimited
+
+    path = tmp_path / "t.csv"
+    path.write_text("a,b\n1,2\n", encoding="utf-8")
+    calls = []
+    real = delimited.prepared
+    monkeypatch.setattr(delimited, "prepared", lambda *a, **k: calls.append(a) or real(*a, **k))
+    assert inspect_path(path).rows == 1
+    assert inspect_path(path).rows == 1
+    assert len(calls) == 1
+    path.write_text("a,b\n1,2\n3,4\n", encoding="utf-8")
+    os.utime(path, ns=(1, 10**18))  # a new modification time even within the clock's resolution
+    assert inspect_path(path).rows == 2
+    assert len(calls) == 2
+
+
+def test_empty_sheet_and_empty_table_show_their_columns(tmp_path):
+    import xlsxwriter
+
+    book = tmp_path / "t.xlsx"
+    wb = xlsxwriter.Workbook(book)
+    wb.add_worksheet("머리글만").write_row(0, 0, ["고객번호", "금액"])
+    wb.close()
+    with pytest.raises(LoadError) as err:
+        read_table(book)
+    assert err.value.key == "io.error.no_rows"
+    described = inspect_path(book)
+    assert described.rows == 0 and [c.name for c in described.columns] == ["고객번호", "금액"]
+    db = tmp_path / "bank.db"
+    with sqlite3.connect(db) as con:
+        con.execute("create table loans (loan_id text, amount integer)")
+    with pytest.raises(LoadError) as err:
+        read_sql(f"sqlite:///{db}", table="loans")
+    assert err.value.message("en").startswith("loans has a header (loan_id, amount) but no data rows.")
+    assert [c.name for c in inspect_path(db).columns] == ["loan_id", "amount"]

@@ -328,3 +328,32 @@ def test_woe_bins_keep_missing_apart_and_smooth_pure_bins():
     assert fb.smoothed  # the missing bin has no non-events: 0.5 smoothing kept its WOE finite
     assert np.isfinite(missing.woe) and missing.woe < -3  # strongly risky
     assert sum(b.rows for b in fb.bins) == 1000 and fb.iv > 0.5
+
+
+def test_out_of_time_degradation_is_flagged_when_the_latest_months_drift():
+    df = loans(4000, seed=11)
+    rng = np.random.default_rng(11)
+    late = df["applied_at"].dt.month() >= 10  # the test months of a time split
+    # in the latest quarter the bureau score stops meaning anything: defaults are drawn at random
+    drifted = df.with_columns(
+        default_12m=pl.when(pl.Series(late))
+        .then(pl.Series(np.where(rng.random(4000) < 0.12, "1", "0")))
+        .otherwise(pl.col("default_12m"))
+    )
+    r = train_baseline(
+        masked(drifted), TrainConfig("default_12m", split=SplitSpec("time", "applied_at"), scorecard=False)
+    )
+    assert r.metrics["valid"].auc - r.metrics["test"].auc > 0.1
+    oot = [w for w in r.warnings if w.code == "oot_degradation"]
+    assert oot and str(round(r.metrics["test"].auc, 3)) in oot[0].message("en")
+    stable = train_baseline(
+        masked(df), TrainConfig("default_12m", split=SplitSpec("time", "applied_at"), scorecard=False)
+    )
+    assert not [w for w in stable.warnings if w.code == "oot_degradation"]
+
+
+def test_auc_standard_error_follows_hanley_mcneil():
+    from workbench.model.warnings import auc_se
+
+    assert auc_se(0.8, 50, 50) == pytest.approx(0.0445, abs=5e-4)  # worked example, 50 events / 50 non-events
+    assert auc_se(0.8, 500, 500) < auc_se(0.8, 50, 50) / 3  # ten times the events, about a third of the noise

@@ -139,3 +139,36 @@ def test_rare_and_unseen_levels_score_like_the_pooled_level():
     fresh = df.head(200).with_columns(branch=pl.lit("B-never-seen"))
     pooled = df.head(200).with_columns(branch=pl.lit("(other)"))
     assert np.array_equal(score_table(r.model_text, rec, masked(fresh)), score_table(r.model_text, rec, masked(pooled)))
+
+
+def test_card_and_record_for_regression_and_multiclass():
+    import polars as pl
+
+    df = loans(900).with_columns(
+        limit=pl.col("bureau_score") * 3.0,
+        grade=pl.when(pl.col("bureau_score") > 680).then(pl.lit("A")).otherwise(pl.lit("B"))
+        + pl.when(pl.col("annual_income") > 3000).then(pl.lit("1")).otherwise(pl.lit("2")),
+    )
+    reg = train_baseline(masked(df), TrainConfig("limit", exclude=("default_12m", "grade")))
+    rec = json.loads(json.dumps(run_record(reg), allow_nan=False))
+    assert {"rmse", "mae", "r2"} <= set(rec["metrics"]["test"]) and rec["event"] is None
+    page = model_card_html(reg, lang="en")
+    assert "rmse" in page and page.count('class="plotly-graph-div"') == 4
+    mc = train_baseline(masked(df), TrainConfig("grade", exclude=("default_12m", "limit")))
+    assert mc.target.classes == ("A1", "A2", "B1", "B2")
+    page = model_card_html(mc, lang="ko")
+    assert "macro_auc" in page and t("model.card.multiclass_note", "ko") in page
+
+
+def test_every_warning_code_and_exclusion_reason_speaks_both_languages():
+    from typing import get_args, get_type_hints
+
+    from workbench.model.frame import Exclusion
+    from workbench.model.warnings import CODES
+
+    for code in CODES:
+        assert t(f"model.warning.{code}", "ko") != t(f"model.warning.{code}", "en")
+    reasons = get_args(get_type_hints(Exclusion)["reason"])
+    assert "id_like" in reasons and "date" in reasons
+    for reason in reasons:
+        assert has(f"model.exclude.{reason}")

@@ -110,8 +110,9 @@ def test_model_page_in_the_browser(page, base_url, app_workspace, tmp_path):
     expect(page.locator('[role="tabpanel"]:visible [data-testid="stPlotlyChart"] .main-svg').first).to_be_visible(
         timeout=30_000
     )
-    page.screenshot(path=tmp_path / "model_page.png", full_page=True)
+    page.set_viewport_size({"width": 1400, "height": 3200})  # Streamlit scrolls inside the page: grow the window
+    page.wait_for_timeout(1500)
     shots = ROOT / "test-results"
     shots.mkdir(exist_ok=True)
-    page.screenshot(path=shots / "model_page.png", full_page=True)
+    page.screenshot(path=shots / "model_page.png")
     assert not outside, outside

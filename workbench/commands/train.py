@@ -93,12 +93,18 @@ def train(
     )  # type: ignore[arg-type]
     result = train_baseline(table, config)
     record = run_record(result)
-    run_id = save_run(result) if save else None
+    store = None
+    if save or card_path:
+        from workbench.store import Store
+
+        store = Store.open()
+    run_id = save_run(result, store) if save else None
     record["run_id"] = run_id
     if card_path:
+        from workbench.model.runs import review_states
         from workbench.report.model_card import model_card_html
 
-        card_path.write_text(model_card_html(result, run_id=run_id), encoding="utf-8")
+        card_path.write_text(model_card_html(result, reviews=review_states(store), run_id=run_id), encoding="utf-8")
         record["card"] = str(card_path)
     if model_out:
         model_out.write_text(result.model_text, encoding="utf-8")

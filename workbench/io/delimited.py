@@ -286,7 +286,7 @@ def read_delimited(
     with prepared(path, skip_bad_lines=skip_bad_lines) as p:
         strings = read_strings(p, path)
     if strings.height == 0:
-        raise LoadError("io.error.no_rows", path=path.name, columns=human_list(list(p.names), 5))
+        raise LoadError("io.error.no_rows", path=path.name, columns=human_list(list(p.names), 5), names=list(p.names))
     columns = strings.columns
     notes = tuple(n for n in p.notes if n[0] != "io.note.blank_name" or n[1]["new"] in columns)
     overrides = dict(overrides or {})

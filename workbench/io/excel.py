@@ -85,7 +85,7 @@ def read_excel(
     names, name_notes = unique_names([raw[i] for i in keep])
     frame = frame.rename(dict(zip(frame.columns, names, strict=True)))
     if frame.height == 0:
-        raise LoadError("io.error.no_rows", path=path.name, columns=human_list(names, 5))
+        raise LoadError("io.error.no_rows", path=path.name, columns=human_list(names, 5), names=names)
     overrides = dict(overrides or {})
     guesses = guess_types(frame.lazy(), [c for c in names if c not in overrides])
     frame = cast_frame(frame, guesses)

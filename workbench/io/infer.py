@@ -1,12 +1,17 @@
 """Column types from every value of the column, never from a head sample.
 
-Text is read as strings first; then one aggregate pass counts, per column, how many values fit each shape
+Text is read as strings first; then aggregate passes count, per column, how many values fit each shape
 (integer, decimal, yes/no, date, date-time) after blanks and null markers (``N/A``, ``-``, ``#N/A`` …) are
-set aside. A column gets a type only when *every* remaining value fits it, so a ``1.5`` at row 90,000 makes
-the column ``float`` instead of breaking the load, and one word among numbers keeps the whole column text.
-Candidate dates get a second pass that parses them and checks the calendar and a plausible year
-(1900–2100), so 8-digit account codes stay numbers unless every one of them is a real date. Codes with
-leading zeros (``00123``) stay text: a number would drop the zeros.
+set aside: cheap counts on every column, the regexes only on columns whose values all start like a number.
+A column gets a type only when *every* remaining value fits it, so a ``1.5`` at row 90,000 makes the column
+``float`` instead of breaking the load, and one word among numbers keeps the whole column text.
+
+Numbers may carry thousands separators (``"1,234,567"``), accountants' negatives (``(1,234)`` → -1234) and a
+percent sign (a column where every value ends in ``%`` becomes a fraction: 12.5% → 0.125). Yes/no columns
+(Y/N, 예/아니오, true/false, T/F) become ``bool`` only when the whole column is such words. Candidate dates
+get one more pass that parses them and checks the calendar and a plausible year (1900–2100), so 8-digit
+account codes stay numbers unless every one of them is a real date. Codes with leading zeros (``00123``)
+stay text: a number would drop the zeros. A column with no value at all stays text (noted).
 """
 
 from __future__ import annotations

@@ -4,6 +4,7 @@ loaded, so the Data page can show the count and the memory a large file will tak
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import polars as pl
@@ -76,7 +77,18 @@ def inspect_path(path: str | Path, *, sheet: str | int | None = None, skip_bad_l
     if is_uri(path):
         return _inspect_loaded(str(path), "sql", sheet)
     p, fmt = resolve(path)
-    size = p.stat().st_size
+    stat = p.stat()
+    return _inspect_file(str(p.resolve()), fmt, stat.st_size, stat.st_mtime_ns, sheet, skip_bad_lines)
+
+
+@lru_cache(maxsize=16)
+def _inspect_file(
+    path: str, fmt: str, size: int, mtime_ns: int, sheet: str | int | None, skip_bad_lines: bool
+) -> Inspection:
+    """``inspect_path`` for one version of one file: keyed on size and modification time, so a page that
+    redraws on every click does not re-read a 100 MB CSV, and a rewritten file is described afresh. The
+    result is frozen; a file nobody else can read is never reached through another user's path."""
+    p = Path(path)
     if fmt == "delimited":
         from workbench.io.delimited import parse_error, prepared, read_strings, scan_strings
 
@@ -147,8 +159,15 @@ def _inspect_loaded(path: str | Path, fmt: str, sheet: str | int | None) -> Insp
     except LoadError as err:
         if err.key != "io.error.no_rows":
             raise
-        frame, notes, chosen = pl.DataFrame(), (("io.note.header_only", {}),), sheet
-        location = str(path) if fmt != "sql" else "sql"
+        names = list(err.params.get("names") or [])
+        frame = pl.DataFrame(schema=dict.fromkeys(names, pl.String))
+        notes, chosen = (("io.note.header_only", {}),), sheet
+        if fmt == "sql":
+            from workbench.io.sql import redact
+
+            location = redact(str(path))
+        else:
+            location = str(path)
     size = Path(path).stat().st_size if fmt != "sql" else 0
     return Inspection(
         path=location,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import polars as pl
@@ -39,6 +40,8 @@ def resolve(path: str | Path) -> tuple[Path, str]:
         raise LoadError("io.error.not_found", path=str(path))
     if not p.is_file():
         raise LoadError("io.error.not_a_file", path=str(path))
+    if not os.access(p, os.R_OK):
+        raise LoadError("io.error.unreadable", path=str(path))
     ext = p.suffix.lower()
     if ext == ".zip" or (ext == ".gz" and Path(p.stem).suffix.lower() in DELIMITED):
         return p, "delimited"
@@ -132,12 +135,16 @@ def read_table(
         frame = frame.with_columns(pl.col(c).cast(pl.String) for c, d in frame.schema.items() if d == pl.Null)
         frame = apply_overrides(frame, overrides)
         if frame.height == 0:
-            raise LoadError("io.error.no_rows", path=p.name, columns=human_list(frame.columns, 5))
+            raise LoadError("io.error.no_rows", path=p.name, columns=human_list(frame.columns, 5), names=frame.columns)
         return Table(name=label, frame=frame, source=SourceInfo(kind="parquet", location=str(p), notes=notes))
     if fmt == "duckdb":
         from workbench.io.duckdb_file import read_duckdb
 
         frame, table_name = read_duckdb(p, sheet)
+        if frame.height == 0:
+            raise LoadError(
+                "io.error.no_rows", path=table_name, columns=human_list(frame.columns, 5), names=frame.columns
+            )
         frame, notes = _typed(frame, overrides)
         return Table(
             name=name or table_name,

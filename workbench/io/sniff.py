@@ -54,8 +54,11 @@ def sniff_encoding(path: str | Path) -> str:
         raise LoadError("io.error.empty", path=path.name)
     if b"\x00" in head or len(_BINARY_CONTROL.findall(head[:65536])) > max(8, len(head[:65536]) // 1000):
         raise LoadError("io.error.binary", path=path.name)
-    if _decodes(path, "utf-8"):
+    utf8 = _decode_status(path, "utf-8")
+    if utf8 == "ok":
         return "utf-8-sig" if head.startswith(codecs.BOM_UTF8) else "utf-8"
+    if utf8 == "cut":
+        raise LoadError("io.error.cut_text", path=path.name)
     if not head.startswith(codecs.BOM_UTF8) and _decodes(path, "cp949") and _looks_korean(head):
         return "euc-kr" if _decodes(path, "euc_kr") else "cp949"
     return _unknown(path)
@@ -67,25 +70,37 @@ def _unknown(path: Path):
 
 def _decodes(path: Path, encoding: str) -> bool:
     """True when every byte of the file decodes strictly; reads ``CHUNK`` bytes at a time."""
+    return _decode_status(path, encoding) == "ok"
+
+
+def _decode_status(path: Path, encoding: str) -> str:
+    """``"ok"``; ``"cut"`` when only the last character is incomplete (a download cut short); else ``"bad"``."""
     decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
     try:
         with path.open("rb") as f:
             while chunk := f.read(CHUNK):
                 decoder.decode(chunk)
+    except UnicodeDecodeError:
+        return "bad"
+    try:
         decoder.decode(b"", final=True)
     except UnicodeDecodeError:
-        return False
-    return True
+        return "cut"
+    return "ok"
+
+
+_WIDE = re.compile(r"[^\x00-\x7f]")
+_HANGUL = re.compile(r"[\uac00-\ud7a3\u3131-\u318e]")
 
 
 def _looks_korean(head: bytes) -> bool:
-    """Guard against Latin-1 or Shift-JIS text that happens to decode as CP949: non-ASCII must be Hangul."""
-    text = head.decode("cp949", errors="ignore")
-    wide = [c for c in text if ord(c) > 127]
-    if not wide:
-        return True
-    hangul = sum(1 for c in wide if "\uac00" <= c <= "\ud7a3" or "\u3131" <= c <= "\u318e")
-    return hangul >= 0.5 * len(wide)
+    """Guard against Latin-1 or Shift-JIS text that happens to decode as CP949: non-ASCII must be Hangul.
+
+    Judged on the first 256 KB, where any export's headers and first thousands of rows sit.
+    """
+    text = head[:HEAD].decode("cp949", errors="ignore")
+    wide = len(_WIDE.findall(text))
+    return wide == 0 or len(_HANGUL.findall(text)) >= 0.5 * wide
 
 
 def decode_head(path: str | Path, encoding: str, size: int = HEAD) -> str:

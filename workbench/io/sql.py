@@ -117,12 +117,14 @@ def read_sql(
     finally:
         engine.dispose()
 
+    label = name or (table if table is not None else "query")
+    if frame.height == 0:
+        raise LoadError("io.error.no_rows", path=label, columns=human_list(frame.columns, 5), names=frame.columns)
     names, notes = unique_names(frame.columns)
     frame = frame.rename(dict(zip(frame.columns, names, strict=True))) if names != frame.columns else frame
     frame = frame.with_columns(pl.col(c).cast(pl.String) for c, d in frame.schema.items() if d == pl.Null)
     overrides = dict(overrides or {})
     guesses = guess_types(frame.lazy(), [c for c in names if c not in overrides])
     frame = apply_overrides(cast_frame(frame, guesses), overrides)
-    label = name or (table if table is not None else "query")
     info = SourceInfo(kind="sql", location=location, sheet=table, notes=notes + guess_notes(guesses))
     return Table(name=label, frame=frame, source=info)

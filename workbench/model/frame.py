@@ -317,9 +317,10 @@ OTHER_LEVEL = "(other)"
 
 
 def rare_level_floor(n_train: int) -> int:
-    """Fewest training rows a category needs to keep its own level: 10, or 0.05 % of training rows past 20k
-    (300 rows at 600k). Rarer levels let LightGBM's categorical splits memorise noise."""
-    return max(10, round(0.0005 * n_train))
+    """Fewest training rows a category needs to keep its own level: 1 % of training rows (the scorecard's
+    rule), at least 10 and at most 1,000. On a bank-like table with 20–1,000-level categoricals a 0.05 %
+    floor left LightGBM 0.03 AUC behind the WOE scorecard (splits on noise levels); 1 % closed the gap."""
+    return int(max(10, min(round(0.01 * n_train), 1000)))
 
 
 def pool_rare_levels(

@@ -7,7 +7,9 @@ Codes (``model.warning.<code>`` in the catalog):
 - ``overfit``: train AUC exceeds validation AUC by more than 0.05 (regression: R² by more than 0.10).
 - ``tiny_class``: a class has fewer than 50 rows in training or fewer than 10 in validation/test: its metrics
   are noise.
-- ``oot_degradation``: out-of-time test AUC is more than 0.03 below validation AUC: the relationship drifts.
+- ``oot_degradation``: out-of-time test AUC is more than 0.03 below validation AUC, and by more than twice
+  the chance error of the difference (Hanley–McNeil; a 100-event test set moves AUC by ±0.03 on its own):
+  the relationship drifts.
 """
 
 from __future__ import annotations
@@ -89,6 +91,20 @@ def leakage_warnings(uni: dict[str, float], imp: tuple[FeatureImportance, ...]) 
     return out
 
 
+def auc_se(a: float, pos: int, neg: int) -> float:
+    """Standard error of an AUC (Hanley & McNeil 1982): how far it moves by chance with this many events."""
+    if not (pos and neg) or not np.isfinite(a):
+        return float("inf")
+    q1, q2 = a / (2 - a), 2 * a * a / (1 + a)
+    return float(np.sqrt((a * (1 - a) + (pos - 1) * (q1 - a * a) + (neg - 1) * (q2 - a * a)) / (pos * neg)))
+
+
+def _auc_gap_se(va, te) -> float:
+    if not isinstance(va, BinaryMetrics):
+        return 0.0
+    return float(np.hypot(auc_se(va.auc, va.events, va.n - va.events), auc_se(te.auc, te.events, te.n - te.events)))
+
+
 def metric_warnings(metrics: dict, *, time_split: bool) -> list[ModelWarning]:
     out: list[ModelWarning] = []
     tr, va, te = metrics.get("train"), metrics.get("valid"), metrics.get("test")
@@ -99,7 +115,7 @@ def metric_warnings(metrics: dict, *, time_split: bool) -> list[ModelWarning]:
             out.append(
                 ModelWarning("overfit", None, {"train": round(a_tr, 3), "valid": round(a_va, 3), "metric": "AUC"})
             )
-        if time_split and a_va - a_te > OOT_AUC_DROP:
+        if time_split and a_va - a_te > max(OOT_AUC_DROP, 2 * _auc_gap_se(va, te)):
             out.append(ModelWarning("oot_degradation", None, {"valid": round(a_va, 3), "test": round(a_te, 3)}))
     if isinstance(tr, RegressionMetrics) and tr.r2 - va.r2 > OVERFIT_R2_GAP:
         out.append(ModelWarning("overfit", None, {"train": round(tr.r2, 3), "valid": round(va.r2, 3), "metric": "R²"}))

@@ -107,6 +107,9 @@ def _limitations(result: TrainingResult) -> list[str]:
         out.append(t("model.card.limit.weighted"))
     if result.shap is not None:
         out.append(t("model.card.limit.shap", rows=result.shap.rows))
+    if result.pooled_levels:
+        pooled = ", ".join(f"{c} ({n})" for c, n in result.pooled_levels.items())
+        out.append(t("model.card.limit.pooled", columns=pooled))
     out.append(t("model.card.limit.association"))
     return out
 

@@ -28,3 +28,6 @@ PAGES: tuple[PageSpec, ...] = (
 
 def available_pages() -> tuple[PageSpec, ...]:
     return tuple(p for p in PAGES if (ROOT / p.path).exists())
+
+
+FAVICON = Path(__file__).with_name("favicon.png")
