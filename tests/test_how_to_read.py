@@ -1,0 +1,148 @@
+"""Every chart in the app is followed, in its container, by a "how to read this / 이렇게 읽으세요" expander.
+
+The walk runs app.py through the router in AppTest on a workspace holding the certified sample bank, visits
+every page, every Profile section (with target and time column set), builds features and trains a model so
+their charts are drawn, and inspects the element tree: a chart whose next sibling is not an expander whose
+label carries the catalog's how-to-read title fails, with the page and position named.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from workbench.i18n import t
+from workbench.intake import take_in_sample
+from workbench.store import Store
+
+pytestmark = pytest.mark.slow
+
+MARKER = t("learn.page.how.title", "ko")  # "이렇게 읽으세요"; pages may lengthen it ("IV 그래프는 이렇게 읽으세요")
+CHARTS = {"plotly_chart"}
+TABLES = {"dataframe", "arrow_data_frame"}
+PROFILE = {"wb.profile.dataset": "loans", "wb.profile.target": "default_12m", "wb.profile.time_column": "applied_at"}
+
+
+@pytest.fixture(scope="module")
+def sample_home(tmp_path_factory):
+    home = tmp_path_factory.mktemp("how-to-read")
+    with Store.open(home=home) as store:
+        take_in_sample(store)
+    return home
+
+
+@pytest.fixture
+def open_page(app_test, sample_home, monkeypatch):
+    monkeypatch.setenv("WORKBENCH_HOME", str(sample_home))
+    monkeypatch.delenv("WORKBENCH_DB_URL", raising=False)
+
+    def run(page: str, state: dict | None = None, click: str | None = None):
+        at = app_test().run()
+        at.switch_page(page)
+        for key, value in (state or {}).items():
+            at.session_state[key] = value
+        at.run()
+        if click is not None:
+            at.button(key=click).click().run()
+        assert not at.exception, at.exception
+        return at
+
+    return run
+
+
+def children(node) -> list:
+    return [node.children[k] for k in sorted(node.children)] if hasattr(node, "children") else []
+
+
+def is_how_to_read(node) -> bool:
+    return node is not None and node.type == "expander" and MARKER in (node.label or "")
+
+
+def unexplained(node, kinds: set[str], path: str = "main") -> list[str]:
+    """Elements of ``kinds`` whose next sibling in the same container is not a how-to-read expander."""
+    out = []
+    kids = children(node)
+    for i, kid in enumerate(kids):
+        if kid.type in kinds and not is_how_to_read(kids[i + 1] if i + 1 < len(kids) else None):
+            out.append(f"{path}[{i}] {kid.type}")
+        out += unexplained(kid, kinds, f"{path}[{i}].{kid.type}")
+    return out
+
+
+def unexplained_tables(node, path: str = "main") -> list[str]:
+    """Tables with no how-to-read expander after them in their container before the next chart; tables in
+    a row (a frame and its editor) may share one explanation."""
+    out = []
+    kids = children(node)
+    for i, kid in enumerate(kids):
+        if kid.type in TABLES:
+            after = kids[i + 1 :]
+            stop = next((j for j, k in enumerate(after) if k.type in CHARTS), len(after))
+            if not any(is_how_to_read(k) for k in after[:stop]):
+                out.append(f"{path}[{i}] {kid.type}")
+        out += unexplained_tables(kid, f"{path}[{i}].{kid.type}")
+    return out
+
+
+def count(node, kinds: set[str]) -> int:
+    return sum((kid.type in kinds) + count(kid, kinds) for kid in children(node))
+
+
+PROFILE_SECTIONS = ("overview", "columns", "correlations", "target", "stability")
+
+
+@pytest.mark.parametrize("section", PROFILE_SECTIONS)
+def test_profile_charts(open_page, section):
+    at = open_page("pages/profile.py", {**PROFILE, "wb.profile.section": section})
+    assert count(at.main, CHARTS) >= 1, f"no chart drawn on the {section} section"
+    assert unexplained(at.main, CHARTS) == []
+
+
+def test_features_charts(open_page):
+    at = open_page("pages/features.py", click="wb.features.build")
+    assert count(at.main, CHARTS) >= 2  # IV ranking and the reviewed feature's bins
+    assert unexplained(at.main, CHARTS) == []
+    assert unexplained_tables(at.main) == []
+
+
+def test_model_charts(open_page):
+    at = open_page("pages/model.py", {"wb.model.dataset": "loans", "wb.model.target": "default_12m"}, "wb.model.train")
+    assert count(at.main, CHARTS) >= 5  # roc, pr, ks, lift, … across the result tabs
+    assert unexplained(at.main, CHARTS) == []
+
+
+@pytest.mark.parametrize("page", ["pages/data.py", "pages/privacy.py", "pages/learn.py"])
+def test_pages_without_charts_stay_explained(open_page, page):
+    at = open_page(page)
+    assert unexplained(at.main, CHARTS) == []
+
+
+TABLE_GAPS = {  # owner's pages still in progress: strict, so the marker must go once the page is explained
+    "profile-overview": "Profile overview: the dataset summary table has no reading help",
+    "profile-columns": "Profile columns: the column statistics table has no reading help",
+    "profile-target": "Profile target: the IV table and the bins table have no reading help",
+    "privacy": "Privacy: the k-anonymity and scan tables have no reading help",
+}
+TABLE_STATES = {
+    "profile-overview": ("pages/profile.py", {**PROFILE, "wb.profile.section": "overview"}),
+    "profile-columns": ("pages/profile.py", {**PROFILE, "wb.profile.section": "columns"}),
+    "profile-correlations": ("pages/profile.py", {**PROFILE, "wb.profile.section": "correlations"}),
+    "profile-target": ("pages/profile.py", {**PROFILE, "wb.profile.section": "target"}),
+    "profile-stability": ("pages/profile.py", {**PROFILE, "wb.profile.section": "stability"}),
+    "data": ("pages/data.py", {}),
+    "privacy": ("pages/privacy.py", {}),
+    "learn": ("pages/learn.py", {}),
+}
+
+
+@pytest.mark.parametrize(
+    "state",
+    [
+        pytest.param(s, marks=pytest.mark.xfail(reason=TABLE_GAPS[s], strict=True)) if s in TABLE_GAPS else s
+        for s in TABLE_STATES
+    ],
+)
+def test_tables(open_page, state):
+    page, session = TABLE_STATES[state]
+    at = open_page(page, session)
+    assert count(at.main, TABLES) >= 1
+    assert unexplained_tables(at.main) == []

@@ -1,0 +1,284 @@
+"""Drawing pieces of the Learn page: the current step's card, answer widgets, "do it for me" buttons, the
+mini review form, the step list, the glossary and the sidebar tour box. Checks live in ``workbench.learn``."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Mapping
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from workbench.errors import UserError
+from workbench.i18n import t
+from workbench.intake import SAMPLE_TABLES
+from workbench.io import read_table
+from workbench.learn import DONE, STEPS, TERMS, Facts, Step, actions, current_index
+from workbench.learn.tour import RAW_EXPORT
+from workbench.ui import state
+from workbench.ui.nav import PAGES
+from workbench.ui.shell import page_link
+
+USER = "wb.learn.user"
+LAST = "wb.learn.last"  # (step id, params) of the step just answered right, shown once above the next one
+OUTCOME = "wb.learn.outcome"  # (step id, reason key, params) of a wrong or revealed answer
+SIDEBAR = "wb.learn.sidebar"  # show the tour box on every page
+LEARN_PAGE = "pages/learn.py"
+
+
+@st.cache_resource(show_spinner=False)
+def _raw_export(path: str, mtime: float):
+    return read_table(path)
+
+
+def user() -> str | None:
+    """The name progress is saved under: what the trainee typed, or the OS user when empty."""
+    return (st.session_state.get(USER) or "").strip() or None
+
+
+def facts() -> Facts:
+    """Expected answers over the sample bank's tables (other certified datasets in the workspace stay out of
+    the tour: an analyst's own label table must not change what "the leaking column" is)."""
+    raw = _raw_export(str(RAW_EXPORT), RAW_EXPORT.stat().st_mtime) if RAW_EXPORT.exists() else None
+    certified = state.certified_tables()
+    tables = {n: certified[n] for n in SAMPLE_TABLES if n in certified}
+    return Facts(state.store(), tables, raw)
+
+
+def page_title(path: str) -> str:
+    return next((t(p.title_key) for p in PAGES if p.path == path), path)
+
+
+def progress_of(store) -> Mapping[str, str]:
+    return dict(store.progress.get(user()).steps)
+
+
+def link(path: str, label: str, icon: str) -> None:
+    """A page link; left out when the page runs outside the router (alone, or in a test harness)."""
+    from streamlit.errors import StreamlitPageNotFoundError
+
+    with contextlib.suppress(StreamlitPageNotFoundError):
+        page_link(path, label, icon)
+
+
+def how_to_read(key: str) -> None:
+    with st.expander(t("learn.page.how.title")):
+        st.markdown(t(key))
+
+
+# --- answers -------------------------------------------------------------------------------------------------
+
+
+def answer_widget(step: Step, f: Facts) -> Any:
+    key = f"wb.learn.answer.{step.id}"
+    label = t(step.question_key)
+    if step.ask == "number":
+        decimals = step.id == "baseline"
+        return st.number_input(
+            label,
+            value=None,
+            min_value=0.0 if decimals else 0,
+            max_value=1.0 if decimals else None,
+            step=0.01 if decimals else 1,
+            format="%.2f" if decimals else "%d",
+            key=key,
+        )
+    options = list(step.options(f)) if step.options else []
+    if step.ask == "multi":
+        return st.multiselect(label, options, key=key, placeholder=t("learn.page.answer"))
+    if step.ask == "column_code":
+        st.markdown(label)
+        left, right = st.columns(2)
+        column = left.selectbox(t("learn.page.column"), options, index=None, key=key + ".column")
+        code = right.number_input(t("learn.page.code"), value=None, step=1, key=key + ".code")
+        return (column, code)
+    if step.id == "split":
+        return st.radio(label, options, index=None, key=key, format_func=lambda o: t(f"learn.split.{o}"))
+    if step.ask == "choice":
+        return st.selectbox(label, options, index=None, key=key, placeholder=t("learn.page.answer"))
+    return None
+
+
+def check(step: Step, f: Facts, answer: Any) -> None:
+    """Run the step's check; right → saved as done and explained above the next step; wrong → a hint."""
+    try:
+        with st.spinner(t("learn.page.check")):
+            outcome = step.check(f, answer)
+        if outcome.ok:
+            f.store.progress.set_step(user(), step.id, DONE)
+            st.session_state[LAST] = (step.id, dict(outcome.params))
+            st.session_state.pop(OUTCOME, None)
+        else:
+            st.session_state[OUTCOME] = (step.id, outcome.reason or "learn.check.wrong", dict(outcome.params))
+    except UserError as err:
+        st.session_state[OUTCOME] = (step.id, None, {"error": str(err)})
+    st.rerun()
+
+
+def reveal(step: Step, f: Facts) -> None:
+    outcome = step.check(f, None)
+    st.session_state[OUTCOME] = (step.id, "reveal", dict(outcome.params))
+
+
+# --- "do it for me" -------------------------------------------------------------------------------------------
+
+
+def action_button(step: Step, f: Facts) -> None:
+    if step.action is None or not st.button(t(f"learn.action.{step.action}"), key=f"wb.learn.do.{step.id}"):
+        return
+    bar = st.progress(0.0, text=t(f"learn.action.{step.action}"))
+
+    def progress(fraction: float, key: str) -> None:
+        bar.progress(fraction, text=t(key))
+
+    try:
+        if step.action == "load":
+            loaded = actions.load_sample(f.store, progress=progress)
+            for masked in loaded.values():
+                state.remember_certified(masked)
+            state.flash(t("learn.action.loaded", n=len(loaded)))
+        elif step.action == "build":
+            n = actions.build_catalog(f.store, f.tables, progress=progress)
+            state.flash(t("learn.action.built", n=n))
+        elif step.action == "train":
+            if f.label_table is None:
+                raise UserError("learn.check.no_sample")
+            run_id = actions.train_without_leaks(f.store, f.label_table, f.label, list(f.leaks), progress=progress)
+            state.flash(t("learn.action.trained", run=run_id))
+    except UserError as err:
+        bar.empty()
+        st.error(str(err))
+        return
+    bar.empty()
+    st.rerun()
+
+
+def review_form(f: Facts) -> None:
+    """A verdict on one of the strongest features, saved through the same review path as the Features page."""
+    from workbench.features.review import submit_review
+
+    strongest = [name for name, _ in f.strongest[:10]]
+    if not strongest:
+        return
+    by_name = {feat.name: feat for feat in f.catalog}
+    with st.form("wb.learn.review"):
+        name = st.selectbox(t("learn.review.pick"), strongest, key="wb.learn.review.feature")
+        verdict = st.radio(
+            t("learn.review.verdict"),
+            ["accept", "reject", "needs_change"],
+            horizontal=True,
+            format_func=lambda v: t(f"features.verdict.{v}"),
+            key="wb.learn.review.verdict",
+        )
+        comment = st.text_input(t("learn.review.comment"), key="wb.learn.review.comment")
+        submitted = st.form_submit_button(t("learn.review.submit"))
+    feat = by_name[name]
+    s = feat.scores or {}
+    st.caption(f"{feat.description_ko} / {feat.description_en}")
+    st.caption(
+        t(
+            "learn.review.scores",
+            iv=f"{s.get('iv', 0):.3f}",
+            auc=f"{s.get('auc') or 0:.3f}",
+            psi=f"{s.get('psi') or 0:.3f}",
+            missing=f"{s.get('missing') or 0:.1%}",
+        )
+    )
+    if submitted:
+        reviewer = user() or f.store.progress.get(None).user
+        outcome = submit_review(f.store, name, verdict, comment, reviewer, f.store.reviews.version(name))
+        if outcome.error:
+            st.error(outcome.error)
+        else:
+            check(next(s for s in STEPS if s.id == "review"), f, None)
+
+
+# --- the step card, the list, the glossary ----------------------------------------------------------------------
+
+
+def last_success() -> None:
+    last = st.session_state.pop(LAST, None)
+    if last is not None:
+        step_id, params = last
+        st.success(f"**{t('learn.page.correct')}** " + t(f"learn.step.{step_id}.explain", **params))
+
+
+def step_card(step: Step, index: int, f: Facts) -> None:
+    st.subheader(t("learn.page.step_label", n=index + 1, title=t(step.title_key)))
+    st.markdown(f"**{t('learn.page.goal')}** — {t(step.goal_key)}")
+    link(step.page, t("learn.page.go", page=page_title(step.page)), ":material/arrow_forward:")
+    outcome = st.session_state.get(OUTCOME)
+    if outcome is not None and outcome[0] == step.id:
+        _, reason, params = outcome
+        if reason is None:
+            st.error(params["error"])
+        elif reason == "reveal":
+            st.info(t(step.explain_key, **params))
+        else:
+            st.warning(t(reason, **params) + " " + t(step.hint_key))
+    if step.ask == "action":
+        review_form(f)
+        answer = None
+    else:
+        answer = answer_widget(step, f)
+    left, right = st.columns([1, 3])
+    if step.ask != "action" and left.button(t("learn.page.check"), type="primary", key=f"wb.learn.check.{step.id}"):
+        check(step, f, answer)
+    if step.ask == "action" and left.button(t("learn.page.check"), key=f"wb.learn.check.{step.id}"):
+        check(step, f, None)
+    if right.button(t("learn.page.reveal"), key=f"wb.learn.reveal.{step.id}"):
+        try:
+            reveal(step, f)
+        except UserError as err:
+            st.error(str(err))
+        st.rerun()
+    action_button(step, f)
+
+
+def steps_table(done: Mapping[str, str]) -> None:
+    current = current_index(done)
+    rows = []
+    for i, s in enumerate(STEPS):
+        status = "done" if done.get(s.id) == DONE else "current" if i == current else "todo"
+        rows.append(
+            {
+                t("learn.page.col_step"): f"{i + 1}. {t(s.title_key)}",
+                t("learn.page.col_page"): page_title(s.page),
+                t("learn.page.col_status"): t(f"learn.page.status_{status}"),
+            }
+        )
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    how_to_read("learn.page.how.steps")
+
+
+def glossary() -> None:
+    query = st.text_input(t("learn.page.glossary_filter"), key="wb.learn.glossary_filter").strip().lower()
+    for term in TERMS:
+        names = (t(term.name_key, "ko"), t(term.name_key, "en"))
+        if query and not any(query in x.lower() for x in (*names, term.id, *term.aliases)):
+            continue
+        pages = ", ".join(page_title(p) for p in term.pages)
+        st.markdown(f"**{names[0]}** · *{names[1]}*  \n{t(term.body_key)}  \n:gray[{pages}]")
+    how_to_read("learn.page.how.glossary")
+
+
+def tour_sidebar() -> None:
+    """The current step's goal in the sidebar of every page (for ``app.py``, after ``flow_status()``)."""
+    if not st.session_state.get(SIDEBAR, True):
+        return
+    try:
+        done = progress_of(state.store())
+    except UserError:
+        return
+    index = current_index(done)
+    box = st.sidebar.container(border=True)
+    if index >= len(STEPS):
+        box.caption(t("learn.sidebar.finished"))
+        return
+    step = STEPS[index]
+    box.markdown(f"**{t('learn.sidebar.title', n=index + 1, total=len(STEPS))}** — {t(step.title_key)}")
+    box.caption(t(step.goal_key))
+    with box:
+        link(step.page, t("learn.page.go", page=page_title(step.page)), ":material/arrow_forward:")
+        link(LEARN_PAGE, t("learn.sidebar.open"), ":material/school:")
