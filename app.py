@@ -4,6 +4,7 @@ import streamlit as st
 
 from workbench.i18n import t
 from workbench.ui.flow import flow_status
+from workbench.ui.learn_views import tour_sidebar
 from workbench.ui.nav import FAVICON, available_pages
 from workbench.ui.shell import apply_language, sidebar
 
@@ -16,6 +17,7 @@ def run() -> None:
     page = st.navigation(pages)
     sidebar()
     flow_status()
+    tour_sidebar()
     page.run()
 
 

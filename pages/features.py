@@ -3,6 +3,10 @@
 import getpass
 
 import streamlit as st
+
+from workbench.ui.router import through_router
+
+through_router()
 import yaml
 
 from workbench.charts.features import bins_chart, iv_ranking

@@ -5,6 +5,10 @@ import getpass
 
 import streamlit as st
 
+from workbench.ui.router import through_router
+
+through_router()
+
 from workbench.errors import UserError
 from workbench.i18n import t
 from workbench.learn import STEPS, current_index

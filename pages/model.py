@@ -4,6 +4,10 @@ the model and its card. Drawing only: every number comes from ``workbench.model`
 
 import streamlit as st
 
+from workbench.ui.router import through_router
+
+through_router()
+
 from workbench.charts import model as charts
 from workbench.errors import UserError
 from workbench.i18n import t

@@ -8,6 +8,10 @@ from __future__ import annotations
 
 import streamlit as st
 
+from workbench.ui.router import through_router
+
+through_router()
+
 from workbench.charts import profile as charts
 from workbench.errors import UserError
 from workbench.i18n import get_language, t
