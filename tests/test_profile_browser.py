@@ -4,13 +4,8 @@ A small harness script certifies ``sample_data/loans.parquet`` into the session 
 pages do for a user) and serves ``pages/profile.py`` alone, so this test depends on no other page.
 """
 
-import os
-import subprocess
-import sys
-import time
-
 import pytest
-from conftest import CHROMIUM, NO_PROXY, ROOT, free_port, wait_for_app
+from conftest import ROOT, running_app, wait_for_app
 from playwright.sync_api import Page, expect
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -33,42 +28,14 @@ st.navigation([st.Page({page!r}, title="Profile", url_path="profile")]).run()
 
 @pytest.fixture(scope="module")
 def profile_url(tmp_path_factory):
-    if not os.path.exists(CHROMIUM):
-        pytest.skip(f"no Chromium at {CHROMIUM}")
     folder = tmp_path_factory.mktemp("harness")
     script = folder / "harness.py"
     script.write_text(
         HARNESS.format(loans=str(ROOT / "sample_data" / "loans.parquet"), page=str(ROOT / "pages" / "profile.py")),
         encoding="utf-8",
     )
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    env = {**os.environ, "WORKBENCH_HOME": str(folder / "ws"), "PYTHONPATH": str(ROOT)}
-    cmd = [sys.executable, "-m", "streamlit", "run", str(script), "--server.headless", "true",
-           "--server.address", "127.0.0.1", "--server.port", str(port),
-           "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false"]  # fmt: skip
-    log = (folder / "server.log").open("w")
-    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env)
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with NO_PROXY.open(f"{url}/_stcore/health", timeout=1) as r:
-                    if r.read() == b"ok":
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"streamlit did not start, see {folder / 'server.log'}")
-            time.sleep(0.2)
+    with running_app(folder / "ws", folder / "server.log", script=script) as url:
         yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
 
 
 def test_profile_page_in_the_browser_offline(page: Page, profile_url, tmp_path):

@@ -14,7 +14,7 @@ import sys
 import click
 
 from workbench.errors import UserError
-from workbench.i18n import LANGUAGES, reset_language, set_language
+from workbench.i18n import LANGUAGES, set_language
 
 # name -> "module:attribute"; a module not yet present is simply not listed.
 COMMANDS: dict[str, str] = {
@@ -53,12 +53,10 @@ class LazyGroup(click.Group):
     envvar="WORKBENCH_LANG",
     help="Language of messages (ko default, en).",
 )
-@click.pass_context
-def cli(ctx: click.Context, lang: str | None) -> None:
+def cli(lang: str | None) -> None:
     """Workbench: masked bank tables → privacy gate → profile → features → LightGBM baseline."""
     if lang:
-        token = set_language(lang)
-        ctx.call_on_close(lambda: reset_language(token))  # a command run in-process leaves no language behind
+        set_language(lang)  # kept until the process ends: main() renders a command's error in this language
 
 
 def fail(message: str) -> None:
