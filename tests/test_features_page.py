@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import pytest
-from conftest import ROOT
 from streamlit.testing.v1 import AppTest
 from test_features_generate import bank_frames, masked
 
 from workbench.store import Store
+from workbench.ui.glossary import term_help
 
 PAGE = "pages/features.py"
 
 
-def open_page(tables) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
+def open_page(app_test, tables) -> AppTest:
+    """Through the router (``app_test``), so a rerun after a click draws the page with ``app.py`` around it."""
+    at = app_test()
     if tables is not None:
         at.session_state["wb.data.certified"] = tables
     at.run()
@@ -31,14 +32,14 @@ def texts(at) -> str:
     return "\n".join(str(p.value) for p in parts)
 
 
-def test_nothing_certified_says_why(workspace):
-    at = open_page({})
+def test_nothing_certified_says_why(workspace, app_test):
+    at = open_page(app_test, {})
     assert any("인증" in str(w.value) or "certif" in str(w.value).lower() for w in at.warning)
 
 
 @pytest.mark.slow
-def test_build_score_review_conflict_and_export(workspace, tables):
-    at = open_page(tables)
+def test_build_score_review_conflict_and_export(workspace, app_test, tables):
+    at = open_page(app_test, tables)
     assert not at.exception, at.exception
     assert at.title[0].value == "특성 생성"
     at.button(key="wb.features.build").click().run()
@@ -50,24 +51,28 @@ def test_build_score_review_conflict_and_export(workspace, tables):
     ranked = next(d.value for d in at.dataframe if "iv" in d.value.columns)
     assert {"name", "iv", "auc", "reason"} <= set(ranked.columns) and len(ranked) > 100
     assert len(at.get("plotly_chart")) >= 2  # IV ranking and the reviewed feature's bins
+    # the scores and the cutoff carry their glossary definition as a tooltip
+    metric_help = {m.label: m.proto.help for m in at.main.metric}
+    assert "정보 가치" in metric_help["IV"] and metric_help["PSI"] == term_help("psi")
+    assert at.selectbox(key="wb.features.cutoff").proto.help == term_help("cutoff")
 
     # review: a colleague records a verdict on the same feature after this page was drawn
     name = at.selectbox(key="wb.features.pick").value
     with Store.open() as store:
         assert store.features.exists(name)
         store.reviews.record(name, "accept", "괜찮음", "kim", 0)
-    at.radio[-1].set_value("reject")
-    at.text_area[0].input("채널 구성 변화에 민감함")
-    at.button[-1].click().run()  # the form's submit button
+    at.main.radio[-1].set_value("reject")
+    at.main.text_area[0].input("채널 구성 변화에 민감함")
+    at.main.button[-1].click().run()  # the form's submit button
     assert not at.exception, at.exception
     assert any("kim" in str(e.value) for e in at.error)  # the conflict names the colleague
     assert any("kim" in str(w.value) and "승인" in str(w.value) for w in at.warning)  # and shows the verdict
     with Store.open() as store:
         assert store.reviews.current(name).reviewer == "kim"  # nothing overwritten
     # having read kim's verdict, saving again is a deliberate answer and is recorded
-    at.radio[-1].set_value("reject")
-    at.text_area[0].input("채널 구성 변화에 민감함")
-    at.button[-1].click().run()
+    at.main.radio[-1].set_value("reject")
+    at.main.text_area[0].input("채널 구성 변화에 민감함")
+    at.main.button[-1].click().run()
     with Store.open() as store:
         assert [r.verdict for r in store.reviews.history(name)] == ["accept", "reject"]
 

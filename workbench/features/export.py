@@ -15,6 +15,7 @@ import polars as pl
 from workbench.features.generate import FeatureSet
 from workbench.features.pipeline import FeatureRun
 from workbench.features.relations import FeatureSpecError
+from workbench.features.spec import FeatureSpec
 from workbench.i18n import t
 
 
@@ -111,11 +112,24 @@ def catalog_records(run: FeatureRun, dataset: str) -> list:
     return out
 
 
+def label_columns(features: FeatureSet) -> list[str]:
+    """The label table's own columns in a feature table (key, cutoff, target…), in frame order: what an
+    exported table or generated SQL carries next to the features."""
+    generated = set(features.names)
+    return [c for c in features.frame.columns if c not in generated]
+
+
+def specs_named(specs: Sequence[FeatureSpec], names: Sequence[str]) -> list[FeatureSpec]:
+    """The specs whose name is in ``names``, in the specs' (build) order, so exports match the catalog."""
+    wanted = set(names)
+    return [s for s in specs if s.name in wanted]
+
+
 def feature_table_bytes(features: FeatureSet, names: Sequence[str], fmt: str) -> bytes:
     """The feature table as a download: ``fmt`` is ``parquet`` or ``csv`` (UTF-8 with BOM, Excel opens it)."""
     import io
 
-    frame = features.frame.select(*[c for c in features.frame.columns if c not in features.names], *names)
+    frame = features.frame.select(*label_columns(features), *names)
     buf = io.BytesIO()
     if fmt == "parquet":
         frame.write_parquet(buf)

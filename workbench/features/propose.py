@@ -13,6 +13,7 @@ from dataclasses import replace
 from typing import Any
 
 import polars as pl
+import yaml
 
 from workbench.features.plan import PlanOptions
 from workbench.features.project import FeatureProject
@@ -174,6 +175,11 @@ def project_to_dict(project: FeatureProject) -> dict[str, Any]:
     }
     out["psi_period"] = project.psi_period
     return out
+
+
+def project_yaml(project: FeatureProject) -> str:
+    """``project_to_dict`` as YAML text (Korean kept readable, keys in spec order), for download and preview."""
+    return yaml.safe_dump(project_to_dict(project), allow_unicode=True, sort_keys=False)
 
 
 def schema_rows(project: FeatureProject, lang: str | None = None) -> list[dict[str, str]]:
