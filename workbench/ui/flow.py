@@ -20,10 +20,14 @@ def flow_status() -> None:
     steps = [
         (bool(certified or raw), t("flow.data", n=len(certified) + len(raw))),
         (bool(certified) and not raw, t("flow.privacy", ok=len(certified), pending=len(raw))),
-        (bool(certified), t("flow.profile")),
+        (None if certified else False, t("flow.profile")),  # ready to explore once anything is certified
         (n_features > 0, t("flow.features", n=n_features, reviewed=n_reviewed)),
         (n_runs > 0, t("flow.model", n=n_runs)),
     ]
     st.sidebar.markdown("**" + t("flow.title") + "**")
-    icon = {True: ":material/check_circle:", False: ":material/radio_button_unchecked:"}
+    icon = {
+        True: ":material/check_circle:",
+        False: ":material/radio_button_unchecked:",
+        None: ":material/arrow_circle_right:",
+    }
     st.sidebar.markdown("  \n".join(f"{icon[done]} {i}. {text}" for i, (done, text) in enumerate(steps, 1)))
