@@ -3,12 +3,15 @@ and, in a real browser, charts drawn with their reading help."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from conftest import ROOT
 from streamlit.testing.v1 import AppTest
 from test_model_core import loans, masked
 
 from workbench.i18n import set_language, t
+from workbench.ui.glossary import term_help, term_name
 
 
 @pytest.fixture(autouse=True)
@@ -17,33 +20,44 @@ def korean_again():
     set_language("ko")
 
 
-def page_with(certified: dict | None, lang: str = "ko") -> AppTest:
-    set_language(lang)  # AppTest re-applies widgets' format_func in this thread: same language as the app
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    at.session_state["wb.lang"] = lang
-    if certified is not None:
-        at.session_state["wb.data.certified"] = certified
-    at.run()
-    at.switch_page("pages/model.py").run()
-    return at
+@pytest.fixture
+def page_with(app_test):
+    """The model page through the router (as the server runs it), with these certified tables in session."""
+
+    def open_page(certified: dict | None, lang: str = "ko") -> AppTest:
+        set_language(lang)  # AppTest re-applies widgets' format_func in this thread: same language as the app
+        at = app_test()
+        at.session_state["wb.lang"] = lang
+        if certified is not None:
+            at.session_state["wb.data.certified"] = certified
+        at.run()
+        at.switch_page("pages/model.py").run()
+        return at
+
+    return open_page
 
 
-def test_without_certified_data_the_page_says_why(workspace):
+def test_without_certified_data_the_page_says_why(workspace, page_with):
     at = page_with(None, "en")
     assert not at.exception
     assert at.warning[0].value == t("guard.no_certified", "en")
+    links = {link.proto.label for link in at.get("page_link")}
+    assert {t("guard.to_data", "en"), t("guard.to_privacy", "en")} <= links  # the way to certified data
     assert not at.button  # nothing to train
 
 
 @pytest.mark.slow
-def test_train_from_the_page_and_read_the_results(workspace):
+def test_train_from_the_page_and_read_the_results(workspace, page_with):
     at = page_with({"loans": masked(loans(1500, leak=True))})
     assert not at.exception
     assert at.selectbox(key="wb.model.target").value == "overdue_days_after"  # last column preselected
     at.selectbox(key="wb.model.target").set_value("default_12m").run()
     assert at.selectbox(key="wb.model.event.loans.default_12m").value == "1"
     assert "overdue_days_after" in at.multiselect(key="wb.model.features.loans.default_12m").value
-    at.radio(key="wb.model.split").set_value("time").run()
+    split = at.radio(key="wb.model.split")
+    assert len(split.options) == 3  # random, out-of-time on applied_at, grouped by customer
+    assert split.help == term_help("out_of_time")
+    split.set_value("time").run()
     assert at.selectbox(key="wb.model.split_date").value == "applied_at"
     at.button(key="wb.model.train").click().run()
     assert not at.exception
@@ -54,7 +68,16 @@ def test_train_from_the_page_and_read_the_results(workspace):
         t(f"model.split.{s}", "ko") for s in ("train", "valid", "test")
     ]
     assert metrics["auc"].between(0, 1).all()
+    column_help = json.loads(at.dataframe[0].proto.columns)
+    assert {c: column_help[c]["help"] for c in ("auc", "gini", "ks")} == {
+        c: term_help(c) for c in ("auc", "gini", "ks")
+    }
     assert len(at.tabs) == 5
+    glossary = [p.proto.popover.label for p in at.get("popover")]
+    assert glossary == [term_name(term) for term in ("lift", "calibration", "shap")]
+    result, _ = at.session_state["wb.model.result"]
+    top = max(result.importance, key=lambda f: f.shap).feature
+    assert at.selectbox(key="wb.model.dependence").value == top  # the dependence plot opens on the top driver
     expanders = [e.label for e in at.expander]
     assert expanders.count(t("model.help.title", "ko")) >= 13  # metrics, scorecard and one per chart
 
@@ -67,7 +90,7 @@ def test_train_from_the_page_and_read_the_results(workspace):
     assert not [e for e in at.error if "overdue_days_after" in e.value]
 
 
-def test_bad_choice_gives_one_line_in_the_users_language(workspace):
+def test_bad_choice_gives_one_line_in_the_users_language(workspace, page_with):
     at = page_with({"loans": masked(loans(600))}, "en")
     at.selectbox(key="wb.model.target").set_value("loan_product").run()
     at.selectbox(key="wb.model.task").set_value("regression").run()

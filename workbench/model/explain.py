@@ -96,3 +96,9 @@ def importance(
         for n, g, s, sh, r in zip(names, gain_share, split, shap_share, raw, strict=True)
     ]
     return tuple(sorted(out, key=lambda f: (-f.gain, -f.shap, f.feature)))
+
+
+def ranked_by_shap(features: tuple[FeatureImportance, ...]) -> tuple[str, ...]:
+    """Feature names, largest mean |SHAP| first (ties keep the importance order): the dependence plot's
+    choices, so the default is the feature that moves scores most."""
+    return tuple(f.feature for f in sorted(features, key=lambda f: -f.shap))

@@ -164,12 +164,17 @@ def score_table(model_text: str, record: dict[str, Any], table: MaskedTable) -> 
     return booster.predict(to_pandas(frame, categorical))
 
 
+def main_metric(task: str) -> str:
+    """The one metric runs are compared on: AUC (binary), macro AUC (multiclass), RMSE (regression)."""
+    return "auc" if task == "binary" else ("macro_auc" if task == "multiclass" else "rmse")
+
+
 def comparison_frame(records: list[tuple[str, dict[str, Any]]]) -> pl.DataFrame:
     """One row per run: label, dataset, target, split, features, then test/valid/train AUC (or RMSE) and the
     number of warnings; what the page's comparison table and chart show."""
     rows = []
     for label, rec in records:
-        main = "auc" if rec["task"] == "binary" else ("macro_auc" if rec["task"] == "multiclass" else "rmse")
+        main = main_metric(rec["task"])
         row = {
             "run": label,
             "dataset": rec["data"]["name"],

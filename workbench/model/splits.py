@@ -21,6 +21,12 @@ SplitKind = Literal["random", "time", "group"]
 SPLITS = ("train", "valid", "test")
 
 
+def split_kinds(dates: tuple[str, ...], keys: tuple[str, ...]) -> tuple[SplitKind, ...]:
+    """The splits a table allows: random always, out-of-time only with a date column, grouped only with a
+    repeating key (``frame.split_columns`` finds both)."""
+    return ("random", *(("time",) if dates else ()), *(("group",) if keys else ()))
+
+
 @dataclass(frozen=True)
 class SplitSpec:
     """How to split. ``column`` is the date column (time) or the key (group); fractions are of rows."""

@@ -1,0 +1,249 @@
+"""Drawing pieces of the Model page: the training setup, training with progress, the results dashboard, the
+run comparison and the downloads. Every number comes from ``workbench.model``; these only lay it out."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from workbench.charts import model as charts
+from workbench.errors import UserError
+from workbench.i18n import t
+from workbench.model.baseline import TrainConfig, TrainingResult, train_baseline
+from workbench.model.explain import ranked_by_shap
+from workbench.model.frame import candidate_features, preview_target, split_columns
+from workbench.model.runs import comparison_frame, main_metric, metrics_frame, save_run, stored_runs
+from workbench.model.splits import SplitSpec, split_kinds
+from workbench.privacy import MaskedTable
+from workbench.report.model_card import model_card_html
+from workbench.ui.glossary import glossary_link, term_help
+from workbench.ui.state import store
+
+RESULT = "wb.model.result"  # (TrainingResult, run id or None) of this session's last training
+
+# result tabs: (label key, charts in it, glossary term explained there)
+TABS = (
+    ("model.page.tab_discrimination", ("roc", "pr", "ks"), None),
+    ("model.page.tab_ranking", ("lift", "gain", "score_distribution"), "lift"),
+    ("model.page.tab_threshold", ("confusion", "calibration"), "calibration"),
+    ("model.page.tab_explain", ("importance", "shap_beeswarm", "shap_dependence"), "shap"),
+    ("model.page.tab_training", ("history",), None),
+)
+GLOSSARY_COLUMNS = ("auc", "gini", "ks")  # metrics-table columns with a glossary tooltip
+
+
+def help_box(name: str) -> None:
+    with st.expander(t("model.help.title")):
+        st.markdown(t(f"model.help.{name}"))
+
+
+def show_chart(fig, name: str, key: str) -> None:
+    st.plotly_chart(fig, key=key, config={"displaylogo": False})
+    help_box(name)
+
+
+def dataset_caption(table: MaskedTable) -> None:
+    policy = table.policy_version if table.policy_version is not None else "–"
+    st.caption(t("model.page.dataset_info", rows=f"{table.height:,}", columns=len(table.columns), policy=policy))
+
+
+def training_setup(name: str, table: MaskedTable) -> TrainConfig:
+    """Target, task, event, split, features and options as one ``TrainConfig`` (features may be empty)."""
+    target = st.selectbox(t("model.page.target"), table.columns, key="wb.model.target", index=len(table.columns) - 1)
+    preview = preview_target(table, target)
+    detected = t("model.page.task_detected", task=t(f"model.task.{preview.task}"))
+    left, right = st.columns(2)
+    task_choice = left.selectbox(
+        t("model.page.task"),
+        ("auto", "binary", "multiclass", "regression"),
+        key="wb.model.task",
+        format_func=lambda v: t("model.page.task_auto") if v == "auto" else t(f"model.task.{v}"),
+        help=detected,
+    )
+    task = None if task_choice == "auto" else task_choice
+    left.caption(detected)
+    event = None
+    if (task or preview.task) == "binary" and len(preview.values) == 2:
+        event = right.selectbox(
+            t("model.page.event"),
+            preview.values,
+            key=f"wb.model.event.{name}.{target}",
+            index=preview.values.index(preview.event) if preview.event in preview.values else 0,
+        )
+    split = _split_choice(table)
+    features = _feature_choice(name, table, target)
+    with st.expander(t("model.page.options")):
+        imbalance = st.selectbox(
+            t("model.page.imbalance"),
+            ("none", "is_unbalance", "scale_pos_weight"),
+            key="wb.model.imbalance",
+            format_func=lambda v: t(f"model.page.imbalance_{v}"),
+        )
+        search = st.checkbox(t("model.page.search"), key="wb.model.search", help=t("model.page.search_help"))
+        seed = int(st.number_input(t("model.page.seed"), value=42, step=1, key="wb.model.seed"))
+    return TrainConfig(
+        target=target,
+        task=task,
+        event=event,
+        features=features,
+        split=SplitSpec(split.kind, split.column, seed=seed),
+        imbalance=imbalance,
+        search=search,
+        seed=seed,
+    )
+
+
+def _split_choice(table: MaskedTable) -> SplitSpec:
+    dates, keys = split_columns(table)
+    left, right = st.columns(2)
+    kind = left.radio(
+        t("model.page.split"),
+        split_kinds(dates, keys),
+        key="wb.model.split",
+        horizontal=True,
+        format_func=lambda k: t(f"model.page.split_{k}"),
+        help=term_help("out_of_time"),
+    )
+    column = None
+    if kind == "time":
+        column = right.selectbox(t("model.page.date_column"), dates, key="wb.model.split_date")
+    elif kind == "group":
+        column = right.selectbox(t("model.page.key_column"), keys, key="wb.model.split_key")
+    return SplitSpec(kind, column)
+
+
+def _feature_choice(name: str, table: MaskedTable, target: str) -> tuple[str, ...]:
+    usable, excluded = candidate_features(table, target)
+    features = st.multiselect(
+        t("model.page.features"), usable, default=list(usable), key=f"wb.model.features.{name}.{target}"
+    )
+    if excluded:
+        reasons = (f"{e.column} ({t(f'model.exclude.{e.reason}')})" for e in excluded if e.reason != "target")
+        st.caption(t("model.page.excluded", columns=", ".join(reasons)))
+    return tuple(features)
+
+
+def train(table: MaskedTable, config: TrainConfig) -> None:
+    """Train with a progress bar, save the run to the workspace and keep the result for this session; a
+    user error is one line and keeps the previous result."""
+    bar = st.progress(0.0, text=t("model.stage.frame"))
+
+    def on_iteration(iteration: int, total: int, metric: str, value: float) -> None:
+        if iteration % 10 == 0 or iteration == 1:
+            bar.progress(
+                min(iteration / total, 1.0),
+                text=t("model.progress", iteration=iteration, total=total, metric=metric, value=f"{value:.4f}"),
+            )
+
+    try:
+        result = train_baseline(
+            table,
+            config,
+            progress=on_iteration,
+            stage=lambda key: bar.progress(0.0, text=t(key)) if key != "model.stage.train" else None,
+        )
+    except UserError as err:
+        bar.empty()
+        st.error(str(err))
+        return
+    bar.progress(1.0, text=t("model.page.done", iterations=result.best_iteration))
+    run_id = None
+    try:
+        run_id = save_run(result, store())
+    except UserError as err:
+        st.warning(t("model.page.not_saved", reason=str(err)))
+    st.session_state[RESULT] = (result, run_id)
+
+
+def results(result: TrainingResult) -> None:
+    """The dashboard: event, warnings, the metrics table, then the charts in tabs, each with reading help."""
+    st.header(t("model.page.results"))
+    if result.event is not None:
+        st.success(t("model.event_is", event=result.target.classes[1], other=result.target.classes[0]))
+    for w in result.warnings:
+        (st.error if w.severity == "danger" else st.warning)(w.message())
+    _metrics_table(result)
+    _chart_tabs(result)
+
+
+def _metrics_table(result: TrainingResult) -> None:
+    st.subheader(t("model.card.section.metrics"))
+    frame = metrics_frame(result)
+    glossary = {c: st.column_config.NumberColumn(c, help=term_help(c)) for c in GLOSSARY_COLUMNS if c in frame.columns}
+    st.dataframe(frame, hide_index=True, key="wb.model.metrics_table", column_config=glossary)
+    help_box("metrics")
+    if result.scorecard is not None:
+        st.caption(
+            t(
+                "model.page.scorecard_vs",
+                lgbm=f"{result.metrics['test'].auc:.3f}",
+                scorecard=f"{result.scorecard.metrics['test'].auc:.3f}",
+            )
+        )
+        help_box("scorecard")
+
+
+def _chart_tabs(result: TrainingResult) -> None:
+    names = charts.charts_for(result)
+    tabs = [(label, tuple(n for n in members if n in names), term) for label, members, term in TABS]
+    tabs = [tab for tab in tabs if tab[1]]
+    for tab, (_, members, term) in zip(st.tabs([t(label) for label, _, _ in tabs]), tabs, strict=True):
+        with tab:
+            if term is not None:
+                glossary_link(term)
+            for chart_name in members:
+                _chart(result, chart_name)
+
+
+def _chart(result: TrainingResult, name: str) -> None:
+    if name == "confusion":
+        default = float(result.threshold or 0.5)
+        threshold = st.slider(t("model.chart.threshold"), 0.0, 1.0, default, 0.01, key="wb.model.threshold")
+        show_chart(charts.confusion_chart(result, threshold=threshold), name, "wb.model.chart.confusion")
+    elif name == "shap_dependence" and result.shap is not None:
+        ranked = ranked_by_shap(result.importance)
+        feature = st.selectbox(t("model.page.dependence_feature"), ranked, key="wb.model.dependence")
+        show_chart(charts.shap_dependence_chart(result, feature), name, "wb.model.chart.dependence")
+    else:
+        show_chart(charts.chart(name, result), name, f"wb.model.chart.{name}")
+
+
+def run_comparison(dataset: str) -> None:
+    """Stored runs on the same dataset side by side (shown from the second run on)."""
+    runs = stored_runs(store(), dataset=dataset)
+    if len(runs) <= 1:
+        return
+    st.subheader(t("model.chart.run_comparison"))
+    ids = [run_id for run_id, _ in runs]
+    chosen = st.multiselect(t("model.page.compare_runs"), ids, default=ids[-5:], key="wb.model.compare")
+    picked = [(rid, rec) for rid, rec in runs if rid in chosen]
+    if not picked:
+        return
+    st.dataframe(comparison_frame(picked), hide_index=True, key="wb.model.runs_table")
+    show_chart(
+        charts.run_comparison_chart([(rid, rec["metrics"]) for rid, rec in picked], main_metric(picked[-1][1]["task"])),
+        "run_comparison",
+        "wb.model.chart.runs",
+    )
+
+
+def downloads(result: TrainingResult, run_id: str | None) -> None:
+    """The LightGBM text model and the HTML model card (built only when clicked)."""
+    st.subheader(t("model.page.downloads"))
+    left, right = st.columns(2)
+    stem = f"{result.data.name}_{result.target.column}"
+    left.download_button(
+        t("model.page.download_model"),
+        result.model_text,
+        file_name=f"{stem}_lightgbm.txt",
+        mime="text/plain",
+        key="wb.model.download_model",
+        icon=":material/download:",
+    )
+    right.download_button(
+        t("model.page.download_card"),
+        lambda: model_card_html(result, run_id=run_id),
+        file_name=f"{stem}_model_card.html",
+        mime="text/html",
+        key="wb.model.download_card",
+        icon=":material/description:",
+    )
