@@ -39,10 +39,15 @@ test: setup-dev system-deps
 PEERS_VENV := benchmarks/.venv-peers
 $(PEERS_VENV)/bin/python:
 	python3 -m venv $(PEERS_VENV)
-	$(PEERS_VENV)/bin/python -m pip install -q $(PIP_SOURCE) ydata-profiling skrub optbinning toad polars pyarrow
+	$(PEERS_VENV)/bin/python -m pip install -q $(PIP_SOURCE) ydata-profiling skrub optbinning toad featuretools "pandas<3" polars pyarrow psutil
 
+## Each benchmark runs Workbench and a named peer on the same data in the same run; see benchmarks/RESULTS.md.
 bench: setup-dev $(PEERS_VENV)/bin/python
-	$(PY) -m benchmarks
+	$(PY) -m benchmarks                          # profile vs ydata-profiling/skrub; WOE/IV vs optbinning/toad
+	$(PY) -m benchmarks.bench_scan               # PII scan, 1M x 50
+	$(PY) benchmarks/bench_features.py           # features vs featuretools DFS
+	$(PY) benchmarks/bench_model.py              # LightGBM 1M x 50, SHAP, public credit data vs a tuned search
+	$(PY) benchmarks/bench_sample_signal.py      # AUC lift of transaction features on the sample
 
 lint: setup-dev
 	$(VENV)/bin/ruff check .

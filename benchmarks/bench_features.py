@@ -6,7 +6,7 @@
 2. Workbench: ~300 features (5 windows × count/sum/mean/std/min/max/median on amount and balance, distinct
    merchant categories, last value, days since first/last, per-category counts and shares, trends, out/in
    ratios, account roll-ups, customer attributes) in a fresh process; wall time and peak RSS.
-3. featuretools (run with the ``.venv-bench`` interpreter, which pins pandas < 3): DFS with the same
+3. featuretools (run with the peers interpreter ``benchmarks/.venv-peers``, which pins pandas < 3): DFS with the same
    aggregation primitives and ``where`` values, one ``calculate_feature_matrix`` per training window, cutoff
    times from the loans with ``include_cutoff_time=False``. It runs on ``--ft-customers`` (a subset, since
    it is orders of magnitude slower); Workbench runs on that subset too, so the ratio compares equal work.
@@ -27,7 +27,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "benchmarks" / "data" / "features"
-FT_PYTHON = Path(os.environ.get("WORKBENCH_BENCH_PYTHON", "/work/main/.venv-bench/bin/python"))
+FT_PYTHON = Path(
+    os.environ.get("WORKBENCH_BENCH_PYTHON", Path(__file__).resolve().parent / ".venv-peers" / "bin" / "python")
+)
 WINDOWS = (7, 30, 90, 180, 365)
 sys.path.insert(0, str(ROOT))  # this checkout's workbench, not an installed one
 
