@@ -69,3 +69,21 @@ def test_a_time_column_that_is_not_a_date_is_refused():
     df = pl.DataFrame({"t": [1, 2], "x": [1.0, 2.0]})
     with pytest.raises(StabilityError):
         stability_by_period(masked(df), "t")
+
+
+def test_a_column_all_zero_in_the_first_month_gets_one_open_bin():
+    """The reference month gives no cut point, so the bin is unbounded on both sides; labelling it used to
+    format infinity as an integer and crash."""
+    rng = np.random.default_rng(3)
+    n = 1_000
+    df = pl.DataFrame(
+        {
+            "applied_at": [date(2024, 1, 1)] * n + [date(2024, 2, 1)] * n,
+            "overdue_days": np.concatenate([np.zeros(n, dtype=np.int64), rng.integers(0, 90, n)]),
+        }
+    )
+    st = stability_by_period(masked(df), "applied_at")
+    f = st.feature("overdue_days")
+    assert f.labels == ("missing", "all")
+    assert f.counts == ((0, n), (0, n))
+    assert f.psi == (0.0, 0.0)

@@ -40,6 +40,10 @@ class Profile:
     numeric_target: NumericTargetAnalysis | None = None
     stability: Stability | None = None
 
+    def alerts_for(self, column: str) -> tuple[Alert, ...]:
+        """The alerts raised on ``column`` (table-wide alerts have no column and never match)."""
+        return tuple(a for a in self.alerts if a.column == column)
+
     @property
     def timings(self) -> tuple[tuple[str, float], ...]:
         out = [*list(self.table.timings), ("correlations", self.correlations.seconds)]

@@ -40,7 +40,9 @@ class BinSpec:
         """(label, kind, lower, upper) per bin index."""
         out: list[tuple[str, BinKind, float | None, float | None]] = [(MISSING_LABEL, "missing", None, None)]
         out += [(f"= {_fmt(s)}", "special", s, s) for s in self.specials]
-        if self.numeric:
+        if self.numeric and not self.edges:  # one value (e.g. all 0 in the reference month): one open bin
+            out.append(("all", "range", None, None))
+        elif self.numeric:
             bounds = [-math.inf, *self.edges, math.inf]
             for lo, hi in itertools.pairwise(bounds):
                 label = (
@@ -51,8 +53,6 @@ class BinSpec:
                     else f"[{_fmt(lo)}, {_fmt(hi)})"
                 )
                 out.append((label, "range", None if lo == -math.inf else lo, None if hi == math.inf else hi))
-            if not self.edges:
-                out[-1] = ("all", "range", None, None)
         else:
             out += [(lv, "category", None, None) for lv in self.levels]
             out.append((OTHER_LABEL, "other", None, None))
@@ -81,6 +81,9 @@ class BinSpec:
 
 
 def _fmt(v: float) -> str:
+    """Thousands-separated; an infinite or NaN value (no integer form) prints as itself instead of raising."""
+    if not math.isfinite(v):
+        return f"{v}"
     if v == int(v) and abs(v) < 1e15:
         return f"{int(v):,}"
     return f"{v:,.4g}"

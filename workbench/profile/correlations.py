@@ -210,3 +210,10 @@ def correlations(
         ratio=ratio,
         seconds=time.perf_counter() - t0,
     )
+
+
+def available_methods(corr: Correlations) -> tuple[str, ...]:
+    """The matrices ``corr`` holds, in display order: Pearson and Spearman need two numeric columns,
+    Cramér's V two categorical ones."""
+    offered = (("pearson", corr.numeric), ("spearman", corr.numeric), ("cramers_v", corr.categorical))
+    return tuple(m for m, ok in offered if ok)

@@ -98,3 +98,14 @@ def kind_overrides(column_types: dict[str, str] | None) -> dict[str, Kind]:
 def store_spelling(kind: Kind) -> str:
     """The spelling saved to the store for a kind chosen on the profile page."""
     return "id" if kind == "id_like" else kind
+
+
+def merged_kinds(column_types: dict[str, str] | None, session_kinds: dict[str, Kind] | None) -> dict[str, Kind]:
+    """The kinds to profile with: stored decisions, then this session's choices on top (the later wins, so
+    a kind just picked on the page applies even when the store could not be written)."""
+    return {**kind_overrides(column_types), **(session_kinds or {})}
+
+
+def date_columns(schema: dict) -> list[str]:
+    """Columns of a polars ``schema`` holding dates or datetimes: the candidates for a time column."""
+    return [c for c, d in schema.items() if d.is_temporal()]

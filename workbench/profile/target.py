@@ -393,3 +393,11 @@ def numeric_target_analysis(
     return NumericTargetAnalysis(
         target, frame.height, sample.height, tuple(sorted(out, key=lambda r: -r.mutual_information))
     )
+
+
+def numeric_target_rows(analysis: NumericTargetAnalysis) -> list[dict[str, str | float]]:
+    """One row per feature (pearson, spearman, mutual information) for a table of a numeric target."""
+    return [
+        {"feature": r.feature, "pearson": r.pearson, "spearman": r.spearman, "MI": r.mutual_information}
+        for r in analysis.features
+    ]
