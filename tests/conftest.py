@@ -30,12 +30,12 @@ def free_port() -> int:
 
 @pytest.fixture(autouse=True)
 def _default_language():
-    """Each test starts in the default language, whatever an earlier test set in this thread."""
-    from workbench.i18n import DEFAULT_LANGUAGE, reset_language, set_language
+    """Each test starts with no language chosen (so WORKBENCH_LANG, then Korean), whatever an earlier test set."""
+    from workbench.i18n import clear_language
 
-    token = set_language(DEFAULT_LANGUAGE)
+    clear_language()
     yield
-    reset_language(token)
+    clear_language()
 
 
 @pytest.fixture

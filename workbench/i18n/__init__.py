@@ -67,6 +67,11 @@ def reset_language(token: contextvars.Token) -> None:
     _current.reset(token)
 
 
+def clear_language() -> None:
+    """Forget this context's choice: the language falls back to ``WORKBENCH_LANG``, then Korean."""
+    _current.set(None)  # type: ignore[arg-type]
+
+
 def t(key: str, lang: str | None = None, /, **kw: object) -> str:
     """The message for ``key`` in ``lang`` (default: the current language), formatted with ``kw``.
 
