@@ -177,6 +177,7 @@ def test_two_processes_on_a_new_workspace_migrate_once_and_keep_one_chain(worksp
             cwd=ROOT,
             env=env,
             stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
             text=True,
         )
         for actor in ("김대리", "이과장")
@@ -186,8 +187,8 @@ def test_two_processes_on_a_new_workspace_migrate_once_and_keep_one_chain(worksp
             assert p.stdout is not None and p.stdout.readline().strip() == "ready"
         go.touch()
         for p in procs:
-            out, _ = p.communicate(timeout=120)
-            assert p.returncode == 0 and out.strip() == "done"
+            out, err = p.communicate(timeout=120)
+            assert p.returncode == 0 and out.strip() == "done", err[-1500:]
     finally:
         for p in procs:
             if p.poll() is None:

@@ -14,6 +14,8 @@ import json
 import math
 import os
 import re
+import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
@@ -166,16 +168,31 @@ def create(url: str | URL) -> Engine:
     raise StoreError("store.unsupported_url", url=parsed.render_as_string(hide_password=True))
 
 
+def _enable_wal(cur: Any) -> None:
+    """Switch a new database file to WAL. The switch needs the file to itself and SQLite answers "database is
+    locked" at once, without the busy handler, while another process is creating the same workspace; so wait
+    here, within the busy timeout, instead of failing the open."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            cur.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as e:
+            if "locked" not in str(e) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
+
+
 def _configure_sqlite(engine: Engine) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
         dbapi_conn.isolation_level = None  # we issue BEGIN ourselves (pysqlite's own handling is lazy)
         cur = dbapi_conn.cursor()
         try:
-            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+            _enable_wal(cur)
             cur.execute("PRAGMA synchronous=FULL")
             cur.execute("PRAGMA foreign_keys=ON")
-            cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         finally:
             cur.close()
 
