@@ -29,6 +29,7 @@ from workbench.privacy.gate import stamp_policy_version
 from workbench.privacy.keys import key_available
 from workbench.privacy.policy import KAnonymitySpec, apply
 from workbench.ui import state
+from workbench.ui.glossary import term_help
 from workbench.ui.nav import ROOT
 
 SAMPLE_RAW = ROOT / "sample_data" / "raw" / "customers_raw_cp949.csv"
@@ -123,7 +124,9 @@ def kanon_panel(table, policy):
         t("privacy.kanon.qis"), kept, default=[c for c in default if c in kept], key=f"wb.privacy.qis.{table.name}"
     )
     col_k, col_s = st.columns(2)
-    k = col_k.number_input(t("privacy.kanon.k"), min_value=2, max_value=100, value=5, key="wb.privacy.k")
+    k = col_k.number_input(
+        t("privacy.kanon.k"), min_value=2, max_value=100, value=5, key="wb.privacy.k", help=term_help("k_anonymity")
+    )
     sup = col_s.slider(t("privacy.kanon.max_suppression"), 0.0, 0.2, 0.05, 0.01, key="wb.privacy.sup")
     spec = KAnonymitySpec(tuple(qis), int(k), float(sup)) if qis else None
     from dataclasses import replace
@@ -177,7 +180,7 @@ try:
         certify_clean(table, result)
         st.stop()
     st.warning(t("privacy.scan.found", n=len(result.findings), columns=", ".join(result.pii_columns)))
-    st.subheader(t("privacy.editor.title"))
+    st.subheader(t("privacy.editor.title"), help=term_help("pseudonymisation"))
     policy = policy_editor(table, result)
     policy = kanon_panel(table, policy)
     st.subheader(t("privacy.preview.title"))

@@ -28,6 +28,7 @@ from workbench.io.table import Table
 from workbench.privacy import MaskedTable
 from workbench.relations import ROLES, foreign_key_candidates, suggest_roles, target_candidates, time_columns
 from workbench.ui import state
+from workbench.ui.glossary import term_help
 from workbench.ui.shell import page_link
 from workbench.ui.tables import show_frame
 
@@ -264,7 +265,9 @@ def roles_editor(tables: dict[str, MaskedTable]) -> None:
                 t("data.roles.role"), options=list(ROLES), required=True, format_func=lambda r: t(f"relations.role.{r}")
             ),
             "key": st.column_config.SelectboxColumn(t("data.roles.key"), options=["", *all_cols]),
-            "time": st.column_config.SelectboxColumn(t("data.roles.time"), options=["", *times]),
+            "time": st.column_config.SelectboxColumn(
+                t("data.roles.time"), options=["", *times], help=term_help("cutoff")
+            ),
             "target": st.column_config.SelectboxColumn(t("data.roles.target"), options=["", *targets]),
             "why": st.column_config.TextColumn(t("data.roles.why"), width="large"),
         },
