@@ -63,7 +63,7 @@ def test_build_score_review_conflict_and_export(workspace, app_test, tables):
         store.reviews.record(name, "accept", "괜찮음", "kim", 0)
     at.main.radio[-1].set_value("reject")
     at.main.text_area[0].input("채널 구성 변화에 민감함")
-    at.main.button[-1].click().run()  # the form's submit button
+    at.button(key="wb.features.submit_review").click().run()  # the form's submit button
     assert not at.exception, at.exception
     assert any("kim" in str(e.value) for e in at.error)  # the conflict names the colleague
     assert any("kim" in str(w.value) and "승인" in str(w.value) for w in at.warning)  # and shows the verdict
@@ -72,7 +72,7 @@ def test_build_score_review_conflict_and_export(workspace, app_test, tables):
     # having read kim's verdict, saving again is a deliberate answer and is recorded
     at.main.radio[-1].set_value("reject")
     at.main.text_area[0].input("채널 구성 변화에 민감함")
-    at.main.button[-1].click().run()
+    at.button(key="wb.features.submit_review").click().run()
     with Store.open() as store:
         assert [r.verdict for r in store.reviews.history(name)] == ["accept", "reject"]
 
@@ -81,3 +81,13 @@ def test_build_score_review_conflict_and_export(workspace, app_test, tables):
     at.checkbox(key="wb.features.use_selected").check().run()
     assert not at.exception, at.exception
     assert len(at.get("download_button")) >= 5
+
+    # the modelling frame becomes a certified workspace dataset the Model page can pick
+    at.button(key="wb.features.save_dataset").click().run()
+    assert not at.exception, at.exception
+    certified = at.session_state["wb.data.certified"]
+    name = next(n for n in certified if n.startswith("features_"))
+    frame = certified[name].frame
+    assert frame.height == 250 and "default_12m" in frame.columns
+    with Store.open() as store:
+        assert store.datasets.get(name).certified and store.datasets.get(name).rows == 250

@@ -125,11 +125,16 @@ def specs_named(specs: Sequence[FeatureSpec], names: Sequence[str]) -> list[Feat
     return [s for s in specs if s.name in wanted]
 
 
+def feature_table(features: FeatureSet, names: Sequence[str]) -> pl.DataFrame:
+    """The label table's own columns and the chosen features, one row per label row: the modelling frame."""
+    return features.frame.select(*label_columns(features), *names)
+
+
 def feature_table_bytes(features: FeatureSet, names: Sequence[str], fmt: str) -> bytes:
     """The feature table as a download: ``fmt`` is ``parquet`` or ``csv`` (UTF-8 with BOM, Excel opens it)."""
     import io
 
-    frame = features.frame.select(*label_columns(features), *names)
+    frame = feature_table(features, names)
     buf = io.BytesIO()
     if fmt == "parquet":
         frame.write_parquet(buf)

@@ -12,9 +12,17 @@ from collections.abc import Mapping
 
 import streamlit as st
 
+from workbench import intake
 from workbench.charts.features import bins_chart, iv_ranking
+from workbench.errors import UserError
 from workbench.features.codegen import to_polars_code
-from workbench.features.export import catalog_excel_bytes, feature_table_bytes, label_columns, specs_named
+from workbench.features.export import (
+    catalog_excel_bytes,
+    feature_table,
+    feature_table_bytes,
+    label_columns,
+    specs_named,
+)
 from workbench.features.pipeline import FeatureRun, build_features
 from workbench.features.plan import DEFAULT_AGGREGATIONS
 from workbench.features.project import FeatureProject
@@ -23,7 +31,9 @@ from workbench.features.review import ReviewItem, accepted, review_queue, save_c
 from workbench.features.scoring import FeatureScore
 from workbench.features.sql import DIALECTS, to_sql
 from workbench.i18n import get_language, t
+from workbench.io.table import SourceInfo, Table
 from workbench.privacy import MaskedTable
+from workbench.ui import state
 from workbench.ui.glossary import term_help
 
 RUN = "wb.features.run"
@@ -255,7 +265,7 @@ def review_form(item: ReviewItem, store, reviewer: str, seen: dict[str, int]) ->
     with st.form(f"wb.features.review.{name}", clear_on_submit=False):
         verdict = st.radio(t("features.page.verdict"), VERDICTS, horizontal=True, format_func=_verdict)
         comment = st.text_area(t("features.page.comment"))
-        submitted = st.form_submit_button(t("features.page.submit"), type="primary")
+        submitted = st.form_submit_button(t("features.page.submit"), type="primary", key="wb.features.submit_review")
     if not submitted:
         return
     outcome = submit_review(store, name, verdict, comment, reviewer, seen[name], get_language())
@@ -312,7 +322,23 @@ def export_section(run: FeatureRun | None, store) -> None:
         if st.checkbox(t("features.page.use_selected"), key="wb.features.use_selected"):
             chosen = run.selected
     if chosen:
+        save_for_modelling(run, store, chosen, st.session_state[PROJECT])
         downloads(run, store, chosen, st.session_state[PROJECT])
+
+
+def save_for_modelling(run: FeatureRun, store, chosen: list[str], project: FeatureProject) -> None:
+    """The label rows with the chosen features as a workspace dataset, so the Model page can train on them."""
+    name = f"features_{project.relations.label.table}"
+    if not st.button(t("features.page.save_dataset", name=name, n=len(chosen)), key="wb.features.save_dataset"):
+        return
+    try:
+        result = intake.take_in(Table(name, feature_table(run.features, chosen), SourceInfo("features", name)), store)
+    except UserError as err:
+        st.error(str(err))
+        return
+    if result.masked is not None:
+        state.remember_certified(result.masked)
+        st.success(t("features.page.saved_dataset", name=name, rows=f"{result.rows:,}", columns=result.columns))
 
 
 def downloads(run: FeatureRun, store, chosen: list[str], project: FeatureProject) -> None:
