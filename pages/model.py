@@ -11,16 +11,19 @@ through_router()
 
 from workbench.i18n import t
 from workbench.ui import model_views as views
+from workbench.ui import state
 from workbench.ui.state import require_certified
 
 st.title(t("nav.model"))
 st.caption(t("model.page.intro"))
 certified = require_certified()
 
-name = st.selectbox(t("model.page.dataset"), sorted(certified), key="wb.model.dataset")
+targets = state.recorded_targets()  # tables with a target first, feature tables before their label tables
+ordered = sorted(certified, key=lambda n: (n not in targets, not n.startswith("features_"), n))
+name = st.selectbox(t("model.page.dataset"), ordered, key="wb.model.dataset")
 table = certified[name]
 views.dataset_caption(table)
-config = views.training_setup(name, table)
+config = views.training_setup(name, table, default_target=targets.get(name))
 if st.button(t("model.page.train"), type="primary", key="wb.model.train", disabled=not config.features):
     views.train(table, config)
 

@@ -139,3 +139,16 @@ def test_model_page_in_the_browser(page, base_url, app_workspace, tmp_path):
     shots.mkdir(exist_ok=True)
     page.screenshot(path=shots / "model_page.png")
     assert not outside, outside
+
+
+def test_the_page_starts_on_the_label_table_and_its_recorded_target(workspace, app_test):
+    from workbench.intake import take_in_sample
+    from workbench.store import Store
+
+    with Store.open(workspace) as store:
+        take_in_sample(store)  # records loans as the label table with default_12m as its target
+    at = app_test().run()
+    at.switch_page("pages/model.py").run()
+    assert not at.exception, at.exception
+    assert at.selectbox(key="wb.model.dataset").value == "loans"
+    assert at.selectbox(key="wb.model.target").value == "default_12m"

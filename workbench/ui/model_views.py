@@ -46,9 +46,13 @@ def dataset_caption(table: MaskedTable) -> None:
     st.caption(t("model.page.dataset_info", rows=f"{table.height:,}", columns=len(table.columns), policy=policy))
 
 
-def training_setup(name: str, table: MaskedTable) -> TrainConfig:
-    """Target, task, event, split, features and options as one ``TrainConfig`` (features may be empty)."""
-    target = st.selectbox(t("model.page.target"), table.columns, key="wb.model.target", index=len(table.columns) - 1)
+def training_setup(name: str, table: MaskedTable, default_target: str | None = None) -> TrainConfig:
+    """Target, task, event, split, features and options as one ``TrainConfig`` (features may be empty).
+
+    The target starts on the one recorded for the table, else on the last column."""
+    cols = table.columns
+    start = cols.index(default_target) if default_target in cols else len(cols) - 1
+    target = st.selectbox(t("model.page.target"), cols, key="wb.model.target", index=start)
     preview = preview_target(table, target)
     detected = t("model.page.task_detected", task=t(f"model.task.{preview.task}"))
     left, right = st.columns(2)

@@ -64,6 +64,17 @@ def require_certified() -> dict[str, MaskedTable]:
     return tables
 
 
+def recorded_targets() -> dict[str, str]:
+    """Dataset → the target column recorded with its role; a feature table ``features_<label>`` inherits its
+    label table's target, so the Model page can start on what the analyst already decided."""
+    targets = {m.dataset: m.target_column for m in store().tables.list() if m.target_column}
+    for name in certified_tables():
+        label = name.removeprefix("features_")
+        if name != label and label in targets:
+            targets.setdefault(name, targets[label])
+    return targets
+
+
 def flash(message: str, kind: str = "success") -> None:
     st.session_state.setdefault(FLASH, []).append((kind, message))
 
