@@ -33,30 +33,9 @@ FT_PYTHON = Path(
 WINDOWS = (7, 30, 90, 180, 365)
 sys.path.insert(0, str(ROOT))  # this checkout's workbench, not an installed one
 
-SCHEMA = {
-    "tables": {
-        "customers": {"key": "customer_id", "alias": "cust"},
-        "accounts": {
-            "key": "account_id",
-            "parent": "customers",
-            "parent_key": "customer_id",
-            "time": "opened_at",
-            "alias": "acct",
-            "by": ["account_type"],
-            "columns": ["limit_krw"],
-        },
-        "transactions": {
-            "key": "tx_id",
-            "parent": "accounts",
-            "parent_key": "account_id",
-            "time": "ts",
-            "alias": "tx",
-            "by": ["channel", "direction", "merchant_category"],
-            "columns": ["amount", "balance_after"],
-        },
-    },
-    "label": {"table": "loans", "key": "customer_id", "cutoff": "applied_at", "target": "default_12m"},
-}
+from workbench.features.synthetic import BANK_SCHEMA  # noqa: E402
+
+SCHEMA = BANK_SCHEMA
 
 
 def write_bank(folder: Path, customers: int, tx: int) -> dict[str, int]:

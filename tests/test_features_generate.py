@@ -12,35 +12,12 @@ from workbench.features.generate import generate
 from workbench.features.plan import PlanOptions, Ratio, plan_features
 from workbench.features.relations import FeatureSpecError, Relations
 from workbench.features.spec import FeatureSpec, specs_from_json, specs_from_yaml, specs_to_json, specs_to_yaml
-from workbench.features.synthetic import make_bank
+from workbench.features.synthetic import BANK_SCHEMA, make_bank
 from workbench.features.transforms import fit_transform_specs
 from workbench.io.table import Table
 from workbench.privacy.gate import certify
 
-SCHEMA = {
-    "tables": {
-        "customers": {"key": "customer_id", "alias": "cust"},
-        "accounts": {
-            "key": "account_id",
-            "parent": "customers",
-            "parent_key": "customer_id",
-            "time": "opened_at",
-            "alias": "acct",
-            "by": ["account_type"],
-            "columns": ["limit_krw"],
-        },
-        "transactions": {
-            "key": "tx_id",
-            "parent": "accounts",
-            "parent_key": "account_id",
-            "time": "ts",
-            "alias": "tx",
-            "by": ["channel", "direction", "merchant_category"],
-            "columns": ["amount", "balance_after"],
-        },
-    },
-    "label": {"table": "loans", "key": "customer_id", "cutoff": "applied_at", "target": "default_12m"},
-}
+SCHEMA = BANK_SCHEMA
 OUT_IN = Ratio("transactions", "amount", (("direction", "출금"),), (("direction", "입금"),))
 
 

@@ -94,3 +94,31 @@ def make_bank(customers: int = 2000, tx_per_customer: int = 100, seed: int = 7) 
         }
     )
     return Bank(customers=cust, accounts=acc, transactions=tx, loans=loans)
+
+
+# The sample bank's structure as a spec's ``tables``/``label`` part (paths omitted): what tests and the
+# features benchmark build on, so both describe the bank in one place.
+BANK_SCHEMA: dict = {
+    "tables": {
+        "customers": {"key": "customer_id", "alias": "cust"},
+        "accounts": {
+            "key": "account_id",
+            "parent": "customers",
+            "parent_key": "customer_id",
+            "time": "opened_at",
+            "alias": "acct",
+            "by": ["account_type"],
+            "columns": ["limit_krw"],
+        },
+        "transactions": {
+            "key": "tx_id",
+            "parent": "accounts",
+            "parent_key": "account_id",
+            "time": "ts",
+            "alias": "tx",
+            "by": ["channel", "direction", "merchant_category"],
+            "columns": ["amount", "balance_after"],
+        },
+    },
+    "label": {"table": "loans", "key": "customer_id", "cutoff": "applied_at", "target": "default_12m"},
+}
