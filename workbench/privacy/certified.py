@@ -221,16 +221,21 @@ def save_certified(
     actor: str | None = None,
     report: MaskReport | None = None,
 ):
-    """Keep a certified table in the workspace (a new dataset version) and audit the certification."""
-    ds = store.datasets.save_masked(masked, name=name, source=source, policy_name=policy_name, actor=actor)
-    extra: dict[str, Any] = {"dataset": ds.name, "dataset_version": ds.version, "policy": policy_name}
+    """Keep a certified table in the workspace (a new dataset version) and audit the certification.
+
+    The audit entry commits in the same transaction as the dataset row (the store adds ``dataset`` and
+    ``dataset_version``), so a crash can never leave a certified dataset without its certification on record.
+    """
+    extra: dict[str, Any] = {"policy": policy_name}
     if report is not None:
         extra["findings"] = list(report.findings)
         extra["masked_columns"] = [c.column for c in report.changes if c.action not in ("keep",)]
         if report.k_anonymity:
             extra["k_anonymity"] = report.to_json()["k_anonymity"]
-    audit(store, "privacy.certified", certification_payload(masked, **extra), actor=actor or masked.certified_by)
-    return ds
+    note = ("privacy.certified", certification_payload(masked, **extra))
+    return store.datasets.save_masked(
+        masked, name=name, source=source, policy_name=policy_name, actor=actor or masked.certified_by, audit=note
+    )
 
 
 def load_certified(store, name: str, version: int | None = None) -> MaskedTable:
