@@ -67,6 +67,31 @@ def ensure(rows: int, *, seed: int = 7) -> Path:
     return path
 
 
+def ensure_large(rows: int, *, block: int = 1_000_000) -> Path:
+    """A ``rows`` × 50 Parquet file written block by block (each block a ``bank_like`` of its own seed, ids
+    continued), so a 10M-row file is made without holding 10M rows in memory."""
+    import pyarrow.parquet as pq
+
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    path = DATA_DIR / f"bank_large_{rows}.parquet"
+    if path.exists():
+        return path
+    tmp = path.with_suffix(".tmp")
+    writer = None
+    try:
+        for k, start in enumerate(range(0, rows, block)):
+            n = min(block, rows - start)
+            frame = bank_like(n, seed=100 + k).with_columns(pl.col("customer_id") + start)
+            table = frame.to_arrow()
+            writer = writer or pq.ParquetWriter(tmp, table.schema)
+            writer.write_table(table, row_group_size=250_000)
+    finally:
+        if writer is not None:
+            writer.close()
+    tmp.rename(path)
+    return path
+
+
 def iv_like(rows: int, features: int = 200, *, seed: int = 11) -> pl.DataFrame:
     """``features`` numeric columns and a 0/1 ``target`` (about 8 % events): the WOE/IV benchmark table.
 

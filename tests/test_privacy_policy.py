@@ -225,7 +225,7 @@ def test_masked_table_cannot_be_built_outside_the_gate(customers):
         MaskedTable("t", pl.DataFrame(), "x", None, date.today(), "me")  # type: ignore[arg-type]
     masked = certify(Table("t", customers.select("연소득")), ())
     with pytest.raises(TypeError):  # nor by swapping the frame of a certified one
-        dataclasses.replace(masked, frame=customers)
+        dataclasses.replace(masked, source=customers)
 
 
 # --- k-anonymity --------------------------------------------------------------------------------------------

@@ -144,10 +144,15 @@ def test_correlations_match_numpy_and_state_the_sample():
     corr = correlations(mt, profile_columns(mt), sample_rows=2_000)
     assert corr.sample_size == 2_000 and corr.rows == 3_000 and corr.sampled
     i, j, k = (corr.numeric.index(n) for n in ("a", "b", "c"))
-    sample = df.sample(2_000, seed=0)
+    sample = mt.sample_rows(2_000, seed=0)  # the table's own seeded sample: the same in memory or on disk
     keep = ~np.isnan(sample["b"].to_numpy())
     expect = np.corrcoef(sample["a"].to_numpy()[keep], sample["b"].to_numpy()[keep])[0, 1]
     assert corr.pearson[i][j] == pytest.approx(expect)
+    b_kept, hi = sample["b"].to_numpy()[keep], sample["grade"].to_numpy()[keep] == "hi"
+    between = (
+        hi.sum() * (b_kept[hi].mean() - b_kept.mean()) ** 2 + (~hi).sum() * (b_kept[~hi].mean() - b_kept.mean()) ** 2
+    )
+    eta_b = np.sqrt(between / ((b_kept - b_kept.mean()) ** 2).sum())
     assert corr.spearman[i][k] == pytest.approx(1.0)  # exp is monotonic: ranks agree exactly
     assert corr.pearson[i][k] < 0.9
     g = corr.categorical.index("grade")
@@ -155,6 +160,7 @@ def test_correlations_match_numpy_and_state_the_sample():
     assert corr.cramers_v[g][n] < 0.1
     eta = {(p.a, p.b): p.value for p in corr.ratio}
     assert eta[("a", "grade")] > 0.7 and eta[("a", "noise")] < 0.1
+    assert eta[("b", "grade")] == pytest.approx(eta_b)  # η² = between-group / total sum of squares
     assert corr.top_pairs(1)[0].value == pytest.approx(1.0)
 
 

@@ -71,9 +71,9 @@ def test_a_time_column_that_is_not_a_date_is_refused():
         stability_by_period(masked(df), "t")
 
 
-def test_a_column_all_zero_in_the_first_month_gets_one_open_bin():
-    """The reference month gives no cut point, so the bin is unbounded on both sides; labelling it used to
-    format infinity as an integer and crash."""
+def test_a_column_all_zero_in_the_first_month_still_shows_its_later_spread():
+    """The reference month gives no cut point; bins then come from every month, so overdue days that are all
+    0 in January and spread over 0–90 in February read as a major shift, not as PSI 0."""
     rng = np.random.default_rng(3)
     n = 1_000
     df = pl.DataFrame(
@@ -84,6 +84,13 @@ def test_a_column_all_zero_in_the_first_month_gets_one_open_bin():
     )
     st = stability_by_period(masked(df), "applied_at")
     f = st.feature("overdue_days")
-    assert f.labels == ("missing", "all")
-    assert f.counts == ((0, n), (0, n))
-    assert f.psi == (0.0, 0.0)
+    assert len(f.labels) > 3  # missing + several ranges
+    assert sum(f.counts[0]) == n and sum(f.counts[1]) == n
+    assert f.psi[0] == 0.0 and f.psi[1] > 0.25
+    assert f.band == "major"
+
+
+def test_a_column_constant_in_every_month_is_stable():
+    df = pl.DataFrame({"applied_at": [date(2024, 1, 1)] * 50 + [date(2024, 2, 1)] * 50, "fee": [0] * 100})
+    f = stability_by_period(masked(df), "applied_at").feature("fee")
+    assert f.labels == ("missing", "all") and f.psi == (0.0, 0.0)

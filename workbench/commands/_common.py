@@ -9,16 +9,17 @@ from typing import Any
 import click
 
 
-def load_masked(path: str | Path, *, sheet: str | None = None, actor: str | None = None):
+def load_masked(path: str | Path, *, sheet: str | None = None, actor: str | None = None, lazy: bool | None = False):
     """Read ``path`` and return it certified.
 
     A raw file is scanned on the way: with no PII column it is certified automatically (and the audit log
     says so); with PII the gate refuses in one line that names the columns and points to ``workbench mask``.
+    ``lazy=None``: a Parquet file too large for memory stays on disk (see ``read_table``).
     """
     from workbench.io import read_table
     from workbench.privacy import auto_certify
 
-    return auto_certify(read_table(path, sheet=sheet), actor=actor)
+    return auto_certify(read_table(path, sheet=sheet, lazy=lazy), actor=actor)
 
 
 def echo_json(payload: Any) -> None:

@@ -26,7 +26,7 @@ def profile(
     from workbench.profile import profile as run_profile
     from workbench.report.json import profile_json
 
-    table = load_masked(path)
+    table = load_masked(path, lazy=None)  # a Parquet file larger than memory is read in column batches
     result = run_profile(table, target=target, time_column=time_col)
     if html_out is not None:
         from workbench.report import html_report

@@ -10,7 +10,7 @@ import polars as pl
 from workbench.io.errors import LoadError, human_list
 from workbench.io.infer import apply_overrides
 from workbench.io.names import unique_names
-from workbench.io.table import SourceInfo, Table
+from workbench.io.table import ScannedTable, SourceInfo, Table
 
 DELIMITED = (".csv", ".tsv", ".txt", ".tab", ".dat")
 PARQUET = (".parquet", ".pq")
@@ -69,6 +69,32 @@ def sqlite_table(uri: str, sheet: str | int | None) -> str:
     raise LoadError("io.error.choose_table", tables=human_list(tables, 10) or "-")
 
 
+LAZY_BYTES = 2 * 1024**3  # a Parquet file whose data would take more than this in memory stays on disk
+
+
+def _estimated_bytes(table: ScannedTable) -> int:
+    """In-memory size of a scanned table from its schema: 8 bytes a value, 24 for text (offsets + data)."""
+    per_row = sum(24 if d in (pl.String, pl.Categorical) else 8 for d in table.schema.values())
+    return per_row * table.rows
+
+
+def _typed_scan(table: ScannedTable, path: Path) -> ScannedTable:
+    """The scan with what ``read_table`` does to a read Parquet file: unique names, all-null columns as text."""
+    from dataclasses import replace
+
+    schema = table.schema
+    names, notes = unique_names(list(schema))
+    lf = table.scan
+    if names != list(schema):
+        lf = lf.rename(dict(zip(schema, names, strict=True)))
+    nulls = [n for n, d in zip(names, schema.values(), strict=True) if d == pl.Null]
+    if nulls:
+        lf = lf.with_columns(pl.col(c).cast(pl.String) for c in nulls)
+    if table.rows == 0:
+        raise LoadError("io.error.no_rows", path=path.name, columns=human_list(names, 5), names=names)
+    return replace(table, scan=lf, source=SourceInfo(kind="parquet", location=str(path), notes=notes))
+
+
 def _typed(frame: pl.DataFrame, overrides: dict[str, str] | None) -> tuple[pl.DataFrame, tuple]:
     """A database result: unique names, all-null columns as text, text columns typed like a CSV's."""
     from workbench.io.infer import cast_frame, guess_notes, guess_types
@@ -90,7 +116,8 @@ def read_table(
     name: str | None = None,
     overrides: dict[str, str] | None = None,
     skip_bad_lines: bool = False,
-) -> Table:
+    lazy: bool | None = False,
+) -> Table | ScannedTable:
     """Read a CSV/TSV, Excel sheet, Parquet file, SQLite file or SQL URI into a typed ``Table``.
 
     ``sheet``: the Excel sheet (name or 0-based position; default the first) or the database table.
@@ -98,6 +125,9 @@ def read_table(
     the text of the cells; a value that does not fit raises ``LoadError`` naming the column.
     ``skip_bad_lines``: drop rows whose field count differs from the header's instead of refusing the file;
     the skipped line numbers are in ``source.notes``.
+    ``lazy``: a Parquet file is opened as a ``ScannedTable`` (read later, column batch by column batch)
+    when True, or when None and its data would take more than ``LAZY_BYTES`` in memory; other formats are
+    always read whole.
     A file with a header and no data rows is refused (``io.error.no_rows``): every later stage needs rows,
     and ``inspect_path`` still shows its columns.
     """
@@ -125,6 +155,12 @@ def read_table(
             frame=frame,
             source=SourceInfo(kind="excel", location=str(p), sheet=sheet_name, notes=notes),
         )
+    if fmt == "parquet" and lazy is not False and not overrides:
+        from workbench.io.parquet import scan_parquet_table
+
+        scanned = scan_parquet_table(p, name=label)
+        if lazy or _estimated_bytes(scanned) > LAZY_BYTES:
+            return _typed_scan(scanned, p)
     if fmt == "parquet":
         from workbench.io.parquet import read_parquet
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 
+import numpy as np
 import polars as pl
 
 
@@ -35,6 +36,84 @@ class Table:
     @property
     def fingerprint(self) -> str:
         return frame_fingerprint(self.frame)
+
+    @property
+    def height(self) -> int:
+        return self.frame.height
+
+    @property
+    def schema(self) -> pl.Schema:
+        return self.frame.schema
+
+    @property
+    def columns(self) -> list[str]:
+        return self.frame.columns
+
+    def lazy(self) -> pl.LazyFrame:
+        return self.frame.lazy()
+
+    def sample_rows(self, n: int, *, seed: int = 0) -> pl.DataFrame:
+        """A seeded uniform sample of ``n`` rows (all rows when the table is shorter)."""
+        return self.frame.sample(n=n, seed=seed) if self.frame.height > n else self.frame
+
+
+@dataclass(frozen=True)
+class ScannedTable:
+    """A raw table left on disk: a polars scan of a Parquet file, for tables larger than memory.
+
+    It answers the same questions as ``Table`` (``height``, ``schema``, ``lazy()``, ``sample_rows``) without
+    reading the data; stages read it column batch by column batch, so a 10M-row file never sits in memory
+    whole. ``fingerprint`` is the file's identity (size, schema and the Parquet footer, which records every
+    column chunk's statistics), not a hash of every row: rehashing 10M rows to open a file would cost more
+    than profiling it.
+    """
+
+    name: str
+    scan: pl.LazyFrame
+    rows: int
+    fingerprint: str
+    source: SourceInfo = field(default_factory=lambda: SourceInfo(kind="parquet", location=""))
+
+    @property
+    def height(self) -> int:
+        return self.rows
+
+    @property
+    def schema(self) -> pl.Schema:
+        return self.scan.collect_schema()
+
+    @property
+    def columns(self) -> list[str]:
+        return self.schema.names()
+
+    def lazy(self) -> pl.LazyFrame:
+        return self.scan
+
+    def sample_rows(self, n: int, *, seed: int = 0) -> pl.DataFrame:
+        """A seeded uniform sample of ``n`` rows, read in one streaming pass (only those rows are kept)."""
+        return take_rows(self.scan, sample_positions(self.rows, n, seed=seed))
+
+
+def sample_positions(rows: int, n: int, *, seed: int = 0) -> np.ndarray | None:
+    """Sorted row positions of a seeded uniform sample of ``n`` of ``rows`` (``None``: take every row)."""
+    if rows <= n:
+        return None
+    return np.sort(np.random.default_rng(seed).choice(rows, size=n, replace=False))
+
+
+def take_rows(source: pl.DataFrame | pl.LazyFrame, positions: np.ndarray | None) -> pl.DataFrame:
+    """The rows at ``positions`` (sorted) of a frame or a scan; a scan streams and keeps only those rows."""
+    if isinstance(source, pl.DataFrame):
+        return source if positions is None else source[positions]
+    if positions is None:
+        return source.collect(engine="streaming")
+    keep = pl.Series("__row", positions, dtype=pl.UInt32 if positions[-1] < 2**32 else pl.UInt64)
+    return (
+        source.with_row_index("__row")
+        .filter(pl.col("__row").is_in(keep.implode()))
+        .drop("__row")
+        .collect(engine="streaming")
+    )
 
 
 def frame_fingerprint(frame: pl.DataFrame) -> str:

@@ -13,14 +13,15 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cached_property
 
 import polars as pl
 
 from workbench.errors import UserError
-from workbench.io.table import Table, frame_fingerprint
+from workbench.io.table import ScannedTable, Table, frame_fingerprint, sample_positions, take_rows
 
 # True only while this module builds a MaskedTable: a MaskedTable made anywhere else, including by
-# dataclasses.replace(masked, frame=raw), refuses to exist.
+# dataclasses.replace(masked, source=raw), refuses to exist.
 _SEALING: contextvars.ContextVar[bool] = contextvars.ContextVar("workbench_privacy_sealing", default=False)
 
 
@@ -50,35 +51,60 @@ class Finding:
 
 @dataclass(frozen=True)
 class MaskedTable:
-    """A table that passed the gate: every flagged column was masked, dropped or overridden with a reason."""
+    """A table that passed the gate: every flagged column was masked, dropped or overridden with a reason.
+
+    ``source`` is the data in memory (a frame) or left on disk (a scan of a certified Parquet file, for
+    tables larger than memory). Stages that may meet large tables read ``lazy()`` in column batches and
+    ``sample_rows``; ``frame`` reads a scanned table whole, once, on first use.
+    """
 
     name: str
-    frame: pl.DataFrame
+    source: pl.DataFrame | pl.LazyFrame
     fingerprint: str
     policy_version: int | None
     certified_at: datetime
     certified_by: str
     overrides: tuple[tuple[str, str], ...] = ()
+    rows: int = -1  # filled from the frame when in memory
 
     def __post_init__(self) -> None:
         if not _SEALING.get():
             raise TypeError("MaskedTable is made only by workbench.privacy.certify()")
+        if isinstance(self.source, pl.DataFrame):
+            object.__setattr__(self, "rows", self.source.height)
+
+    @property
+    def in_memory(self) -> bool:
+        return isinstance(self.source, pl.DataFrame)
+
+    @cached_property
+    def frame(self) -> pl.DataFrame:
+        if isinstance(self.source, pl.DataFrame):
+            return self.source
+        return self.source.collect(engine="streaming")
 
     def lazy(self) -> pl.LazyFrame:
-        return self.frame.lazy()
+        return self.source.lazy()
+
+    @cached_property
+    def schema(self) -> pl.Schema:
+        return self.source.schema if isinstance(self.source, pl.DataFrame) else self.source.collect_schema()
 
     @property
     def columns(self) -> list[str]:
-        return self.frame.columns
+        return self.schema.names()
 
     @property
     def height(self) -> int:
-        return self.frame.height
+        return self.rows
+
+    def sample_rows(self, n: int, *, seed: int = 0) -> pl.DataFrame:
+        """The same seeded uniform sample of ``n`` rows whether the table is in memory or on disk."""
+        return take_rows(self.source, sample_positions(self.rows, n, seed=seed))
 
 
 def _seal(
-    table: Table,
-    frame: pl.DataFrame,
+    table: Table | ScannedTable,
     *,
     policy_version: int | None,
     actor: str | None,
@@ -87,8 +113,9 @@ def _seal(
     with _sealing():
         return MaskedTable(
             name=table.name,
-            frame=frame,
-            fingerprint=frame_fingerprint(frame),
+            source=table.frame if isinstance(table, Table) else table.scan,
+            fingerprint=table.fingerprint,
+            rows=table.height,
             policy_version=policy_version,
             certified_at=datetime.now(UTC),
             certified_by=actor or getpass.getuser(),
@@ -97,7 +124,7 @@ def _seal(
 
 
 def certify(
-    table: Table,
+    table: Table | ScannedTable,
     findings: Sequence[Finding],
     *,
     masked_columns: Sequence[str] = (),
@@ -110,16 +137,17 @@ def certify(
 
     ``findings`` are the scan's verdicts on the *transformed* table's source; a finding passes when its
     column was masked/dropped by the policy (``masked_columns``) or is overridden with a non-empty reason.
+    A ``ScannedTable`` is sealed as a scan: its rows stay on disk and are read by the stages that need them.
     """
     overrides = dict(overrides or {})
     for col, reason in overrides.items():
         if not reason or not reason.strip():
             raise GateError("privacy.gate.override_needs_reason", column=col)
-        _reason_holds_no_value(table.frame, col, reason)
+        _reason_holds_no_value(table.lazy(), table.columns, col, reason)
     open_ = [
         f.column
         for f in findings
-        if f.column not in masked_columns and f.column not in overrides and f.column in table.frame.columns
+        if f.column not in masked_columns and f.column not in overrides and f.column in table.columns
     ]
     if open_:
         raise GateError("privacy.gate.unmasked", columns=", ".join(open_))
@@ -128,20 +156,20 @@ def certify(
     from workbench.privacy.scan import scan
 
     # (``_scanned``: this module's own scan of this very frame, handed over by auto_certify to save a pass)
-    result = _scanned if _scanned is not None and _scanned.rows == table.frame.height else scan(table)
+    result = _scanned if _scanned is not None and _scanned.rows == table.height else scan(table)
     residual = [c for c in result.pii_columns if c not in overrides]
     if residual:
         raise GateError("privacy.gate.residual", columns=", ".join(residual))
-    return _seal(table, table.frame, policy_version=policy_version, actor=actor, overrides=overrides)
+    return _seal(table, policy_version=policy_version, actor=actor, overrides=overrides)
 
 
-def _reason_holds_no_value(frame: pl.DataFrame, column: str, reason: str) -> None:
+def _reason_holds_no_value(lf: pl.LazyFrame, columns: list[str], column: str, reason: str) -> None:
     """A reason goes to the audit log, so it may not quote a value of the column it excuses
     ("keep: 900101-1234568 is a test number")."""
-    if column not in frame.columns:
+    if column not in columns:
         return
     words = {w for w in re.findall(r"[\w@.+\-*]+", reason) if len(w) >= 2}
-    if words and frame.select(pl.col(column).cast(pl.String).is_in(list(words)).any()).item():
+    if words and lf.select(pl.col(column).cast(pl.String).is_in(list(words)).any()).collect().item():
         raise GateError("privacy.gate.reason_has_value", column=column)
 
 
@@ -161,7 +189,7 @@ def restore(
     with _sealing():
         return MaskedTable(
             name=name,
-            frame=frame,
+            source=frame,
             fingerprint=frame_fingerprint(frame),
             policy_version=policy_version,
             certified_at=certified_at,

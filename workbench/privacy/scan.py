@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from workbench.io.table import Table
+from workbench.io.table import ScannedTable, Table
 from workbench.privacy import patterns as p
 from workbench.privacy.detectors import (
     DETECTORS,
@@ -136,7 +136,7 @@ def _parts(col_index: int) -> p.Parts:
     return p.Parts(*(pl.col(f"{_SEP}{col_index}{_SEP}{k}") for k in ("s", "d", "n", "k")))
 
 
-def _stat_frame(frame: pl.DataFrame, wanted: dict[int, tuple[Detector, ...]], cols: list[str]) -> dict:
+def _stat_frame(frame: pl.DataFrame | pl.LazyFrame, wanted: dict[int, tuple[Detector, ...]], cols: list[str]) -> dict:
     """One row of rates: every wanted detector's stats for its column, over non-null values."""
     wanted = {i: dets for i, dets in wanted.items() if dets}
     if not wanted:
@@ -156,7 +156,8 @@ def _stat_frame(frame: pl.DataFrame, wanted: dict[int, tuple[Detector, ...]], co
     # helper columns in three steps so each string clean-up runs once; checksums then use integer arithmetic
     names = {i: _parts(i) for i in wanted}
     digital = [v for i, v in names.items() if any(d.digits for d in wanted[i])]  # text-only types skip this
-    lf = frame.lazy().select([_norm(cols[i], frame.schema[cols[i]]).alias(_name(v.s)) for i, v in names.items()])
+    schema = frame.collect_schema()
+    lf = frame.lazy().select([_norm(cols[i], schema[cols[i]]).alias(_name(v.s)) for i, v in names.items()])
     if digital:
         lf = lf.with_columns([p.digits_only(v.s).alias(_name(v.d)) for v in digital])
         lf = lf.with_columns(
@@ -171,7 +172,7 @@ def _stat_frame(frame: pl.DataFrame, wanted: dict[int, tuple[Detector, ...]], co
         )
     if preps:
         lf = lf.with_columns(preps)
-    return lf.select(stats).collect().row(0, named=True)
+    return lf.select(stats).collect(engine="streaming").row(0, named=True)
 
 
 def _name(e: pl.Expr) -> str:
@@ -194,24 +195,26 @@ def _best(verdicts: list[tuple[str, float, float]]) -> tuple[str, float, float] 
     return max(verdicts, key=lambda v: v[1] * v[2]) if verdicts else None
 
 
-def scan(table: Table, *, sample_rows: int = SAMPLE_ROWS, seed: int = 0) -> ScanResult:
+def scan(table: Table | ScannedTable, *, sample_rows: int = SAMPLE_ROWS, seed: int = 0) -> ScanResult:
     """Detect PII (``pii_type`` vocabulary of DESIGN.md) and quasi-identifiers in every column of ``table``.
 
     Detection runs on values first (a sample of ``sample_rows``), confirmed on every row for columns that
     pass; headers (Korean and English synonyms) lower the bar but never flag a column whose values disagree,
-    so an already-masked ``주민번호`` column of ``901010-1******`` passes.
+    so an already-masked ``주민번호`` column of ``901010-1******`` passes. A ``ScannedTable`` is read twice in
+    streaming passes (the sample, then the confirmations), never held whole.
     """
-    frame = table.frame
-    sample = frame.sample(n=sample_rows, seed=seed) if frame.height > sample_rows else frame
-    cols = frame.columns
-    kinds = {c: _text_kind(frame.schema[c]) for c in cols}
+    full = table.lazy()
+    rows, schema = table.height, table.schema
+    sample = table.sample_rows(sample_rows, seed=seed)
+    cols = list(schema)
+    kinds = {c: _text_kind(schema[c]) for c in cols}
     hints = {c: header_type(c) for c in cols}
 
     # pass 0, on the sample: counts, quasi-identifier tests and each detector's cheap prefilter
     exprs: list[pl.Expr] = []
     for i, c in enumerate(cols):
         if kinds[c]:
-            s = _norm(c, frame.schema[c])
+            s = _norm(c, schema[c])
             exprs += [s.count().alias(f"{i}{_SEP}non_null"), s.n_unique().alias(f"{i}{_SEP}distinct")]
             exprs += [
                 s.str.contains(p.FREE_TEXT).mean().alias(f"{i}{_SEP}free"),
@@ -241,8 +244,8 @@ def scan(table: Table, *, sample_rows: int = SAMPLE_ROWS, seed: int = 0) -> Scan
 
     # pass 2, on every row: confirm what passed
     verdicts: dict[int, tuple[str, float, float]] = {}
-    if frame.height > sample.height and candidates:
-        frow = _stat_frame(frame, candidates, cols)
+    if rows > sample.height and candidates:
+        frow = _stat_frame(full, candidates, cols)
         for i, dets in candidates.items():
             distinct = srow.get(f"{i}{_SEP}distinct", 0)
             found = [
@@ -261,7 +264,7 @@ def scan(table: Table, *, sample_rows: int = SAMPLE_ROWS, seed: int = 0) -> Scan
         for i, c in enumerate(cols)
         if kinds[c] == "text" and i not in verdicts and (srow.get(f"{i}{_SEP}free") or 0) >= 0.3
     ]
-    inside = _embedded(frame, cols, free)
+    inside = _embedded(full, cols, free)
     for i, (verdict, examples) in inside.items():
         verdicts[i] = verdict
         evidence[cols[i]] = examples
@@ -273,7 +276,7 @@ def scan(table: Table, *, sample_rows: int = SAMPLE_ROWS, seed: int = 0) -> Scan
         out.append(
             ColumnScan(
                 column=c,
-                dtype=str(frame.schema[c]),
+                dtype=str(schema[c]),
                 pii_type=v[0] if v else None,
                 confidence=(v[1] if i in inside else round(v[1] * (0.5 + 0.5 * v[2]), 4)) if v else 0.0,
                 match_rate=round(v[2], 6) if v else 0.0,
@@ -284,10 +287,10 @@ def scan(table: Table, *, sample_rows: int = SAMPLE_ROWS, seed: int = 0) -> Scan
                 embedded=i in inside,
             )
         )
-    return ScanResult(table=table.name, rows=frame.height, sampled_rows=sample.height, columns=tuple(out))
+    return ScanResult(table=table.name, rows=rows, sampled_rows=sample.height, columns=tuple(out))
 
 
-def _embedded(frame: pl.DataFrame, cols: list[str], free: list[int]) -> dict[int, tuple[tuple, tuple]]:
+def _embedded(frame: pl.DataFrame | pl.LazyFrame, cols: list[str], free: list[int]) -> dict[int, tuple[tuple, tuple]]:
     """Free-text columns checked on *every* row for identifiers inside the text: one phone number in a
     million memos is still a raw identifier downstream, so a single hit flags the column."""
     if not free:

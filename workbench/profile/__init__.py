@@ -10,9 +10,11 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 
+import polars as pl
+
 from workbench.privacy.gate import MaskedTable
 from workbench.profile.alerts import ALERT_CODES, Alert, build_alerts
-from workbench.profile.columns import ColumnProfile, TableProfile, profile_columns
+from workbench.profile.columns import ColumnProfile, TableProfile, profile_columns, scan_columns
 from workbench.profile.correlations import Correlations, correlations
 from workbench.profile.kinds import KINDS, Kind
 from workbench.profile.stability import Stability, compare_datasets, psi, stability_by_period
@@ -55,7 +57,7 @@ class Profile:
 
 
 def _is_binary(table: MaskedTable, column: str) -> bool:
-    return table.frame[column].drop_nulls().n_unique() == 2
+    return table.lazy().select(pl.col(column).drop_nulls().n_unique()).collect().item() == 2
 
 
 def analyse_target(
@@ -100,9 +102,10 @@ def profile(
             on_step(name, STEPS.index(name) / len(STEPS))
 
     step("columns")
-    tp = profile_columns(table, kinds=kinds, today=today)
+    scanned = scan_columns(table, kinds=kinds, today=today)
+    tp = scanned.profile
     step("correlations")
-    corr = correlations(table, tp)
+    corr = correlations(table, tp, sample=scanned.sample)
     analysis = None
     if target is not None:
         step("target")

@@ -1,12 +1,18 @@
-"""Column statistics in two passes over a lazy frame, and the table overview computed alongside.
+"""Column statistics in two passes per column batch, and the table overview computed alongside.
+
+A table in memory is one batch. A table on disk (a certified Parquet scan) is read a few columns at a time
+(``reading.read_batches``), so a 10M-row table is never held whole; every per-column statistic is local to
+its column, and the cross-column ones (duplicate rows, missing patterns, the row sample) are accumulated
+batch by batch.
 
 Pass 1 is one ``select`` of every per-column aggregate that needs no earlier result: counts of null and NaN
-(apart), approximate distinct counts (HyperLogLog), moments, min/max, all quantiles of a column from one
-quantile call, zeros, negatives, a 20-bin histogram, string lengths, date ranges and counts of candidate
-"unknown" codes. Pass 2 is one ``select`` of what depends on pass 1: exact value counts (top-k, exact
-distinct) for columns whose approximate distinct count is within ``EXACT_DISTINCT_MAX``, the range left once
-special codes are set aside, date gaps, the missing patterns, and the duplicate-row count from one row hash.
-Each pass is timed (``TableProfile.timings``), so a slow statistic shows up in the benchmark, not in a guess.
+(apart), approximate distinct counts (HyperLogLog), moments, min/max, zeros, negatives, a 20-bin histogram,
+string lengths, date ranges and counts of candidate "unknown" codes. Pass 2 holds what depends on pass 1:
+exact value counts (top-k, exact distinct) for columns whose approximate distinct count is within
+``EXACT_DISTINCT_MAX``, each a ``group_by`` run in parallel (``value_counts`` inside a ``select`` runs on one
+thread), the range left once special codes are set aside, and date gaps. Quantiles come from one seeded row
+sample, gathered once per batch and reused by the pairwise statistics (``correlations``). Each pass is timed
+(``TableProfile.timings``), so a slow statistic shows up in the benchmark, not in a guess.
 """
 
 from __future__ import annotations
@@ -19,13 +25,16 @@ from datetime import date, datetime
 
 import polars as pl
 
+from workbench.io.table import sample_positions, take_rows
 from workbench.privacy.gate import MaskedTable
 from workbench.profile.kinds import Kind, infer_kind, is_date_dtype, is_string_dtype
+from workbench.profile.reading import read_batches
 
 QUANTILES: tuple[float, ...] = (0.01, 0.05, 0.25, 0.5, 0.75, 0.95, 0.99)
 HIST_BINS = 20
 TOP_K = 10
-QUANTILE_SAMPLE = 200_000  # quantiles of longer columns come from a sample of this many values
+QUANTILE_SAMPLE = 200_000  # quantiles of columns over twice this long come from a row sample this size
+ROW_SAMPLE = QUANTILE_SAMPLE  # the seeded row sample kept for quantiles and pairwise statistics
 EXACT_DISTINCT_MAX = 100_000  # up to here distinct counts are exact (value counts); beyond, HyperLogLog
 SPECIAL_CODES: tuple[int, ...] = (-99999, -9999, -999, -99, -9, -1, 0, 99, 999, 9999, 99999, 999999, 9999999)
 SPECIAL_MIN_SHARE = 0.001  # a code must cover ≥ 0.1 % of the non-missing values (and 5 rows) to count
@@ -165,14 +174,18 @@ def _values(i: int, name: str, dtype: pl.DataType) -> pl.Expr:
     return col.fill_nan(None) if dtype.is_float() else col
 
 
-def _numeric_exprs(i: int, x: pl.Expr, rows: int) -> list[pl.Expr]:
+def _quantile_expr(i: int, x: pl.Expr) -> pl.Expr:
+    return x.quantile(list(QUANTILES), "nearest").alias(_k(i, "q"))
+
+
+def _numeric_exprs(i: int, x: pl.Expr, *, quantiles: bool) -> list[pl.Expr]:
     """NaN-sensitive statistics; pass 1 runs them on the raw column, pass 2 again on columns that hold NaN.
 
-    Quantiles of a column longer than ``2 × QUANTILE_SAMPLE`` come from a seeded uniform sample of
-    ``QUANTILE_SAMPLE`` values (rank error about 0.1 % at p99; ``ColumnProfile.quantiles_sampled`` says so):
-    sorting every column of a large table costs more than every other statistic together.
+    Quantiles of a column longer than ``2 × QUANTILE_SAMPLE`` come from the seeded row sample of
+    ``QUANTILE_SAMPLE`` rows instead (``quantiles=False`` here; rank error about 0.1 % at p99;
+    ``ColumnProfile.quantiles_sampled`` says so): sorting every column of a large table costs more than every
+    other statistic together.
     """
-    q_source = x.sample(n=QUANTILE_SAMPLE, seed=0) if rows > 2 * QUANTILE_SAMPLE else x
     return [
         x.mean().alias(_k(i, "mean")),
         x.std().alias(_k(i, "std")),
@@ -180,14 +193,15 @@ def _numeric_exprs(i: int, x: pl.Expr, rows: int) -> list[pl.Expr]:
         x.max().alias(_k(i, "max")),
         x.skew().alias(_k(i, "skew")),
         x.kurtosis().alias(_k(i, "kurt")),
-        q_source.quantile(list(QUANTILES), "nearest").alias(_k(i, "q")),
+        *([_quantile_expr(i, x)] if quantiles else []),
         x.cast(pl.Float64).hist(bin_count=HIST_BINS, include_breakpoint=True).implode().alias(_k(i, "hist")),
     ]
 
 
-def _pass1_exprs(schema: Mapping[str, pl.DataType], today: date, rows: int) -> list[pl.Expr]:
+def _pass1_exprs(items: list[tuple[int, str, pl.DataType]], today: date, rows: int) -> list[pl.Expr]:
     out: list[pl.Expr] = []
-    for i, (name, dtype) in enumerate(schema.items()):
+    exact_quantiles = rows <= 2 * QUANTILE_SAMPLE
+    for i, name, dtype in items:
         col = pl.col(name)
         out.append(col.null_count().alias(_k(i, "null")))
         out.append((col.is_nan().sum() if dtype.is_float() else pl.lit(0)).alias(_k(i, "nan")))
@@ -197,7 +211,7 @@ def _pass1_exprs(schema: Mapping[str, pl.DataType], today: date, rows: int) -> l
             continue
         out.append(col.approx_n_unique().alias(_k(i, "approx")))
         if dtype.is_numeric():
-            out += _numeric_exprs(i, col, rows)
+            out += _numeric_exprs(i, col, quantiles=exact_quantiles)
             x = col
             out += [(x == 0).sum().alias(_k(i, "zeros")), (x < 0).sum().alias(_k(i, "neg"))]
             out += [(x == code).sum().alias(_k(i, f"code{code}")) for code in SPECIAL_CODES]
@@ -250,6 +264,86 @@ def _histogram(raw: object, *, as_dates: bool = False) -> tuple[tuple[float, flo
     return tuple((float(a), float(b), c) for a, b, c in out)
 
 
+def _pass2(
+    chunk: pl.DataFrame,
+    piece: pl.DataFrame,
+    items: list[tuple[int, str, pl.DataType]],
+    p1: Mapping[str, object],
+    rows: int,
+    sampled_quantiles: bool,
+) -> dict[str, object]:
+    """What depends on pass 1, for one batch: exact value counts where bounded, the range left once special
+    codes are set aside, date gaps, and the NaN-free moments of float columns that hold NaN."""
+    counted = [(i, n) for i, n, _d in items if (p1[_k(i, "approx")] or 0) <= EXACT_DISTINCT_MAX]
+    exprs: list[pl.Expr] = []
+    for i, name, dtype in items:
+        seen = _codes_seen(i, dtype, p1, rows)
+        if seen:
+            codes = pl.lit(pl.Series([c for c, _ in seen], dtype=dtype))
+            x = _values(i, name, dtype).filter(~pl.col(name).is_in(codes.implode()))
+            exprs += [x.min().alias(_k(i, "cmin")), x.max().alias(_k(i, "cmax"))]
+        if is_date_dtype(dtype):
+            d = pl.col(name).cast(pl.Date).drop_nulls().unique().sort()
+            exprs.append(d.diff().dt.total_days().max().alias(_k(i, "gap")))
+            months = pl.col(name).cast(pl.Date).dt.truncate("1mo").drop_nulls().n_unique()
+            exprs.append(months.alias(_k(i, "months")))
+        elif is_string_dtype(dtype):
+            exprs.append(
+                pl.col(name)
+                .cast(pl.String)
+                .drop_nulls()
+                .head(20_000)
+                .str.contains(r"^\s*[-+]?\d[\d,]*(\.\d+)?\s*$")
+                .mean()
+                .alias(_k(i, "numstr"))
+            )
+        if dtype.is_float() and p1[_k(i, "nan")]:
+            exprs += [
+                e.name.suffix("|nan_free")
+                for e in _numeric_exprs(i, _values(i, name, dtype), quantiles=not sampled_quantiles)
+            ]
+    queries = [_value_counts(chunk, n) for _i, n in counted]
+    if exprs:
+        queries.append(chunk.lazy().select(exprs))
+    results = pl.collect_all(queries) if queries else []
+    out: dict[str, object] = {}
+    for (i, _n), res in zip(counted, results, strict=False):
+        out[_k(i, "distinct")] = int(res["distinct"][0]) if res.height else 0
+        out[_k(i, "top")] = res["top"].to_list() if res.height else []
+    if exprs:
+        out.update(results[-1].row(0, named=True))
+        if sampled_quantiles:  # NaN-free quantiles of the sample
+            qs = [
+                _quantile_expr(i, _values(i, n, d)).name.suffix("|nan_free")
+                for i, n, d in items
+                if d.is_float() and p1[_k(i, "nan")]
+            ]
+            out.update(piece.select(qs).row(0, named=True) if qs else {})
+    return out
+
+
+def _codes_seen(i: int, dtype: pl.DataType, p1: Mapping[str, object], rows: int) -> list[tuple[int, int]]:
+    """Candidate "unknown" codes frequent enough to matter (``SPECIAL_MIN_SHARE``); none for a 0/1 flag."""
+    if not dtype.is_numeric() or dtype == pl.Boolean:
+        return []
+    nonmissing = rows - p1[_k(i, "null")] - p1[_k(i, "nan")]  # type: ignore[operator]
+    seen = [
+        (code, int(p1[_k(i, f"code{code}")]))  # type: ignore[call-overload]
+        for code in SPECIAL_CODES
+        if p1[_k(i, f"code{code}")] >= max(5, SPECIAL_MIN_SHARE * nonmissing)  # type: ignore[operator]
+    ]
+    return seen if seen and (p1[_k(i, "approx")] or 0) > 2 else []  # type: ignore[operator]
+
+
+@dataclass(frozen=True)
+class ColumnPass:
+    """What one read of the table yields: the column profiles, and the seeded row sample (every column,
+    at most ``ROW_SAMPLE`` rows) that the pairwise statistics reuse instead of reading the table again."""
+
+    profile: TableProfile
+    sample: pl.DataFrame
+
+
 def profile_columns(
     table: MaskedTable,
     *,
@@ -261,97 +355,96 @@ def profile_columns(
     ``kinds`` overrides the inferred kind of named columns (the analyst knows a code is categorical);
     ``today`` is the reference for ``future_dates`` (default: the machine's date).
     """
+    return scan_columns(table, kinds=kinds, today=today).profile
+
+
+def _value_counts(chunk: pl.DataFrame, name: str) -> pl.LazyFrame:
+    """Exact distinct count and top values of one column, NaN and null set aside (a ``group_by``, which
+    runs in parallel with the other columns' under ``collect_all``)."""
+    x = pl.col(name)
+    present = x.is_not_null() & (~x.is_nan() if chunk.schema[name].is_float() else pl.lit(True))
+    groups = chunk.lazy().filter(present).group_by(name).len("n")
+    return groups.select(
+        pl.len().alias("distinct"),
+        pl.struct(x, "n").sort_by(["n", name], descending=[True, False]).head(TOP_K).alias("top"),
+    )
+
+
+def scan_columns(
+    table: MaskedTable,
+    *,
+    kinds: Mapping[str, Kind] | None = None,
+    today: date | None = None,
+) -> ColumnPass:
+    """``profile_columns``, also returning the row sample it gathered on the way."""
     if not isinstance(table, MaskedTable):
         raise TypeError("profile_columns accepts only a MaskedTable (see workbench.privacy.certify)")
     today = today or date.today()
     kinds = dict(kinds or {})
-    frame = table.frame
-    lf = frame.lazy()
-    schema = frame.schema
+    schema = table.schema
     names = list(schema)
-    rows = frame.height
-    timings: list[tuple[str, float]] = []
+    index = {n: i for i, n in enumerate(names)}
+    rows = table.height
+    positions = sample_positions(rows, ROW_SAMPLE, seed=0)
+    sampled_quantiles = rows > 2 * QUANTILE_SAMPLE
+    timings = {"read": 0.0, "pass1_aggregates": 0.0, "pass2_value_counts": 0.0, "row_hash": 0.0}
+    p1: dict[str, object] = {}
+    p2: dict[str, object] = {}
+    missing_masks: dict[int, pl.Series] = {}
+    row_hash: pl.Series | None = None
+    memory = 0
+    pieces: list[pl.DataFrame] = []
 
-    t0 = time.perf_counter()
-    p1 = lf.select(_pass1_exprs(schema, today, rows)).collect().row(0, named=True) if names else {}
-    timings.append(("pass1_aggregates", time.perf_counter() - t0))
+    batches = read_batches(table, names)
+    while True:
+        t0 = time.perf_counter()
+        chunk = next(batches, None)
+        if chunk is None:
+            break
+        batch = chunk.columns
+        memory += int(chunk.estimated_size())
+        piece = take_rows(chunk, positions)
+        pieces.append(piece)
+        timings["read"] += time.perf_counter() - t0
 
-    # Decide what pass 2 needs: exact value counts where bounded, special codes' remaining range, gaps.
-    exact_cols = [i for i, n in enumerate(names) if (p1[_k(i, "approx")] or 0) <= EXACT_DISTINCT_MAX]
-    codes_seen: dict[int, list[tuple[int, int]]] = {}
-    for i, (_name, dtype) in enumerate(schema.items()):
-        if dtype.is_numeric() and dtype != pl.Boolean:
-            nonmissing = rows - p1[_k(i, "null")] - p1[_k(i, "nan")]
-            seen = [
-                (code, p1[_k(i, f"code{code}")])
-                for code in SPECIAL_CODES
-                if p1[_k(i, f"code{code}")] >= max(5, SPECIAL_MIN_SHARE * nonmissing)
-            ]
-            if seen and (p1[_k(i, "approx")] or 0) > 2:  # a 0/1 flag has no "unknown" code
-                codes_seen[i] = seen
-    missing_cols = sorted(
-        (i for i in range(len(names)) if p1[_k(i, "null")] + p1[_k(i, "nan")] > 0),
-        key=lambda i: -(p1[_k(i, "null")] + p1[_k(i, "nan")]),
-    )[:MISSING_PATTERN_COLUMNS]
+        t0 = time.perf_counter()
+        items = [(index[n], n, schema[n]) for n in batch]
+        b1 = chunk.lazy().select(_pass1_exprs(items, today, rows)).collect().row(0, named=True) if batch else {}
+        if sampled_quantiles:
+            qs = [_quantile_expr(i, _values(i, n, d)) for i, n, d in items if d.is_numeric() and d != pl.Boolean]
+            b1.update(piece.select(qs).row(0, named=True) if qs else {})
+        p1.update(b1)
+        timings["pass1_aggregates"] += time.perf_counter() - t0
 
-    t0 = time.perf_counter()
-    p2_exprs: list[pl.Expr] = []
-    for i in exact_cols:
-        p2_exprs.append(pl.col(names[i]).value_counts(sort=True, name="n").implode().alias(_k(i, "vc")))
-    for i, seen in codes_seen.items():
-        codes = pl.lit(pl.Series([c for c, _ in seen], dtype=schema[names[i]]))
-        x = _values(i, names[i], schema[names[i]]).filter(~pl.col(names[i]).is_in(codes.implode()))
-        p2_exprs += [x.min().alias(_k(i, "cmin")), x.max().alias(_k(i, "cmax"))]
-    for i, name in enumerate(names):
-        if is_date_dtype(schema[name]):
-            d = pl.col(name).cast(pl.Date).drop_nulls().unique().sort()
-            p2_exprs.append(d.diff().dt.total_days().max().alias(_k(i, "gap")))
-            months = pl.col(name).cast(pl.Date).dt.truncate("1mo").drop_nulls().n_unique()
-            p2_exprs.append(months.alias(_k(i, "months")))
-        elif is_string_dtype(schema[name]):
-            p2_exprs.append(
-                pl.col(name)
-                .cast(pl.String)
-                .drop_nulls()
-                .head(20_000)
-                .str.contains(r"^\s*[-+]?\d[\d,]*(\.\d+)?\s*$")
-                .mean()
-                .alias(_k(i, "numstr"))
-            )
-    if missing_cols:
-        code = pl.sum_horizontal(
-            [pl.col(names[i]).is_null().cast(pl.UInt64) * (1 << b) for b, i in enumerate(missing_cols)]
-            + [
-                (pl.col(names[i]).is_nan().cast(pl.UInt64) * (1 << b))
-                for b, i in enumerate(missing_cols)
-                if schema[names[i]].is_float()
-            ]
-        )
-        p2_exprs.append(code.value_counts(sort=True, name="n").head(TOP_K).implode().alias("missing_patterns"))
-    for i, (name, dtype) in enumerate(schema.items()):
-        if dtype.is_float() and p1[_k(i, "nan")]:
-            p2_exprs += [e.name.suffix("|nan_free") for e in _numeric_exprs(i, _values(i, name, dtype), rows)]
-    p2 = lf.select(p2_exprs).collect().row(0, named=True) if p2_exprs else {}
+        t0 = time.perf_counter()
+        p2.update(_pass2(chunk, piece, items, b1, rows, sampled_quantiles))
+        for i, name, dtype in items:
+            if b1[_k(i, "null")] + b1[_k(i, "nan")] > 0:
+                col = chunk[name]
+                missing_masks[i] = col.is_null() | col.is_nan() if dtype.is_float() else col.is_null()
+        timings["pass2_value_counts"] += time.perf_counter() - t0
+
+        t0 = time.perf_counter()
+        if batch and rows:
+            h = chunk.hash_rows(seed=0)
+            row_hash = h if row_hash is None else pl.DataFrame([row_hash.alias("a"), h.alias("b")]).hash_rows(seed=0)
+        timings["row_hash"] += time.perf_counter() - t0
+        del chunk
+
     for key in [k for k in p2 if k.endswith("|nan_free")]:
         p1[key.removesuffix("|nan_free")] = p2[key]
-    timings.append(("pass2_value_counts", time.perf_counter() - t0))
-
-    t0 = time.perf_counter()
-    distinct_rows = frame.hash_rows(seed=0).n_unique() if names and rows else rows
-    timings.append(("row_hash", time.perf_counter() - t0))
+    distinct_rows = row_hash.n_unique() if row_hash is not None else rows
+    sample = pl.concat(pieces, how="horizontal") if pieces and names else pl.DataFrame()
+    timed = tuple((k, v) for k, v in timings.items() if k != "read" or not table.in_memory)
 
     profiles = []
     for i, (name, dtype) in enumerate(schema.items()):
         n_null, n_nan = int(p1[_k(i, "null")]), int(p1[_k(i, "nan")])
         count = rows - n_null - n_nan
-        vc = p2.get(_k(i, "vc"))
         top: tuple[TopValue, ...] = ()
-        if vc is not None:
-            present = [
-                r for r in vc if r[name] is not None and not (isinstance(r[name], float) and math.isnan(r[name]))
-            ]
-            distinct, exact = len(present), True
-            top = tuple(TopValue(str(r[name]), int(r["n"]), r["n"] / rows) for r in present[:TOP_K])
+        if _k(i, "distinct") in p2:
+            distinct, exact = int(p2[_k(i, "distinct")]), True  # type: ignore[call-overload]
+            top = tuple(TopValue(str(r[name]), int(r["n"]), r["n"] / rows) for r in p2[_k(i, "top")])  # type: ignore[attr-defined]
         else:
             distinct, exact = min(int(p1[_k(i, "approx")]), count), False
             if n_null and distinct > 0:
@@ -377,9 +470,9 @@ def profile_columns(
                 quantiles_sampled=rows > 2 * QUANTILE_SAMPLE,
                 histogram=_histogram(hist) if count else (),
             )
-            if i in codes_seen:
+            if seen := _codes_seen(i, dtype, p1, rows):
                 cmin, cmax = _num(p2[_k(i, "cmin")]), _num(p2[_k(i, "cmax")])
-                stats["special_codes"] = _special_codes(codes_seen[i], cmin, cmax, count, stats)
+                stats["special_codes"] = _special_codes(seen, cmin, cmax, count, stats)
                 stats["min_without_codes"], stats["max_without_codes"] = cmin, cmax
         elif is_date_dtype(dtype):
             dmin, dmax = p1[_k(i, "dmin")], p1[_k(i, "dmax")]
@@ -429,23 +522,35 @@ def profile_columns(
             )
         )
 
-    patterns: list[MissingPattern] = []
-    for r in p2.get("missing_patterns") or []:
-        bits = int(r[""] if "" in r else next(iter(r.values())))
-        cols = tuple(names[i] for b, i in enumerate(missing_cols) if bits >> b & 1)
-        patterns.append(MissingPattern(cols, int(r["n"])))
-
-    return TableProfile(
+    profile = TableProfile(
         name=table.name,
         fingerprint=table.fingerprint,
         rows=rows,
-        memory_bytes=int(frame.estimated_size()),
+        memory_bytes=memory,
         duplicate_rows=rows - int(distinct_rows),
         columns=tuple(profiles),
-        missing_patterns=tuple(patterns),
-        timings=tuple(timings),
+        missing_patterns=_missing_patterns(names, missing_masks),
+        timings=timed,
         computed_on=today,
     )
+    return ColumnPass(profile, sample)
+
+
+def _missing_patterns(names: list[str], masks: Mapping[int, pl.Series]) -> tuple[MissingPattern, ...]:
+    """The ``TOP_K`` most common sets of columns missing together, over the ``MISSING_PATTERN_COLUMNS``
+    most-missing columns: each row's missing columns as one bit code, then one count of the codes."""
+    chosen = sorted(masks, key=lambda i: (-int(masks[i].sum()), i))[:MISSING_PATTERN_COLUMNS]
+    if not chosen:
+        return ()
+    code = pl.select(
+        pl.sum_horizontal([masks[i].cast(pl.UInt64) * (1 << b) for b, i in enumerate(chosen)]).alias("code")
+    )
+    counts = code.group_by("code").len("n").sort(["n", "code"], descending=[True, False]).head(TOP_K)
+    out = []
+    for bits, n in counts.iter_rows():
+        cols = tuple(names[i] for b, i in enumerate(chosen) if bits >> b & 1)
+        out.append(MissingPattern(cols, int(n)))
+    return tuple(out)
 
 
 def _special_codes(

@@ -15,7 +15,9 @@ from typing import Literal
 
 import numpy as np
 import polars as pl
+from threadpoolctl import threadpool_limits
 
+from workbench.io.table import sample_positions
 from workbench.privacy.gate import MaskedTable
 from workbench.profile.columns import TableProfile
 
@@ -77,21 +79,37 @@ class Correlations:
         return tuple(out)
 
 
-def _pairwise_corr(frame: pl.DataFrame) -> np.ndarray:
-    """Pearson for every column pair of ``frame`` (null = missing), pairwise-complete, in one ``select``."""
-    cols = frame.columns
-    p = len(cols)
-    r = np.eye(p)
+def _centred(x: np.ndarray, present: np.ndarray) -> np.ndarray:
+    """Each column minus the mean of its present values; 0 where absent (so it adds nothing to sums)."""
+    mean = np.where(present, x, 0.0).sum(0) / np.maximum(present.sum(0), 1)
+    return np.where(present, x - mean, 0.0)
+
+
+def _pairwise_corr(x: np.ndarray) -> np.ndarray:
+    """Pearson for every column pair of ``x`` (rows × columns, NaN = missing), pairwise-complete, from five
+    matrix products: per pair, the sums over the rows where both values are present.
+
+    Columns are centred on their own mean first, so the sums of squares do not cancel for large amounts
+    (KRW balances in the billions). A pair with fewer than two complete rows or no spread is NaN.
+    """
+    p = x.shape[1]
     if p < 2:
-        return r
-    exprs = [pl.corr(cols[i], cols[j]).alias(f"{i}_{j}") for i in range(p) for j in range(i + 1, p)]
-    row = frame.select(exprs).row(0)
-    k = 0
-    for i in range(p):
-        for j in range(i + 1, p):
-            v = row[k]
-            r[i, j] = r[j, i] = np.nan if v is None else max(-1.0, min(1.0, v))
-            k += 1
+        return np.eye(p)
+    present = ~np.isnan(x)
+    m = present.astype(np.float64)
+    centred = _centred(x, present)
+    n = m.T @ m
+    sx = centred.T @ m  # sx[i, j]: sum of column i over rows where i and j are both present
+    sxx = (centred * centred).T @ m
+    sxy = centred.T @ centred
+    with np.errstate(invalid="ignore", divide="ignore"):
+        cov = sxy - sx * sx.T / n
+        var_a = sxx - sx * sx / n
+        var_b = var_a.T
+        r = cov / np.sqrt(var_a * var_b)
+    spread = (var_a > 1e-12 * np.maximum(sxx, 1.0)) & (var_b > 1e-12 * np.maximum(sxx.T, 1.0))
+    r = np.where((n >= 2) & spread, np.clip(r, -1.0, 1.0), np.nan)
+    np.fill_diagonal(r, 1.0)
     return r
 
 
@@ -123,50 +141,64 @@ def _cramers_v(a: np.ndarray, ka: int, b: np.ndarray, kb: int) -> float:
     return float(np.sqrt(chi2 / n / (min(r, c) - 1)))
 
 
-def _correlation_ratios(sample: pl.DataFrame, cat: str, numeric: tuple[str, ...]) -> list[float]:
-    """η of every numeric column against one categorical, from one ``group_by`` (0–1).
+def _correlation_ratios(x: np.ndarray, coded: list[tuple[np.ndarray, int]]) -> np.ndarray:
+    """η of every numeric column of ``x`` (NaN = missing) against every coded categorical (-1 = missing):
+    a categoricals × columns array, 0–1.
 
     η² = between-group sum of squares / total sum of squares, over rows where both values are present.
+    Every categorical's levels become columns of one sparse one-hot matrix, so the per-level counts, sums
+    and sums of squares of all numeric columns come from three sparse products. Fewer than three rows or
+    no spread gives NaN.
     """
-    cols = [n for n in numeric if n != cat]
-    if not cols:
-        return []
-    g = (
-        sample.lazy()
-        .filter(pl.col(cat).is_not_null())
-        .group_by(pl.col(cat).cast(pl.String).alias("__g"))
-        .agg(
-            [pl.col(n).cast(pl.Float64).fill_nan(None).count().alias(f"n{i}") for i, n in enumerate(cols)]
-            + [pl.col(n).cast(pl.Float64).fill_nan(None).sum().alias(f"s{i}") for i, n in enumerate(cols)]
-            + [(pl.col(n).cast(pl.Float64).fill_nan(None) ** 2).sum().alias(f"q{i}") for i, n in enumerate(cols)]
-        )
-        .collect()
-    )
-    out = []
-    for i in range(len(cols)):
-        n_g, s_g = g[f"n{i}"].to_numpy().astype(np.float64), g[f"s{i}"].to_numpy()
-        n, s, ss = n_g.sum(), s_g.sum(), g[f"q{i}"].sum()
-        total = ss - s * s / n if n else 0.0
-        if n < 3 or total <= 1e-12 * max(ss, 1.0):
-            out.append(float("nan"))
-            continue
-        between = float(np.sum(np.where(n_g > 0, s_g * s_g / np.where(n_g > 0, n_g, 1), 0.0))) - s * s / n
-        out.append(float(np.sqrt(min(1.0, max(0.0, between / total)))))
+    from scipy import sparse
+
+    m, p = x.shape
+    if not coded or p == 0:
+        return np.empty((len(coded), p))
+    present = ~np.isnan(x)
+    centred = _centred(x, present)
+    offsets = np.cumsum([0] + [k for _c, k in coded])
+    cols = np.concatenate([np.where(c >= 0, c + offsets[i], -1) for i, (c, _k) in enumerate(coded)])
+    rows = np.tile(np.arange(m), len(coded))
+    keep = cols >= 0
+    onehot = sparse.csr_matrix((np.ones(int(keep.sum())), (rows[keep], cols[keep])), shape=(m, offsets[-1]))
+    n_g = np.asarray(onehot.T @ present.astype(np.float64))  # levels × columns
+    s_g = np.asarray(onehot.T @ centred)
+    q_g = np.asarray(onehot.T @ (centred * centred))
+    out = np.full((len(coded), p), np.nan)
+    for i in range(len(coded)):
+        lo, hi = offsets[i], offsets[i + 1]
+        n, s, ss = n_g[lo:hi].sum(0), s_g[lo:hi].sum(0), q_g[lo:hi].sum(0)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            total = ss - s * s / n
+            between = (s_g[lo:hi] ** 2 / np.where(n_g[lo:hi] > 0, n_g[lo:hi], 1.0)).sum(0) - s * s / n
+            eta = np.sqrt(np.clip(between / total, 0.0, 1.0))
+        out[i] = np.where((n >= 3) & (total > 1e-12 * np.maximum(ss, 1.0)), eta, np.nan)
     return out
 
 
 def correlations(
-    table: MaskedTable, profile: TableProfile, *, sample_rows: int = SAMPLE_ROWS, seed: int = 0
+    table: MaskedTable,
+    profile: TableProfile,
+    *,
+    sample_rows: int = SAMPLE_ROWS,
+    seed: int = 0,
+    sample: pl.DataFrame | None = None,
 ) -> Correlations:
     """Associations between the table's numeric and categorical columns (kinds from ``profile``).
+
+    ``sample``: a seeded uniform row sample already taken (``scan_columns`` gathers one while it reads the
+    table); a random ``sample_rows`` of it is used, so a table on disk is not read again.
 
     Identifier-like, text and date columns take no part. Booleans count as categorical, and also as numeric
     0/1 when stored as numbers or booleans (a "Y"/"N" flag is categorical only).
     """
     t0 = time.perf_counter()
-    frame = table.frame
-    sample = frame.sample(sample_rows, seed=seed) if frame.height > sample_rows else frame
-    schema = frame.schema
+    if sample is None:
+        sample = table.sample_rows(sample_rows, seed=seed)
+    elif sample.height > sample_rows:
+        sample = sample[sample_positions(sample.height, sample_rows, seed=seed)]
+    schema = sample.schema
     numeric = tuple(
         c.name
         for c in profile.columns
@@ -177,10 +209,20 @@ def correlations(
         )
     )
     categorical = tuple(c.name for c in profile.columns if c.kind in ("categorical", "boolean") and c.distinct > 1)
+    with threadpool_limits(1, user_api="blas"):
+        return _associations(table.height, sample, numeric, categorical, t0)
+
+
+def _associations(
+    rows: int, sample: pl.DataFrame, numeric: tuple[str, ...], categorical: tuple[str, ...], t0: float
+) -> Correlations:
+    """The matrices, on one BLAS thread: the products are small (30 × 100k), and OpenBLAS's spinning
+    threads made one of them take 3 s instead of 0.02 s while another process used the second core."""
+    num = sample.select(pl.col(n).cast(pl.Float64).fill_nan(None) for n in numeric)
+    x = num.to_numpy().astype(np.float64) if numeric else np.empty((sample.height, 0))
     if numeric:
-        num = sample.select(pl.col(n).cast(pl.Float64).fill_nan(None) for n in numeric)
-        ranks = num.select(pl.all().rank("average").cast(pl.Float64))
-        pearson, spearman = _pairwise_corr(num), _pairwise_corr(ranks)
+        ranks = num.select(pl.all().rank("average").cast(pl.Float64)).to_numpy().astype(np.float64)
+        pearson, spearman = _pairwise_corr(x), _pairwise_corr(ranks)
     else:
         pearson = spearman = np.empty((0, 0))
     codes = [_codes(sample[c]) for c in categorical]
@@ -188,19 +230,19 @@ def correlations(
     for i in range(len(categorical)):
         for j in range(i + 1, len(categorical)):
             v[i, j] = v[j, i] = _cramers_v(*codes[i], *codes[j])
-    ratio_list = []
-    for c in categorical:
-        etas = _correlation_ratios(sample, c, numeric)
-        ratio_list += [
-            Pair(n, c, "correlation_ratio", e) for n, e in zip([n for n in numeric if n != c], etas, strict=True)
-        ]
-    ratio = tuple(ratio_list)
+    etas = _correlation_ratios(x, codes)
+    ratio = tuple(
+        Pair(n, c, "correlation_ratio", float(etas[ci, j]))
+        for ci, c in enumerate(categorical)
+        for j, n in enumerate(numeric)
+        if n != c
+    )
 
     def tup(m: np.ndarray) -> tuple[tuple[float, ...], ...]:
         return tuple(tuple(float(y) for y in row) for row in m)
 
     return Correlations(
-        rows=frame.height,
+        rows=rows,
         sample_size=sample.height,
         numeric=numeric,
         pearson=tup(pearson),

@@ -21,9 +21,11 @@ import numpy as np
 import polars as pl
 
 from workbench.errors import UserError
+from workbench.io.table import sample_positions
 from workbench.privacy.gate import MaskedTable
 from workbench.profile.binning import BinSpec, categorical_specs, count_bins, fit_numeric_and_count
 from workbench.profile.columns import TableProfile
+from workbench.profile.reading import read_batches, read_columns
 
 EMPTY_BIN_COUNT = 0.5
 PSIBand = Literal["stable", "shifting", "major"]
@@ -119,6 +121,15 @@ def _fit_and_count(
     specs, counts = fit_numeric_and_count(
         frame, numeric, group, n_groups, n_bins=10, specials=specials, edge_rows=ref_rows
     )
+    flat = [s.column for s in specs if not s.edges]
+    if flat:  # one value in the reference period: bins from every period, so a later spread still shows
+        every = sample_positions(frame.height, EDGE_SAMPLE, seed=seed)
+        refit, recount = fit_numeric_and_count(
+            frame, flat, group, n_groups, n_bins=10, specials=specials, edge_rows=every
+        )
+        refitted = {s.column: s for s in refit}
+        specs = [refitted.get(s.column, s) for s in specs]
+        counts.update(recount)
     cat_specs = categorical_specs(frame.filter(pl.Series(group == 0)), cats, max_levels=20)
     counts.update(count_bins(frame, cat_specs, group, n_groups))
     return specs + cat_specs, counts
@@ -151,24 +162,31 @@ def stability_by_period(
 ) -> Stability:
     """PSI of every feature per month (``every``) of ``time_column``, against the first month."""
     t0 = time.perf_counter()
-    frame = table.frame
-    if time_column not in frame.columns:
+    schema = table.schema
+    if time_column not in schema:
         raise StabilityError("profile.stability.missing_column", column=time_column)
-    if not frame.schema[time_column].is_temporal():
+    if not schema[time_column].is_temporal():
         raise StabilityError("profile.stability.not_a_date", column=time_column)
     period = pl.col(time_column).cast(pl.Date).dt.truncate(every)
-    labels = frame.select(period.drop_nulls().unique().sort()).to_series()
+    when = read_columns(table, [time_column])
+    labels = when.select(period.drop_nulls().unique().sort()).to_series()
     if labels.len() < 2:
         raise StabilityError("profile.stability.one_period", column=time_column)
     index = (
-        frame.select(
+        when.select(
             period.replace_strict(labels, pl.int_range(labels.len(), eager=True), default=-1, return_dtype=pl.Int64)
         )
         .to_series()
         .to_numpy()
     )
-    columns = [c for c in (features or frame.columns) if c != time_column]
-    specs, counts = _fit_and_count(frame, columns, index, labels.len(), profile, seed)
+    del when
+    columns = [c for c in (features or list(schema)) if c != time_column]
+    specs: list[BinSpec] = []
+    counts: dict[str, np.ndarray] = {}
+    for frame in read_batches(table, columns):
+        batch_specs, batch_counts = _fit_and_count(frame, frame.columns, index, labels.len(), profile, seed)
+        specs += batch_specs
+        counts.update(batch_counts)
     rows = np.bincount(index[index >= 0], minlength=labels.len())
     names = [d.strftime("%Y-%m") if every == "1mo" else d.isoformat() for d in labels.to_list()]
     return _result(specs, counts, names, [int(r) for r in rows], time_column, t0)

@@ -35,9 +35,11 @@ import numpy as np
 import polars as pl
 
 from workbench.errors import UserError
+from workbench.io.table import sample_positions
 from workbench.privacy.gate import MaskedTable
 from workbench.profile.binning import (
     BinKind,
+    BinSpec,
     bin_index,
     categorical_specs,
     count_bins,
@@ -45,6 +47,7 @@ from workbench.profile.binning import (
     numeric_specs,
 )
 from workbench.profile.columns import TableProfile
+from workbench.profile.reading import read_batches, read_columns
 
 SMOOTHING = 0.5
 EDGE_SAMPLE = 100_000
@@ -291,28 +294,33 @@ def target_analysis(
     and date columns are skipped.
     """
     t0 = time.perf_counter()
-    frame = table.frame
-    if target not in frame.columns:
+    schema = table.schema
+    if target not in schema:
         raise TargetError("profile.target.missing_column", column=target)
-    event, non_event = resolve_event(frame[target])
+    target_col = read_columns(table, [target])[target]
+    event, non_event = resolve_event(target_col)
     y = (
-        frame.select(
-            pl.when(pl.col(target).is_null())
-            .then(-1)
-            .otherwise((pl.col(target).cast(pl.String) == event).cast(pl.Int8))
-        )
+        pl.select(pl.when(target_col.is_null()).then(-1).otherwise((target_col.cast(pl.String) == event).cast(pl.Int8)))
         .to_series()
         .to_numpy()
     )
-    numeric_cols, cat_cols, sp = _feature_columns(frame, target, profile, features, specials)
-    edge_rows = None
-    if frame.height > EDGE_SAMPLE:
-        edge_rows = np.sort(np.random.default_rng(seed).choice(frame.height, EDGE_SAMPLE, replace=False))
-    num_specs, counts = fit_numeric_and_count(
-        frame, numeric_cols, y, 2, n_bins=n_bins, specials=sp, edge_rows=edge_rows
-    )
-    cat_specs = categorical_specs(frame, cat_cols, max_levels=max_levels)
-    counts.update(count_bins(frame, cat_specs, y, 2))
+    del target_col
+    numeric_cols, cat_cols, sp = _feature_columns(schema, target, profile, features, specials)
+    edge_rows = sample_positions(table.height, EDGE_SAMPLE, seed=seed)
+    num_specs: list[BinSpec] = []
+    cat_specs: list[BinSpec] = []
+    counts: dict[str, np.ndarray] = {}
+    for frame in read_batches(table, [*numeric_cols, *cat_cols]):
+        batch_num = [c for c in numeric_cols if c in frame.columns]
+        batch_cat = [c for c in cat_cols if c in frame.columns]
+        specs_n, counted = fit_numeric_and_count(
+            frame, batch_num, y, 2, n_bins=n_bins, specials=sp, edge_rows=edge_rows
+        )
+        specs_c = categorical_specs(frame, batch_cat, max_levels=max_levels)
+        counted.update(count_bins(frame, specs_c, y, 2))
+        num_specs += specs_n
+        cat_specs += specs_c
+        counts.update(counted)
     specs = num_specs + cat_specs
     tables = []
     for spec in specs:
@@ -332,22 +340,22 @@ def target_analysis(
         rows=known,
         events=int((y == 1).sum()),
         tables=tuple(sorted(tables, key=lambda t: -t.iv)),
-        missing_target=frame.height - known,
+        missing_target=table.height - known,
         seconds=time.perf_counter() - t0,
     )
 
 
 def _feature_columns(
-    frame: pl.DataFrame,
+    schema: Mapping[str, pl.DataType],
     target: str,
     profile: TableProfile | None,
     features: Sequence[str] | None,
     specials: Mapping[str, Sequence[float]] | None,
 ) -> tuple[list[str], list[str], dict[str, tuple[float, ...]]]:
-    wanted = [c for c in (features or frame.columns) if c != target]
+    wanted = [c for c in (features or list(schema)) if c != target]
     numeric, cats, sp = [], [], {}
     for c in wanted:
-        dtype = frame.schema[c]
+        dtype = schema[c]
         if profile is not None:
             cp = profile.column(c)
             if cp.kind in ("numeric",) or (cp.kind == "boolean" and dtype.is_numeric()):
@@ -368,9 +376,8 @@ def numeric_target_analysis(
     table: MaskedTable, target: str, *, profile: TableProfile, sample_rows: int = 200_000, seed: int = 0
 ) -> NumericTargetAnalysis:
     """Pearson, Spearman and mutual information (nats, decile bins of both) of numeric features vs ``target``."""
-    frame = table.frame
     feats = [c.name for c in profile.columns if c.kind == "numeric" and c.name != target]
-    sample = frame.sample(sample_rows, seed=seed) if frame.height > sample_rows else frame
+    sample = table.sample_rows(sample_rows, seed=seed)
     sample = sample.select([*feats, target]).with_columns(pl.all().cast(pl.Float64).fill_nan(None))
     row = sample.select(
         [pl.corr(f, target).alias(f"p{i}") for i, f in enumerate(feats)]
@@ -391,7 +398,7 @@ def numeric_target_analysis(
             mi = float(np.nansum(np.where(p > 0, p * np.log(p / (pa * pb)), 0.0)))
         out.append(NumericTargetRow(f, row[f"p{i}"], row[f"s{i}"], mi))
     return NumericTargetAnalysis(
-        target, frame.height, sample.height, tuple(sorted(out, key=lambda r: -r.mutual_information))
+        target, table.height, sample.height, tuple(sorted(out, key=lambda r: -r.mutual_information))
     )
 
 
