@@ -42,6 +42,11 @@ def test_json_contract_on_the_sample_loans(workspace, tmp_path):
     assert out["stability"][0]["feature"] == "bureau_score"  # drifts across months
     assert html.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
     assert xlsx.read_bytes()[:2] == b"PK"
+    from workbench.store import Store
+
+    exported = Store.open().audit.list(action="privacy.exported", newest_first=False)
+    assert [e.payload["target"] for e in exported] == [str(html.resolve()), str(xlsx.resolve())]
+    assert {e.payload["table"] for e in exported} == {"loans"}
 
 
 def test_a_non_binary_target_is_one_line_exit_2(workspace):

@@ -173,3 +173,12 @@ def test_quantiles_of_a_long_column_come_from_a_stated_sample_and_stay_close():
         rank = np.searchsorted(srt, v) / len(x)
         assert abs(rank - q) < 0.003, (q, rank)  # within 0.3 percentage points of rank
     assert c.mean == pytest.approx(x.mean())  # moments stay exact
+
+
+def test_columns_named_like_count_fields_profile_normally():
+    """Value counts name their own fields; a column called ``n`` or ``v`` must not collide with them."""
+    df = pl.DataFrame({"n": [1, 2, 3, 9999, 9999] * 100, "v": ["a", "b"] * 250, "len": [0.5, None] * 250})
+    tp = profile_columns(masked(df))
+    assert tp.column("n").special_codes[0].value == 9999 and tp.column("n").distinct == 4
+    assert [tv.value for tv in tp.column("v").top] == ["a", "b"]
+    assert tp.column("len").distinct == 1 and tp.column("len").n_null == 250

@@ -36,6 +36,14 @@ def profile(
         from workbench.report import excel_report
 
         excel_out.write_bytes(excel_report(result))
+    written = [out for out in (html_out, excel_out) if out is not None]
+    if written:  # a report left the workbench: the audit log says which table, where, and who
+        from workbench.privacy import record_export
+        from workbench.store import Store
+
+        store = Store.open()
+        for out in written:
+            record_export(store, table, str(out.resolve()))
     if as_json:
         echo_json(profile_json(result))
         return

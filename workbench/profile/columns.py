@@ -23,6 +23,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+import numpy as np
 import polars as pl
 
 from workbench.io.table import sample_positions, take_rows
@@ -198,13 +199,19 @@ def _numeric_exprs(i: int, x: pl.Expr, *, quantiles: bool) -> list[pl.Expr]:
     ]
 
 
-def _pass1_exprs(items: list[tuple[int, str, pl.DataType]], today: date, rows: int) -> list[pl.Expr]:
+def _pass1_exprs(
+    items: list[tuple[int, str, pl.DataType]], today: date, rows: int, few_levels: frozenset[int] = frozenset()
+) -> list[pl.Expr]:
+    """Pass 1 of one batch; text columns in ``few_levels`` get only their null count here (their other
+    statistics come from their level counts in pass 2)."""
     out: list[pl.Expr] = []
     exact_quantiles = rows <= 2 * QUANTILE_SAMPLE
     for i, name, dtype in items:
         col = pl.col(name)
         out.append(col.null_count().alias(_k(i, "null")))
         out.append((col.is_nan().sum() if dtype.is_float() else pl.lit(0)).alias(_k(i, "nan")))
+        if i in few_levels:
+            continue
         if dtype == pl.Boolean:
             out.append(col.n_unique().alias(_k(i, "approx")))
             out.append(col.cast(pl.Int8).sum().alias(_k(i, "true")))
@@ -214,7 +221,9 @@ def _pass1_exprs(items: list[tuple[int, str, pl.DataType]], today: date, rows: i
             out += _numeric_exprs(i, col, quantiles=exact_quantiles)
             x = col
             out += [(x == 0).sum().alias(_k(i, "zeros")), (x < 0).sum().alias(_k(i, "neg"))]
-            out += [(x == code).sum().alias(_k(i, f"code{code}")) for code in SPECIAL_CODES]
+            x_f = x.cast(pl.Float64)  # one filter for all candidate codes, then counts of the few rows left
+            hits = x_f.filter(x_f.is_in(pl.lit(pl.Series([float(c) for c in SPECIAL_CODES])).implode()))
+            out.append(hits.alias("v").value_counts(name="n").implode().alias(_k(i, "codes")))
         elif is_date_dtype(dtype):
             d = col.cast(pl.Date)
             out += [
@@ -271,12 +280,17 @@ def _pass2(
     p1: Mapping[str, object],
     rows: int,
     sampled_quantiles: bool,
+    few_levels: frozenset[int] = frozenset(),
 ) -> dict[str, object]:
     """What depends on pass 1, for one batch: exact value counts where bounded, the range left once special
-    codes are set aside, date gaps, and the NaN-free moments of float columns that hold NaN."""
-    counted = [(i, n) for i, n, _d in items if (p1[_k(i, "approx")] or 0) <= EXACT_DISTINCT_MAX]
+    codes are set aside, date gaps, and the NaN-free moments of float columns that hold NaN. Text columns
+    in ``few_levels`` get every statistic from their level counts (``_text_levels``)."""
+    counted = [(i, n) for i, n, _d in items if i not in few_levels and (p1[_k(i, "approx")] or 0) <= EXACT_DISTINCT_MAX]
+    levelled = [(i, n) for i, n, _d in items if i in few_levels]
     exprs: list[pl.Expr] = []
     for i, name, dtype in items:
+        if i in few_levels:
+            continue
         seen = _codes_seen(i, dtype, p1, rows)
         if seen:
             codes = pl.lit(pl.Series([c for c, _ in seen], dtype=dtype))
@@ -293,7 +307,7 @@ def _pass2(
                 .cast(pl.String)
                 .drop_nulls()
                 .head(20_000)
-                .str.contains(r"^\s*[-+]?\d[\d,]*(\.\d+)?\s*$")
+                .str.contains(NUMERIC_TEXT)
                 .mean()
                 .alias(_k(i, "numstr"))
             )
@@ -302,14 +316,18 @@ def _pass2(
                 e.name.suffix("|nan_free")
                 for e in _numeric_exprs(i, _values(i, name, dtype), quantiles=not sampled_quantiles)
             ]
-    queries = [_value_counts(chunk, n) for _i, n in counted]
+    queries = [_value_counts(chunk, n) for _i, n in counted] + [_text_levels(chunk, n) for _i, n in levelled]
     if exprs:
         queries.append(chunk.lazy().select(exprs))
     results = pl.collect_all(queries) if queries else []
     out: dict[str, object] = {}
-    for (i, _n), res in zip(counted, results, strict=False):
-        out[_k(i, "distinct")] = int(res["distinct"][0]) if res.height else 0
-        out[_k(i, "top")] = res["top"].to_list() if res.height else []
+    for (i, _n), res in zip(counted + levelled, results, strict=False):
+        row = res.row(0, named=True)
+        out[_k(i, "distinct")] = int(row["distinct"] or 0)
+        out[_k(i, "top")] = row["top"] or []
+        for stat in ("lmin", "lmean", "lmax", "min", "max", "numstr"):
+            if stat in row:
+                out[_k(i, stat)] = row[stat]
     if exprs:
         out.update(results[-1].row(0, named=True))
         if sampled_quantiles:  # NaN-free quantiles of the sample
@@ -322,15 +340,39 @@ def _pass2(
     return out
 
 
+NUMERIC_TEXT = r"^\s*[-+]?\d[\d,]*(\.\d+)?\s*$"
+FEW_LEVELS = 10_000  # a text column with at most this many values in the row sample is counted by level
+
+
+def _text_levels(chunk: pl.DataFrame, name: str) -> pl.LazyFrame:
+    """Every statistic of a text column with few levels from one ``group_by`` of its values: distinct, top,
+    min/max, lengths (weighted by count) and the share of values that read as numbers. Cheaper than
+    hashing, measuring and comparing a million strings once per statistic."""
+    levels = chunk.lazy().filter(pl.col(name).is_not_null()).group_by(pl.col(name).cast(pl.String).alias("v"))
+    g = levels.len("n")
+    length, n = pl.col("v").str.len_chars(), pl.col("n")
+    return g.select(
+        pl.len().alias("distinct"),
+        pl.struct("v", "n").sort_by(["n", "v"], descending=[True, False]).head(TOP_K).implode().alias("top"),
+        pl.col("v").min().alias("min"),
+        pl.col("v").max().alias("max"),
+        length.min().alias("lmin"),
+        ((length * n).sum() / n.sum()).alias("lmean"),
+        length.max().alias("lmax"),
+        (pl.col("v").str.contains(NUMERIC_TEXT).cast(pl.Int64) * n).sum().truediv(n.sum()).alias("numstr"),
+    )
+
+
 def _codes_seen(i: int, dtype: pl.DataType, p1: Mapping[str, object], rows: int) -> list[tuple[int, int]]:
     """Candidate "unknown" codes frequent enough to matter (``SPECIAL_MIN_SHARE``); none for a 0/1 flag."""
     if not dtype.is_numeric() or dtype == pl.Boolean:
         return []
     nonmissing = rows - p1[_k(i, "null")] - p1[_k(i, "nan")]  # type: ignore[operator]
+    found = {int(r["v"]): int(r["n"]) for r in p1[_k(i, "codes")] or []}  # type: ignore[attr-defined]
     seen = [
-        (code, int(p1[_k(i, f"code{code}")]))  # type: ignore[call-overload]
+        (code, found[code])
         for code in SPECIAL_CODES
-        if p1[_k(i, f"code{code}")] >= max(5, SPECIAL_MIN_SHARE * nonmissing)  # type: ignore[operator]
+        if found.get(code, 0) >= max(5, SPECIAL_MIN_SHARE * nonmissing)  # type: ignore[operator]
     ]
     return seen if seen and (p1[_k(i, "approx")] or 0) > 2 else []  # type: ignore[operator]
 
@@ -363,10 +405,10 @@ def _value_counts(chunk: pl.DataFrame, name: str) -> pl.LazyFrame:
     runs in parallel with the other columns' under ``collect_all``)."""
     x = pl.col(name)
     present = x.is_not_null() & (~x.is_nan() if chunk.schema[name].is_float() else pl.lit(True))
-    groups = chunk.lazy().filter(present).group_by(name).len("n")
+    groups = chunk.lazy().filter(present).group_by(x.alias("v")).len("n")
     return groups.select(
         pl.len().alias("distinct"),
-        pl.struct(x, "n").sort_by(["n", name], descending=[True, False]).head(TOP_K).alias("top"),
+        pl.struct("v", "n").sort_by(["n", "v"], descending=[True, False]).head(TOP_K).implode().alias("top"),
     )
 
 
@@ -391,7 +433,7 @@ def scan_columns(
     p1: dict[str, object] = {}
     p2: dict[str, object] = {}
     missing_masks: dict[int, pl.Series] = {}
-    row_hash: pl.Series | None = None
+    row_hash: np.ndarray | None = None
     memory = 0
     pieces: list[pl.DataFrame] = []
 
@@ -409,7 +451,8 @@ def scan_columns(
 
         t0 = time.perf_counter()
         items = [(index[n], n, schema[n]) for n in batch]
-        b1 = chunk.lazy().select(_pass1_exprs(items, today, rows)).collect().row(0, named=True) if batch else {}
+        few = frozenset(i for i, n, d in items if is_string_dtype(d) and piece[n].drop_nulls().n_unique() <= FEW_LEVELS)
+        b1 = chunk.lazy().select(_pass1_exprs(items, today, rows, few)).collect().row(0, named=True) if batch else {}
         if sampled_quantiles:
             qs = [_quantile_expr(i, _values(i, n, d)) for i, n, d in items if d.is_numeric() and d != pl.Boolean]
             b1.update(piece.select(qs).row(0, named=True) if qs else {})
@@ -417,7 +460,12 @@ def scan_columns(
         timings["pass1_aggregates"] += time.perf_counter() - t0
 
         t0 = time.perf_counter()
-        p2.update(_pass2(chunk, piece, items, b1, rows, sampled_quantiles))
+        b2 = _pass2(chunk, piece, items, b1, rows, sampled_quantiles, few)
+        for i in few:  # text counted by level: its statistics and exact distinct count come from pass 2
+            b1[_k(i, "approx")] = b2[_k(i, "distinct")]
+            b1.update({_k(i, s): b2[_k(i, s)] for s in ("lmin", "lmean", "lmax", "min", "max")})
+        p1.update(b1)
+        p2.update(b2)
         for i, name, dtype in items:
             if b1[_k(i, "null")] + b1[_k(i, "nan")] > 0:
                 col = chunk[name]
@@ -426,14 +474,13 @@ def scan_columns(
 
         t0 = time.perf_counter()
         if batch and rows:
-            h = chunk.hash_rows(seed=0)
-            row_hash = h if row_hash is None else pl.DataFrame([row_hash.alias("a"), h.alias("b")]).hash_rows(seed=0)
+            row_hash = _combine_hashes(row_hash, chunk.hash_rows(seed=0).to_numpy())
         timings["row_hash"] += time.perf_counter() - t0
         del chunk
 
     for key in [k for k in p2 if k.endswith("|nan_free")]:
         p1[key.removesuffix("|nan_free")] = p2[key]
-    distinct_rows = row_hash.n_unique() if row_hash is not None else rows
+    distinct_rows = pl.Series(row_hash).n_unique() if row_hash is not None else rows
     sample = pl.concat(pieces, how="horizontal") if pieces and names else pl.DataFrame()
     timed = tuple((k, v) for k, v in timings.items() if k != "read" or not table.in_memory)
 
@@ -444,7 +491,7 @@ def scan_columns(
         top: tuple[TopValue, ...] = ()
         if _k(i, "distinct") in p2:
             distinct, exact = int(p2[_k(i, "distinct")]), True  # type: ignore[call-overload]
-            top = tuple(TopValue(str(r[name]), int(r["n"]), r["n"] / rows) for r in p2[_k(i, "top")])  # type: ignore[attr-defined]
+            top = tuple(TopValue(str(r["v"]), int(r["n"]), r["n"] / rows) for r in p2[_k(i, "top")])  # type: ignore[attr-defined]
         else:
             distinct, exact = min(int(p1[_k(i, "approx")]), count), False
             if n_null and distinct > 0:
@@ -534,6 +581,19 @@ def scan_columns(
         computed_on=today,
     )
     return ColumnPass(profile, sample)
+
+
+_HASH_MIX = np.uint64(0x9E3779B97F4A7C15)  # odd, so multiplying by it is a bijection on 64-bit words
+
+
+def _combine_hashes(acc: np.ndarray | None, h: np.ndarray) -> np.ndarray:
+    """One 64-bit hash per row over every batch: ``acc × K xor h`` (wrapping), which keeps equal rows equal
+    and is a bijection in each argument, so distinct rows collide no more often than one hash would."""
+    if acc is None:
+        return h.copy()
+    np.multiply(acc, _HASH_MIX, out=acc)
+    np.bitwise_xor(acc, h, out=acc)
+    return acc
 
 
 def _missing_patterns(names: list[str], masks: Mapping[int, pl.Series]) -> tuple[MissingPattern, ...]:
