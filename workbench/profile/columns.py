@@ -202,21 +202,23 @@ def _numeric_exprs(i: int, x: pl.Expr, *, quantiles: bool) -> list[pl.Expr]:
 def _pass1_exprs(
     items: list[tuple[int, str, pl.DataType]], today: date, rows: int, few_levels: frozenset[int] = frozenset()
 ) -> list[pl.Expr]:
-    """Pass 1 of one batch; text columns in ``few_levels`` get only their null count here (their other
-    statistics come from their level counts in pass 2)."""
+    """Pass 1 of one batch. Columns in ``few_levels`` (few distinct values in the row sample) skip the
+    distinct estimate, since pass 2 counts their values exactly; text among them gets only its null count
+    here (its other statistics come from its level counts in pass 2)."""
     out: list[pl.Expr] = []
     exact_quantiles = rows <= 2 * QUANTILE_SAMPLE
     for i, name, dtype in items:
         col = pl.col(name)
         out.append(col.null_count().alias(_k(i, "null")))
         out.append((col.is_nan().sum() if dtype.is_float() else pl.lit(0)).alias(_k(i, "nan")))
-        if i in few_levels:
+        if i in few_levels and is_string_dtype(dtype):
             continue
         if dtype == pl.Boolean:
             out.append(col.n_unique().alias(_k(i, "approx")))
             out.append(col.cast(pl.Int8).sum().alias(_k(i, "true")))
             continue
-        out.append(col.approx_n_unique().alias(_k(i, "approx")))
+        if i not in few_levels:  # few levels: counted exactly in pass 2, no estimate needed
+            out.append(col.approx_n_unique().alias(_k(i, "approx")))
         if dtype.is_numeric():
             out += _numeric_exprs(i, col, quantiles=exact_quantiles)
             x = col
@@ -285,11 +287,15 @@ def _pass2(
     """What depends on pass 1, for one batch: exact value counts where bounded, the range left once special
     codes are set aside, date gaps, and the NaN-free moments of float columns that hold NaN. Text columns
     in ``few_levels`` get every statistic from their level counts (``_text_levels``)."""
-    counted = [(i, n) for i, n, _d in items if i not in few_levels and (p1[_k(i, "approx")] or 0) <= EXACT_DISTINCT_MAX]
-    levelled = [(i, n) for i, n, _d in items if i in few_levels]
+    counted = [
+        (i, n)
+        for i, n, d in items
+        if not (i in few_levels and is_string_dtype(d)) and (p1[_k(i, "approx")] or 0) <= EXACT_DISTINCT_MAX
+    ]
+    levelled = [(i, n) for i, n, d in items if i in few_levels and is_string_dtype(d)]
     exprs: list[pl.Expr] = []
     for i, name, dtype in items:
-        if i in few_levels:
+        if i in few_levels and is_string_dtype(dtype):
             continue
         seen = _codes_seen(i, dtype, p1, rows)
         if seen:
@@ -451,8 +457,10 @@ def scan_columns(
 
         t0 = time.perf_counter()
         items = [(index[n], n, schema[n]) for n in batch]
-        few = frozenset(i for i, n, d in items if is_string_dtype(d) and piece[n].drop_nulls().n_unique() <= FEW_LEVELS)
+        in_sample = {i: piece[n].drop_nulls().n_unique() for i, n, d in items if d != pl.Boolean}
+        few = frozenset(i for i, k in in_sample.items() if k <= FEW_LEVELS)
         b1 = chunk.lazy().select(_pass1_exprs(items, today, rows, few)).collect().row(0, named=True) if batch else {}
+        b1.update({_k(i, "approx"): in_sample[i] for i in few})  # a lower bound; exact after pass 2
         if sampled_quantiles:
             qs = [_quantile_expr(i, _values(i, n, d)) for i, n, d in items if d.is_numeric() and d != pl.Boolean]
             b1.update(piece.select(qs).row(0, named=True) if qs else {})
@@ -461,9 +469,10 @@ def scan_columns(
 
         t0 = time.perf_counter()
         b2 = _pass2(chunk, piece, items, b1, rows, sampled_quantiles, few)
-        for i in few:  # text counted by level: its statistics and exact distinct count come from pass 2
+        for i in few:  # exact distinct counts; text counted by level also takes its statistics from pass 2
             b1[_k(i, "approx")] = b2[_k(i, "distinct")]
-            b1.update({_k(i, s): b2[_k(i, s)] for s in ("lmin", "lmean", "lmax", "min", "max")})
+            if is_string_dtype(schema[names[i]]):
+                b1.update({_k(i, s): b2[_k(i, s)] for s in ("lmin", "lmean", "lmax", "min", "max")})
         p1.update(b1)
         p2.update(b2)
         for i, name, dtype in items:
