@@ -43,3 +43,5 @@ def test_workbench_app_command_serves_on_loopback(tmp_path):
     finally:
         proc.terminate()
         proc.wait(timeout=15)
+    with pytest.raises(OSError):  # stopping the command stopped the server: nothing is left on the port
+        NO_PROXY.open(f"http://127.0.0.1:{port}/_stcore/health", timeout=2)

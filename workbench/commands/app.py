@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
 from pathlib import Path
 
@@ -50,10 +49,10 @@ def app(workspace: Path | None, port: int, with_sample: bool) -> None:
         "--browser.gatherUsageStats",
         "false",
     ]
-    try:
-        sys.exit(subprocess.call(cmd, cwd=ROOT, env=env))
-    except KeyboardInterrupt:
-        sys.exit(0)
+    # the server takes this process's place, so a stop signal (Ctrl-C, a supervisor's SIGTERM) reaches the
+    # server itself instead of leaving it running, orphaned, on the port
+    os.chdir(ROOT)
+    os.execve(sys.executable, cmd, env)
 
 
 def seed_sample(home: Path) -> None:
