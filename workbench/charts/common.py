@@ -20,11 +20,28 @@ BAND_COLORS = {
 MISSING_COLOR = "#95a5a6"
 
 
+def _template() -> go.layout.Template:
+    """plotly_white cut down to what flat 2-D charts read (axes, backgrounds, bar/heatmap/scatter defaults).
+
+    Every figure deep-copies its template; the full plotly_white carries settings for 3-D scenes, maps,
+    polar and ternary axes and 24 trace types, which made building a figure take about 20 ms (a 50-column
+    report spent 1.4 s on template copies alone)."""
+    import plotly.io as pio
+
+    white = pio.templates["plotly_white"].to_plotly_json()
+    layout = {k: v for k, v in white["layout"].items() if k not in ("polar", "ternary", "scene", "geo", "colorway")}
+    data = {k: v for k, v in white["data"].items() if k in ("bar", "heatmap", "scatter", "histogram")}
+    return go.layout.Template(layout=layout, data=data)
+
+
+TEMPLATE = _template()
+
+
 def base_figure(title: str | None = None, *, height: int = 360) -> go.Figure:
     """An empty figure in the Workbench style (white, system fonts, compact margins)."""
     fig = go.Figure()
     fig.update_layout(
-        template="plotly_white",
+        template=TEMPLATE,
         font={"family": FONT, "size": 13},
         title={"text": title, "x": 0, "xanchor": "left"} if title else None,
         height=height,

@@ -22,7 +22,10 @@ from workbench.i18n import t
 def profile(
     path: Path, target: str | None, time_col: str | None, html_out: Path | None, excel_out: Path | None, as_json: bool
 ) -> None:
-    """Profile PATH: column statistics, alerts, correlations; WOE/IV with --target; PSI with --time-col."""
+    """Profile PATH: column statistics, alerts, correlations; WOE/IV with --target; PSI with --time-col.
+
+    A Parquet file too large for memory (over 2 GB as data) is read from disk a few columns at a time.
+    """
     from workbench.profile import profile as run_profile
     from workbench.report.json import profile_json
 
