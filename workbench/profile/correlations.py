@@ -15,6 +15,7 @@ from typing import Literal
 
 import numpy as np
 import polars as pl
+from scipy import sparse
 from threadpoolctl import threadpool_limits
 
 from workbench.io.table import sample_positions
@@ -150,8 +151,6 @@ def _correlation_ratios(x: np.ndarray, coded: list[tuple[np.ndarray, int]]) -> n
     and sums of squares of all numeric columns come from three sparse products. Fewer than three rows or
     no spread gives NaN.
     """
-    from scipy import sparse
-
     m, p = x.shape
     if not coded or p == 0:
         return np.empty((len(coded), p))
