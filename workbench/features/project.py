@@ -8,7 +8,8 @@ DESIGN.md's minimal shape, extended (every extension is optional)::
                      time: opened_at, alias: acct, by: [account_type], columns: [limit_krw]}
       transactions: {path: transactions.parquet, key: tx_id, parent: accounts, parent_key: account_id,
                      time: ts, alias: tx, columns: [amount, balance_after]}
-    label: {table: loans, path: loans.parquet, key: customer_id, cutoff: applied_at, target: default_12m}
+    label: {table: loans, path: loans.parquet, key: customer_id, id: loan_id, cutoff: applied_at,
+            target: default_12m}              # id (optional): the row's own identifier
     windows: [7, 30, 90, 180, 365]            # days before the cutoff; events at or after it never count
     aggregations: [count, sum, mean, std, min, max, median, n_unique, last, days_since_last, days_since_first]
     by: {transactions: [channel, direction, merchant_category]}   # per-category counts and shares
