@@ -74,6 +74,10 @@ def test_json_contract_and_feature_table(tmp_path, gate, workspace):
     assert mobile["description_ko"] == "최근 90일 모바일 출금 건수"
     assert mobile["description_en"] == "mobile withdrawal count, last 90 days"
     assert 0.5 <= mobile["auc"] <= 1 and mobile["iv"] >= 0 and mobile["missing"] == 0
+    # 한도 소진율 of the customers with an overdraft line (the others have no limit to use: missing)
+    use = by_name["tx_limit_krw_use_max_90d"]
+    assert use["description_ko"] == "최근 90일 거래 후 최고 한도 소진율 (마이너스 잔액 ÷ 한도)"
+    assert 0.5 < use["missing"] < 0.95 and use["auc"] > 0.55
     # the sample's post-application column is caught, not selected
     leak = by_name["loan_overdue_days_after_log1p"]
     assert leak["leakage_suspect"] and not leak["selected"] and leak["auc"] > 0.9

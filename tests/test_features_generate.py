@@ -9,7 +9,7 @@ import pytest
 from polars.testing import assert_frame_equal
 
 from workbench.features.generate import generate
-from workbench.features.plan import PlanOptions, Ratio, plan_features
+from workbench.features.plan import BalanceUse, PlanOptions, Ratio, plan_features
 from workbench.features.relations import FeatureSpecError, Relations
 from workbench.features.spec import FeatureSpec, specs_from_json, specs_from_yaml, specs_to_json, specs_to_yaml
 from workbench.features.synthetic import BANK_SCHEMA, make_bank
@@ -19,6 +19,7 @@ from workbench.privacy.gate import certify
 
 SCHEMA = BANK_SCHEMA
 OUT_IN = Ratio("transactions", "amount", (("direction", "출금"),), (("direction", "입금"),))
+LIMIT_USE = BalanceUse("transactions", "balance_after", "limit_krw")
 
 
 def masked(frames: dict[str, pl.DataFrame]):
@@ -34,7 +35,7 @@ def bank_frames(customers: int = 300, per_customer: int = 40) -> dict[str, pl.Da
 def bank():
     frames = bank_frames()
     rel = Relations.from_dict(SCHEMA)
-    specs = plan_features(rel, masked(frames), PlanOptions(ratios=(OUT_IN,)))
+    specs = plan_features(rel, masked(frames), PlanOptions(ratios=(OUT_IN,), balance_use=(LIMIT_USE,)))
     return frames, rel, specs
 
 
@@ -170,6 +171,42 @@ def test_windowed_values_roll_up_across_accounts_and_match_hand_counts():
     assert b["tx_amount_mean_30d"] is None and b["tx_days_since_last_30d"] is None
     assert b["tx_amount_share_90d__출금"] is None
     assert b["customers_joined_at_tenure_days"] is None
+
+
+def test_limit_use_is_the_overdrawn_balance_over_the_accounts_limit():
+    """a1 is a 마이너스통장 with a 1,000,000 limit; a2 has no limit, so its overdrawn balance is no limit use."""
+    frames = tiny()
+    frames["accounts"] = frames["accounts"].with_columns(pl.Series("limit_krw", [1_000_000, None]))
+    # days before the cutoff: 1 (a1), 10 (a1), 20 (a2), 60 (a2), 100 (a1), and one day after it (a2)
+    balances = [-500_000, 200_000, -100, -900, -1_000_000, -999_999]
+    frames["transactions"] = frames["transactions"].with_columns(pl.Series("balance_after", balances))
+    frames["transactions"] = frames["transactions"].with_columns(
+        pl.when(pl.col("tx_id") == 6).then(pl.lit("a1")).otherwise("account_id").alias("account_id")
+    )
+    spec = BalanceUse("transactions", "balance_after", "limit_krw")
+    rel = Relations.from_dict(TINY)
+    specs = [
+        s
+        for s in plan_features(rel, masked(frames), PlanOptions(windows=(30, 365), balance_use=(spec,)))
+        if s.aggregation == "limit_use"
+    ]
+    assert [s.name for s in specs] == [
+        "tx_limit_krw_use_mean_30d",
+        "tx_limit_krw_use_max_30d",
+        "tx_limit_krw_use_mean_365d",
+        "tx_limit_krw_use_max_365d",
+    ]
+    assert {s.param("limit_table") for s in specs} == {"accounts"}  # found up the key path
+    assert specs[0].description_ko == "최근 30일 거래 후 평균 한도 소진율 (마이너스 잔액 ÷ 한도)"
+    assert specs[1].description_en == (
+        "highest credit-limit use after a transaction (overdrawn balance after ÷ limit), last 30 days"
+    )
+    a, b, _ = generate(rel, masked(frames), specs).frame.rows(named=True)
+    # 30 days: a1's 500,000 overdrawn (0.5) and 200,000 in credit (0); a2's events have no limit
+    assert a["tx_limit_krw_use_mean_30d"] == pytest.approx(0.25) and a["tx_limit_krw_use_max_30d"] == 0.5
+    # 365 days adds a1 at its limit 100 days before; the -999,999 after the cutoff never counts
+    assert a["tx_limit_krw_use_mean_365d"] == pytest.approx(0.5) and a["tx_limit_krw_use_max_365d"] == 1.0
+    assert b["tx_limit_krw_use_mean_30d"] is None  # no accounts, no limit: unknown, not 0
 
 
 # --- leakage safety by construction ------------------------------------------------------------------------

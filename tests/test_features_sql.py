@@ -8,7 +8,7 @@ from datetime import date, datetime
 import duckdb
 import polars as pl
 import pytest
-from test_features_generate import OUT_IN, SCHEMA, bank_frames, masked
+from test_features_generate import LIMIT_USE, OUT_IN, SCHEMA, bank_frames, masked
 
 from workbench.features.generate import generate
 from workbench.features.plan import PlanOptions, plan_features
@@ -31,9 +31,13 @@ def case():
     ).with_columns(
         pl.when(pl.int_range(pl.len()) % 7 == 0).then(None).otherwise(pl.col("loan_amount")).alias("loan_amount")
     )
+    # overdrawn balances (the synthetic bank never goes below zero), so the limit use is not all zeros
+    frames["transactions"] = frames["transactions"].with_columns(pl.col("balance_after") - 3_000_000)
     rel = Relations.from_dict(SCHEMA)
     tables = masked(frames)
-    specs = plan_features(rel, tables, PlanOptions(ratios=(OUT_IN,), windows=(7, 30, 90, 365)))
+    specs = plan_features(
+        rel, tables, PlanOptions(ratios=(OUT_IN,), balance_use=(LIMIT_USE,), windows=(7, 30, 90, 365))
+    )
     specs += fit_transform_specs(
         frames["loans"],
         "loans",
@@ -44,6 +48,8 @@ def case():
         alias="loan",
     )
     expected = generate(rel, tables, specs).frame
+    use = expected["tx_limit_krw_use_max_90d"]
+    assert use.null_count() < use.len() and (use > 0).sum() > 20  # the limit use has values worth comparing
     return frames, rel, specs, expected
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from workbench.features.expressions import lookback_days
+from workbench.features.expressions import lookback_days, use_column
 from workbench.features.relations import Relations
 from workbench.features.spec import ZERO_WHEN_EMPTY, FeatureSpec
 from workbench.features.sql import _path_by_parents
@@ -42,6 +42,8 @@ def event_code(spec: FeatureSpec) -> str:
         code = f"pl.when({cond}).then({value}).{agg}()"
     elif agg == "n_unique":
         code = f"pl.when({cond}).then({value}).drop_nulls().n_unique().cast(pl.Int64)"
+    elif agg == "limit_use":
+        code = f"pl.when({cond}).then(pl.col({use_column(spec)!r})).{spec.param('stat')}()"
     elif agg == "last":
         code = f"{value}.filter({cond}).last()"
     elif agg == "days_since_last":
@@ -61,6 +63,16 @@ def event_code(spec: FeatureSpec) -> str:
     else:
         raise ValueError(agg)
     return f"{code}.alias({spec.name!r})"
+
+
+def _limit_use_code(spec: FeatureSpec) -> str:
+    """Each event's use of the credit limit (mirrors ``expressions.limit_use``)."""
+    b = f"pl.col({spec.column!r}).cast(pl.Float64)"
+    lim = f"pl.col({spec.param('limit')!r}).cast(pl.Float64)"
+    return (
+        f"pl.when(({lim} > 0) & {b}.is_not_null())"
+        f".then(pl.when({b} < 0).then(-{b}).otherwise(0.0) / {lim}).alias({use_column(spec)!r})"
+    )
 
 
 def _transform_code(spec: FeatureSpec) -> str:
@@ -133,6 +145,11 @@ def to_polars_code(relations: Relations, specs: Sequence[FeatureSpec]) -> str:
                 | ({key} if len(path) == 1 else {role.parent_key})
             )
             filters = sorted({c for s in event for c, _ in (*s.filter, *s.denominator_filter)})
+            uses = {use_column(s): s for s in event if s.aggregation == "limit_use"}
+            limits: dict[str, set[str]] = {}  # table on the path → its limit columns
+            for s in uses.values():
+                limits.setdefault(str(s.param("limit_table")), set()).add(str(s.param("limit")))
+            needed = sorted({*needed, *limits.get(source, ())})
             lines += [
                 "",
                 f"    # --- {source}",
@@ -144,14 +161,17 @@ def to_polars_code(relations: Relations, specs: Sequence[FeatureSpec]) -> str:
                 parent = relations.table(parent_name)
                 nxt = key if parent.parent_key == key or parent.key == key else parent.parent_key
                 nxt = key if nxt is None else nxt
+                extra = "".join(f", {c!r}" for c in sorted(limits.get(parent_name, set()) - {nxt}))
                 lines.append(
-                    f"    ev = ev.join(tables[{parent_name!r}].lazy().select({parent.key!r}, {nxt!r}), "
+                    f"    ev = ev.join(tables[{parent_name!r}].lazy().select({parent.key!r}, {nxt!r}{extra}), "
                     f"left_on={child.parent_key!r}, right_on={parent.key!r}, how='inner')"
                 )
                 child = parent
             order = [role.time] + ([role.key] if role.key else [])
             casts = ", ".join(
-                [f"_ts(src, {role.time!r}).alias({role.time!r})"] + [f"pl.col({c!r}).cast(pl.String)" for c in filters]
+                [f"_ts(src, {role.time!r}).alias({role.time!r})"]
+                + [f"pl.col({c!r}).cast(pl.String)" for c in filters]
+                + [_limit_use_code(s) for s in uses.values()]
             )
             widest = lookback_days(event)
             keep = "pl.col('_age_us') > 0" + (f" & (pl.col('_age_us') <= {widest} * US_PER_DAY)" if widest else "")

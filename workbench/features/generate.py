@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from workbench.features.buckets import GROUP, bucket_expr, decomposable, edges, partial_expr, plan_partials
-from workbench.features.expressions import AGE, US_PER_DAY, event_expr, lookback_days
+from workbench.features.expressions import AGE, US_PER_DAY, event_expr, limit_use, lookback_days, use_column
 from workbench.features.relations import FeatureSpecError, LabelRole, Relations
 from workbench.features.spec import ZERO_WHEN_EMPTY, FeatureSpec
 from workbench.features.transforms import apply_transforms
@@ -69,17 +69,27 @@ def _events(
     rel: Relations, frames: Mapping[str, pl.DataFrame], source: str, specs: Sequence[FeatureSpec], *, sort: bool = True
 ):
     """The source's events with the label key attached; sorted by (time, event key) when a direct ``last``
-    expression needs the order."""
+    expression needs the order. A ``limit_use`` spec's limit comes along from its table on the key path, and
+    each event gets its use of the limit (``use_column``)."""
     role = rel.table(source)
     if not role.time:
         raise FeatureSpecError("features.error.no_time", table=source)
     frame = frames[source]
     path = rel.key_path(source, {n: f.columns for n, f in frames.items()})
     needed = {role.time}
+    limits: dict[str, set[str]] = {}  # table on the path → limit columns it contributes
     for s in specs:
         if s.column:
             needed.add(s.column)
         needed.update(c for c, _ in (*s.filter, *s.denominator_filter))
+        if s.aggregation == "limit_use":
+            holder = str(s.param("limit_table"))
+            if holder not in path:
+                raise FeatureSpecError("features.error.limit_table", table=holder, source=source)
+            if str(s.param("limit")) not in frames[holder].columns:
+                raise FeatureSpecError("features.error.missing_columns", table=holder, columns=s.param("limit"))
+            limits.setdefault(holder, set()).add(str(s.param("limit")))
+    needed.update(limits.get(source, ()))
     if role.key and role.key in frame.columns:
         needed.add(role.key)
     link = rel.label.key if len(path) == 1 else role.parent_key
@@ -92,7 +102,7 @@ def _events(
     for parent_name in path[1:]:
         parent = rel.table(parent_name)
         nxt = rel.label.key if rel.label.key in frames[parent_name].columns else parent.parent_key
-        pf = frames[parent_name].lazy().select(parent.key, nxt)
+        pf = frames[parent_name].lazy().select(parent.key, nxt, *sorted(limits.get(parent_name, set()) - {nxt}))
         ev = ev.join(pf, left_on=child.parent_key, right_on=parent.key, how="inner")
         child = parent
     schema = frame.schema
@@ -100,6 +110,8 @@ def _events(
     for c in {c for s in specs for c, _ in (*s.filter, *s.denominator_filter)}:
         # compared as text; categorical keeps the per-category group_bys on integer codes
         casts.append(pl.col(c).cast(pl.String).cast(pl.Categorical))
+    uses = {use_column(s): s for s in specs if s.aggregation == "limit_use"}
+    casts.extend(limit_use(pl.col(s.column), pl.col(s.param("limit"))).alias(n) for n, s in uses.items())
     ev = ev.with_columns(casts)
     order = [role.time] + ([role.key] if role.key and role.key in frame.columns else [])
     return (ev.sort(order) if sort else ev), role.time

@@ -13,8 +13,8 @@ from itertools import product
 
 import polars as pl
 
-from workbench.features.relations import Relations, TableRole
-from workbench.features.spec import FeatureSpec
+from workbench.features.relations import FeatureSpecError, Relations, TableRole
+from workbench.features.spec import LIMIT_USE_STATS, FeatureSpec
 from workbench.features.transforms import fit_transform_specs
 from workbench.privacy.gate import MaskedTable
 
@@ -46,6 +46,17 @@ class Ratio:
 
 
 @dataclass(frozen=True)
+class BalanceUse:
+    """Use of the credit limit (한도 소진율) after each event of ``table``: the overdrawn part of ``balance`` over
+    ``limit``, averaged and at its highest per window. ``limit`` may live on a table up the key path (the
+    account's overdraft limit for its transactions); the first table on the path that has it is used."""
+
+    table: str
+    balance: str
+    limit: str
+
+
+@dataclass(frozen=True)
 class PlanOptions:
     """What to cross. ``trend=(30, 90)`` compares the last 30 days' daily rate with the 90 days before."""
 
@@ -53,6 +64,7 @@ class PlanOptions:
     aggregations: tuple[str, ...] = DEFAULT_AGGREGATIONS
     trend: tuple[int, int] | None = (30, 90)
     ratios: tuple[Ratio, ...] = ()
+    balance_use: tuple[BalanceUse, ...] = ()
     max_categories: int = 12
     max_attribute_levels: int = 50
     cross_by: bool = True  # counts for pairs of the first two category columns (mobile × withdrawal)
@@ -121,6 +133,31 @@ def _event_specs(role: TableRole, frame: pl.DataFrame, path: tuple[str, ...], op
     return out
 
 
+def _limit_use_specs(role: TableRole, path: tuple[str, ...], columns_of, opt: PlanOptions) -> list[FeatureSpec]:
+    out: list[FeatureSpec] = []
+    for b in opt.balance_use:
+        if b.table != role.name:
+            continue
+        holder = next((t for t in path if b.limit in columns_of[t]), None)
+        if holder is None or b.balance not in columns_of[role.name]:
+            missing = b.balance if b.balance not in columns_of[role.name] else b.limit
+            raise FeatureSpecError("features.error.missing_columns", table=role.name, columns=missing)
+        for w, stat in product(opt.windows, LIMIT_USE_STATS):
+            params = (("limit", b.limit), ("limit_table", holder), ("stat", stat))
+            out.append(
+                FeatureSpec(
+                    source=role.name,
+                    aggregation="limit_use",
+                    column=b.balance,
+                    window=w,
+                    key_path=path,
+                    alias=role.alias,
+                    params=params,
+                )
+            )
+    return out
+
+
 def _entity_specs(role: TableRole, frame: pl.DataFrame, label_key: str, opt: PlanOptions, keys: set[str]):
     src = {"source": role.name, "key_path": (role.name,), "alias": role.alias}
     out: list[FeatureSpec] = []
@@ -151,6 +188,7 @@ def plan_features(
         if role.time:
             path = relations.key_path(role.name, columns_of)
             out.extend(_event_specs(role, frame, path, opt, keys | {role.time}))
+            out.extend(_limit_use_specs(role, path, columns_of, opt))
         elif label.key in frame.columns:
             out.extend(_entity_specs(role, frame, label.key, opt, keys))
     out.append(FeatureSpec(source=label.table, aggregation="cutoff_month", alias="label"))

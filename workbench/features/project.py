@@ -17,6 +17,8 @@ DESIGN.md's minimal shape, extended (every extension is optional)::
     trend: [30, 90]                           # last 30 days' daily rate ÷ the 90 days before; null = off
     ratios:                                   # sum(column | numerator) ÷ sum(column | denominator)
       - {table: transactions, column: amount, numerator: {direction: 출금}, denominator: {direction: 입금}}
+    balance_use:                              # overdrawn balance ÷ credit limit after each event (mean, max)
+      - {table: transactions, balance: balance_after, limit: limit_krw}   # limit: on the table or up its path
     label_transforms:                         # single-table features of the label table's own columns
       numeric: [loan_amount]                  # log1p, decile bin, missing indicator
       categorical: [loan_product]             # frequency, out-of-fold target encoding, missing indicator
@@ -39,7 +41,7 @@ from typing import Any
 
 import yaml
 
-from workbench.features.plan import DEFAULT_AGGREGATIONS, DEFAULT_WINDOWS, PlanOptions, Ratio
+from workbench.features.plan import DEFAULT_AGGREGATIONS, DEFAULT_WINDOWS, BalanceUse, PlanOptions, Ratio
 from workbench.features.relations import FeatureSpecError, Relations
 from workbench.features.selection import Thresholds
 
@@ -75,12 +77,17 @@ class FeatureProject:
                 )
                 for r in data.get("ratios") or ()
             )
+            balance_use = tuple(
+                BalanceUse(table=b["table"], balance=b["balance"], limit=b["limit"])
+                for b in data.get("balance_use") or ()
+            )
             trend = data.get("trend", [30, 90])
             opts = PlanOptions(
                 windows=tuple(int(w) for w in data.get("windows") or DEFAULT_WINDOWS),
                 aggregations=tuple(data.get("aggregations") or DEFAULT_AGGREGATIONS),
                 trend=(int(trend[0]), int(trend[1])) if trend else None,
                 ratios=ratios,
+                balance_use=balance_use,
                 max_categories=int(data.get("max_categories", 12)),
                 label_transforms=dict(data.get("label_transforms") or {}),
             )

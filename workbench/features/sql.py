@@ -81,6 +81,12 @@ def _when(conds: Sequence[str], value: str) -> str:
     return f"CASE WHEN {cond} THEN {value} END"
 
 
+def _limit_use(spec: FeatureSpec) -> str:
+    """Each event's use of the credit limit, as ``expressions.limit_use``: overdrawn balance ÷ a positive limit."""
+    b, lim = q(spec.column), q(str(spec.param("limit")))  # type: ignore[arg-type]
+    return f"CASE WHEN {lim} > 0 AND {b} IS NOT NULL THEN (CASE WHEN {b} < 0 THEN -1.0 * {b} ELSE 0.0 END) / {lim} END"
+
+
 def _event_select(spec: FeatureSpec, d: _Dialect) -> str | None:
     """The aggregate for one spec over the joined rows ``j`` (None: computed in its own CTE)."""
     win = [f"ts >= {d.minus_days('wb_cutoff', spec.window)}"] if spec.window else []
@@ -99,6 +105,9 @@ def _event_select(spec: FeatureSpec, d: _Dialect) -> str | None:
         return d.std(_when(cond, f"1.0 * {x}"))
     if agg == "n_unique":
         return f"COUNT(DISTINCT {_when(cond, x)})"
+    if agg == "limit_use":
+        fn = {"mean": "AVG", "max": "MAX"}[str(spec.param("stat"))]
+        return f"{fn}({_when(cond, _limit_use(spec))})"
     if agg == "days_since_last":
         return f"MIN({_when(cond, 'wb_age')})"
     if agg == "days_since_first":
@@ -206,6 +215,13 @@ def to_sql(
                 | {c for s in event for c, _ in (*s.filter, *s.denominator_filter)}
                 | ({role.key} if role.key else set())
             )
+            limits = {}  # limit column → the alias of its table on the path
+            for s in event:
+                if s.aggregation == "limit_use":
+                    holder = str(s.param("limit_table"))
+                    if holder not in path:
+                        raise ValueError(f"{s.name}: limit table {holder!r} is not on the path {path}")
+                    limits[str(s.param("limit"))] = f"t{path.index(holder)}"
             from_sql = f"{tbl(source)} t0"
             alias_prev, child = "t0", role
             for i, parent_name in enumerate(path[1:], start=1):
@@ -218,8 +234,11 @@ def to_sql(
             e_ts = d.ts(f"e.{q(role.time)}")
             lower = f" AND {e_ts} >= {d.minus_days('k.wb_cutoff', widest)}" if widest else ""
             j = f"j_{len(ctes)}"
-            inner = ", ".join(f"t0.{q(c)}" for c in sorted({*needed, role.time}))
-            select_cols = "".join(f", e.{q(c)} AS {q(c)}" for c in needed)
+            inner = ", ".join(
+                [f"t0.{q(c)}" for c in sorted({*needed, role.time} - set(limits))]
+                + [f"{limits[c]}.{q(c)}" for c in sorted(limits)]
+            )
+            select_cols = "".join(f", e.{q(c)} AS {q(c)}" for c in sorted({*needed, *limits}))
             ctes.append(
                 f"{j} AS (SELECT k.wb_key, k.wb_cutoff, {e_ts} AS ts, "
                 f"{d.age_days('k.wb_cutoff', 'e.' + q(role.time))} AS wb_age{select_cols} "
