@@ -312,3 +312,30 @@ def test_out_of_fold_target_encoding_never_sees_the_rows_own_target(bank):
     assert len(bins.param("edges")) == 9
     binned = generate(rel, masked({**frames, "loans": loans}), [bins]).frame[bins.name]
     assert binned.min() == 0 and binned.max() == 9
+
+
+def test_applications_without_an_outcome_teach_the_target_encoding_nothing(bank):
+    """Recent applications have no 12-month outcome yet: added to the table, they change no labelled row's
+    encoding and not the fitted mapping; they get the other folds' encoding like anyone else."""
+    frames, rel, _ = bank
+    grade = (pl.int_range(pl.len()) % 3).cast(pl.String)
+    loans = frames["loans"].with_columns(
+        pl.when(pl.int_range(pl.len()) % 9 == 0).then(None).otherwise(grade).alias("grade")
+    )
+    pending = loans.head(40).with_columns(pl.col("loan_id") + "p", pl.lit(None, dtype=pl.Int8).alias("default_12m"))
+    both = pl.concat([loans, pending])
+    (te,) = [
+        s
+        for s in fit_transform_specs(loans, "loans", categorical=["grade"], target="default_12m")
+        if s.param("mapping")
+    ]
+    (te_both,) = [
+        s for s in fit_transform_specs(both, "loans", categorical=["grade"], target="default_12m") if s.param("mapping")
+    ]
+    assert te_both == te  # same prior, same mapping (the missing grade is a category of its own)
+    assert None in dict(te.param("mapping"))
+    assert specs_from_yaml(specs_to_yaml([te])) == (te,) and specs_from_json(specs_to_json([te])) == (te,)
+    before = generate(rel, masked({**frames, "loans": loans}), [te]).frame[te.name]
+    after = generate(rel, masked({**frames, "loans": both}), [te]).frame[te.name]
+    assert after.head(loans.height).to_list() == before.to_list()
+    assert after.tail(40).null_count() == 0
