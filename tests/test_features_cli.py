@@ -134,7 +134,8 @@ def test_selected_only_output_leaves_the_leak_out_and_trains_without_a_leakage_w
     sql = tmp_path / "selected.sql"
     spec = small_spec(tmp_path)
     result = CliRunner().invoke(
-        cli, ["features", "--spec", spec, "-o", str(out), "--selected-only", "--json", "--sql", str(sql)]
+        cli,
+        ["features", "--spec", spec, "-o", str(out), "--selected-only", "--batches", "3", "--json", "--sql", str(sql)],
     )
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)

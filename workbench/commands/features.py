@@ -53,6 +53,12 @@ from workbench.commands._common import echo_json, load_masked
     type=click.Path(dir_okay=False),
     help="Also write standalone polars code that rebuilds them (.py).",
 )
+@click.option(
+    "--batches",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Customer batches to generate in turn (default: one per ~5M events; more batches, less memory).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON: rows, features with scores, output.")
 def features(
     spec_path: str,
@@ -62,6 +68,7 @@ def features(
     dialect: str,
     catalog_path: str | None,
     polars_path: str | None,
+    batches: int | None,
     as_json: bool,
 ) -> None:
     """Generate, score and select candidate features described by SPEC (YAML)."""
@@ -77,7 +84,7 @@ def features(
     project = FeatureProject.from_yaml(spec_path)
     tables = {name: load_masked(path) for name, path in project.paths().items()}
     tables = {name: _renamed(table, name) for name, table in tables.items()}
-    run = build_features(project, tables)
+    run = build_features(project, tables, batches=batches)
     names = run.selected if selected_only and run.recommendations else None
     out = write_feature_table(run.features, output, names)
     chosen = [s for s in run.specs if names is None or s.name in names]
