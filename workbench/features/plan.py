@@ -79,12 +79,14 @@ def _numeric_columns(role: TableRole, schema: pl.Schema, keys: set[str]) -> list
 
 
 def _top_values(events: pl.LazyFrame, column: str, limit: int) -> list[str]:
-    """The ``limit`` most frequent values (ties: the smaller value first), sorted."""
+    """The ``limit`` most frequent values (ties: the smaller value first), sorted. Grouped before the values
+    become text, so a categorical column of 100M rows is never spelled out."""
     counts = (
-        events.select(pl.col(column).cast(pl.String))
+        events.select(column)
         .drop_nulls()
         .group_by(column)
         .len()
+        .with_columns(pl.col(column).cast(pl.String))
         .sort(["len", column], descending=[True, False])
         .head(limit)
         .collect()
