@@ -6,8 +6,8 @@ customer lands in the same batch), and each event table is cut to the batch by w
 top (customer keys → their accounts → those accounts' transactions). The filters are lazy: a table that is
 left on disk is read for the batch's rows only, and a table in memory is copied only for them.
 
-The batch count follows the tallest event table (``EVENTS_PER_BATCH`` events per batch, about 1.3 GB of
-joined rows for a 380-feature plan); batching changes no value, which the tests check frame-equal.
+The batch count follows the tallest event table (``EVENTS_PER_BATCH`` events per batch, about 1 GB of
+working memory for a 380-feature plan); batching changes no value, which the tests check frame-equal.
 """
 
 from __future__ import annotations

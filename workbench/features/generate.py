@@ -230,6 +230,21 @@ def _batch_features(
     return out
 
 
+def _in_label_order(base: pl.DataFrame, features: pl.DataFrame, on: list[str]) -> pl.DataFrame:
+    """``base`` with the features of its (key, cutoff) appended, row for row (a left join), one column at a
+    time: the values move out of ``features`` as they are placed, so they are never held twice (1M label rows
+    × 400 features are 3 GB). ``features`` is emptied; a base row without a cutoff gets nulls."""
+    position = (
+        base.select(on)
+        .join(features.select(on).with_row_index("_position"), on=on, how="left", maintain_order="left")
+        .get_column("_position")
+    )
+    placed = []
+    for name in [c for c in features.columns if c not in on]:
+        placed.append(features.drop_in_place(name).gather(position))
+    return base.hstack(placed)
+
+
 def generate(
     relations: Relations,
     tables: Mapping[str, MaskedTable],
@@ -271,9 +286,9 @@ def generate(
 
         scoped = src if count == 1 else batch_sources(relations, src, part.get_column(lab.key), event_tables)
         wide.append(_batch_features(relations, scoped, part, by_source, step))
-    features = wide[0] if len(wide) == 1 else pl.concat(wide, how="vertical")
-
-    out = base.join(features, on=[lab.key, CUTOFF], how="left", maintain_order="left")
+    features = wide[0] if len(wide) == 1 else pl.concat(wide, how="vertical", rechunk=False)
+    del wide
+    out = _in_label_order(base, features, [lab.key, CUTOFF])
     label_level = [s for s in specs if s.aggregation in ("cutoff_month", "cutoff_weekday")]
     if label_level:
         out = out.with_columns(
