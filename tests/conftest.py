@@ -64,8 +64,12 @@ def running_app(workspace: Path, log: Path, script: Path | str = "app.py") -> It
         pytest.skip(f"no Chromium at {CHROMIUM}: install Debian's chromium (make system-deps)")
     port = free_port()
     url = f"http://127.0.0.1:{port}"
-    env = {**os.environ, "WORKBENCH_HOME": str(workspace), "WORKBENCH_PSEUDONYM_KEY": "test-key-" + "x" * 24,
-           "PYTHONPATH": str(ROOT)}
+    env = {
+        **os.environ,
+        "WORKBENCH_HOME": str(workspace),
+        "WORKBENCH_PSEUDONYM_KEY": "test-key-" + "x" * 24,
+        "PYTHONPATH": str(ROOT),
+    }
     env.pop("WORKBENCH_DB_URL", None)
     # fmt: off
     cmd = [sys.executable, "-m", "streamlit", "run", str(script), "--server.headless", "true",
