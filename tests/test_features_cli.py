@@ -74,6 +74,10 @@ def test_json_contract_and_feature_table(tmp_path, gate, workspace):
     assert mobile["description_ko"] == "최근 90일 모바일 출금 건수"
     assert mobile["description_en"] == "mobile withdrawal count, last 90 days"
     assert 0.5 <= mobile["auc"] <= 1 and mobile["iv"] >= 0 and mobile["missing"] == 0
+    # 한도 소진율 of the customers with an overdraft line (the others have no limit to use: missing)
+    use = by_name["tx_limit_krw_use_max_90d"]
+    assert use["description_ko"] == "최근 90일 거래 후 최고 한도 소진율 (마이너스 잔액 ÷ 한도)"
+    assert 0.5 < use["missing"] < 0.95 and use["auc"] > 0.55
     # the sample's post-application column is caught, not selected
     leak = by_name["loan_overdue_days_after_log1p"]
     assert leak["leakage_suspect"] and not leak["selected"] and leak["auc"] > 0.9
@@ -123,3 +127,32 @@ def test_an_unreadable_spec_says_so_in_korean_by_default(tmp_path):
     )
     assert proc.returncode == 2
     assert proc.stderr.startswith("error: 특성 스펙 파일을 읽을 수 없습니다") and proc.stderr.count("\n") == 1
+
+
+def test_selected_only_output_leaves_the_leak_out_and_trains_without_a_leakage_warning(tmp_path, gate, workspace):
+    out = tmp_path / "selected.parquet"
+    sql = tmp_path / "selected.sql"
+    spec = small_spec(tmp_path)
+    result = CliRunner().invoke(
+        cli,
+        ["features", "--spec", spec, "-o", str(out), "--selected-only", "--batches", "3", "--json", "--sql", str(sql)],
+    )
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    table = pl.read_parquet(out)
+    # the label's key, row id, cutoff and target, then the selected features: nothing else of the loans table
+    assert table.columns == ["loan_id", "customer_id", "applied_at", "default_12m", *data["selected"]]
+    assert "overdue_days_after" not in table.columns and "loan_amount" not in table.columns
+    assert any(n.startswith("loan_") for n in data["selected"])  # transforms of loan columns may be chosen
+    loans = pl.read_parquet(SAMPLE / "loans.parquet")
+    assert table["loan_id"].to_list() == loans["loan_id"].to_list()
+    assert '"overdue_days_after"' not in sql.read_text(encoding="utf-8")
+
+    trained = CliRunner().invoke(
+        cli, ["train", str(out), "--target", "default_12m", "--split", "time:applied_at", "--no-save", "--json"]
+    )
+    assert trained.exit_code == 0, trained.output
+    record = json.loads(trained.output)
+    codes = {w["code"] for w in record["warnings"]}
+    assert not codes & {"leakage_auc", "leakage_importance"}, record["warnings"]
+    assert record["metrics"]["test"]["auc"] > 0.7

@@ -9,7 +9,7 @@ import pytest
 from polars.testing import assert_frame_equal
 
 from workbench.features.generate import generate
-from workbench.features.plan import PlanOptions, Ratio, plan_features
+from workbench.features.plan import BalanceUse, PlanOptions, Ratio, plan_features
 from workbench.features.relations import FeatureSpecError, Relations
 from workbench.features.spec import FeatureSpec, specs_from_json, specs_from_yaml, specs_to_json, specs_to_yaml
 from workbench.features.synthetic import BANK_SCHEMA, make_bank
@@ -19,6 +19,7 @@ from workbench.privacy.gate import certify
 
 SCHEMA = BANK_SCHEMA
 OUT_IN = Ratio("transactions", "amount", (("direction", "출금"),), (("direction", "입금"),))
+LIMIT_USE = BalanceUse("transactions", "balance_after", "limit_krw")
 
 
 def masked(frames: dict[str, pl.DataFrame]):
@@ -34,7 +35,7 @@ def bank_frames(customers: int = 300, per_customer: int = 40) -> dict[str, pl.Da
 def bank():
     frames = bank_frames()
     rel = Relations.from_dict(SCHEMA)
-    specs = plan_features(rel, masked(frames), PlanOptions(ratios=(OUT_IN,)))
+    specs = plan_features(rel, masked(frames), PlanOptions(ratios=(OUT_IN,), balance_use=(LIMIT_USE,)))
     return frames, rel, specs
 
 
@@ -172,6 +173,42 @@ def test_windowed_values_roll_up_across_accounts_and_match_hand_counts():
     assert b["customers_joined_at_tenure_days"] is None
 
 
+def test_limit_use_is_the_overdrawn_balance_over_the_accounts_limit():
+    """a1 is a 마이너스통장 with a 1,000,000 limit; a2 has no limit, so its overdrawn balance is no limit use."""
+    frames = tiny()
+    frames["accounts"] = frames["accounts"].with_columns(pl.Series("limit_krw", [1_000_000, None]))
+    # days before the cutoff: 1 (a1), 10 (a1), 20 (a2), 60 (a2), 100 (a1), and one day after it (a2)
+    balances = [-500_000, 200_000, -100, -900, -1_000_000, -999_999]
+    frames["transactions"] = frames["transactions"].with_columns(pl.Series("balance_after", balances))
+    frames["transactions"] = frames["transactions"].with_columns(
+        pl.when(pl.col("tx_id") == 6).then(pl.lit("a1")).otherwise("account_id").alias("account_id")
+    )
+    spec = BalanceUse("transactions", "balance_after", "limit_krw")
+    rel = Relations.from_dict(TINY)
+    specs = [
+        s
+        for s in plan_features(rel, masked(frames), PlanOptions(windows=(30, 365), balance_use=(spec,)))
+        if s.aggregation == "limit_use"
+    ]
+    assert [s.name for s in specs] == [
+        "tx_limit_krw_use_mean_30d",
+        "tx_limit_krw_use_max_30d",
+        "tx_limit_krw_use_mean_365d",
+        "tx_limit_krw_use_max_365d",
+    ]
+    assert {s.param("limit_table") for s in specs} == {"accounts"}  # found up the key path
+    assert specs[0].description_ko == "최근 30일 거래 후 평균 한도 소진율 (마이너스 잔액 ÷ 한도)"
+    assert specs[1].description_en == (
+        "highest credit-limit use after a transaction (overdrawn balance after ÷ limit), last 30 days"
+    )
+    a, b, _ = generate(rel, masked(frames), specs).frame.rows(named=True)
+    # 30 days: a1's 500,000 overdrawn (0.5) and 200,000 in credit (0); a2's events have no limit
+    assert a["tx_limit_krw_use_mean_30d"] == pytest.approx(0.25) and a["tx_limit_krw_use_max_30d"] == 0.5
+    # 365 days adds a1 at its limit 100 days before; the -999,999 after the cutoff never counts
+    assert a["tx_limit_krw_use_mean_365d"] == pytest.approx(0.5) and a["tx_limit_krw_use_max_365d"] == 1.0
+    assert b["tx_limit_krw_use_mean_30d"] is None  # no accounts, no limit: unknown, not 0
+
+
 # --- leakage safety by construction ------------------------------------------------------------------------
 
 
@@ -275,3 +312,30 @@ def test_out_of_fold_target_encoding_never_sees_the_rows_own_target(bank):
     assert len(bins.param("edges")) == 9
     binned = generate(rel, masked({**frames, "loans": loans}), [bins]).frame[bins.name]
     assert binned.min() == 0 and binned.max() == 9
+
+
+def test_applications_without_an_outcome_teach_the_target_encoding_nothing(bank):
+    """Recent applications have no 12-month outcome yet: added to the table, they change no labelled row's
+    encoding and not the fitted mapping; they get the other folds' encoding like anyone else."""
+    frames, rel, _ = bank
+    grade = (pl.int_range(pl.len()) % 3).cast(pl.String)
+    loans = frames["loans"].with_columns(
+        pl.when(pl.int_range(pl.len()) % 9 == 0).then(None).otherwise(grade).alias("grade")
+    )
+    pending = loans.head(40).with_columns(pl.col("loan_id") + "p", pl.lit(None, dtype=pl.Int8).alias("default_12m"))
+    both = pl.concat([loans, pending])
+    (te,) = [
+        s
+        for s in fit_transform_specs(loans, "loans", categorical=["grade"], target="default_12m")
+        if s.param("mapping")
+    ]
+    (te_both,) = [
+        s for s in fit_transform_specs(both, "loans", categorical=["grade"], target="default_12m") if s.param("mapping")
+    ]
+    assert te_both == te  # same prior, same mapping (the missing grade is a category of its own)
+    assert None in dict(te.param("mapping"))
+    assert specs_from_yaml(specs_to_yaml([te])) == (te,) and specs_from_json(specs_to_json([te])) == (te,)
+    before = generate(rel, masked({**frames, "loans": loans}), [te]).frame[te.name]
+    after = generate(rel, masked({**frames, "loans": both}), [te]).frame[te.name]
+    assert after.head(loans.height).to_list() == before.to_list()
+    assert after.tail(40).null_count() == 0

@@ -89,5 +89,6 @@ def test_build_score_review_conflict_and_export(workspace, app_test, tables):
     name = next(n for n in certified if n.startswith("features_"))
     frame = certified[name].frame
     assert frame.height == 250 and "default_12m" in frame.columns
+    assert "loan_amount" not in frame.columns  # a label column that is not a chosen feature stays out
     with Store.open() as store:
         assert store.datasets.get(name).certified and store.datasets.get(name).rows == 250

@@ -8,7 +8,7 @@ from datetime import date, datetime
 import duckdb
 import polars as pl
 import pytest
-from test_features_generate import OUT_IN, SCHEMA, bank_frames, masked
+from test_features_generate import LIMIT_USE, OUT_IN, SCHEMA, bank_frames, masked
 
 from workbench.features.generate import generate
 from workbench.features.plan import PlanOptions, plan_features
@@ -31,9 +31,13 @@ def case():
     ).with_columns(
         pl.when(pl.int_range(pl.len()) % 7 == 0).then(None).otherwise(pl.col("loan_amount")).alias("loan_amount")
     )
+    # overdrawn balances (the synthetic bank never goes below zero), so the limit use is not all zeros
+    frames["transactions"] = frames["transactions"].with_columns(pl.col("balance_after") - 3_000_000)
     rel = Relations.from_dict(SCHEMA)
     tables = masked(frames)
-    specs = plan_features(rel, tables, PlanOptions(ratios=(OUT_IN,), windows=(7, 30, 90, 365)))
+    specs = plan_features(
+        rel, tables, PlanOptions(ratios=(OUT_IN,), balance_use=(LIMIT_USE,), windows=(7, 30, 90, 365))
+    )
     specs += fit_transform_specs(
         frames["loans"],
         "loans",
@@ -44,6 +48,8 @@ def case():
         alias="loan",
     )
     expected = generate(rel, tables, specs).frame
+    use = expected["tx_limit_krw_use_max_90d"]
+    assert use.null_count() < use.len() and (use > 0).sum() > 20  # the limit use has values worth comparing
     return frames, rel, specs, expected
 
 
@@ -67,7 +73,30 @@ def assert_same(expected: pl.DataFrame, got: pl.DataFrame, names: list[str]) -> 
 
 
 def exportable(specs) -> list[str]:
+    """Names whose exported value equals the training table's: all but target encodings, whose training
+    values are out-of-fold while the export serves the full-data mapping (checked by ``served``)."""
     return [s.name for s in specs if s.transform != "target_encoding"]
+
+
+def full_fit(loans: pl.DataFrame, column: str, target: str, smoothing: float) -> tuple[dict, float]:
+    """The serving mapping computed by hand: (defaults + smoothing × overall rate) / (rows + smoothing)."""
+    rows = [(v, y) for v, y in zip(loans[column].cast(pl.String), loans[target], strict=True) if y is not None]
+    prior = sum(y for _, y in rows) / len(rows)
+    out = {}
+    for v in {v for v, _ in rows}:
+        ys = [y for w, y in rows if w == v]
+        out[v] = (sum(ys) + smoothing * prior) / (len(ys) + smoothing)
+    return out, prior
+
+
+def served(specs, loans: pl.DataFrame) -> pl.DataFrame:
+    """Per label row, what each exported target encoding must give: the full fit, the prior when unseen."""
+    cols = {"loan_id": loans["loan_id"]}
+    for s in specs:
+        if s.transform == "target_encoding":
+            mapping, prior = full_fit(loans, s.column, "default_12m", s.param("smoothing"))
+            cols[s.name] = [mapping.get(v, prior) for v in loans[s.column].cast(pl.String)]
+    return pl.DataFrame(cols)
 
 
 def test_duckdb_rebuilds_every_polars_value(case):
@@ -80,8 +109,8 @@ def test_duckdb_rebuilds_every_polars_value(case):
     got = pl.from_arrow(con.sql(sql).to_arrow_table())
     assert got.height == expected.height
     assert_same(expected, got, exportable(specs))
-    assert "loan_default_12m_te" in sql  # named in the header as not expressible
-    assert 'AS "loan_default_12m_te"' not in sql
+    assert "mapping fitted on all training rows" in sql
+    assert_same(served(specs, frames["loans"]), got, ["loan_default_12m_te"])
 
 
 def _to_sqlite_text(frame: pl.DataFrame) -> pl.DataFrame:
@@ -106,6 +135,7 @@ def test_sqlite_rebuilds_every_polars_value_with_its_own_date_arithmetic(case):
     names = [c[0] for c in cur.description]
     got = pl.DataFrame(cur.fetchall(), schema=names, orient="row", infer_schema_length=None)
     assert_same(expected, got, exportable(specs))
+    assert_same(served(specs, frames["loans"]), got, ["loan_default_12m_te"])
 
 
 @pytest.mark.postgres
@@ -133,6 +163,7 @@ def test_postgresql_rebuilds_every_polars_value(case, pg_url):
             rows = [tuple(float(v) if hasattr(v, "as_tuple") else v for v in r) for r in result.fetchall()]
         got = pl.DataFrame(rows, schema=names, orient="row", infer_schema_length=None)
         assert_same(expected, got, exportable(specs))
+        assert_same(served(specs, frames["loans"]), got, ["loan_default_12m_te"])
     finally:
         with engine.begin() as conn:
             conn.execute(sqlalchemy.text(f"DROP SCHEMA {schema} CASCADE"))
@@ -182,4 +213,52 @@ def test_exported_polars_code_runs_alone_and_rebuilds_every_value(case):
     exec(compile(code, "features_generated.py", "exec"), namespace)
     got = namespace["build"](frames)
     assert_same(expected, got, exportable(specs))
-    assert "loan_default_12m_te" not in got.columns
+    assert_same(served(specs, frames["loans"]), got, ["loan_default_12m_te"])
+    assert "mapping fitted on all training rows" in code
+
+
+def test_an_exported_target_encoding_serves_the_full_fit_to_new_applications():
+    """Fitted on the sample's loans; new applications include a product never seen and one left blank."""
+    from conftest import SAMPLE
+
+    from workbench.features.codegen import to_polars_code
+
+    loans = pl.read_parquet(SAMPLE / "loans.parquet")
+    label = {"table": "loans", "key": "customer_id", "cutoff": "applied_at", "target": "default_12m"}
+    rel = Relations.from_dict({"tables": {}, "label": label})
+    (te,) = [
+        s
+        for s in fit_transform_specs(loans, "loans", categorical=["loan_product"], target="default_12m", alias="loan")
+        if s.transform == "target_encoding"
+    ]
+    mapping, prior = full_fit(loans, "loan_product", "default_12m", 20.0)
+    products = sorted(mapping)
+    assert len(products) >= 3 and 0.03 < prior < 0.1
+    new = pl.DataFrame(
+        {
+            "loan_id": [f"N{i}" for i in range(len(products) + 2)],
+            "customer_id": ["Cnew"] * (len(products) + 2),
+            "applied_at": [date(2025, 7, 1)] * (len(products) + 2),
+            "loan_product": [*products, "신상품", None],
+        }
+    )
+    want = [*(mapping[p] for p in products), prior, prior]
+
+    con = duckdb.connect()
+    con.register("loans", new.to_arrow())
+    from_duckdb = con.sql(to_sql(rel, [te], ["loan_id"], dialect="duckdb")).fetchall()
+    lite = sqlite3.connect(":memory:")
+    lite.execute('CREATE TABLE loans ("loan_id", "customer_id", "applied_at", "loan_product")')
+    lite.executemany("INSERT INTO loans VALUES (?, ?, ?, ?)", _to_sqlite_text(new).rows())
+    from_sqlite = lite.execute(to_sql(rel, [te], ["loan_id"], dialect="sqlite")).fetchall()
+    namespace: dict = {}
+    exec(compile(to_polars_code(rel, [te]), "te_generated.py", "exec"), namespace)
+    from_code = namespace["build"]({"loans": new})[te.name].to_list()
+    for got in ([v for _, v in from_duckdb], [v for _, v in from_sqlite], from_code):
+        assert got == pytest.approx(want, rel=1e-12)
+
+    # on the training rows themselves the table keeps out-of-fold values: close to the mapping, never equal
+    training = generate(rel, masked({"loans": loans}), [te]).frame
+    served_there = training["loan_product"].replace_strict(mapping, default=prior, return_dtype=pl.Float64)
+    assert (training[te.name] - served_there).abs().max() < 0.02  # percentage points of default rate
+    assert (training[te.name] != served_there).all()

@@ -28,7 +28,11 @@ from workbench.commands._common import echo_json, load_masked
     type=click.Path(dir_okay=False),
     help="Feature table to write: .parquet or .csv (one row per label row).",
 )
-@click.option("--selected-only", is_flag=True, help="Write only the automatically selected features.")
+@click.option(
+    "--selected-only",
+    is_flag=True,
+    help="Write only the automatically selected features, with the label key, id, cutoff and target.",
+)
 @click.option("--sql", "sql_path", type=click.Path(dir_okay=False), help="Also write SQL that rebuilds them.")
 @click.option(
     "--dialect",
@@ -49,6 +53,12 @@ from workbench.commands._common import echo_json, load_masked
     type=click.Path(dir_okay=False),
     help="Also write standalone polars code that rebuilds them (.py).",
 )
+@click.option(
+    "--batches",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Customer batches to generate in turn (default: one per ~5M events; more batches, less memory).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON: rows, features with scores, output.")
 def features(
     spec_path: str,
@@ -58,13 +68,14 @@ def features(
     dialect: str,
     catalog_path: str | None,
     polars_path: str | None,
+    batches: int | None,
     as_json: bool,
 ) -> None:
     """Generate, score and select candidate features described by SPEC (YAML)."""
     from pathlib import Path
 
     from workbench.features.codegen import to_polars_code
-    from workbench.features.export import write_catalog_excel, write_feature_table
+    from workbench.features.export import label_columns, modelling_columns, write_catalog_excel, write_feature_table
     from workbench.features.pipeline import build_features
     from workbench.features.project import FeatureProject
     from workbench.features.sql import to_sql
@@ -73,13 +84,13 @@ def features(
     project = FeatureProject.from_yaml(spec_path)
     tables = {name: load_masked(path) for name, path in project.paths().items()}
     tables = {name: _renamed(table, name) for name, table in tables.items()}
-    run = build_features(project, tables)
+    run = build_features(project, tables, batches=batches)
     names = run.selected if selected_only and run.recommendations else None
     out = write_feature_table(run.features, output, names)
     chosen = [s for s in run.specs if names is None or s.name in names]
-    label_columns = [c for c in run.features.frame.columns if c not in run.features.names]
-    if sql_path:
-        Path(sql_path).write_text(to_sql(project.relations, chosen, label_columns, dialect=dialect), encoding="utf-8")
+    if sql_path:  # the same columns as the table written
+        carried = label_columns(run.features) if names is None else modelling_columns(run.features)
+        Path(sql_path).write_text(to_sql(project.relations, chosen, carried, dialect=dialect), encoding="utf-8")
     if polars_path:
         Path(polars_path).write_text(to_polars_code(project.relations, chosen), encoding="utf-8")
     if catalog_path:

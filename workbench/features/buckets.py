@@ -20,13 +20,25 @@ from collections.abc import Sequence
 import numpy as np
 import polars as pl
 
-from workbench.features.expressions import AGE, US_PER_DAY
+from workbench.features.expressions import AGE, US_PER_DAY, use_column
 from workbench.features.spec import FeatureSpec
 
 GROUP = "_g"
 BUCKET = "_b"
 DECOMPOSABLE = frozenset(
-    {"count", "sum", "mean", "min", "max", "share", "ratio", "trend", "days_since_last", "days_since_first"}
+    {
+        "count",
+        "sum",
+        "mean",
+        "min",
+        "max",
+        "share",
+        "ratio",
+        "trend",
+        "days_since_last",
+        "days_since_first",
+        "limit_use",
+    }
 )
 
 
@@ -151,10 +163,17 @@ def _hsum(cols: list[pl.Expr]) -> pl.Expr:
     return pl.sum_horizontal(cols) if cols else pl.lit(0)
 
 
+def _as_plain(spec: FeatureSpec) -> tuple[str, str | None]:
+    """(aggregation, column) to build from: a ``limit_use`` is the mean or max of its per-event use column."""
+    if spec.aggregation == "limit_use":
+        return str(spec.param("stat")), use_column(spec)
+    return spec.aggregation, spec.column
+
+
 def plan_partials(specs: Sequence[FeatureSpec]) -> _Partials:
     p = _Partials()
     for s in specs:
-        agg, col, f = s.aggregation, s.column, s.filter
+        (agg, col), f = _as_plain(s), s.filter
         if agg == "count":
             p.want(f, "n")
         elif agg == "sum":
@@ -180,7 +199,7 @@ def plan_partials(specs: Sequence[FeatureSpec]) -> _Partials:
 
 def partial_expr(spec: FeatureSpec, bounds: Sequence[int], present: set[str]) -> pl.Expr:
     """The feature from the pivoted partials (columns missing from ``present`` mean no such events)."""
-    agg, col = spec.aggregation, spec.column
+    agg, col = _as_plain(spec)
     vals = [v for _, v in spec.filter]
     upto = range(_upto(bounds, spec.window) + 1)
 

@@ -20,10 +20,14 @@ from workbench.i18n import t
 
 
 def write_feature_table(features: FeatureSet, path: str | Path, names: Sequence[str] | None = None) -> Path:
-    """Label columns plus ``names`` (default: every feature) as Parquet or CSV, chosen by the suffix."""
+    """Parquet or CSV, chosen by the suffix.
+
+    Without ``names``: the whole candidate table (every label column and every feature), for review. With
+    ``names``: the modelling frame of ``feature_table``, so a label column that was not chosen (a
+    post-application outcome such as the sample's ``overdue_days_after``) never reaches training.
+    """
     p = Path(path)
-    keep = list(names) if names is not None else features.names
-    frame = features.frame.select(*[c for c in features.frame.columns if c not in features.names], *keep)
+    frame = features.frame if names is None else feature_table(features, names)
     p.parent.mkdir(parents=True, exist_ok=True)
     if p.suffix.lower() == ".parquet":
         frame.write_parquet(p)
@@ -119,6 +123,15 @@ def label_columns(features: FeatureSet) -> list[str]:
     return [c for c in features.frame.columns if c not in generated]
 
 
+def modelling_columns(features: FeatureSet) -> list[str]:
+    """The label columns a modelling frame needs beside its features: the label key, the row ``id`` when the
+    spec names one, the cutoff and the target, in frame order. Every other label column is raw material the
+    features were built from (or an outcome known only later) and stays out unless chosen as a feature."""
+    lab = features.label
+    wanted = {c for c in (lab.key, lab.id, lab.cutoff, lab.target) if c}
+    return [c for c in label_columns(features) if c in wanted]
+
+
 def specs_named(specs: Sequence[FeatureSpec], names: Sequence[str]) -> list[FeatureSpec]:
     """The specs whose name is in ``names``, in the specs' (build) order, so exports match the catalog."""
     wanted = set(names)
@@ -126,8 +139,8 @@ def specs_named(specs: Sequence[FeatureSpec], names: Sequence[str]) -> list[Feat
 
 
 def feature_table(features: FeatureSet, names: Sequence[str]) -> pl.DataFrame:
-    """The label table's own columns and the chosen features, one row per label row: the modelling frame."""
-    return features.frame.select(*label_columns(features), *names)
+    """The modelling frame, one row per label row: ``modelling_columns`` and the chosen features only."""
+    return features.frame.select(*modelling_columns(features), *names)
 
 
 def feature_table_bytes(features: FeatureSet, names: Sequence[str], fmt: str) -> bytes:

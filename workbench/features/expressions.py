@@ -32,6 +32,21 @@ def matches(filter_: tuple[tuple[str, str], ...]) -> pl.Expr:
     return cond
 
 
+def use_column(spec: FeatureSpec) -> str:
+    """The joined column holding each event's use of the credit limit, for a ``limit_use`` spec."""
+    return f"_use__{spec.column}__{spec.param('limit')}"
+
+
+def limit_use(balance: pl.Expr, limit: pl.Expr) -> pl.Expr:
+    """Share of the credit limit in use after an event (한도 소진율): the overdrawn part of the balance over
+    the limit, so 0 while the account is in credit and 1 at the limit. Null without a positive limit (an
+    account with no overdraft line has nothing to use) or without a balance, so such events never pull a
+    mean towards 0."""
+    b, lim = balance.cast(pl.Float64), limit.cast(pl.Float64)
+    used = pl.when(b < 0).then(-b).otherwise(pl.lit(0.0))
+    return pl.when((lim > 0) & b.is_not_null()).then(used / lim)
+
+
 def _sum(value: pl.Expr, cond: pl.Expr) -> pl.Expr:
     return pl.when(cond).then(value).sum()
 
@@ -41,7 +56,8 @@ def event_expr(spec: FeatureSpec) -> pl.Expr:
 
     Ratios (share, ratio, trend) are null when their denominator is zero or there are no events: a ratio
     of nothing is unknown, not zero. ``std`` is the sample standard deviation (ddof = 1), null for one event.
-    ``last`` relies on the events being sorted by (time, event key) before the join.
+    ``last`` relies on the events being sorted by (time, event key) before the join. ``limit_use`` reads the
+    per-event ``limit_use`` column the events were prepared with (``use_column``).
     """
     agg = spec.aggregation
     cond = in_window(spec.window) & matches(spec.filter)
@@ -54,6 +70,8 @@ def event_expr(spec: FeatureSpec) -> pl.Expr:
         expr = getattr(pl.when(cond).then(value), agg)()
     elif agg == "n_unique":
         expr = pl.when(cond).then(value).drop_nulls().n_unique().cast(pl.Int64)
+    elif agg == "limit_use":
+        expr = getattr(pl.when(cond).then(pl.col(use_column(spec))), spec.param("stat"))()
     elif agg == "last":
         expr = value.filter(cond).last()
     elif agg == "days_since_last":

@@ -4,7 +4,8 @@ Per event table: walk the key path (transactions → accounts) to attach the lab
 distinct (key, cutoff) pairs of the label table, drop every event at or after the cutoff (``_age_us <= 0``)
 and before the widest window, then compute all windows and aggregations from that one joined frame
 (``_event_features``; the fast path is in ``buckets``). Features depend only on (key, cutoff), so duplicate
-label rows cost nothing extra.
+label rows cost nothing extra, and customers can be computed in batches (``batches``): the joined frame then
+holds one batch's events at a time, and the values are the same.
 """
 
 from __future__ import annotations
@@ -14,11 +15,13 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from workbench.features.batches import Sources, batch_count, batch_sources, split_keys
 from workbench.features.buckets import GROUP, bucket_expr, decomposable, edges, partial_expr, plan_partials
-from workbench.features.expressions import AGE, US_PER_DAY, event_expr, lookback_days
+from workbench.features.expressions import AGE, US_PER_DAY, event_expr, limit_use, lookback_days, use_column
 from workbench.features.relations import FeatureSpecError, LabelRole, Relations
 from workbench.features.spec import ZERO_WHEN_EMPTY, FeatureSpec
 from workbench.features.transforms import apply_transforms
+from workbench.i18n import t
 from workbench.privacy.gate import MaskedTable
 
 CUTOFF = "_cutoff"
@@ -56,57 +59,57 @@ def _as_datetime(expr: pl.Expr, dtype: pl.DataType) -> pl.Expr:
     raise FeatureSpecError("features.error.not_a_time", column=str(expr.meta.output_name()), dtype=str(dtype))
 
 
-def _frames(tables: Mapping[str, MaskedTable]) -> dict[str, pl.DataFrame]:
-    out = {}
-    for name, table in tables.items():
-        if not isinstance(table, MaskedTable):
-            raise TypeError(f"table {name!r} must be a MaskedTable (pass it through the privacy gate)")
-        out[name] = table.frame
-    return out
-
-
-def _events(
-    rel: Relations, frames: Mapping[str, pl.DataFrame], source: str, specs: Sequence[FeatureSpec], *, sort: bool = True
-):
+def _events(rel: Relations, src: Sources, source: str, specs: Sequence[FeatureSpec], *, sort: bool = True):
     """The source's events with the label key attached; sorted by (time, event key) when a direct ``last``
-    expression needs the order."""
+    expression needs the order. A ``limit_use`` spec's limit comes along from its table on the key path, and
+    each event gets its use of the limit (``use_column``)."""
     role = rel.table(source)
     if not role.time:
         raise FeatureSpecError("features.error.no_time", table=source)
-    frame = frames[source]
-    path = rel.key_path(source, {n: f.columns for n, f in frames.items()})
+    schema = src.schemas[source]
+    path = rel.key_path(source, src.columns_of)
     needed = {role.time}
+    limits: dict[str, set[str]] = {}  # table on the path → limit columns it contributes
     for s in specs:
         if s.column:
             needed.add(s.column)
         needed.update(c for c, _ in (*s.filter, *s.denominator_filter))
-    if role.key and role.key in frame.columns:
+        if s.aggregation == "limit_use":
+            holder = str(s.param("limit_table"))
+            if holder not in path:
+                raise FeatureSpecError("features.error.limit_table", table=holder, source=source)
+            if str(s.param("limit")) not in src.schemas[holder]:
+                raise FeatureSpecError("features.error.missing_columns", table=holder, columns=s.param("limit"))
+            limits.setdefault(holder, set()).add(str(s.param("limit")))
+    needed.update(limits.get(source, ()))
+    if role.key and role.key in schema:
         needed.add(role.key)
     link = rel.label.key if len(path) == 1 else role.parent_key
     needed.add(link)  # type: ignore[arg-type]
-    missing = sorted(c for c in needed if c not in frame.columns)
+    missing = sorted(c for c in needed if c not in schema)
     if missing:
         raise FeatureSpecError("features.error.missing_columns", table=source, columns=", ".join(missing))
-    ev = frame.lazy().select(sorted(needed))
+    ev = src.lazy[source].select(sorted(needed))
     child = role
     for parent_name in path[1:]:
         parent = rel.table(parent_name)
-        nxt = rel.label.key if rel.label.key in frames[parent_name].columns else parent.parent_key
-        pf = frames[parent_name].lazy().select(parent.key, nxt)
+        nxt = rel.label.key if rel.label.key in src.schemas[parent_name] else parent.parent_key
+        pf = src.lazy[parent_name].select(parent.key, nxt, *sorted(limits.get(parent_name, set()) - {nxt}))
         ev = ev.join(pf, left_on=child.parent_key, right_on=parent.key, how="inner")
         child = parent
-    schema = frame.schema
     casts = [_as_datetime(pl.col(role.time), schema[role.time]).alias(role.time)]
     for c in {c for s in specs for c, _ in (*s.filter, *s.denominator_filter)}:
         # compared as text; categorical keeps the per-category group_bys on integer codes
         casts.append(pl.col(c).cast(pl.String).cast(pl.Categorical))
+    uses = {use_column(s): s for s in specs if s.aggregation == "limit_use"}
+    casts.extend(limit_use(pl.col(s.column), pl.col(s.param("limit"))).alias(n) for n, s in uses.items())
     ev = ev.with_columns(casts)
-    order = [role.time] + ([role.key] if role.key and role.key in frame.columns else [])
+    order = [role.time] + ([role.key] if role.key and role.key in schema else [])
     return (ev.sort(order) if sort else ev), role.time
 
 
 def _event_features(
-    rel: Relations, frames: Mapping[str, pl.DataFrame], keys: pl.LazyFrame, source: str, specs: list[FeatureSpec]
+    rel: Relations, src: Sources, keys: pl.LazyFrame, source: str, specs: list[FeatureSpec]
 ) -> pl.DataFrame:
     """All features of one event table from one join (see ``buckets`` for why this is fast):
 
@@ -118,7 +121,7 @@ def _event_features(
     """
     role = rel.table(source)
     direct = [s for s in specs if not decomposable(s) and (s.filter or s.aggregation == "last")]
-    events, time = _events(rel, frames, source, specs, sort=bool(direct))
+    events, time = _events(rel, src, source, specs, sort=bool(direct))
     key = rel.label.key
     numbered = keys.with_row_index(GROUP)
     age = (pl.col(CUTOFF) - pl.col(time)).dt.total_microseconds().alias(AGE)
@@ -165,7 +168,7 @@ def _event_features(
             joined.group_by(GROUP).agg([event_expr(s) for s in direct]), on=GROUP, how="left", maintain_order="left"
         )
     present = set(out.columns)
-    schema = frames[source].schema
+    schema = src.schemas[source]
     exprs = [partial_expr(s, bounds, present) if decomposable(s) else pl.col(s.name) for s in specs]
     exprs = [  # partials are float64; integer sums, minima and maxima go back to integers
         e.cast(pl.Int64)
@@ -179,26 +182,67 @@ def _event_features(
 
 
 def _entity_features(
-    rel: Relations, frames: Mapping[str, pl.DataFrame], keys: pl.LazyFrame, source: str, specs: list[FeatureSpec]
+    rel: Relations, src: Sources, keys: pl.LazyFrame, source: str, specs: list[FeatureSpec]
 ) -> pl.LazyFrame:
     """Attributes and tenures of a table keyed by the label key (one row per key)."""
     key = rel.label.key
-    frame = frames[source]
-    if key not in frame.columns:
+    schema = src.schemas[source]
+    if key not in schema:
         raise FeatureSpecError("features.error.no_path", table=source, label_key=key)
     cols = sorted({s.column for s in specs if s.column})
-    entity = frame.lazy().select(key, *cols).unique(subset=key, keep="first", maintain_order=True)
+    entity = src.lazy[source].select(key, *cols).unique(subset=key, keep="first", maintain_order=True)
     exprs = []
     for s in specs:
         if s.aggregation == "attribute":
             exprs.append(pl.col(s.column).alias(s.name))
         elif s.aggregation == "tenure_days":
-            since = _as_datetime(pl.col(s.column), frame.schema[s.column])
+            since = _as_datetime(pl.col(s.column), schema[s.column])
             days = (pl.col(CUTOFF) - since).dt.total_microseconds() / US_PER_DAY
             exprs.append(pl.when(days > 0).then(days.floor().cast(pl.Int64)).alias(s.name))
         else:
             raise ValueError(f"{s.aggregation!r} is not an entity aggregation")
     return keys.join(entity, on=key, how="left", maintain_order="left").select(key, CUTOFF, *exprs)
+
+
+def _batch_features(
+    rel: Relations,
+    src: Sources,
+    keys: pl.DataFrame,
+    by_source: Mapping[str, list[FeatureSpec]],
+    report: Callable[[int, str], None],
+) -> pl.DataFrame:
+    """Every event and entity feature of ``keys`` (one row per (key, cutoff), in their order)."""
+    lazy_keys = keys.lazy()
+    out = keys
+    done = 0
+    for source, group in by_source.items():
+        report(done, source)
+        event = [s for s in group if s.is_event]
+        entity = [s for s in group if s.aggregation in ("attribute", "tenure_days")]
+        parts = []
+        if event:
+            parts.append(_event_features(rel, src, lazy_keys, source, event))
+        if entity:
+            parts.append(_entity_features(rel, src, lazy_keys, source, entity).collect())
+        for part in parts:
+            out = out.join(part, on=[rel.label.key, CUTOFF], how="left", maintain_order="left")
+        done += len(group)
+    return out
+
+
+def _in_label_order(base: pl.DataFrame, features: pl.DataFrame, on: list[str]) -> pl.DataFrame:
+    """``base`` with the features of its (key, cutoff) appended, row for row (a left join), one column at a
+    time: the values move out of ``features`` as they are placed, so they are never held twice (1M label rows
+    × 400 features are 3 GB). ``features`` is emptied; a base row without a cutoff gets nulls."""
+    position = (
+        base.select(on)
+        .join(features.select(on).with_row_index("_position"), on=on, how="left", maintain_order="left")
+        .get_column("_position")
+    )
+    placed = []
+    for name in [c for c in features.columns if c not in on]:
+        placed.append(features.drop_in_place(name).gather(position))
+    return base.hstack(placed)
 
 
 def generate(
@@ -207,41 +251,44 @@ def generate(
     specs: Sequence[FeatureSpec],
     *,
     progress: Progress | None = None,
+    batches: int | None = None,
 ) -> FeatureSet:
     """Feature values for every row of the label table (``tables[relations.label.table]``), in its order.
 
     Only ``MaskedTable`` inputs are accepted. Event tables are read strictly before each row's cutoff.
+    ``batches``: how many customer batches to compute in turn (default ``batch_count``: about 5M rows of the
+    tallest event table each); progress is reported per table of each batch.
     """
-    frames = _frames(tables)
+    src = Sources.of(tables)
     lab = relations.label
-    if lab.table not in frames:
+    if lab.table not in tables:
         raise FeatureSpecError("features.error.unknown_table", table=lab.table)
-    label = frames[lab.table]
+    label = tables[lab.table].frame
     for col in (lab.key, lab.cutoff):
         if col not in label.columns:
             raise FeatureSpecError("features.error.missing_columns", table=lab.table, columns=col)
     report = progress or (lambda _f, _m: None)
     base = label.with_columns(_as_datetime(pl.col(lab.cutoff), label.schema[lab.cutoff]).alias(CUTOFF))
-    keys = base.lazy().select(lab.key, CUTOFF).unique(maintain_order=True).filter(pl.col(CUTOFF).is_not_null())
+    keys = base.select(lab.key, CUTOFF).unique(maintain_order=True).filter(pl.col(CUTOFF).is_not_null())
 
     by_source: dict[str, list[FeatureSpec]] = {}
     for s in specs:
         by_source.setdefault(s.source, []).append(s)
-    parts: list[pl.DataFrame] = []
-    done = 0
-    for source, group in by_source.items():
-        report(done / max(len(specs), 1), source)
-        event = [s for s in group if s.is_event]
-        entity = [s for s in group if s.aggregation in ("attribute", "tenure_days")]
-        if event:
-            parts.append(_event_features(relations, frames, keys, source, event))
-        if entity:
-            parts.append(_entity_features(relations, frames, keys, source, entity).collect())
-        done += len(group)
+    event_tables = [n for n, group in by_source.items() if any(s.is_event for s in group)]
+    count = max(1, min(batches if batches is not None else batch_count(tables, specs), keys.height))
+    total = max(len(specs), 1)
+    wide = []
+    for b, part in enumerate(split_keys(keys, lab.key, count)):
 
-    out = base
-    for part in parts:
-        out = out.join(part, on=[lab.key, CUTOFF], how="left", maintain_order="left")
+        def step(done: int, source: str, b: int = b) -> None:
+            message = source if count == 1 else t("features.progress.batch", batch=b + 1, batches=count, table=source)
+            report((b + done / total) / count, message)
+
+        scoped = src if count == 1 else batch_sources(relations, src, part.get_column(lab.key), event_tables)
+        wide.append(_batch_features(relations, scoped, part, by_source, step))
+    features = wide[0] if len(wide) == 1 else pl.concat(wide, how="vertical", rechunk=False)
+    del wide
+    out = _in_label_order(base, features, [lab.key, CUTOFF])
     label_level = [s for s in specs if s.aggregation in ("cutoff_month", "cutoff_weekday")]
     if label_level:
         out = out.with_columns(

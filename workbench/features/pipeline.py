@@ -81,12 +81,14 @@ def build_features(
     *,
     specs: Sequence[FeatureSpec] | None = None,
     progress: Progress | None = None,
+    batches: int | None = None,
 ) -> FeatureRun:
-    """Generate (planned ``specs`` unless given), then score and select when the label has a target."""
+    """Generate (planned ``specs`` unless given), then score and select when the label has a target.
+    ``batches`` overrides the customer batch count of ``generate``."""
     report = progress or (lambda _f, _m: None)
     report(0.02, "plan")
     specs = tuple(specs) if specs is not None else plan_features(project.relations, tables, project.options)
-    fs = generate(project.relations, tables, specs, progress=lambda f, m: report(0.05 + 0.7 * f, m))
+    fs = generate(project.relations, tables, specs, progress=lambda f, m: report(0.05 + 0.7 * f, m), batches=batches)
     target = project.relations.label.target
     if not target or target not in fs.frame.columns:
         report(1.0, "")

@@ -2,7 +2,8 @@
 
 Planning reads the data only to learn *which* columns are numeric and *which* category values exist (the
 most frequent ``max_categories`` per column, so a free-text column cannot explode the feature count); it
-never reads values relative to a cutoff. The result is a plain tuple of specs the user can edit and store.
+never reads values relative to a cutoff. Event tables are read lazily, one category column at a time, so a
+table left on disk is never loaded whole. The result is a plain tuple of specs the user can edit and store.
 """
 
 from __future__ import annotations
@@ -13,8 +14,8 @@ from itertools import product
 
 import polars as pl
 
-from workbench.features.relations import Relations, TableRole
-from workbench.features.spec import FeatureSpec
+from workbench.features.relations import FeatureSpecError, Relations, TableRole
+from workbench.features.spec import LIMIT_USE_STATS, FeatureSpec
 from workbench.features.transforms import fit_transform_specs
 from workbench.privacy.gate import MaskedTable
 
@@ -46,6 +47,17 @@ class Ratio:
 
 
 @dataclass(frozen=True)
+class BalanceUse:
+    """Use of the credit limit (한도 소진율) after each event of ``table``: the overdrawn part of ``balance`` over
+    ``limit``, averaged and at its highest per window. ``limit`` may live on a table up the key path (the
+    account's overdraft limit for its transactions); the first table on the path that has it is used."""
+
+    table: str
+    balance: str
+    limit: str
+
+
+@dataclass(frozen=True)
 class PlanOptions:
     """What to cross. ``trend=(30, 90)`` compares the last 30 days' daily rate with the 90 days before."""
 
@@ -53,27 +65,39 @@ class PlanOptions:
     aggregations: tuple[str, ...] = DEFAULT_AGGREGATIONS
     trend: tuple[int, int] | None = (30, 90)
     ratios: tuple[Ratio, ...] = ()
+    balance_use: tuple[BalanceUse, ...] = ()
     max_categories: int = 12
     max_attribute_levels: int = 50
     cross_by: bool = True  # counts for pairs of the first two category columns (mobile × withdrawal)
     label_transforms: Mapping[str, Sequence] = field(default_factory=dict)
 
 
-def _numeric_columns(role: TableRole, frame: pl.DataFrame, keys: set[str]) -> list[str]:
+def _numeric_columns(role: TableRole, schema: pl.Schema, keys: set[str]) -> list[str]:
     if role.columns:
         return list(role.columns)
-    return [c for c, d in frame.schema.items() if d.is_numeric() and c not in keys]
+    return [c for c, d in schema.items() if d.is_numeric() and c not in keys]
 
 
-def _top_values(frame: pl.DataFrame, column: str, limit: int) -> list[str]:
-    counts = frame.get_column(column).cast(pl.String).drop_nulls().value_counts(sort=True)
-    return [str(v) for v in counts.get_column(column).head(limit).sort().to_list()]
+def _top_values(events: pl.LazyFrame, column: str, limit: int) -> list[str]:
+    """The ``limit`` most frequent values (ties: the smaller value first), sorted. Grouped before the values
+    become text, so a categorical column of 100M rows is never spelled out."""
+    counts = (
+        events.select(column)
+        .drop_nulls()
+        .group_by(column)
+        .len()
+        .with_columns(pl.col(column).cast(pl.String))
+        .sort(["len", column], descending=[True, False])
+        .head(limit)
+        .collect()
+    )
+    return sorted(str(v) for v in counts.get_column(column).to_list())
 
 
-def _event_specs(role: TableRole, frame: pl.DataFrame, path: tuple[str, ...], opt: PlanOptions, keys: set[str]):
+def _event_specs(role: TableRole, events: pl.LazyFrame, path: tuple[str, ...], opt: PlanOptions, keys: set[str]):
     src = {"source": role.name, "key_path": path, "alias": role.alias}
     aggs = set(opt.aggregations)
-    numeric = _numeric_columns(role, frame, keys)
+    numeric = _numeric_columns(role, events.collect_schema(), keys)
     main = numeric[0] if numeric else None
     widest = max(opt.windows)
     out: list[FeatureSpec] = []
@@ -91,7 +115,7 @@ def _event_specs(role: TableRole, frame: pl.DataFrame, path: tuple[str, ...], op
     for agg in ("days_since_last", "days_since_first"):
         if agg in aggs:
             out.append(FeatureSpec(aggregation=agg, window=widest, **src))
-    values = {c: _top_values(frame, c, opt.max_categories) for c in role.by}
+    values = {c: _top_values(events, c, opt.max_categories) for c in role.by}
     for c, w in product(role.by, opt.windows):
         for v in values[c]:
             out.append(FeatureSpec(aggregation="count", window=w, filter=((c, v),), **src))
@@ -121,6 +145,31 @@ def _event_specs(role: TableRole, frame: pl.DataFrame, path: tuple[str, ...], op
     return out
 
 
+def _limit_use_specs(role: TableRole, path: tuple[str, ...], columns_of, opt: PlanOptions) -> list[FeatureSpec]:
+    out: list[FeatureSpec] = []
+    for b in opt.balance_use:
+        if b.table != role.name:
+            continue
+        holder = next((t for t in path if b.limit in columns_of[t]), None)
+        if holder is None or b.balance not in columns_of[role.name]:
+            missing = b.balance if b.balance not in columns_of[role.name] else b.limit
+            raise FeatureSpecError("features.error.missing_columns", table=role.name, columns=missing)
+        for w, stat in product(opt.windows, LIMIT_USE_STATS):
+            params = (("limit", b.limit), ("limit_table", holder), ("stat", stat))
+            out.append(
+                FeatureSpec(
+                    source=role.name,
+                    aggregation="limit_use",
+                    column=b.balance,
+                    window=w,
+                    key_path=path,
+                    alias=role.alias,
+                    params=params,
+                )
+            )
+    return out
+
+
 def _entity_specs(role: TableRole, frame: pl.DataFrame, label_key: str, opt: PlanOptions, keys: set[str]):
     src = {"source": role.name, "key_path": (role.name,), "alias": role.alias}
     out: list[FeatureSpec] = []
@@ -139,27 +188,26 @@ def plan_features(
 ) -> tuple[FeatureSpec, ...]:
     """All candidate specs for the label table: events in windows, entity attributes, cutoff date parts."""
     opt = options or PlanOptions()
-    frames = {n: t.frame for n, t in tables.items()}
-    columns_of = {n: f.columns for n, f in frames.items()}
+    columns_of = {n: t.columns for n, t in tables.items()}
     keys = {r.key for r in relations.tables if r.key} | {r.parent_key for r in relations.tables if r.parent_key}
     label = relations.label
     out: list[FeatureSpec] = []
     for role in relations.tables:
-        if role.name == label.table or role.name not in frames:
+        if role.name == label.table or role.name not in tables:
             continue
-        frame = frames[role.name]
         if role.time:
             path = relations.key_path(role.name, columns_of)
-            out.extend(_event_specs(role, frame, path, opt, keys | {role.time}))
-        elif label.key in frame.columns:
-            out.extend(_entity_specs(role, frame, label.key, opt, keys))
+            out.extend(_event_specs(role, tables[role.name].lazy(), path, opt, keys | {role.time}))
+            out.extend(_limit_use_specs(role, path, columns_of, opt))
+        elif label.key in columns_of[role.name]:
+            out.extend(_entity_specs(role, tables[role.name].frame, label.key, opt, keys))
     out.append(FeatureSpec(source=label.table, aggregation="cutoff_month", alias="label"))
     out.append(FeatureSpec(source=label.table, aggregation="cutoff_weekday", alias="label"))
     lt = opt.label_transforms
     if lt:
         out.extend(
             fit_transform_specs(
-                frames[label.table],
+                tables[label.table].frame,
                 label.table,
                 numeric=lt.get("numeric", ()),
                 categorical=lt.get("categorical", ()),

@@ -8,7 +8,8 @@ DESIGN.md's minimal shape, extended (every extension is optional)::
                      time: opened_at, alias: acct, by: [account_type], columns: [limit_krw]}
       transactions: {path: transactions.parquet, key: tx_id, parent: accounts, parent_key: account_id,
                      time: ts, alias: tx, columns: [amount, balance_after]}
-    label: {table: loans, path: loans.parquet, key: customer_id, cutoff: applied_at, target: default_12m}
+    label: {table: loans, path: loans.parquet, key: customer_id, id: loan_id, cutoff: applied_at,
+            target: default_12m}              # id (optional): the row's own identifier
     windows: [7, 30, 90, 180, 365]            # days before the cutoff; events at or after it never count
     aggregations: [count, sum, mean, std, min, max, median, n_unique, last, days_since_last, days_since_first]
     by: {transactions: [channel, direction, merchant_category]}   # per-category counts and shares
@@ -16,6 +17,8 @@ DESIGN.md's minimal shape, extended (every extension is optional)::
     trend: [30, 90]                           # last 30 days' daily rate ÷ the 90 days before; null = off
     ratios:                                   # sum(column | numerator) ÷ sum(column | denominator)
       - {table: transactions, column: amount, numerator: {direction: 출금}, denominator: {direction: 입금}}
+    balance_use:                              # overdrawn balance ÷ credit limit after each event (mean, max)
+      - {table: transactions, balance: balance_after, limit: limit_krw}   # limit: on the table or up its path
     label_transforms:                         # single-table features of the label table's own columns
       numeric: [loan_amount]                  # log1p, decile bin, missing indicator
       categorical: [loan_product]             # frequency, out-of-fold target encoding, missing indicator
@@ -38,7 +41,7 @@ from typing import Any
 
 import yaml
 
-from workbench.features.plan import DEFAULT_AGGREGATIONS, DEFAULT_WINDOWS, PlanOptions, Ratio
+from workbench.features.plan import DEFAULT_AGGREGATIONS, DEFAULT_WINDOWS, BalanceUse, PlanOptions, Ratio
 from workbench.features.relations import FeatureSpecError, Relations
 from workbench.features.selection import Thresholds
 
@@ -74,12 +77,17 @@ class FeatureProject:
                 )
                 for r in data.get("ratios") or ()
             )
+            balance_use = tuple(
+                BalanceUse(table=b["table"], balance=b["balance"], limit=b["limit"])
+                for b in data.get("balance_use") or ()
+            )
             trend = data.get("trend", [30, 90])
             opts = PlanOptions(
                 windows=tuple(int(w) for w in data.get("windows") or DEFAULT_WINDOWS),
                 aggregations=tuple(data.get("aggregations") or DEFAULT_AGGREGATIONS),
                 trend=(int(trend[0]), int(trend[1])) if trend else None,
                 ratios=ratios,
+                balance_use=balance_use,
                 max_categories=int(data.get("max_categories", 12)),
                 label_transforms=dict(data.get("label_transforms") or {}),
             )

@@ -164,6 +164,8 @@ def project_to_dict(project: FeatureProject) -> dict[str, Any]:
             {"table": r.table, "column": r.column, "numerator": dict(r.numerator), "denominator": dict(r.denominator)}
             for r in opt.ratios
         ]
+    if opt.balance_use:
+        out["balance_use"] = [{"table": b.table, "balance": b.balance, "limit": b.limit} for b in opt.balance_use]
     if opt.label_transforms:
         out["label_transforms"] = {k: list(v) if not isinstance(v, str) else v for k, v in opt.label_transforms.items()}
     th = project.thresholds

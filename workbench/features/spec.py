@@ -34,6 +34,7 @@ EventAggregation = Literal[
     "share",
     "ratio",
     "trend",
+    "limit_use",
 ]
 EntityAggregation = Literal["attribute", "tenure_days", "cutoff_month", "cutoff_weekday"]
 Transform = Literal["log1p", "bin", "ratio", "date_part", "missing", "frequency", "target_encoding"]
@@ -46,6 +47,8 @@ TRANSFORMS: tuple[str, ...] = Transform.__args__  # type: ignore[attr-defined]
 ZERO_WHEN_EMPTY: frozenset[str] = frozenset({"count", "sum", "n_unique"})
 # aggregations that need no value column (they count events)
 COLUMNLESS: frozenset[str] = frozenset({"count", "days_since_last", "days_since_first"})
+# how ``limit_use`` summarises the per-event use of the credit limit over a window
+LIMIT_USE_STATS: tuple[str, ...] = ("mean", "max")
 
 _UNSAFE = re.compile(r"[^\w]+", re.UNICODE)
 
@@ -75,7 +78,9 @@ class FeatureSpec:
     - ``filter``: ``((column, value), ...)`` all of which must hold (values compared as text).
     - ``denominator_filter``: for ``ratio``, the events of the denominator (``share`` divides by all events).
     - ``base_window``: for ``trend``, the comparison period right before ``window`` (e.g. 30 vs previous 90).
-    - ``params``: transform settings (bin ``edges``, date ``part``, ratio ``other``, encoding ``folds``…).
+    - ``params``: transform settings (bin ``edges``, date ``part``, ratio ``other``, encoding ``folds``…);
+      for ``limit_use``, the ``limit`` column, the ``limit_table`` that holds it (the source or a table on its
+      key path) and the ``stat`` (``mean`` or ``max``) over the window.
     """
 
     source: str
@@ -108,6 +113,12 @@ class FeatureSpec:
             raise ValueError("ratio needs a denominator_filter")
         if self.aggregation == "trend" and (self.window is None or self.base_window is None):
             raise ValueError("trend needs window and base_window")
+        if self.aggregation == "limit_use":
+            p = dict(_tuplify(self.params))
+            if not p.get("limit") or not p.get("limit_table") or p.get("stat") not in LIMIT_USE_STATS:
+                raise ValueError(
+                    f"limit_use needs params limit, limit_table and stat; stat allowed: {', '.join(LIMIT_USE_STATS)}"
+                )
         object.__setattr__(self, "filter", tuple((str(c), str(v)) for c, v in _tuplify(self.filter)))
         object.__setattr__(
             self, "denominator_filter", tuple((str(c), str(v)) for c, v in _tuplify(self.denominator_filter))
@@ -147,6 +158,10 @@ class FeatureSpec:
             return f"{prefix}_{_slug(col)}_tenure_days"
         if agg in ("cutoff_month", "cutoff_weekday"):
             return f"{prefix}_{agg}"
+        if agg == "limit_use":
+            window = f"{self.window}d" if self.window else "all"
+            name = f"{prefix}_{_slug(self.param('limit'))}_use_{self.param('stat')}_{window}"
+            return name + ("__" + "_".join(_slug(v) for _, v in self.filter) if self.filter else "")
         parts = [prefix]
         if col and agg not in COLUMNLESS:
             parts.append(_slug(col))
@@ -183,6 +198,9 @@ class FeatureSpec:
             kw["base"] = self.base_window
             kw["days"] = self.window
         key = f"features.desc.{self.aggregation}"
+        if self.aggregation == "limit_use":
+            kw["limit"] = _column_label(str(self.param("limit")), lang)
+            key += f"_{self.param('stat')}"
         if self.aggregation in ("share", "trend") and not self.column:
             key += "_count"
         return " ".join(t(key, lang, **kw).split())

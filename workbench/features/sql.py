@@ -9,8 +9,11 @@ key with ``t.ts < cutoff`` and ``t.ts >= cutoff - interval`` (the widest window)
 - ``sqlite``: text timestamps normalised with ``datetime()``, ``datetime(cutoff, '-90 days')``, ``julianday``,
   and the sample standard deviation from sums (SQLite has no ``STDDEV_SAMP``).
 
-Features that cannot be rebuilt from the spec alone (out-of-fold target encodings: their values depend on
-the training folds) are left out and listed in the header comment.
+A target encoding is exported as its fitted lookup (``CASE`` on the category as text, the prior for a category
+never seen): the full-data fit that serves new rows. The training table's own values are out-of-fold, so
+they differ from this lookup on the training rows by design (``transforms``). A target-encoding spec stored
+before it carried a fitted ``mapping`` cannot be rebuilt from the spec alone; it is left out and listed in
+the header comment.
 """
 
 from __future__ import annotations
@@ -24,7 +27,15 @@ from workbench.features.spec import ZERO_WHEN_EMPTY, FeatureSpec
 
 Dialect = Literal["ansi", "duckdb", "postgres", "sqlite"]
 DIALECTS: tuple[str, ...] = ("ansi", "duckdb", "postgres", "sqlite")
-NOT_IN_SQL = frozenset({"target_encoding"})
+
+
+def exportable(spec: FeatureSpec) -> bool:
+    """Everything is, except a target encoding without its fitted ``mapping`` (a spec stored before it had one)."""
+    return spec.transform != "target_encoding" or spec.param("mapping") is not None
+
+
+def _number(x: float) -> str:
+    return "NULL" if x != x else repr(float(x))  # NaN (no labelled row at fit time) → NULL
 
 
 def q(name: str) -> str:
@@ -81,6 +92,12 @@ def _when(conds: Sequence[str], value: str) -> str:
     return f"CASE WHEN {cond} THEN {value} END"
 
 
+def _limit_use(spec: FeatureSpec) -> str:
+    """Each event's use of the credit limit, as ``expressions.limit_use``: overdrawn balance ÷ a positive limit."""
+    b, lim = q(spec.column), q(str(spec.param("limit")))  # type: ignore[arg-type]
+    return f"CASE WHEN {lim} > 0 AND {b} IS NOT NULL THEN (CASE WHEN {b} < 0 THEN -1.0 * {b} ELSE 0.0 END) / {lim} END"
+
+
 def _event_select(spec: FeatureSpec, d: _Dialect) -> str | None:
     """The aggregate for one spec over the joined rows ``j`` (None: computed in its own CTE)."""
     win = [f"ts >= {d.minus_days('wb_cutoff', spec.window)}"] if spec.window else []
@@ -99,6 +116,9 @@ def _event_select(spec: FeatureSpec, d: _Dialect) -> str | None:
         return d.std(_when(cond, f"1.0 * {x}"))
     if agg == "n_unique":
         return f"COUNT(DISTINCT {_when(cond, x)})"
+    if agg == "limit_use":
+        fn = {"mean": "AVG", "max": "MAX"}[str(spec.param("stat"))]
+        return f"{fn}({_when(cond, _limit_use(spec))})"
     if agg == "days_since_last":
         return f"MIN({_when(cond, 'wb_age')})"
     if agg == "days_since_first":
@@ -154,6 +174,13 @@ def _transform_select(spec: FeatureSpec, d: _Dialect) -> str:
         return f"1.0 * COUNT(*) OVER (PARTITION BY {x}) / COUNT(*) OVER ()"
     if kind == "date_part":
         return d.part(str(spec.param("part", "month")), d.ts(x))
+    if kind == "target_encoding":
+        prior = _number(spec.param("prior"))
+        pairs = dict(spec.param("mapping"))
+        whens = [f"WHEN {x} IS NULL THEN {_number(pairs.pop(None)) if None in pairs else prior}"]
+        text = f"CAST({x} AS VARCHAR)"
+        whens += [f"WHEN {text} = {lit(k)} THEN {_number(v)}" for k, v in pairs.items()]
+        return f"CAST(CASE {' '.join(whens)} ELSE {prior} END AS DOUBLE PRECISION)"  # literals are DECIMAL
     raise ValueError(f"transform {kind!r} has no SQL")
 
 
@@ -182,8 +209,8 @@ def to_sql(
 
     lab = relations.label
     key = q(lab.key)
-    skipped = [s for s in specs if s.transform in NOT_IN_SQL]
-    specs = [s for s in specs if s.transform not in NOT_IN_SQL]
+    skipped = [s for s in specs if not exportable(s)]
+    specs = [s for s in specs if exportable(s)]
     ctes = [
         f"lbl AS (SELECT l.*, {d.ts('l.' + q(lab.cutoff))} AS wb_cutoff FROM {tbl(lab.table)} l)",
         f"keys AS (SELECT DISTINCT {key} AS wb_key, wb_cutoff FROM lbl WHERE wb_cutoff IS NOT NULL)",
@@ -206,6 +233,13 @@ def to_sql(
                 | {c for s in event for c, _ in (*s.filter, *s.denominator_filter)}
                 | ({role.key} if role.key else set())
             )
+            limits = {}  # limit column → the alias of its table on the path
+            for s in event:
+                if s.aggregation == "limit_use":
+                    holder = str(s.param("limit_table"))
+                    if holder not in path:
+                        raise ValueError(f"{s.name}: limit table {holder!r} is not on the path {path}")
+                    limits[str(s.param("limit"))] = f"t{path.index(holder)}"
             from_sql = f"{tbl(source)} t0"
             alias_prev, child = "t0", role
             for i, parent_name in enumerate(path[1:], start=1):
@@ -218,8 +252,11 @@ def to_sql(
             e_ts = d.ts(f"e.{q(role.time)}")
             lower = f" AND {e_ts} >= {d.minus_days('k.wb_cutoff', widest)}" if widest else ""
             j = f"j_{len(ctes)}"
-            inner = ", ".join(f"t0.{q(c)}" for c in sorted({*needed, role.time}))
-            select_cols = "".join(f", e.{q(c)} AS {q(c)}" for c in needed)
+            inner = ", ".join(
+                [f"t0.{q(c)}" for c in sorted({*needed, role.time} - set(limits))]
+                + [f"{limits[c]}.{q(c)}" for c in sorted(limits)]
+            )
+            select_cols = "".join(f", e.{q(c)} AS {q(c)}" for c in sorted({*needed, *limits}))
             ctes.append(
                 f"{j} AS (SELECT k.wb_key, k.wb_cutoff, {e_ts} AS ts, "
                 f"{d.age_days('k.wb_cutoff', 'e.' + q(role.time))} AS wb_age{select_cols} "
@@ -269,8 +306,15 @@ def to_sql(
         f"-- Workbench candidate features ({dialect}): {len(specs)} features, one row per {lab.table} row.",
         "-- Events count only when cutoff - window <= ts < cutoff: the cutoff itself is excluded.",
     ]
+    if any(s.transform == "target_encoding" for s in specs):
+        header.append(
+            "-- Target encodings: the mapping fitted on all training rows; the training table's values were"
+            " out-of-fold."
+        )
     if skipped:
-        header.append("-- Not expressible in SQL (fitted out-of-fold): " + ", ".join(s.name for s in skipped))
+        header.append(
+            "-- Left out (target encodings stored without a fitted mapping): " + ", ".join(s.name for s in skipped)
+        )
     body = ",\n".join(ctes)
     return (
         "\n".join(header)

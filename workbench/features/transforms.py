@@ -1,8 +1,13 @@
 """Single-table features: transforms of one table's own columns (log, bins, ratios, date parts, encodings).
 
 Transforms that learn from data (bin edges, target encodings) are fitted by ``fit_transform_specs`` and keep
-what they learned in the spec's ``params``, so the stored spec reproduces the same values. The target
-encoding is out-of-fold: a row's value is learned only from the other folds, never from its own target.
+what they learned in the spec's ``params``, so the stored spec reproduces the same values.
+
+A target encoding has two faces. On the training rows it is out-of-fold: a row's value is learned only from
+the other folds, never from its own target, so the model cannot memorise it. For serving it is the
+``mapping`` fitted on all training rows with the same smoothing (``fit_target_mapping``), stored in the spec
+and exported as a lookup by the SQL and polars code. The two differ on the training rows by design; a new
+row gets the full-data value, which is what the out-of-fold values imitate.
 """
 
 from __future__ import annotations
@@ -31,17 +36,39 @@ def _fold(height: int, folds: int) -> pl.Expr:
     return (pl.int_range(height, dtype=pl.UInt64).hash(seed=7) % folds).alias("_fold")
 
 
+def fit_target_mapping(
+    frame: pl.DataFrame, column: str, target: str, smoothing: float = DEFAULT_SMOOTHING
+) -> tuple[tuple[tuple[str | None, float], ...], float]:
+    """Category → smoothed target mean over every row with a known target, and the prior (the overall mean)
+    that an unseen category gets: ``(sum + smoothing × prior) / (count + smoothing)``. Categories are compared
+    as text; a missing category is a category of its own (key ``None``)."""
+    df = frame.select(pl.col(column).cast(pl.String).alias("_v"), pl.col(target).cast(pl.Float64).alias("_y"))
+    df = df.filter(pl.col("_y").is_not_null())
+    if df.is_empty():
+        return (), float("nan")
+    prior = float(df["_y"].mean())  # type: ignore[arg-type]
+    fitted = (
+        df.group_by("_v")
+        .agg(n=pl.len(), s=pl.col("_y").sum())
+        .select("_v", ((pl.col("s") + smoothing * prior) / (pl.col("n") + smoothing)).alias("_te"))
+        .sort("_v", nulls_last=True)
+    )
+    return tuple(zip(fitted["_v"].to_list(), fitted["_te"].to_list(), strict=True)), prior
+
+
 def _target_encoding(frame: pl.DataFrame, spec: FeatureSpec, target: str) -> pl.Series:
+    """Out-of-fold values for the training rows. Rows without a target learn nothing and teach nothing: they
+    get the encoding learned from the other folds' labelled rows."""
     folds = int(spec.param("folds", DEFAULT_FOLDS))
     m = float(spec.param("smoothing", DEFAULT_SMOOTHING))
     col = spec.column
     df = frame.select(pl.col(col).cast(pl.String).alias("_v"), pl.col(target).cast(pl.Float64).alias("_y"))
     df = df.with_columns(_fold(df.height, folds))
     # the prior is out-of-fold too: the overall rate would otherwise carry the row's own target
-    fold_tot = df.group_by("_fold").agg(fn=pl.len(), fs=pl.col("_y").sum())
-    n_all, s_all = df.height, float(df["_y"].sum())
+    fold_tot = df.group_by("_fold").agg(fn=pl.col("_y").count(), fs=pl.col("_y").sum())
+    n_all, s_all = df["_y"].count(), float(df["_y"].sum())
     fold_tot = fold_tot.with_columns(((s_all - pl.col("fs")) / (n_all - pl.col("fn"))).alias("_prior"))
-    per_fold = df.group_by("_fold", "_v").agg(n=pl.len(), s=pl.col("_y").sum())
+    per_fold = df.group_by("_fold", "_v").agg(n=pl.col("_y").count(), s=pl.col("_y").sum())
     totals = per_fold.group_by("_v").agg(N=pl.col("n").sum(), S=pl.col("s").sum())
     oof = (
         per_fold.join(totals, on="_v", nulls_equal=True)
@@ -106,7 +133,8 @@ def fit_transform_specs(
     bins: int = 10,
     alias: str | None = None,
 ) -> tuple[FeatureSpec, ...]:
-    """Single-table candidates with their learned parameters (bin edges) stored in the spec."""
+    """Single-table candidates with their learned parameters stored in the spec: bin edges, and for a target
+    encoding the full-data ``mapping`` and ``prior`` its exports serve (its training values stay out-of-fold)."""
     out: list[FeatureSpec] = []
 
     def spec(column: str, transform: str, **params: object) -> FeatureSpec:
@@ -131,7 +159,17 @@ def fit_transform_specs(
     for c in categorical:
         out.append(spec(c, "frequency"))
         if target:
-            out.append(spec(c, "target_encoding", folds=DEFAULT_FOLDS, smoothing=DEFAULT_SMOOTHING))
+            mapping, prior = fit_target_mapping(frame, c, target, DEFAULT_SMOOTHING)
+            out.append(
+                spec(
+                    c,
+                    "target_encoding",
+                    folds=DEFAULT_FOLDS,
+                    smoothing=DEFAULT_SMOOTHING,
+                    prior=prior,
+                    mapping=tuple(mapping),
+                )
+            )
         if frame[c].null_count():
             out.append(spec(c, "missing"))
     return tuple(out)

@@ -20,7 +20,7 @@ from workbench.features.export import (
     catalog_excel_bytes,
     feature_table,
     feature_table_bytes,
-    label_columns,
+    modelling_columns,
     specs_named,
 )
 from workbench.features.pipeline import FeatureRun, build_features
@@ -362,7 +362,7 @@ def downloads(run: FeatureRun, store, chosen: list[str], project: FeatureProject
     dialect = st.selectbox(
         t("features.page.dialect"), DIALECTS, index=DIALECTS.index("postgres"), key="wb.features.dialect"
     )
-    sql = to_sql(project.relations, specs, label_columns(run.features), dialect=dialect)
+    sql = to_sql(project.relations, specs, modelling_columns(run.features), dialect=dialect)
     st.download_button(t("features.page.dl_sql"), sql, f"features_{dialect}.sql", "text/plain")
     code = to_polars_code(project.relations, specs)
     st.download_button(t("features.page.dl_polars"), code, "features_polars.py", "text/x-python")
