@@ -346,6 +346,8 @@ def _pass2(
     return out
 
 
+# of a (v, n) frame of value counts: the TOP_K most frequent values, ties in value order
+_TOP_VALUES = pl.struct("v", "n").sort_by(["n", "v"], descending=[True, False]).head(TOP_K).implode().alias("top")
 NUMERIC_TEXT = r"^\s*[-+]?\d[\d,]*(\.\d+)?\s*$"
 FEW_LEVELS = 10_000  # a text column with at most this many values in the row sample is counted by level
 
@@ -359,7 +361,7 @@ def _text_levels(chunk: pl.DataFrame, name: str) -> pl.LazyFrame:
     length, n = pl.col("v").str.len_chars(), pl.col("n")
     return g.select(
         pl.len().alias("distinct"),
-        pl.struct("v", "n").sort_by(["n", "v"], descending=[True, False]).head(TOP_K).implode().alias("top"),
+        _TOP_VALUES,
         pl.col("v").min().alias("min"),
         pl.col("v").max().alias("max"),
         length.min().alias("lmin"),
@@ -414,7 +416,7 @@ def _value_counts(chunk: pl.DataFrame, name: str) -> pl.LazyFrame:
     groups = chunk.lazy().filter(present).group_by(x.alias("v")).len("n")
     return groups.select(
         pl.len().alias("distinct"),
-        pl.struct("v", "n").sort_by(["n", "v"], descending=[True, False]).head(TOP_K).implode().alias("top"),
+        _TOP_VALUES,
     )
 
 
