@@ -349,7 +349,7 @@ def _pass2(
 # of a (v, n) frame of value counts: the TOP_K most frequent values, ties in value order
 _TOP_VALUES = pl.struct("v", "n").sort_by(["n", "v"], descending=[True, False]).head(TOP_K).implode().alias("top")
 NUMERIC_TEXT = r"^\s*[-+]?\d[\d,]*(\.\d+)?\s*$"
-FEW_LEVELS = 10_000  # a text column with at most this many values in the row sample is counted by level
+FEW_LEVELS = 10_000  # a column with at most this many values in the row sample is counted exactly, by value
 
 
 def _text_levels(chunk: pl.DataFrame, name: str) -> pl.LazyFrame:
@@ -461,12 +461,11 @@ def scan_columns(
         items = [(index[n], n, schema[n]) for n in batch]
         in_sample = {i: piece[n].drop_nulls().n_unique() for i, n, d in items if d != pl.Boolean}
         few = frozenset(i for i, k in in_sample.items() if k <= FEW_LEVELS)
-        b1 = chunk.lazy().select(_pass1_exprs(items, today, rows, few)).collect().row(0, named=True) if batch else {}
+        b1 = chunk.lazy().select(_pass1_exprs(items, today, rows, few)).collect().row(0, named=True)
         b1.update({_k(i, "approx"): in_sample[i] for i in few})  # a lower bound; exact after pass 2
         if sampled_quantiles:
             qs = [_quantile_expr(i, _values(i, n, d)) for i, n, d in items if d.is_numeric() and d != pl.Boolean]
             b1.update(piece.select(qs).row(0, named=True) if qs else {})
-        p1.update(b1)
         timings["pass1_aggregates"] += time.perf_counter() - t0
 
         t0 = time.perf_counter()
@@ -484,7 +483,7 @@ def scan_columns(
         timings["pass2_value_counts"] += time.perf_counter() - t0
 
         t0 = time.perf_counter()
-        if batch and rows:
+        if rows:
             row_hash = _combine_hashes(row_hash, chunk.hash_rows(seed=0).to_numpy())
         timings["row_hash"] += time.perf_counter() - t0
         del chunk
