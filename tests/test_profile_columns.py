@@ -182,3 +182,35 @@ def test_columns_named_like_count_fields_profile_normally():
     assert tp.column("n").special_codes[0].value == 9999 and tp.column("n").distinct == 4
     assert [tv.value for tv in tp.column("v").top] == ["a", "b"]
     assert tp.column("len").distinct == 1 and tp.column("len").n_null == 250
+
+
+def test_a_column_of_few_values_reads_the_same_as_its_rows():
+    """Few distinct values are profiled from their counts: every statistic must equal polars on the rows."""
+    rng = np.random.default_rng(12)
+    x = rng.choice(
+        [-1.0, 0.0, 0.5, 3.0, 7.25, 14.0, 9999.0, np.nan], 30_001, p=[0.05, 0.3, 0.2, 0.2, 0.1, 0.1, 0.03, 0.02]
+    )
+    days = rng.integers(19_000, 19_400, 30_001)
+    df = pl.DataFrame({"x": x, "d": pl.Series(days).cast(pl.Int32).cast(pl.Date)})
+    tp = profile_columns(masked(df), today=date(2022, 6, 1))
+    c, dc = tp.column("x"), tp.column("d")
+    rows = pl.Series(x).fill_nan(None).drop_nulls()
+    assert c.n_nan == int(np.isnan(x).sum()) and c.distinct == 7 and c.distinct_exact
+    assert c.mean == pytest.approx(rows.mean(), rel=1e-12) and c.std == pytest.approx(rows.std(), rel=1e-12)
+    assert c.skew == pytest.approx(rows.skew(), rel=1e-9) and c.kurtosis == pytest.approx(rows.kurtosis(), rel=1e-9)
+    assert [v for _q, v in c.quantiles] == [rows.quantile(q, "nearest") for q, _v in c.quantiles]
+    hist = rows.hist(bin_count=20, include_breakpoint=True)
+    assert [n for _l, _r, n in c.histogram] == hist["count"].to_list()
+    assert [r for _l, r, _n in c.histogram] == pytest.approx(hist["breakpoint"].to_list())
+    assert (c.zeros, c.negatives) == (int((x == 0).sum()), int((x < 0).sum()))
+    assert [(s.value, s.count) for s in c.special_codes] == [
+        (-1.0, int((x == -1).sum())),
+        (9999.0, int((x == 9999).sum())),
+    ]
+    assert (c.min_without_codes, c.max_without_codes) == (0.5, 14.0)  # 0 is frequent enough to be set aside too
+    assert not c.quantiles_sampled
+    assert dc.date_min == df["d"].min() and dc.date_max == df["d"].max() and dc.distinct == df["d"].n_unique()
+    assert dc.future_count == int((df["d"] > date(2022, 6, 1)).sum())
+    by_count = df["d"].value_counts().sort(["count", "d"], descending=[True, False]).head(3).rows()
+    assert [(t.value, t.count) for t in dc.top[:3]] == [(str(v), n) for v, n in by_count]
+    assert dc.date_largest_gap_days == int(df["d"].unique().sort().diff().dt.total_days().max())

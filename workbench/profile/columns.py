@@ -7,12 +7,15 @@ batch by batch.
 
 Pass 1 is one ``select`` of every per-column aggregate that needs no earlier result: counts of null and NaN
 (apart), approximate distinct counts (HyperLogLog), moments, min/max, zeros, negatives, a 20-bin histogram,
-string lengths, date ranges and counts of candidate "unknown" codes. Pass 2 holds what depends on pass 1:
-exact value counts (top-k, exact distinct) for columns whose approximate distinct count is within
-``EXACT_DISTINCT_MAX``, each a ``group_by`` run in parallel (``value_counts`` inside a ``select`` runs on one
-thread), the range left once special codes are set aside, and date gaps. Quantiles come from one seeded row
-sample, gathered once per batch and reused by the pairwise statistics (``correlations``). Each pass is timed
-(``TableProfile.timings``), so a slow statistic shows up in the benchmark, not in a guess.
+string lengths, date ranges, and counts of the "unknown" codes the row sample holds. Pass 2 holds what
+depends on pass 1: exact value counts (top-k, exact distinct) for columns whose approximate distinct count is
+within ``EXACT_DISTINCT_MAX``, each a ``group_by`` run in parallel (``value_counts`` inside a ``select`` runs
+on one thread), the range left once special codes are set aside, and date gaps. A column whose row sample
+holds few values (``FEW_LEVELS``: grades, counts, flags coded 0/1, dates) skips pass 1 but for its missing
+counts: one ``group_by`` of its values gives every statistic, exactly (``levels``, ``_text_levels``).
+Quantiles of the other columns come from one seeded row sample, gathered once per batch and reused by the
+pairwise statistics (``correlations``). Each pass is timed (``TableProfile.timings``), so a slow statistic
+shows up in the benchmark, not in a guess.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ import polars as pl
 
 from workbench.io.table import sample_positions, take_rows
 from workbench.privacy.gate import MaskedTable
+from workbench.profile import levels
 from workbench.profile.kinds import Kind, infer_kind, is_date_dtype, is_string_dtype
 from workbench.profile.reading import read_batches
 
@@ -200,32 +204,33 @@ def _numeric_exprs(i: int, x: pl.Expr, *, quantiles: bool) -> list[pl.Expr]:
 
 
 def _pass1_exprs(
-    items: list[tuple[int, str, pl.DataType]], today: date, rows: int, few_levels: frozenset[int] = frozenset()
+    items: list[tuple[int, str, pl.DataType]],
+    today: date,
+    rows: int,
+    few_levels: frozenset[int] = frozenset(),
+    candidates: Mapping[int, list[int]] | None = None,
 ) -> list[pl.Expr]:
-    """Pass 1 of one batch. Columns in ``few_levels`` (few distinct values in the row sample) skip the
-    distinct estimate, since pass 2 counts their values exactly; text among them gets only its null count
-    here (its other statistics come from its level counts in pass 2)."""
+    """Pass 1 of one batch. Columns in ``few_levels`` (few distinct values in the row sample) get only
+    their null and NaN counts here: every other statistic comes from their value counts in pass 2
+    (``_text_levels``, ``levels``). ``candidates``: the special codes other than 0 that the row sample
+    holds, per numeric column; only those are counted (0 is counted as ``zeros``)."""
     out: list[pl.Expr] = []
     exact_quantiles = rows <= 2 * QUANTILE_SAMPLE
     for i, name, dtype in items:
         col = pl.col(name)
         out.append(col.null_count().alias(_k(i, "null")))
         out.append((col.is_nan().sum() if dtype.is_float() else pl.lit(0)).alias(_k(i, "nan")))
-        if i in few_levels and is_string_dtype(dtype):
+        if i in few_levels:
             continue
         if dtype == pl.Boolean:
             out.append(col.n_unique().alias(_k(i, "approx")))
             out.append(col.cast(pl.Int8).sum().alias(_k(i, "true")))
             continue
-        if i not in few_levels:  # few levels: counted exactly in pass 2, no estimate needed
-            out.append(col.approx_n_unique().alias(_k(i, "approx")))
+        out.append(col.approx_n_unique().alias(_k(i, "approx")))
         if dtype.is_numeric():
             out += _numeric_exprs(i, col, quantiles=exact_quantiles)
-            x = col
-            out += [(x == 0).sum().alias(_k(i, "zeros")), (x < 0).sum().alias(_k(i, "neg"))]
-            x_f = x.cast(pl.Float64)  # one filter for all candidate codes, then counts of the few rows left
-            hits = x_f.filter(x_f.is_in(pl.lit(pl.Series([float(c) for c in SPECIAL_CODES])).implode()))
-            out.append(hits.alias("v").value_counts(name="n").implode().alias(_k(i, "codes")))
+            out += [(col == 0).sum().alias(_k(i, "zeros")), (col < 0).sum().alias(_k(i, "neg"))]
+            out += [(col == c).sum().alias(_k(i, f"code{c}")) for c in (candidates or {}).get(i, [])]
         elif is_date_dtype(dtype):
             d = col.cast(pl.Date)
             out += [
@@ -279,23 +284,23 @@ def _pass2(
     chunk: pl.DataFrame,
     piece: pl.DataFrame,
     items: list[tuple[int, str, pl.DataType]],
-    p1: Mapping[str, object],
+    p1: dict[str, object],
     rows: int,
     sampled_quantiles: bool,
     few_levels: frozenset[int] = frozenset(),
+    today: date | None = None,
 ) -> dict[str, object]:
     """What depends on pass 1, for one batch: exact value counts where bounded, the range left once special
-    codes are set aside, date gaps, and the NaN-free moments of float columns that hold NaN. Text columns
-    in ``few_levels`` get every statistic from their level counts (``_text_levels``)."""
-    counted = [
-        (i, n)
-        for i, n, d in items
-        if not (i in few_levels and is_string_dtype(d)) and (p1[_k(i, "approx")] or 0) <= EXACT_DISTINCT_MAX
-    ]
-    levelled = [(i, n) for i, n, d in items if i in few_levels and is_string_dtype(d)]
+    codes are set aside, date gaps, and the NaN-free moments of float columns that hold NaN.
+
+    Columns in ``few_levels`` get every statistic from their value counts: text from ``_text_levels``,
+    numbers and dates from ``levels``; those statistics are written into ``p1`` under pass 1's keys."""
+    few_text = [(i, n) for i, n, d in items if i in few_levels and is_string_dtype(d)]
+    few_values = [(i, n, d) for i, n, d in items if i in few_levels and not is_string_dtype(d)]
+    counted = [(i, n) for i, n, _d in items if i not in few_levels and (p1[_k(i, "approx")] or 0) <= EXACT_DISTINCT_MAX]
     exprs: list[pl.Expr] = []
     for i, name, dtype in items:
-        if i in few_levels and is_string_dtype(dtype):
+        if i in few_levels:
             continue
         seen = _codes_seen(i, dtype, p1, rows)
         if seen:
@@ -322,28 +327,72 @@ def _pass2(
                 e.name.suffix("|nan_free")
                 for e in _numeric_exprs(i, _values(i, name, dtype), quantiles=not sampled_quantiles)
             ]
-    queries = [_value_counts(chunk, n) for _i, n in counted] + [_text_levels(chunk, n) for _i, n in levelled]
+    queries = [_value_counts(chunk, n) for _i, n in counted]
+    queries += [_text_levels(chunk, n) for _i, n in few_text]
+    queries += [levels.level_counts(chunk, n) for _i, n, _d in few_values]
     if exprs:
         queries.append(chunk.lazy().select(exprs))
     results = pl.collect_all(queries) if queries else []
     out: dict[str, object] = {}
-    for (i, _n), res in zip(counted + levelled, results, strict=False):
+    for (i, _n), res in zip(counted + few_text, results, strict=False):
         row = res.row(0, named=True)
         out[_k(i, "distinct")] = int(row["distinct"] or 0)
         out[_k(i, "top")] = row["top"] or []
         for stat in ("lmin", "lmean", "lmax", "min", "max", "numstr"):
             if stat in row:
                 out[_k(i, stat)] = row[stat]
+    for (i, _n, dtype), counts in zip(few_values, results[len(counted) + len(few_text) :], strict=False):
+        out.update(_from_levels(i, dtype, counts, p1, rows, today or date.today()))
     if exprs:
         out.update(results[-1].row(0, named=True))
         if sampled_quantiles:  # NaN-free quantiles of the sample
             qs = [
                 _quantile_expr(i, _values(i, n, d)).name.suffix("|nan_free")
                 for i, n, d in items
-                if d.is_float() and p1[_k(i, "nan")]
+                if i not in few_levels and d.is_float() and p1[_k(i, "nan")]
             ]
             out.update(piece.select(qs).row(0, named=True) if qs else {})
     return out
+
+
+def _from_levels(
+    i: int, dtype: pl.DataType, counts: pl.DataFrame, p1: dict[str, object], rows: int, today: date
+) -> dict[str, object]:
+    """A numeric or date column's statistics from its value counts (``levels``): pass 1's keys go into
+    ``p1``, the rest (distinct, top, range without codes, date gaps) are returned as pass 2's."""
+    out: dict[str, object] = {
+        _k(i, "distinct"): counts.height,
+        _k(i, "top"): _top_rows(counts, date_days=is_date_dtype(dtype)),
+    }
+    p1[_k(i, "approx")] = counts.height
+    if not counts.height:  # nothing but null and NaN: what pass 1 gives an empty column
+        stats = ("dmin", "dmax", "hist") if is_date_dtype(dtype) else ("mean", "std", "min", "max", "skew", "kurt")
+        p1.update({_k(i, s): None for s in stats})
+        p1.update({_k(i, s): 0 for s in ("zeros", "neg", "future")})
+        p1.update({_k(i, "q"): [], _k(i, "hist"): [], _k(i, "codes"): []})
+        return out
+    counts = counts.sort("v")
+    v, n = counts["v"].to_numpy(), counts["n"].to_numpy()
+    if is_date_dtype(dtype):
+        found = levels.date_stats(i, v, n, today=today, bins=HIST_BINS)
+        out[_k(i, "gap")], out[_k(i, "months")] = found.pop(_k(i, "gap")), found.pop(_k(i, "months"))
+        p1.update(found)
+        return out
+    p1.update(levels.numeric_stats(i, v, n, codes=SPECIAL_CODES, quantile_levels=QUANTILES, bins=HIST_BINS))
+    p1[_k(i, "qexact")] = True
+    if seen := _codes_seen(i, dtype, p1, rows):
+        out[_k(i, "cmin")], out[_k(i, "cmax")] = levels.range_without(v, [c for c, _ in seen])
+    return out
+
+
+def _top_rows(counts: pl.DataFrame, *, date_days: bool) -> list[dict[str, object]]:
+    """The ``TOP_K`` most frequent values of a (v, n) frame, as ``_TOP_VALUES`` gives them (dates as
+    dates again: ``levels`` counts them as days)."""
+    if not counts.height:
+        return []
+    if date_days:
+        counts = counts.with_columns(pl.col("v").cast(pl.Date))
+    return counts.select(_TOP_VALUES).item()
 
 
 # of a (v, n) frame of value counts: the TOP_K most frequent values, ties in value order
@@ -383,6 +432,35 @@ def _codes_seen(i: int, dtype: pl.DataType, p1: Mapping[str, object], rows: int)
         if found.get(code, 0) >= max(5, SPECIAL_MIN_SHARE * nonmissing)  # type: ignore[operator]
     ]
     return seen if seen and (p1[_k(i, "approx")] or 0) > 2 else []  # type: ignore[operator]
+
+
+def _is_number(dtype: pl.DataType) -> bool:
+    return dtype.is_numeric() and dtype != pl.Boolean
+
+
+def _few_levels(piece: pl.DataFrame, items: list[tuple[int, str, pl.DataType]]) -> frozenset[int]:
+    """Columns whose row sample holds at most ``FEW_LEVELS`` values: text, numbers and dates (not times
+    of day) that are cheaper to count by value than to scan once per statistic."""
+    probe = [(i, n) for i, n, d in items if _is_number(d) or is_string_dtype(d) or d == pl.Date]
+    if not probe:
+        return frozenset()
+    found = piece.select(pl.col(n).drop_nulls().n_unique().alias(str(i)) for i, n in probe).row(0)
+    return frozenset(i for (i, _n), k in zip(probe, found, strict=True) if k <= FEW_LEVELS)
+
+
+def _code_candidates(piece: pl.DataFrame, items: list[tuple[int, str, pl.DataType]]) -> dict[int, list[int]]:
+    """The special codes other than 0 that occur in the row sample, per numeric column. A code frequent
+    enough to count (``SPECIAL_MIN_SHARE`` of a column longer than the sample, so ≥ 200 rows expected
+    in it) is all but certain to be there; pass 1 then counts only these on the whole column."""
+    numbers = [(i, n) for i, n, d in items if _is_number(d)]
+    if not numbers:
+        return {}
+    wanted = pl.lit(pl.Series([float(c) for c in SPECIAL_CODES if c])).implode()
+    found = piece.select(
+        pl.col(n).cast(pl.Float64).filter(pl.col(n).cast(pl.Float64).is_in(wanted)).unique().implode().alias(str(i))
+        for i, n in numbers
+    ).row(0)
+    return {i: sorted(int(c) for c in codes) for (i, _n), codes in zip(numbers, found, strict=True) if codes}
 
 
 @dataclass(frozen=True)
@@ -459,17 +537,20 @@ def scan_columns(
 
         t0 = time.perf_counter()
         items = [(index[n], n, schema[n]) for n in batch]
-        in_sample = {i: piece[n].drop_nulls().n_unique() for i, n, d in items if d != pl.Boolean}
-        few = frozenset(i for i, k in in_sample.items() if k <= FEW_LEVELS)
-        b1 = chunk.lazy().select(_pass1_exprs(items, today, rows, few)).collect().row(0, named=True)
-        b1.update({_k(i, "approx"): in_sample[i] for i in few})  # a lower bound; exact after pass 2
+        few = _few_levels(piece, items)
+        candidates = _code_candidates(piece, [it for it in items if it[0] not in few])
+        b1 = chunk.select(_pass1_exprs(items, today, rows, few, candidates)).row(0, named=True)
+        for i, _n, d in items:
+            if i not in few and _is_number(d):
+                counted = [{"v": float(c), "n": b1.pop(_k(i, f"code{c}"))} for c in candidates.get(i, [])]
+                b1[_k(i, "codes")] = [{"v": 0.0, "n": b1[_k(i, "zeros")]}, *counted]
         if sampled_quantiles:
-            qs = [_quantile_expr(i, _values(i, n, d)) for i, n, d in items if d.is_numeric() and d != pl.Boolean]
+            qs = [_quantile_expr(i, _values(i, n, d)) for i, n, d in items if i not in few and _is_number(d)]
             b1.update(piece.select(qs).row(0, named=True) if qs else {})
         timings["pass1_aggregates"] += time.perf_counter() - t0
 
         t0 = time.perf_counter()
-        b2 = _pass2(chunk, piece, items, b1, rows, sampled_quantiles, few)
+        b2 = _pass2(chunk, piece, items, b1, rows, sampled_quantiles, few, today)
         for i in few:  # exact distinct counts; text counted by level also takes its statistics from pass 2
             b1[_k(i, "approx")] = b2[_k(i, "distinct")]
             if is_string_dtype(schema[names[i]]):
@@ -524,7 +605,7 @@ def scan_columns(
                 quantiles=tuple(
                     (q, float(v)) for q, v in zip(QUANTILES, p1[_k(i, "q")] or [], strict=False) if v is not None
                 ),
-                quantiles_sampled=rows > 2 * QUANTILE_SAMPLE,
+                quantiles_sampled=rows > 2 * QUANTILE_SAMPLE and not p1.get(_k(i, "qexact")),
                 histogram=_histogram(hist) if count else (),
             )
             if seen := _codes_seen(i, dtype, p1, rows):
