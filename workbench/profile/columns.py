@@ -398,7 +398,8 @@ def _top_rows(counts: pl.DataFrame, *, date_days: bool) -> list[dict[str, object
 # of a (v, n) frame of value counts: the TOP_K most frequent values, ties in value order
 _TOP_VALUES = pl.struct("v", "n").sort_by(["n", "v"], descending=[True, False]).head(TOP_K).implode().alias("top")
 NUMERIC_TEXT = r"^\s*[-+]?\d[\d,]*(\.\d+)?\s*$"
-FEW_LEVELS = 10_000  # a column with at most this many values in the row sample is counted exactly, by value
+FEW_PROBE = 20_000  # rows of the row sample that decide whether a column has few values
+FEW_LEVELS = 10_000  # at most this many values in the probe: the column is profiled from its value counts
 
 
 def _text_levels(chunk: pl.DataFrame, name: str) -> pl.LazyFrame:
@@ -439,12 +440,15 @@ def _is_number(dtype: pl.DataType) -> bool:
 
 
 def _few_levels(piece: pl.DataFrame, items: list[tuple[int, str, pl.DataType]]) -> frozenset[int]:
-    """Columns whose row sample holds at most ``FEW_LEVELS`` values: text, numbers and dates (not times
-    of day) that are cheaper to count by value than to scan once per statistic."""
+    """Columns that hold at most ``FEW_LEVELS`` values in ``FEW_PROBE`` rows of the row sample (every
+    k-th, so a table sorted by date is probed over its whole length): text, numbers and dates (not
+    times of day) that are cheaper to count by value than to scan once per statistic. Either way the
+    statistics are exact; the probe only picks the cheaper road."""
     probe = [(i, n) for i, n, d in items if _is_number(d) or is_string_dtype(d) or d == pl.Date]
     if not probe:
         return frozenset()
-    found = piece.select(pl.col(n).drop_nulls().n_unique().alias(str(i)) for i, n in probe).row(0)
+    rows = piece.gather_every(max(piece.height // FEW_PROBE, 1))
+    found = rows.select(pl.col(n).drop_nulls().n_unique().alias(str(i)) for i, n in probe).row(0)
     return frozenset(i for (i, _n), k in zip(probe, found, strict=True) if k <= FEW_LEVELS)
 
 
@@ -693,9 +697,10 @@ def _missing_patterns(names: list[str], masks: Mapping[int, pl.Series]) -> tuple
     chosen = sorted(masks, key=lambda i: (-int(masks[i].sum()), i))[:MISSING_PATTERN_COLUMNS]
     if not chosen:
         return ()
-    code = pl.select(
-        pl.sum_horizontal([masks[i].cast(pl.UInt64) * (1 << b) for b, i in enumerate(chosen)]).alias("code")
-    )
+    bit = [
+        pl.when(masks[i]).then(pl.lit(1 << b, pl.UInt32)).otherwise(pl.lit(0, pl.UInt32)) for b, i in enumerate(chosen)
+    ]
+    code = pl.select(pl.sum_horizontal(bit).alias("code"))  # ≤ 30 columns: one 32-bit word per row
     counts = code.group_by("code").len("n").sort(["n", "code"], descending=[True, False]).head(TOP_K)
     out = []
     for bits, n in counts.iter_rows():
