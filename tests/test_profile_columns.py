@@ -214,3 +214,14 @@ def test_a_column_of_few_values_reads_the_same_as_its_rows():
     by_count = df["d"].value_counts().sort(["count", "d"], descending=[True, False]).head(3).rows()
     assert [(t.value, t.count) for t in dc.top[:3]] == [(str(v), n) for v, n in by_count]
     assert dc.date_largest_gap_days == int(df["d"].unique().sort().diff().dt.total_days().max())
+
+
+def test_a_key_column_settles_duplicate_rows_and_a_copied_row_is_still_found():
+    rng = np.random.default_rng(21)
+    n = 30_000
+    df = pl.DataFrame({"account": np.arange(n), "grade": rng.integers(0, 3, n), "branch": rng.choice(["a", "b"], n)})
+    assert profile_columns(masked(df)).duplicate_rows == 0  # grade and branch repeat, the rows do not
+    copied = pl.concat([df, df.slice(7, 3)])  # three rows again, their keys with them
+    assert profile_columns(masked(copied)).duplicate_rows == 3
+    rekeyed = copied.with_columns(pl.Series("account", np.arange(n + 3)))
+    assert profile_columns(masked(rekeyed)).duplicate_rows == 0

@@ -39,7 +39,8 @@ QUANTILES: tuple[float, ...] = (0.01, 0.05, 0.25, 0.5, 0.75, 0.95, 0.99)
 HIST_BINS = 20
 TOP_K = 10
 QUANTILE_SAMPLE = 200_000  # quantiles of columns over twice this long come from a row sample this size
-ROW_SAMPLE = QUANTILE_SAMPLE  # the seeded row sample kept for quantiles and pairwise statistics
+ROW_SAMPLE = QUANTILE_SAMPLE  # the seeded row sample of the numeric columns, for quantiles and special codes
+PAIR_SAMPLE = 50_000  # of those rows, the ones kept with every column for pairwise statistics and the probe
 EXACT_DISTINCT_MAX = 100_000  # up to here distinct counts are exact (value counts); beyond, HyperLogLog
 SPECIAL_CODES: tuple[int, ...] = (-99999, -9999, -999, -99, -9, -1, 0, 99, 999, 9999, 99999, 999999, 9999999)
 SPECIAL_MIN_SHARE = 0.001  # a code must cover ≥ 0.1 % of the non-missing values (and 5 rows) to count
@@ -439,17 +440,42 @@ def _is_number(dtype: pl.DataType) -> bool:
     return dtype.is_numeric() and dtype != pl.Boolean
 
 
-def _few_levels(piece: pl.DataFrame, items: list[tuple[int, str, pl.DataType]]) -> frozenset[int]:
-    """Columns that hold at most ``FEW_LEVELS`` values in ``FEW_PROBE`` rows of the row sample (every
-    k-th, so a table sorted by date is probed over its whole length): text, numbers and dates (not
-    times of day) that are cheaper to count by value than to scan once per statistic. Either way the
-    statistics are exact; the probe only picks the cheaper road."""
+def _pair_positions(rows: int, positions: np.ndarray | None) -> np.ndarray | None:
+    """``PAIR_SAMPLE`` of the row sample's positions (seeded): the rows kept with every column."""
+    if positions is None:
+        return sample_positions(rows, PAIR_SAMPLE, seed=0)
+    keep = sample_positions(len(positions), PAIR_SAMPLE, seed=0)
+    return positions if keep is None else positions[keep]
+
+
+def _probe_distinct(pair: pl.DataFrame, items: list[tuple[int, str, pl.DataType]]) -> dict[int, int]:
+    """Distinct non-missing values in ``FEW_PROBE`` rows of the pair sample (every k-th, so a table sorted
+    by date is probed over its whole length), for text, numbers and dates (not times of day).
+
+    A column with at most ``FEW_LEVELS`` of them is cheaper to count by value than to scan once per
+    statistic, and is profiled from its value counts; either way the statistics are exact, the probe
+    only picks the cheaper road."""
     probe = [(i, n) for i, n, d in items if _is_number(d) or is_string_dtype(d) or d == pl.Date]
     if not probe:
-        return frozenset()
-    rows = piece.gather_every(max(piece.height // FEW_PROBE, 1))
+        return {}
+    rows = pair.gather_every(max(pair.height // FEW_PROBE, 1))
     found = rows.select(pl.col(n).drop_nulls().n_unique().alias(str(i)) for i, n in probe).row(0)
-    return frozenset(i for (i, _n), k in zip(probe, found, strict=True) if k <= FEW_LEVELS)
+    return {i: k for (i, _n), k in zip(probe, found, strict=True)}
+
+
+def _unique_column(
+    chunk: pl.DataFrame, pair: pl.DataFrame, distinct: Mapping[int, int], names: list[str], rows: int
+) -> str | None:
+    """A column of ``chunk`` with a different value in every row (a customer or account key), or None.
+
+    Duplicate rows otherwise need a hash of every row over every column; a key column proves there are
+    none with one exact distinct count. Only columns whose probe rows are all distinct are tried."""
+    probed = max(pair.gather_every(max(pair.height // FEW_PROBE, 1)).height, 1)
+    keys = [names[i] for i, k in distinct.items() if k == probed and probed > 1]
+    for name in sorted(keys, key=lambda n: not chunk.schema[n].is_numeric())[:2]:  # numbers hash fastest
+        if chunk[name].n_unique() == rows:
+            return name
+    return None
 
 
 def _code_candidates(piece: pl.DataFrame, items: list[tuple[int, str, pl.DataType]]) -> dict[int, list[int]]:
@@ -470,7 +496,7 @@ def _code_candidates(piece: pl.DataFrame, items: list[tuple[int, str, pl.DataTyp
 @dataclass(frozen=True)
 class ColumnPass:
     """What one read of the table yields: the column profiles, and the seeded row sample (every column,
-    at most ``ROW_SAMPLE`` rows) that the pairwise statistics reuse instead of reading the table again."""
+    at most ``PAIR_SAMPLE`` rows) that the pairwise statistics reuse instead of reading the table again."""
 
     profile: TableProfile
     sample: pl.DataFrame
@@ -518,12 +544,14 @@ def scan_columns(
     index = {n: i for i, n in enumerate(names)}
     rows = table.height
     positions = sample_positions(rows, ROW_SAMPLE, seed=0)
+    pair_positions = _pair_positions(rows, positions)
     sampled_quantiles = rows > 2 * QUANTILE_SAMPLE
     timings = {"read": 0.0, "pass1_aggregates": 0.0, "pass2_value_counts": 0.0, "row_hash": 0.0}
     p1: dict[str, object] = {}
     p2: dict[str, object] = {}
     missing_masks: dict[int, pl.Series] = {}
     row_hash: np.ndarray | None = None
+    unique_key: str | None = None  # a column proven to hold no value twice: then no row repeats either
     memory = 0
     pieces: list[pl.DataFrame] = []
 
@@ -535,13 +563,17 @@ def scan_columns(
             break
         batch = chunk.columns
         memory += int(chunk.estimated_size())
-        piece = take_rows(chunk, positions)
-        pieces.append(piece)
+        items = [(index[n], n, schema[n]) for n in batch]
+        pair = take_rows(chunk, pair_positions)
+        numbers = [n for _i, n, d in items if _is_number(d)]
+        piece = take_rows(chunk.select(numbers), positions) if numbers else pl.DataFrame()
+        pieces.append(pair)
         timings["read"] += time.perf_counter() - t0
 
         t0 = time.perf_counter()
-        items = [(index[n], n, schema[n]) for n in batch]
-        few = _few_levels(piece, items)
+        distinct = _probe_distinct(pair, items)
+        few = frozenset(i for i, k in distinct.items() if k <= FEW_LEVELS)
+        unique_key = unique_key or _unique_column(chunk, pair, distinct, names, rows)
         candidates = _code_candidates(piece, [it for it in items if it[0] not in few])
         b1 = chunk.select(_pass1_exprs(items, today, rows, few, candidates)).row(0, named=True)
         for i, _n, d in items:
@@ -568,14 +600,14 @@ def scan_columns(
         timings["pass2_value_counts"] += time.perf_counter() - t0
 
         t0 = time.perf_counter()
-        if rows:
+        if rows and unique_key is None:
             row_hash = _combine_hashes(row_hash, chunk.hash_rows(seed=0).to_numpy())
         timings["row_hash"] += time.perf_counter() - t0
         del chunk
 
     for key in [k for k in p2 if k.endswith("|nan_free")]:
         p1[key.removesuffix("|nan_free")] = p2[key]
-    distinct_rows = pl.Series(row_hash).n_unique() if row_hash is not None else rows
+    distinct_rows = pl.Series(row_hash).n_unique() if row_hash is not None and unique_key is None else rows
     sample = pl.concat(pieces, how="horizontal") if pieces and names else pl.DataFrame()
     timed = tuple((k, v) for k, v in timings.items() if k != "read" or not table.in_memory)
 

@@ -23,9 +23,9 @@ from threadpoolctl import threadpool_limits
 
 from workbench.io.table import sample_positions
 from workbench.privacy.gate import MaskedTable
-from workbench.profile.columns import TableProfile
+from workbench.profile.columns import PAIR_SAMPLE, TableProfile
 
-SAMPLE_ROWS = 50_000  # standard error of r under 1/√n = 0.0045
+SAMPLE_ROWS = PAIR_SAMPLE  # 50k: standard error of r under 1/√n = 0.0045
 MAX_LEVELS = 50  # categoricals: top levels kept, the rest pooled as one "other" level
 Method = Literal["pearson", "spearman", "cramers_v", "correlation_ratio"]
 
