@@ -204,6 +204,17 @@ def _numeric_exprs(i: int, x: pl.Expr, *, quantiles: bool) -> list[pl.Expr]:
     ]
 
 
+def _sample_quantiles(piece: pl.DataFrame, columns: list[tuple[int, str]]) -> dict[str, list[float]]:
+    """Quantiles of long numeric columns from the row sample, NaN and null set aside: each column's
+    sample sorted once by numpy (a quarter of what ``Expr.quantile`` takes for seven levels), then the
+    value at rank ``round(q × (n - 1))``, as "nearest" gives."""
+    out: dict[str, list[float]] = {}
+    for i, name in columns:
+        values = np.sort(piece[name].cast(pl.Float64).fill_nan(None).drop_nulls().to_numpy())
+        out[_k(i, "q")] = levels.sorted_quantiles(values, QUANTILES) if values.size else []
+    return out
+
+
 def _pass1_exprs(
     items: list[tuple[int, str, pl.DataType]],
     today: date,
@@ -283,7 +294,6 @@ def _histogram(raw: object, *, as_dates: bool = False) -> tuple[tuple[float, flo
 
 def _pass2(
     chunk: pl.DataFrame,
-    piece: pl.DataFrame,
     items: list[tuple[int, str, pl.DataType]],
     p1: dict[str, object],
     rows: int,
@@ -346,13 +356,6 @@ def _pass2(
         out.update(_from_levels(i, dtype, counts, p1, rows, today or date.today()))
     if exprs:
         out.update(results[-1].row(0, named=True))
-        if sampled_quantiles:  # NaN-free quantiles of the sample
-            qs = [
-                _quantile_expr(i, _values(i, n, d)).name.suffix("|nan_free")
-                for i, n, d in items
-                if i not in few_levels and d.is_float() and p1[_k(i, "nan")]
-            ]
-            out.update(piece.select(qs).row(0, named=True) if qs else {})
     return out
 
 
@@ -581,12 +584,11 @@ def scan_columns(
                 counted = [{"v": float(c), "n": b1.pop(_k(i, f"code{c}"))} for c in candidates.get(i, [])]
                 b1[_k(i, "codes")] = [{"v": 0.0, "n": b1[_k(i, "zeros")]}, *counted]
         if sampled_quantiles:
-            qs = [_quantile_expr(i, _values(i, n, d)) for i, n, d in items if i not in few and _is_number(d)]
-            b1.update(piece.select(qs).row(0, named=True) if qs else {})
+            b1.update(_sample_quantiles(piece, [(i, n) for i, n, d in items if i not in few and _is_number(d)]))
         timings["pass1_aggregates"] += time.perf_counter() - t0
 
         t0 = time.perf_counter()
-        b2 = _pass2(chunk, piece, items, b1, rows, sampled_quantiles, few, today)
+        b2 = _pass2(chunk, items, b1, rows, sampled_quantiles, few, today)
         for i in few:  # exact distinct counts; text counted by level also takes its statistics from pass 2
             b1[_k(i, "approx")] = b2[_k(i, "distinct")]
             if is_string_dtype(schema[names[i]]):

@@ -43,6 +43,11 @@ def quantiles(v: np.ndarray, n: np.ndarray, qs: tuple[float, ...]) -> list[float
     return [float(v[np.searchsorted(ends, _round_half_away(q * (total - 1)), side="right")]) for q in qs]
 
 
+def sorted_quantiles(values: np.ndarray, qs: tuple[float, ...]) -> list[float]:
+    """The "nearest" quantiles of ``values`` (sorted, at least one): the value at rank ``round(q × (n - 1))``."""
+    return [float(values[_round_half_away(q * (values.size - 1))]) for q in qs]
+
+
 def histogram(v: np.ndarray, n: np.ndarray, bins: int) -> list[dict[str, float]]:
     """Equal-width bins over [min, max] as ``pl.Expr.hist(bin_count=bins)`` lays them out (right edges,
     right-closed, the first bin closed on both sides; a constant column gets [value ± 0.5]); rows in the
