@@ -102,9 +102,17 @@ def sample_positions(rows: int, n: int, *, seed: int = 0) -> np.ndarray | None:
 
 
 def take_rows(source: pl.DataFrame | pl.LazyFrame, positions: np.ndarray | None) -> pl.DataFrame:
-    """The rows at ``positions`` (sorted) of a frame or a scan; a scan streams and keeps only those rows."""
+    """The rows at ``positions`` (sorted) of a frame or a scan; a scan streams and keeps only those rows.
+
+    A frame is filtered with a mask of those positions rather than gathered: the rows come out in the same
+    order (the positions are sorted), and polars filters a million rows about three times faster than it
+    gathers fifty thousand of them at random."""
     if isinstance(source, pl.DataFrame):
-        return source if positions is None else source[positions]
+        if positions is None:
+            return source
+        keep = np.zeros(source.height, dtype=bool)
+        keep[positions] = True
+        return source.filter(pl.Series(keep))
     if positions is None:
         return source.collect(engine="streaming")
     keep = pl.Series("__row", positions, dtype=pl.UInt32 if positions[-1] < 2**32 else pl.UInt64)
