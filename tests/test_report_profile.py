@@ -89,3 +89,20 @@ def test_json_payload_has_the_contract_shape(result):
     import json
 
     json.dumps(out, allow_nan=False)
+
+
+def test_column_charts_are_inline_svg_with_a_bar_per_bin_and_escaped_values():
+    from workbench.profile import profile_columns
+    from workbench.report.svg import distribution_svg
+
+    rng = np.random.default_rng(4)
+    df = pl.DataFrame({"amount": rng.lognormal(8, 1, 3_000), "memo": rng.choice(["<b>x</b>", "a & b"], 3_000)})
+    tp = profile_columns(certify(Table("t", df), findings=()))
+    amount, memo = tp.column("amount"), tp.column("memo")
+    chart = distribution_svg(amount)
+    assert chart.startswith("<svg") and chart.count("<rect") == len(amount.histogram)
+    tips = re.findall(r"<title>[^<]*: ([\d,]+) ", chart)
+    assert sum(int(n.replace(",", "")) for n in tips) == 3_000  # every row lands in one bar's tooltip
+    words = distribution_svg(memo)
+    assert "<b>" not in words and "&lt;b&gt;x&lt;/b&gt;" in words and "a &amp; b" in words
+    assert "http" not in chart.replace('xmlns="http://www.w3.org/2000/svg"', "")

@@ -1,8 +1,8 @@
 """A standalone HTML profile report that opens from a file on an air-gapped machine.
 
-plotly.js is embedded once (``plotly.offline.get_plotlyjs()``), figures are inlined as JSON, styles are in
-the page, and fonts are the system's: nothing is fetched from anywhere. Everything shown is rendered from
-the ``Profile`` object; nothing is recomputed.
+plotly.js is embedded once (``plotly.offline.get_plotlyjs()``), figures are inlined as JSON, each column's
+distribution is an inline SVG (``svg``), styles are in the page, and fonts are the system's: nothing is
+fetched from anywhere. Everything shown is rendered from the ``Profile`` object; nothing is recomputed.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from workbench.charts import profile as charts
 from workbench.charts.common import FONT, SEVERITY_COLORS
 from workbench.i18n import get_language, t
 from workbench.profile import Profile
-from workbench.report import tables
+from workbench.report import svg, tables
 
 MAX_WOE_CHARTS = 20
 _CONFIG = {"displaylogo": False, "responsive": True}
@@ -66,9 +66,13 @@ def _anchor(name: object) -> str:
     return "".join(ch if ch.isalnum() else "_" for ch in str(name))
 
 
+def _read(chart: str, read_key: str) -> str:
+    """A chart with its "how to read this" note folded under it."""
+    return f"{chart}<details><summary>{_esc(t('profile.read.title'))}</summary><p>{_esc(t(read_key))}</p></details>"
+
+
 def _figure(fig: go.Figure, read_key: str) -> str:
-    div = fig.to_html(full_html=False, include_plotlyjs=False, config=_CONFIG)
-    return f"{div}<details><summary>{_esc(t('profile.read.title'))}</summary><p>{_esc(t(read_key))}</p></details>"
+    return _read(fig.to_html(full_html=False, include_plotlyjs=False, config=_CONFIG), read_key)
 
 
 def html_report(result: Profile, *, title: str | None = None) -> str:
@@ -108,8 +112,8 @@ def html_report(result: Profile, *, title: str | None = None) -> str:
         for a in (a for a in result.alerts if a.column == c.name):
             parts.append(f'<p class="muted">⚠ {_esc(a.message())}</p>')
         parts.append('<div class="grid"><div>' + _table(tables.column_stats_frame(c)) + "</div><div>")
-        if c.histogram or c.top:
-            parts.append(_figure(charts.column_distribution(c), "profile.read.distribution"))
+        if chart := svg.distribution_svg(c):
+            parts.append(_read(chart, "profile.read.distribution"))
         parts.append("</div></div>")
     parts.append("</section>")
 

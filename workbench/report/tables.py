@@ -36,10 +36,11 @@ def overview_frame(p: Profile) -> pl.DataFrame:
 
 
 def _fmt(v: object) -> str | None:
+    """Amounts in whole units with separators (26,520, not 2.652e+04); small values to four digits."""
     if v is None:
         return None
     if isinstance(v, float):
-        return f"{v:,.4g}"
+        return f"{v:,.0f}" if abs(v) >= 1_000 and abs(v) < 1e18 else f"{v:,.4g}"
     return str(v)
 
 
