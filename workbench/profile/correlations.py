@@ -179,7 +179,8 @@ def _correlation_ratios(x: np.ndarray, coded: list[tuple[np.ndarray, int]]) -> n
 
     η² = between-group sum of squares / total sum of squares, over rows where both values are present.
     Every categorical's levels become columns of one sparse one-hot matrix, so the per-level counts, sums
-    and sums of squares of all numeric columns come from three sparse products. Fewer than three rows or
+    and sums of squares of all numeric columns come from one sparse product (counts only for columns with
+    missing values; the others share the level sizes). Fewer than three rows or
     no spread gives NaN.
     """
     m, p = x.shape
@@ -192,9 +193,11 @@ def _correlation_ratios(x: np.ndarray, coded: list[tuple[np.ndarray, int]]) -> n
     rows = np.tile(np.arange(m), len(coded))
     keep = cols >= 0
     onehot = sparse.csr_matrix((np.ones(int(keep.sum())), (rows[keep], cols[keep])), shape=(m, offsets[-1]))
-    n_g = np.asarray(onehot.T @ present.astype(np.float64))  # levels × columns
-    s_g = np.asarray(onehot.T @ centred)
-    q_g = np.asarray(onehot.T @ (centred * centred))
+    gaps = ~present.all(0)  # columns with missing values need their own per-level counts
+    sums = np.asarray(onehot.T @ np.hstack([present[:, gaps].astype(np.float64), centred, centred * centred]))
+    n_g = np.repeat(np.asarray(onehot.sum(0)).reshape(-1, 1), p, axis=1)  # levels × columns
+    n_g[:, gaps] = sums[:, : int(gaps.sum())]
+    s_g, q_g = sums[:, int(gaps.sum()) : int(gaps.sum()) + p], sums[:, int(gaps.sum()) + p :]
     out = np.full((len(coded), p), np.nan)
     for i in range(len(coded)):
         lo, hi = offsets[i], offsets[i + 1]
@@ -249,8 +252,8 @@ def _associations(
     """The matrices, on one BLAS thread: the products are small (30 × 50k), and OpenBLAS's spinning
     threads made one of them take 3 s instead of 0.02 s while another process used the second core.
 
-    The numeric matrices (Pearson, then Spearman) are worked out on a second thread while this one codes
-    the categoricals and builds theirs: numpy lets go of the interpreter in its products, so the two
+    Pearson, Spearman and Cramér's V are worked out on a second thread while this one ranks and codes the
+    columns and computes the correlation ratios: numpy lets go of the interpreter in its products, so the two
     halves share the machine's cores instead of taking turns (about a tenth off the whole)."""
     num = sample.select(pl.col(n).cast(pl.Float64).fill_nan(None) for n in numeric)
     x = num.to_numpy().astype(np.float64) if numeric else np.empty((sample.height, 0))
@@ -260,8 +263,9 @@ def _associations(
             ranks = num.select(pl.all().rank("average").cast(pl.Float64)).to_numpy().astype(np.float64)
             spearman = pool.submit(_pairwise_corr, ranks)
         codes = _codes(sample, categorical)
-        v = _cramers_matrix(codes)
+        cramers = pool.submit(_cramers_matrix, codes)
         etas = _correlation_ratios(x, codes)
+        v = cramers.result()
         matrices = (pearson.result(), spearman.result()) if pearson is not None else (np.empty((0, 0)),) * 2
     pearson_m, spearman_m = matrices
     ratio = tuple(
