@@ -256,11 +256,11 @@ def _associations(
     columns and computes the correlation ratios: numpy lets go of the interpreter in its products, so the two
     halves share the machine's cores instead of taking turns (about a tenth off the whole)."""
     num = sample.select(pl.col(n).cast(pl.Float64).fill_nan(None) for n in numeric)
-    x = num.to_numpy().astype(np.float64) if numeric else np.empty((sample.height, 0))
+    x = num.to_numpy().astype(np.float64, copy=False) if numeric else np.empty((sample.height, 0))
     with ThreadPoolExecutor(1) as pool:
         pearson = pool.submit(_pairwise_corr, x) if numeric else None
         if numeric:
-            ranks = num.select(pl.all().rank("average").cast(pl.Float64)).to_numpy().astype(np.float64)
+            ranks = num.select(pl.all().rank("average").cast(pl.Float64)).to_numpy().astype(np.float64, copy=False)
             spearman = pool.submit(_pairwise_corr, ranks)
         codes = _codes(sample, categorical)
         cramers = pool.submit(_cramers_matrix, codes)
