@@ -457,29 +457,33 @@ def _pair_positions(rows: int, positions: np.ndarray | None) -> np.ndarray | Non
     return positions if keep is None else positions[keep]
 
 
-def _probe_distinct(pair: pl.DataFrame, items: list[tuple[int, str, pl.DataType]]) -> dict[int, int]:
-    """Distinct non-missing values in ``FEW_PROBE`` rows of the pair sample (every k-th, so a table sorted
-    by date is probed over its whole length), for text, numbers and dates (not times of day).
+def _probe_rows(pair: pl.DataFrame) -> pl.DataFrame:
+    """``FEW_PROBE`` rows of the pair sample, every k-th, so a table sorted by date is probed over its
+    whole length."""
+    return pair.gather_every(max(pair.height // FEW_PROBE, 1))
+
+
+def _probe_distinct(probe: pl.DataFrame, items: list[tuple[int, str, pl.DataType]]) -> dict[int, int]:
+    """Distinct non-missing values in the probe rows (``_probe_rows``), for text, numbers and dates (not
+    times of day).
 
     A column with at most ``FEW_LEVELS`` of them is cheaper to count by value than to scan once per
     statistic, and is profiled from its value counts; either way the statistics are exact, the probe
     only picks the cheaper road."""
-    probe = [(i, n) for i, n, d in items if _is_number(d) or is_string_dtype(d) or d == pl.Date]
-    if not probe:
+    probed = [(i, n) for i, n, d in items if _is_number(d) or is_string_dtype(d) or d == pl.Date]
+    if not probed:
         return {}
-    rows = pair.gather_every(max(pair.height // FEW_PROBE, 1))
-    found = rows.select(pl.col(n).drop_nulls().n_unique().alias(str(i)) for i, n in probe).row(0)
-    return {i: k for (i, _n), k in zip(probe, found, strict=True)}
+    found = probe.select(pl.col(n).drop_nulls().n_unique().alias(str(i)) for i, n in probed).row(0)
+    return {i: k for (i, _n), k in zip(probed, found, strict=True)}
 
 
 def _unique_column(
-    chunk: pl.DataFrame, pair: pl.DataFrame, distinct: Mapping[int, int], names: list[str], rows: int
+    chunk: pl.DataFrame, probed: int, distinct: Mapping[int, int], names: list[str], rows: int
 ) -> str | None:
     """A column of ``chunk`` with a different value in every row (a customer or account key), or None.
 
     Duplicate rows otherwise need a hash of every row over every column; a key column proves there are
     none with one exact distinct count. Only columns whose probe rows are all distinct are tried."""
-    probed = max(pair.gather_every(max(pair.height // FEW_PROBE, 1)).height, 1)
     keys = [names[i] for i, k in distinct.items() if k == probed and probed > 1]
     for name in sorted(keys, key=lambda n: not chunk.schema[n].is_numeric())[:2]:  # numbers hash fastest
         if chunk[name].n_unique() == rows:
@@ -580,9 +584,10 @@ def scan_columns(
         timings["read"] += time.perf_counter() - t0
 
         t0 = time.perf_counter()
-        distinct = _probe_distinct(pair, items)
+        probe = _probe_rows(pair)
+        distinct = _probe_distinct(probe, items)
         few = frozenset(i for i, k in distinct.items() if k <= FEW_LEVELS)
-        unique_key = unique_key or _unique_column(chunk, pair, distinct, names, rows)
+        unique_key = unique_key or _unique_column(chunk, probe.height, distinct, names, rows)
         candidates = _code_candidates(piece, [it for it in items if it[0] not in few])
         b1 = chunk.select(_pass1_exprs(items, today, rows, few, candidates)).row(0, named=True)
         for i, _n, d in items:
