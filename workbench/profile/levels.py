@@ -19,13 +19,14 @@ import polars as pl
 EPOCH = date(1970, 1, 1)
 
 
-def level_counts(frame: pl.DataFrame, name: str) -> pl.LazyFrame:
+def level_counts(frame: pl.DataFrame, name: str, *, dates_as_days: bool = True) -> pl.LazyFrame:
     """(``v``, ``n``): each present value of the column and how often it occurs (null and NaN set aside).
-    Dates are counted as days since 1970 (``Int32``), so every statistic below reads plain numbers."""
+    With ``dates_as_days`` dates are counted as days since 1970 (``Int32``), so every statistic below
+    reads plain numbers."""
     x = pl.col(name)
     dtype = frame.schema[name]
     present = x.is_not_null() & (~x.is_nan() if dtype.is_float() else pl.lit(True))
-    value = x.cast(pl.Date).cast(pl.Int32) if dtype.is_temporal() else x
+    value = x.cast(pl.Date).cast(pl.Int32) if dates_as_days and dtype.is_temporal() else x
     return frame.lazy().filter(present).group_by(value.alias("v")).len("n")
 
 
