@@ -74,9 +74,8 @@ def moments(v: np.ndarray, n: np.ndarray) -> dict[str, float | None]:
     d = x - mean
     d2 = d * d
     m2, m3, m4 = (float((d2 * w).sum()) / total, float((d2 * d * w).sum()) / total, float((d2 * d2 * w).sum()) / total)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        skew = m3 / m2**1.5 if m2 > 0 else None
-        kurt = m4 / m2**2 - 3.0 if m2 > 0 else None
+    skew = m3 / m2**1.5 if m2 > 0 else None
+    kurt = m4 / m2**2 - 3.0 if m2 > 0 else None
     std = math.sqrt(m2 * total / (total - 1)) if total > 1 else None
     return {"mean": mean, "std": std, "skew": skew, "kurt": kurt}
 
