@@ -600,10 +600,10 @@ def scan_columns(
                 b1.update({_k(i, s): b2[_k(i, s)] for s in ("lmin", "lmean", "lmax", "min", "max")})
         p1.update(b1)
         p2.update(b2)
-        for i, name, dtype in items:
+        for i, name, _dtype in items:
             if b1[_k(i, "null")] + b1[_k(i, "nan")] > 0:
                 col = chunk[name]
-                missing_masks[i] = col.is_null() | col.is_nan() if dtype.is_float() else col.is_null()
+                missing_masks[i] = col.is_null() | col.is_nan() if b1[_k(i, "nan")] else col.is_null()
         timings["pass2_value_counts"] += time.perf_counter() - t0
 
         t0 = time.perf_counter()

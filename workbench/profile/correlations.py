@@ -84,25 +84,27 @@ class Correlations:
         return tuple(out)
 
 
-def _centred(x: np.ndarray, present: np.ndarray) -> np.ndarray:
-    """Each column minus the mean of its present values; 0 where absent (so it adds nothing to sums)."""
-    mean = np.where(present, x, 0.0).sum(0) / np.maximum(present.sum(0), 1)
-    return np.where(present, x - mean, 0.0)
+def _centred(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each column of ``x`` (NaN = missing) minus the mean of its present values, 0 where absent (so it adds
+    nothing to sums); and where values are present."""
+    present = ~np.isnan(x)
+    centred = np.where(present, x, 0.0)
+    centred -= centred.sum(0) / np.maximum(present.sum(0), 1)
+    np.copyto(centred, 0.0, where=~present)
+    return centred, present
 
 
-def _pairwise_corr(x: np.ndarray) -> np.ndarray:
-    """Pearson for every column pair of ``x`` (rows × columns, NaN = missing), pairwise-complete, from five
-    matrix products: per pair, the sums over the rows where both values are present.
+def _pairwise_corr(centred: np.ndarray, present: np.ndarray) -> np.ndarray:
+    """Pearson for every column pair (``_centred`` columns), pairwise-complete, from five matrix products:
+    per pair, the sums over the rows where both values are present.
 
     Columns are centred on their own mean first, so the sums of squares do not cancel for large amounts
     (KRW balances in the billions). A pair with fewer than two complete rows or no spread is NaN.
     """
-    p = x.shape[1]
+    p = centred.shape[1]
     if p < 2:
         return np.eye(p)
-    present = ~np.isnan(x)
     m = present.astype(np.float64)
-    centred = _centred(x, present)
     n = m.T @ m
     sx = centred.T @ m  # sx[i, j]: sum of column i over rows where i and j are both present
     sxx = (centred * centred).T @ m
@@ -173,35 +175,41 @@ def _cramers_v(table: np.ndarray) -> float:
     return float(np.sqrt(chi2 / n / (min(r, c) - 1)))
 
 
-def _correlation_ratios(x: np.ndarray, coded: list[tuple[np.ndarray, int]]) -> np.ndarray:
-    """η of every numeric column of ``x`` (NaN = missing) against every coded categorical (-1 = missing):
-    a categoricals × columns array, 0–1.
+def _correlation_ratios(centred: np.ndarray, present: np.ndarray, coded: list[tuple[np.ndarray, int]]) -> np.ndarray:
+    """η of every numeric column (``_centred``) against every coded categorical (-1 = missing): a
+    categoricals × columns array, 0–1.
 
     η² = between-group sum of squares / total sum of squares, over rows where both values are present.
-    Every categorical's levels become columns of one sparse one-hot matrix, so the per-level counts, sums
-    and sums of squares of all numeric columns come from one sparse product (counts only for columns with
-    missing values; the others share the level sizes). Fewer than three rows or
-    no spread gives NaN.
+    Every categorical's levels, and one more slot for its missing rows, become columns of one sparse one-hot
+    matrix with exactly one entry per categorical in every row (built as CSR directly, nothing to sort), so
+    the per-level counts and sums of all numeric columns come from one sparse product (counts only for
+    columns with missing values; the others share the level sizes). A categorical's total sum of squares is
+    the column's minus that of its missing rows, so squares need no per-level product. Fewer than three rows
+    or no spread gives NaN.
     """
-    m, p = x.shape
+    m, p = centred.shape
     if not coded or p == 0:
         return np.empty((len(coded), p))
-    present = ~np.isnan(x)
-    centred = _centred(x, present)
-    offsets = np.cumsum([0] + [k for _c, k in coded])
-    cols = np.concatenate([np.where(c >= 0, c + offsets[i], -1) for i, (c, _k) in enumerate(coded)])
-    rows = np.tile(np.arange(m), len(coded))
-    keep = cols >= 0
-    onehot = sparse.csr_matrix((np.ones(int(keep.sum())), (rows[keep], cols[keep])), shape=(m, offsets[-1]))
+    widths = [k + 1 for _c, k in coded]  # the levels, then the missing slot
+    offsets = np.cumsum([0, *widths])
+    slots = np.empty((m, len(coded)), dtype=np.int32)
+    for i, (c, k) in enumerate(coded):
+        slots[:, i] = np.where(c >= 0, c, k) + offsets[i]
+    onehot = sparse.csr_matrix(
+        (np.ones(slots.size), slots.ravel(), np.arange(0, slots.size + 1, len(coded))), shape=(m, offsets[-1])
+    )
     gaps = ~present.all(0)  # columns with missing values need their own per-level counts
-    sums = np.asarray(onehot.T @ np.hstack([present[:, gaps].astype(np.float64), centred, centred * centred]))
-    n_g = np.repeat(np.asarray(onehot.sum(0)).reshape(-1, 1), p, axis=1)  # levels × columns
-    n_g[:, gaps] = sums[:, : int(gaps.sum())]
-    s_g, q_g = sums[:, int(gaps.sum()) : int(gaps.sum()) + p], sums[:, int(gaps.sum()) + p :]
+    s_g = np.asarray(onehot.T @ centred)  # slots × columns
+    n_g = np.repeat(np.bincount(slots.ravel(), minlength=offsets[-1]).astype(np.float64)[:, None], p, axis=1)
+    if gaps.any():
+        n_g[:, gaps] = np.asarray(onehot.T @ present[:, gaps].astype(np.float64))
+    squares = (centred * centred).sum(0)
     out = np.full((len(coded), p), np.nan)
-    for i in range(len(coded)):
-        lo, hi = offsets[i], offsets[i + 1]
-        n, s, ss = n_g[lo:hi].sum(0), s_g[lo:hi].sum(0), q_g[lo:hi].sum(0)
+    for i, (c, k) in enumerate(coded):
+        lo, hi = offsets[i], offsets[i] + k  # the levels, without the missing slot
+        missing = np.flatnonzero(c < 0)
+        ss = squares - (centred[missing] ** 2).sum(0) if missing.size else squares
+        n, s = n_g[lo:hi].sum(0), s_g[lo:hi].sum(0)
         with np.errstate(invalid="ignore", divide="ignore"):
             total = ss - s * s / n
             between = (s_g[lo:hi] ** 2 / np.where(n_g[lo:hi] > 0, n_g[lo:hi], 1.0)).sum(0) - s * s / n
@@ -257,14 +265,15 @@ def _associations(
     halves share the machine's cores instead of taking turns (about a tenth off the whole)."""
     num = sample.select(pl.col(n).cast(pl.Float64).fill_nan(None) for n in numeric)
     x = num.to_numpy().astype(np.float64, copy=False) if numeric else np.empty((sample.height, 0))
+    centred, present = _centred(x)
     with ThreadPoolExecutor(1) as pool:
-        pearson = pool.submit(_pairwise_corr, x) if numeric else None
+        pearson = pool.submit(_pairwise_corr, centred, present) if numeric else None
         if numeric:
             ranks = num.select(pl.all().rank("average").cast(pl.Float64)).to_numpy().astype(np.float64, copy=False)
-            spearman = pool.submit(_pairwise_corr, ranks)
+            spearman = pool.submit(_pairwise_corr, *_centred(ranks))
         codes = _codes(sample, categorical)
         cramers = pool.submit(_cramers_matrix, codes)
-        etas = _correlation_ratios(x, codes)
+        etas = _correlation_ratios(centred, present, codes)
         v = cramers.result()
         matrices = (pearson.result(), spearman.result()) if pearson is not None else (np.empty((0, 0)),) * 2
     pearson_m, spearman_m = matrices
