@@ -346,10 +346,12 @@ def _pass2(
             ]
     queries = [_value_counts(chunk, n) for _i, n in counted]
     queries += [_text_levels(chunk, n) for _i, n in few_text]
-    queries += [levels.level_counts(chunk, n) for _i, n, _d in few_values]
     if exprs:
         queries.append(chunk.lazy().select(exprs))
-    results = pl.collect_all(queries) if queries else []
+    with ThreadPoolExecutor(2) as pool:  # numpy counts numbers while polars counts text
+        value_counts = pool.map(levels.sorted_counts, [chunk[n] for _i, n, _d in few_values])
+        results = pl.collect_all(queries) if queries else []
+        level_frames = list(value_counts)
     out: dict[str, object] = {}
     for (i, _n), res in zip(counted + few_text, results, strict=False):
         row = res.row(0, named=True)
@@ -358,7 +360,7 @@ def _pass2(
         for stat in ("lmin", "lmean", "lmax", "min", "max", "numstr"):
             if stat in row:
                 out[_k(i, stat)] = row[stat]
-    for (i, _n, dtype), counts in zip(few_values, results[len(counted) + len(few_text) :], strict=False):
+    for (i, _n, dtype), counts in zip(few_values, level_frames, strict=True):
         out.update(_from_levels(i, dtype, counts, p1, rows, today or date.today()))
     if exprs:
         out.update(results[-1].row(0, named=True))
@@ -381,8 +383,7 @@ def _from_levels(
         p1.update({_k(i, s): 0 for s in ("zeros", "neg", "future")})
         p1.update({_k(i, "q"): [], _k(i, "hist"): [], _k(i, "codes"): []})
         return out
-    counts = counts.sort("v")
-    v, n = counts["v"].to_numpy(), counts["n"].to_numpy()
+    v, n = counts["v"].to_numpy(), counts["n"].to_numpy()  # sorted by value (``levels.sorted_counts``)
     if is_date_dtype(dtype):
         found = levels.date_stats(i, v, n, today=today, bins=HIST_BINS)
         out[_k(i, "gap")], out[_k(i, "months")] = found.pop(_k(i, "gap")), found.pop(_k(i, "months"))

@@ -1,7 +1,7 @@
 """Every statistic of a numeric or date column with few distinct values, from its value counts alone.
 
 A column of grades, counts of products, 0/1 targets or application dates holds a few thousand values at
-most, repeated over a million rows. One ``group_by`` of the column gives each value with its count; moments,
+most, repeated over a million rows. One count of its values (``sorted_counts``) gives each with its count; moments,
 exact quantiles, the histogram, zeros, negatives, "unknown" codes, the range without them, date gaps and
 empty months then come from those few thousand pairs instead of a dozen scans of the million rows each.
 The results are exact, with the keys and shapes of pass 1 and pass 2 in ``columns`` (the same column
@@ -28,6 +28,34 @@ def level_counts(frame: pl.DataFrame, name: str, *, dates_as_days: bool = True) 
     present = x.is_not_null() & (~x.is_nan() if dtype.is_float() else pl.lit(True))
     value = x.cast(pl.Date).cast(pl.Int32) if dates_as_days and dtype.is_temporal() else x
     return frame.lazy().filter(present).group_by(value.alias("v")).len("n")
+
+
+BINCOUNT_SPAN = 1 << 20  # whole numbers spanning at most this many values are counted by one bincount
+
+
+def sorted_counts(column: pl.Series) -> pl.DataFrame:
+    """What ``level_counts`` gives, sorted by value, from numpy instead of a hash ``group_by``: whole numbers
+    over a short span (days, grades, codes, 0/1) by one ``bincount``, anything else by one sort and the
+    lengths of its runs of equal values. Either takes about half the time of the ``group_by`` on a million
+    rows, and numpy sorts without holding the interpreter, so several columns are counted at once."""
+    values = column.cast(pl.Date).cast(pl.Int32) if column.dtype.is_temporal() else column
+    if values.dtype.is_integer():
+        a = values.drop_nulls().to_numpy()
+        lo = int(a.min()) if a.size else 0
+        if a.size and values.dtype != pl.UInt64 and int(a.max()) - lo < BINCOUNT_SPAN:
+            counts = np.bincount(a.astype(np.int64) - lo)
+            present = np.flatnonzero(counts)
+            return _counts_frame(present + lo, counts[present], values.dtype)
+        a = np.sort(a)
+    else:
+        a = np.sort(values.to_numpy())  # null comes out as NaN, and numpy sorts NaN last
+        a = a[: a.size - int(np.isnan(a).sum())]
+    starts = np.flatnonzero(np.concatenate(([a.size > 0], a[1:] != a[:-1])))
+    return _counts_frame(a[starts], np.diff(np.append(starts, a.size)), values.dtype)
+
+
+def _counts_frame(v: np.ndarray, n: np.ndarray, dtype: pl.DataType) -> pl.DataFrame:
+    return pl.DataFrame({"v": pl.Series(v).cast(dtype), "n": pl.Series(n).cast(pl.UInt32)})
 
 
 def _round_half_away(x: float) -> int:
