@@ -147,3 +147,16 @@ def test_a_kind_changed_by_the_analyst_is_kept_in_the_workspace(workspace):
         assert store.tables.get("loans").column_types == {"credit_grade": "categorical"}
     assert at.selectbox(key="wb.profile.kind.loans.credit_grade").value == "categorical"
     assert any("저장" in c.value for c in at.caption)
+
+
+def test_an_identifier_column_gets_a_sentence_not_a_chart_of_equal_bars():
+    at = app_on_profile({"loans": certify(Table("loans", loans()), findings=())})
+    at.session_state["wb.profile.section"] = "columns"
+    at.session_state["wb.profile.column"] = "loan_id"
+    at.run()
+    assert not at.exception, at.exception
+    assert any("식별자는 행마다 값이 달라서" in i.value for i in at.info)
+    assert not at.get("plotly_chart")
+    at.session_state["wb.profile.column"] = "bureau_score"
+    at.run()
+    assert len(at.get("plotly_chart")) == 1 and not any("식별자는" in i.value for i in at.info)

@@ -303,7 +303,12 @@ def column_explorer(c: Choice, result: Profile) -> None:
         st.dataframe(tables.column_stats_frame(cp), hide_index=True, width="stretch")
         how_to_read("profile.read.column_stats")
     with right:
-        chart(charts.column_distribution(cp), "profile.read.distribution")
+        if cp.kind == "id_like":
+            st.info(t("profile.page.no_chart_id"))
+        elif not (cp.histogram and cp.kind in ("numeric", "date")) and not cp.top:
+            st.info(t("profile.page.no_chart_values"))
+        else:
+            chart(charts.column_distribution(cp), "profile.read.distribution")
 
 
 def correlations(c: Choice, result: Profile) -> None:
