@@ -77,5 +77,11 @@ def test_profile_page_in_the_browser_offline(page: Page, profile_url, tmp_path):
     expect(leak).to_be_visible(timeout=30_000)
     expect(page.get_by_test_id("stPlotlyChart").locator(".main-svg").first).to_be_visible(timeout=30_000)
     page.screenshot(path=tmp_path / "profile_alert_column.png", full_page=True)
+
+    page.get_by_role("combobox", name="컬럼", exact=True).click()
+    page.get_by_role("option", name="loan_id", exact=True).click()
+    wait_for_app(page, timeout=60_000)
+    expect(page.get_by_text("식별자는 행마다 값이 달라서 분포 그림이 없습니다").first).to_be_visible(timeout=30_000)
+    page.screenshot(path=tmp_path / "profile_id_column.png", full_page=True)
     print("screenshots:", tmp_path)
     assert outside == []
