@@ -67,17 +67,11 @@ def _stamp() -> dict:
     return {"date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"), "load_at_start": os.getloadavg()[0]}
 
 
-WORKBENCH_RUNS = 5  # a one-second run on a shared machine moves by half from one process to the next
-PEER_RUNS = 3  # ydata-profiling's 1M-row description took 18.8 s in one run and 33.8 s in another
+PEER_RUNS = 3  # rounds of the profile benchmark: ydata-profiling's description took 18.8 s once, 33.8 s another time
 
 
-def median_run(module: str, args: list[str], runs: int = WORKBENCH_RUNS, *, peer: bool = False) -> dict:
-    """The run with the median time of ``runs`` fresh processes, with every run's seconds beside it.
-
-    Workbench's profile takes about a second, so one slow scheduling slice on the shared machine shows in
-    a single run as a 1.5× swing. The peers' runs of 20–30 s swing too (the machine's neighbours come and
-    go over minutes), so they are timed more than once as well; one run of each would make the ratio a draw."""
-    done = [run(module, args, peer=peer) for _ in range(runs)]
+def _median(done: list[dict]) -> dict:
+    """The run with the median time, with every run's seconds beside it."""
     timed = sorted((r for r in done if "seconds" in r), key=lambda r: r["seconds"])
     if not timed:
         return done[0]
@@ -85,13 +79,19 @@ def median_run(module: str, args: list[str], runs: int = WORKBENCH_RUNS, *, peer
 
 
 def bench_profile(rows: int, peers: bool) -> dict:
+    """Rounds of Workbench, ydata-profiling, Workbench, skrub, each in a fresh process, and each contender's
+    median run. Workbench's profile takes about a second, so one slow scheduling slice on the shared machine
+    shows in a single run as a 1.5× swing; and the machine's speed moves by a third within ten minutes, so
+    runs taken one contender after the other would set a slow stretch against a fast one."""
     path = str(ensure(rows))
     print(f"profile {rows:,} rows: {path}")
-    out = {"rows": rows, **_stamp(), "workbench": median_run("benchmarks.bench_profile", ["workbench", path])}
-    if peers:
-        out["ydata"] = median_run("benchmarks.bench_profile", ["ydata", path], PEER_RUNS, peer=True)
-        out["skrub"] = median_run("benchmarks.bench_profile", ["skrub", path], PEER_RUNS, peer=True)
-    return out
+    stamp = _stamp()
+    order = ("workbench", "ydata", "workbench", "skrub") if peers else ("workbench",) * 2
+    done: dict[str, list[dict]] = {name: [] for name in order}
+    for _round in range(PEER_RUNS):
+        for name in order:
+            done[name].append(run("benchmarks.bench_profile", [name, path], peer=name != "workbench"))
+    return {"rows": rows, **stamp, **{name: _median(runs) for name, runs in done.items()}}
 
 
 def bench_large(rows: int) -> dict:
