@@ -279,8 +279,9 @@ def alerts(c: Choice, result: Profile) -> None:
 
 def column_explorer(c: Choice, result: Profile) -> None:
     names = [col.name for col in result.table.columns]
-    if st.session_state.get(COLUMN_KEY) not in names:
-        st.session_state[COLUMN_KEY] = names[0]
+    if st.session_state.get(COLUMN_KEY) not in names:  # open on the first column with something to show
+        drawn = [col.name for col in result.table.columns if col.kind != "id_like"]
+        st.session_state[COLUMN_KEY] = (drawn or names)[0]
     col_name = st.selectbox(t("profile.col.column"), names, key=COLUMN_KEY)
     cp = result.table.column(col_name)
     for alert in result.alerts_for(col_name):
