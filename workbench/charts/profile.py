@@ -75,9 +75,19 @@ def kinds_bar(profile: TableProfile) -> go.Figure:
     return fig
 
 
+def _draws_histogram(column: ColumnProfile) -> bool:
+    return bool(column.histogram) and column.kind in ("numeric", "date")
+
+
+def has_distribution(column: ColumnProfile) -> bool:
+    """Whether ``column_distribution`` has anything to draw: an identifier's values all differ (ten equal
+    bars say nothing), and a column with no histogram and no counted top values leaves an empty frame."""
+    return column.kind != "id_like" and (_draws_histogram(column) or bool(column.top))
+
+
 def column_distribution(column: ColumnProfile) -> go.Figure:
     """Histogram for numeric and date columns, top values with shares for the others."""
-    if column.histogram and column.kind in ("numeric", "date"):
+    if _draws_histogram(column):
         fig = base_figure(t("profile.chart.histogram_title", column=column.name))
         lefts = [a for a, _, _ in column.histogram]
         rights = [b for _, b, _ in column.histogram]

@@ -304,12 +304,10 @@ def column_explorer(c: Choice, result: Profile) -> None:
         st.dataframe(tables.column_stats_frame(cp), hide_index=True, width="stretch")
         how_to_read("profile.read.column_stats")
     with right:
-        if cp.kind == "id_like":
-            st.info(t("profile.page.no_chart_id"))
-        elif not (cp.histogram and cp.kind in ("numeric", "date")) and not cp.top:
-            st.info(t("profile.page.no_chart_values"))
-        else:
+        if charts.has_distribution(cp):
             chart(charts.column_distribution(cp), "profile.read.distribution")
+        else:
+            st.info(t("profile.page.no_chart_id" if cp.kind == "id_like" else "profile.page.no_chart_values"))
 
 
 def correlations(c: Choice, result: Profile) -> None:
