@@ -533,7 +533,10 @@ def profile_columns(
 def _value_counts(chunk: pl.DataFrame, name: str) -> pl.LazyFrame:
     """Exact distinct count and top values of one column, NaN and null set aside (a ``group_by``, which
     runs in parallel with the other columns' under ``collect_all``)."""
-    return levels.level_counts(chunk, name, dates_as_days=False).select(pl.len().alias("distinct"), _TOP_VALUES)
+    x = pl.col(name)
+    present = x.is_not_null() & (~x.is_nan() if chunk.schema[name].is_float() else pl.lit(True))
+    groups = chunk.lazy().filter(present).group_by(x.alias("v")).len("n")
+    return groups.select(pl.len().alias("distinct"), _TOP_VALUES)
 
 
 def scan_columns(

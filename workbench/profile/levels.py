@@ -1,9 +1,9 @@
 """Every statistic of a numeric or date column with few distinct values, from its value counts alone.
 
 A column of grades, counts of products, 0/1 targets or application dates holds a few thousand values at
-most, repeated over a million rows. One count of its values (``sorted_counts``) gives each with its count; moments,
-exact quantiles, the histogram, zeros, negatives, "unknown" codes, the range without them, date gaps and
-empty months then come from those few thousand pairs instead of a dozen scans of the million rows each.
+most, repeated over a million rows. One count of its values (``sorted_counts``) gives each with its count;
+moments, exact quantiles, the histogram, zeros, negatives, "unknown" codes, the range without them, date
+gaps and empty months then come from those few thousand pairs instead of a dozen scans of the million rows.
 The results are exact, with the keys and shapes of pass 1 and pass 2 in ``columns`` (the same column
 profiled either way reads the same), except that quantiles are exact even on long columns.
 """
@@ -19,25 +19,17 @@ import polars as pl
 EPOCH = date(1970, 1, 1)
 
 
-def level_counts(frame: pl.DataFrame, name: str, *, dates_as_days: bool = True) -> pl.LazyFrame:
-    """(``v``, ``n``): each present value of the column and how often it occurs (null and NaN set aside).
-    With ``dates_as_days`` dates are counted as days since 1970 (``Int32``), so every statistic below
-    reads plain numbers."""
-    x = pl.col(name)
-    dtype = frame.schema[name]
-    present = x.is_not_null() & (~x.is_nan() if dtype.is_float() else pl.lit(True))
-    value = x.cast(pl.Date).cast(pl.Int32) if dates_as_days and dtype.is_temporal() else x
-    return frame.lazy().filter(present).group_by(value.alias("v")).len("n")
-
-
 BINCOUNT_SPAN = 1 << 20  # whole numbers spanning at most this many values are counted by one bincount
 
 
 def sorted_counts(column: pl.Series) -> pl.DataFrame:
-    """What ``level_counts`` gives, sorted by value, from numpy instead of a hash ``group_by``: whole numbers
-    over a short span (days, grades, codes, 0/1) by one ``bincount``, anything else by one sort and the
-    lengths of its runs of equal values. Either takes about half the time of the ``group_by`` on a million
-    rows, and numpy sorts without holding the interpreter, so several columns are counted at once."""
+    """(``v``, ``n``) sorted by ``v``: each present value of the column and how often it occurs (null and NaN
+    set aside; dates as days since 1970, ``Int32``, so every statistic below reads plain numbers).
+
+    Counted by numpy instead of a hash ``group_by``: whole numbers over a short span (days, grades, codes,
+    0/1) by one ``bincount``, anything else by one sort and the lengths of its runs of equal values. Either
+    takes about half the time of the ``group_by`` on a million rows, and numpy sorts without holding the
+    interpreter, so several columns are counted at once."""
     values = column.cast(pl.Date).cast(pl.Int32) if column.dtype.is_temporal() else column
     if values.dtype.is_integer():
         a = values.drop_nulls().to_numpy()
