@@ -82,8 +82,7 @@ def features(
     from workbench.i18n import t
 
     project = FeatureProject.from_yaml(spec_path)
-    tables = {name: load_masked(path) for name, path in project.paths().items()}
-    tables = {name: _renamed(table, name) for name, table in tables.items()}
+    tables = _load_tables(project.paths())
     run = build_features(project, tables, batches=batches)
     names = run.selected if selected_only and run.recommendations else None
     out = write_feature_table(run.features, output, names)
@@ -109,8 +108,15 @@ def features(
         )
 
 
-def _renamed(table, name: str):
-    """The gate names a table after its file; the spec's name is what relations refer to."""
-    import dataclasses
-
-    return table if table.name == name else dataclasses.replace(table, name=name)
+def _load_tables(paths):
+    """Each file passes the gate once, whatever the spec calls its table: the feature engine knows a table by
+    the spec's name (the key of this mapping), never by the certified table's own name, so a spec may call
+    ``account_x.parquet`` ``account`` and the label may share a file with a table."""
+    certified: dict = {}
+    out = {}
+    for name, path in paths.items():
+        where = str(path.resolve())
+        if where not in certified:
+            certified[where] = load_masked(path)
+        out[name] = certified[where]
+    return out

@@ -14,6 +14,7 @@ from workbench.features.project import FeatureProject
 from workbench.features.scoring import FeatureScore, score_features
 from workbench.features.selection import Recommendation, Thresholds, ranked_table, select_features
 from workbench.features.spec import FeatureSpec
+from workbench.features.target import TargetCoding, target_coding
 from workbench.privacy.gate import MaskedTable
 
 Progress = Callable[[float, str], None]
@@ -27,6 +28,7 @@ class FeatureRun:
     scores: tuple[FeatureScore, ...]
     recommendations: tuple[Recommendation, ...]
     thresholds: Thresholds
+    target: TargetCoding | None = None  # which target value was read as the event
 
     @property
     def specs(self) -> tuple[FeatureSpec, ...]:
@@ -68,7 +70,13 @@ class FeatureRun:
                     "spec": spec.to_dict(),
                 }
             )
-        return {"rows": frame.height, "features": items, "selected": self.selected, "output": output}
+        return {
+            "rows": frame.height,
+            "features": items,
+            "selected": self.selected,
+            "target": self.target.to_dict() if self.target else None,
+            "output": output,
+        }
 
 
 def _num(x: float | None) -> float | None:
@@ -93,10 +101,11 @@ def build_features(
     if not target or target not in fs.frame.columns:
         report(1.0, "")
         return FeatureRun(fs, (), (), project.thresholds)
+    coding = target_coding(fs.frame.get_column(target))
     report(0.8, "score")
     frame = fs.frame.with_columns(pl.col(project.relations.label.cutoff).alias("_period"))
     scores = score_features(frame, fs.names, target, period="_period", every=project.psi_period)
     report(0.95, "select")
     recs = select_features(fs.frame.filter(pl.col(target).is_not_null()), scores, project.thresholds)
     report(1.0, "")
-    return FeatureRun(fs, scores, recs, project.thresholds)
+    return FeatureRun(fs, scores, recs, project.thresholds, coding)

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
+from workbench.features.target import target_coding
 from workbench.features.transforms import quantile_edges
 
 MISSING_BIN = -1
@@ -255,7 +256,7 @@ def score_features(
     """One score per feature, in ``names`` order. ``period`` (the cutoff column) is cut into ``every``
     periods (polars duration, a quarter by default) for PSI. Rows with a missing target are left out."""
     df = frame.filter(pl.col(target).is_not_null())
-    y = df[target].cast(pl.Int64)
+    y = df.select(target_coding(df.get_column(target)).expr().cast(pl.Int64)).to_series()
     codes, n_periods = None, 0
     if period:
         col = df[period]

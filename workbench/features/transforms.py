@@ -17,6 +17,7 @@ from collections.abc import Sequence
 import polars as pl
 
 from workbench.features.spec import FeatureSpec
+from workbench.features.target import target_coding
 
 DEFAULT_FOLDS = 5
 DEFAULT_SMOOTHING = 20.0  # prior weight in rows: a category seen 20 times sits halfway to its own mean
@@ -42,7 +43,9 @@ def fit_target_mapping(
     """Category → smoothed target mean over every row with a known target, and the prior (the overall mean)
     that an unseen category gets: ``(sum + smoothing × prior) / (count + smoothing)``. Categories are compared
     as text; a missing category is a category of its own (key ``None``)."""
-    df = frame.select(pl.col(column).cast(pl.String).alias("_v"), pl.col(target).cast(pl.Float64).alias("_y"))
+    df = frame.select(
+        pl.col(column).cast(pl.String).alias("_v"), target_coding(frame.get_column(target)).expr().alias("_y")
+    )
     df = df.filter(pl.col("_y").is_not_null())
     if df.is_empty():
         return (), float("nan")
@@ -62,7 +65,9 @@ def _target_encoding(frame: pl.DataFrame, spec: FeatureSpec, target: str) -> pl.
     folds = int(spec.param("folds", DEFAULT_FOLDS))
     m = float(spec.param("smoothing", DEFAULT_SMOOTHING))
     col = spec.column
-    df = frame.select(pl.col(col).cast(pl.String).alias("_v"), pl.col(target).cast(pl.Float64).alias("_y"))
+    df = frame.select(
+        pl.col(col).cast(pl.String).alias("_v"), target_coding(frame.get_column(target)).expr().alias("_y")
+    )
     df = df.with_columns(_fold(df.height, folds))
     # the prior is out-of-fold too: the overall rate would otherwise carry the row's own target
     fold_tot = df.group_by("_fold").agg(fn=pl.col("_y").count(), fs=pl.col("_y").sum())
