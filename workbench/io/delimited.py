@@ -20,6 +20,7 @@ from pathlib import Path
 
 import polars as pl
 
+from workbench.io.archive import COMPRESSED, decompressed
 from workbench.io.errors import LoadError, human_list
 from workbench.io.infer import WIDE, apply_overrides, cast_frame, guess_notes, guess_types
 from workbench.io.names import unique_names
@@ -41,41 +42,6 @@ class Prepared:
     notes: tuple[Note, ...]
     trailing: bool = False  # every data line ends with the delimiter the header lacks (the extra field is cut)
     blank: tuple[str, ...] = ()  # names given to blank headers: dropped again when the column is empty
-
-
-COMPRESSED = (".gz", ".zip")
-
-
-@contextmanager
-def decompressed(path: Path) -> Iterator[Path]:
-    """``t.csv.gz`` or a ``.zip`` holding one delimited file, expanded into a private temporary folder
-    (streamed, never read whole into memory); any other path as it is."""
-    suffix = path.suffix.lower()
-    if suffix not in COMPRESSED:
-        yield path
-        return
-    import gzip
-    import shutil
-    import zipfile
-
-    with tempfile.TemporaryDirectory(prefix="workbench-io-") as tmp:
-        try:
-            if suffix == ".gz":
-                out = Path(tmp) / path.stem
-                with gzip.open(path, "rb") as src, out.open("wb") as dst:
-                    shutil.copyfileobj(src, dst, CHUNK)
-            else:
-                with zipfile.ZipFile(path) as z:
-                    members = [m for m in z.infolist() if not m.is_dir() and not m.filename.startswith("__MACOSX")]
-                    if len(members) != 1:
-                        names = [m.filename for m in members]
-                        raise LoadError("io.error.zip_members", path=path.name, members=human_list(names, 5) or "-")
-                    out = Path(tmp) / Path(members[0].filename).name
-                    with z.open(members[0]) as src, out.open("wb") as dst:
-                        shutil.copyfileobj(src, dst, CHUNK)
-        except (OSError, EOFError, zipfile.BadZipFile) as err:
-            raise LoadError("io.error.corrupt_archive", path=path.name) from err
-        yield out
 
 
 @contextmanager

@@ -8,21 +8,99 @@ Headers are read raw from the first row so Korean, blank and repeated names get 
 from __future__ import annotations
 
 import logging
+import re
+import zipfile
+import zlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from itertools import chain
 from pathlib import Path
 
 import polars as pl
 
+from workbench.io.archive import limited_chunks
 from workbench.io.errors import LoadError, human_list
 from workbench.io.infer import apply_overrides, cast_frame, guess_notes, guess_types
+from workbench.io.limits import MAX_EXCEL_CELLS
 from workbench.io.names import unique_names
 
 Note = tuple[str, dict]
 EXTENSIONS = (".xlsx", ".xlsm", ".xlsb", ".xls", ".ods")
 
 
+_CELL = re.compile(rb"<(?:\w+:)?c\b[^>]*?\sr=\"([A-Z]{1,4})(\d{1,9})\"")
+_ROW = re.compile(rb"<(?:\w+:)?row\b[^>]*?\sr=\"(\d{1,9})\"")
+_ANY_CELL = re.compile(rb"<(?:\w+:)?c[\s>/]")
+_ANY_ROW = re.compile(rb"<(?:\w+:)?row[\s>/]")
+_DIMENSION = re.compile(rb"<(?:\w+:)?dimension\b[^>]*?\sref=\"[A-Z]*\d*:?([A-Z]{1,4})(\d{1,9})\"")
+
+
+def _column_number(letters: bytes) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ch - 64
+    return n
+
+
+@dataclass(frozen=True)
+class SheetExtent:
+    """What a sheet's XML declares and holds: the range from A1 to its last cell, and its cell count."""
+
+    rows: int
+    columns: int
+    cells: int
+
+    @property
+    def range_cells(self) -> int:
+        return self.rows * self.columns
+
+
+def sheet_extent(chunks: Iterable[bytes]) -> SheetExtent:
+    """Scan a worksheet's XML as it streams: the ``<dimension ref=…>``, every ``<row r=…>`` and ``<c r=…>``
+    (cells without ``r`` count in order). Tags cut between two chunks are carried to the next one."""
+    rows = columns = cells = row_tags = 0
+    carry = b""
+    for chunk in chain(chunks, [None]):
+        if chunk is None:
+            data, carry = carry, b""
+        else:
+            data = carry + chunk
+            cut = data.rfind(b"<")  # a tag cut at the end waits for the rest (a tag is never 64 KB long)
+            data, carry = (data[:cut], data[cut:]) if 0 <= cut > len(data) - 65536 else (data, b"")
+        for m in (*_DIMENSION.finditer(data), *_CELL.finditer(data)):
+            columns, rows = max(columns, _column_number(m[1])), max(rows, int(m[2]))
+        for m in _ROW.finditer(data):
+            rows = max(rows, int(m[1]))
+        cells += len(_ANY_CELL.findall(data))
+        row_tags += len(_ANY_ROW.findall(data))
+    return SheetExtent(max(rows, row_tags), max(columns, 1 if cells else 0), cells)
+
+
+def check_extent(path: Path) -> None:
+    """Refuse an .xlsx/.xlsm whose sheet would make the reader allocate past ``WORKBENCH_MAX_EXCEL_CELLS``,
+    before the reader sees it (it aborts the whole process when an allocation fails), reading each sheet's
+    XML from the zip as a stream within ``WORKBENCH_MAX_INFLATED_MB``."""
+    if path.suffix.lower() not in (".xlsx", ".xlsm"):
+        return
+    limit = MAX_EXCEL_CELLS.value()
+    try:
+        with zipfile.ZipFile(path) as z:
+            for info in z.infolist():
+                if not (info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")):
+                    continue
+                with z.open(info) as src:
+                    extent = sheet_extent(limited_chunks(src, compressed=None, label=path.name))
+                if max(extent.range_cells, extent.cells) > limit:
+                    found = f"{extent.rows:,} × {extent.columns:,} = {max(extent.range_cells, extent.cells):,}"
+                    raise MAX_EXCEL_CELLS.refuse(path.name, found)
+    except (OSError, EOFError, zipfile.BadZipFile, zlib.error) as err:
+        raise LoadError("io.error.corrupt_excel", path=path.name) from err
+
+
 def _reader(path: Path):
     import fastexcel
 
+    check_extent(path)
     try:
         return fastexcel.read_excel(str(path))
     except Exception as err:  # calamine raises its own error types for every kind of damage

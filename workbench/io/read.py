@@ -7,6 +7,7 @@ from pathlib import Path
 
 import polars as pl
 
+from workbench.io.archive import COMPRESSED, STREAMS  # t.csv.gz/.bz2/.xz, or the one delimited file in a zip
 from workbench.io.errors import LoadError, human_list
 from workbench.io.infer import apply_overrides
 from workbench.io.names import unique_names
@@ -16,7 +17,6 @@ DELIMITED = (".csv", ".tsv", ".txt", ".tab", ".dat")
 PARQUET = (".parquet", ".pq")
 SQLITE = (".db", ".sqlite", ".sqlite3")
 DUCKDB = (".duckdb",)
-COMPRESSED = (".gz", ".zip")  # a delimited file gzipped (t.csv.gz), or the one delimited file in a zip
 
 
 def _excel_exts() -> tuple[str, ...]:
@@ -43,7 +43,7 @@ def resolve(path: str | Path) -> tuple[Path, str]:
     if not os.access(p, os.R_OK):
         raise LoadError("io.error.unreadable", path=str(path))
     ext = p.suffix.lower()
-    if ext == ".zip" or (ext == ".gz" and Path(p.stem).suffix.lower() in DELIMITED):
+    if ext == ".zip" or (ext in STREAMS and Path(p.stem).suffix.lower() in DELIMITED):
         return p, "delimited"
     for fmt, exts in (
         ("delimited", DELIMITED),
