@@ -11,6 +11,7 @@ import polars as pl
 from workbench.features.generate import FeatureSet, generate
 from workbench.features.plan import plan_features
 from workbench.features.project import FeatureProject
+from workbench.features.relations import FeatureSpecError
 from workbench.features.scoring import FeatureScore, score_features
 from workbench.features.selection import Recommendation, Thresholds, ranked_table, select_features
 from workbench.features.spec import FeatureSpec
@@ -83,6 +84,37 @@ def _num(x: float | None) -> float | None:
     return None if x is None or not math.isfinite(x) else round(float(x), 6)
 
 
+def check_label_columns(
+    project: FeatureProject, tables: Mapping[str, MaskedTable], specs: Sequence[FeatureSpec]
+) -> None:
+    """A label table that already holds generated features (a saved modelling table chosen as the label)
+    would give two columns of one name: refuse in one line instead of failing inside polars."""
+    label = project.relations.label.table
+    if label not in tables:
+        return
+    clash = sorted(set(tables[label].columns) & {s.name for s in specs})
+    if clash:
+        raise FeatureSpecError(
+            "features.error.label_holds_features", table=label, n=len(clash), columns=", ".join(clash[:3])
+        )
+
+
+def without_target_copies(fs: FeatureSet, coding: TargetCoding) -> FeatureSet:
+    """Drop candidates whose values are the target's 0/1, row for row (nulls in the same rows): a copy of
+    the outcome under another name scores perfectly and means nothing."""
+    y = fs.frame.select(coding.expr()).to_series()
+    copies = {
+        s.name
+        for s in fs.specs
+        if (col := fs.frame.get_column(s.name)).dtype.is_numeric() or col.dtype == pl.Boolean
+        if col.cast(pl.Float64).eq_missing(y).all()
+    }
+    if not copies:
+        return fs
+    specs = tuple(s for s in fs.specs if s.name not in copies)
+    return FeatureSet(fs.frame.drop(sorted(copies)), specs, fs.label)
+
+
 def build_features(
     project: FeatureProject,
     tables: Mapping[str, MaskedTable],
@@ -96,12 +128,14 @@ def build_features(
     report = progress or (lambda _f, _m: None)
     report(0.02, "plan")
     specs = tuple(specs) if specs is not None else plan_features(project.relations, tables, project.options)
+    check_label_columns(project, tables, specs)
     fs = generate(project.relations, tables, specs, progress=lambda f, m: report(0.05 + 0.7 * f, m), batches=batches)
     target = project.relations.label.target
     if not target or target not in fs.frame.columns:
         report(1.0, "")
         return FeatureRun(fs, (), (), project.thresholds)
     coding = target_coding(fs.frame.get_column(target))
+    fs = without_target_copies(fs, coding)
     report(0.8, "score")
     frame = fs.frame.with_columns(pl.col(project.relations.label.cutoff).alias("_period"))
     scores = score_features(frame, fs.names, target, period="_period", every=project.psi_period)

@@ -191,6 +191,8 @@ def plan_features(
     columns_of = {n: t.columns for n, t in tables.items()}
     keys = {r.key for r in relations.tables if r.key} | {r.parent_key for r in relations.tables if r.parent_key}
     label = relations.label
+    if label.target:  # the target is never a candidate, whichever table holds a column of that name
+        keys |= {label.target}
     out: list[FeatureSpec] = []
     for role in relations.tables:
         if role.name == label.table or role.name not in tables:

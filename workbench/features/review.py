@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import polars as pl
+
 from workbench.features.export import catalog_records
 from workbench.features.pipeline import FeatureRun
 from workbench.features.scoring import FeatureScore
@@ -84,3 +86,149 @@ def accepted(store, names: Sequence[str]) -> list[str]:
     """Of ``names``, those whose current verdict is accept (in the given order)."""
     states = store.reviews.states()
     return [n for n in names if n in states and states[n].verdict == "accept"]
+
+
+# --- review at scale: one table, filters, one verdict on many ----------------------------------------------------
+
+FLAGS = ("leakage_suspect", "unstable", "redundant", "weak", "empty")  # reason codes worth filtering on
+REVIEW_COLUMNS = (
+    "name",
+    "description",
+    "source",
+    "iv",
+    "iv_band",
+    "flag",
+    "timing",
+    "selected",
+    "verdict",
+    "reviewer",
+    "version",
+)
+
+
+def timing_of(spec: FeatureSpec, label_table: str) -> str:
+    """``before_cutoff`` (windowed events, the label table's own columns) or ``snapshot`` (a table read as
+    it is now); the spec's own ``timing`` when it has one."""
+    own = getattr(spec, "timing", None)
+    if own:
+        return own
+    return "before_cutoff" if spec.window is not None or spec.source == label_table else "snapshot"
+
+
+def review_frame(run: FeatureRun, states: dict[str, object], lang: str | None = None) -> pl.DataFrame:
+    """One row per candidate: what the review table shows and filters on. ``version`` is the review version
+    the reader sees, which a bulk verdict must expect (see ``submit_many``)."""
+    from workbench.profile.target import iv_band
+
+    label = run.features.label.table
+    rows = []
+    for spec in run.specs:
+        score, rec = run.score(spec.name), run.recommendation(spec.name)
+        current = states.get(spec.name)
+        reason = rec.reason if rec is not None else None
+        rows.append(
+            {
+                "name": spec.name,
+                "description": spec.description(lang),
+                "source": spec.source,
+                "iv": score.iv if score is not None else None,
+                "iv_band": iv_band(score.iv) if score is not None else None,
+                "flag": reason if reason in FLAGS else None,
+                "timing": timing_of(spec, label),
+                "selected": rec.selected if rec is not None else None,
+                "verdict": getattr(current, "verdict", None),
+                "reviewer": getattr(current, "reviewer", None),
+                "version": getattr(current, "version", 0),
+            }
+        )
+    schema = dict.fromkeys(REVIEW_COLUMNS, pl.String) | {
+        "iv": pl.Float64,
+        "selected": pl.Boolean,
+        "version": pl.Int64,
+    }
+    frame = pl.DataFrame(rows, schema=schema)
+    return frame.sort(["selected", "iv"], descending=True, nulls_last=True)
+
+
+UNREVIEWED = "unreviewed"  # the verdict filter's value for features nobody has judged yet
+
+
+def filter_reviews(
+    frame: pl.DataFrame,
+    *,
+    sources: Sequence[str] = (),
+    bands: Sequence[str] = (),
+    flags: Sequence[str] = (),
+    timings: Sequence[str] = (),
+    verdicts: Sequence[str] = (),
+    only_selected: bool = False,
+) -> pl.DataFrame:
+    """Rows matching every non-empty filter (an empty filter lets everything through)."""
+    conds = []
+    if sources:
+        conds.append(pl.col("source").is_in(list(sources)))
+    if bands:
+        conds.append(pl.col("iv_band").is_in(list(bands)))
+    if flags:
+        conds.append(pl.col("flag").is_in(list(flags)))
+    if timings:
+        conds.append(pl.col("timing").is_in(list(timings)))
+    if verdicts:
+        wanted = [v for v in verdicts if v != UNREVIEWED]
+        cond = pl.col("verdict").is_in(wanted)
+        conds.append(cond | pl.col("verdict").is_null() if UNREVIEWED in verdicts else cond)
+    if only_selected:
+        conds.append(pl.col("selected").fill_null(False))
+    return frame.filter(*conds) if conds else frame
+
+
+@dataclass(frozen=True)
+class BulkOutcome:
+    """A verdict on many features: ``saved`` names, ``conflicts`` feature → colleague's review, ``error``."""
+
+    saved: tuple[str, ...]
+    conflicts: dict[str, object]
+    error: str | None
+
+
+def submit_many(
+    store, seen: dict[str, int], verdict: str, comment: str, reviewer: str, lang: str | None = None
+) -> BulkOutcome:
+    """One verdict and comment on the features in ``seen`` (name → version seen), in one transaction.
+    Features a colleague reviewed in between are left alone and reported, never overwritten."""
+    from workbench.store import StoreError
+
+    if not seen:
+        return BulkOutcome((), {}, None)
+    try:
+        saved, conflicts = store.reviews.record_many(seen, verdict, comment, reviewer)
+    except StoreError as err:
+        return BulkOutcome((), {}, err.message(lang))
+    return BulkOutcome(tuple(r.feature for r in saved), conflicts, None)
+
+
+AUTO = "auto"  # who decided a feature that the selection kept and nobody rejected
+
+
+@dataclass(frozen=True)
+class ExportPick:
+    """A feature going out, and who decided: ``AUTO`` (the selection) or the reviewer who accepted it."""
+
+    name: str
+    decided_by: str
+    verdict: str | None
+
+
+def export_picks(run: FeatureRun, states: dict[str, object], *, with_auto: bool = True) -> list[ExportPick]:
+    """Accepted features plus, with ``with_auto``, the auto-selected ones no reviewer rejected or sent back;
+    in the run's order, each with who decided."""
+    picks = []
+    auto = set(run.selected) if with_auto else set()
+    for name in run.features.names:
+        review = states.get(name)
+        verdict = getattr(review, "verdict", None)
+        if verdict == "accept":
+            picks.append(ExportPick(name, review.reviewer, verdict))
+        elif verdict is None and name in auto:
+            picks.append(ExportPick(name, AUTO, None))
+    return picks

@@ -12,7 +12,8 @@ A schema other than ``public``: ``postgresql://.../db?options=-csearch_path%3Dwo
 
 Schema migrations (Alembic, run by ``Store.open``; ``python -m workbench.store.migrate "msg"`` adds one):
 0001 datasets + versions, policies, audit log + head; 0002 table roles, relationships, features, review
-state + history, runs, learn progress; 0003 runs keep the model package's whole record.
+state + history, runs, learn progress; 0003 runs keep the model package's whole record; 0004 lineage of
+datasets the app writes, feature runs with their candidate table, each user's place in the app.
 
 Open::
 
@@ -109,6 +110,22 @@ Learn progress (``store.progress``; ``Progress(user, steps, updated_at)``; ``use
     get(user=None) -> Progress;  set_step(user, step, state) -> Progress
     save(user, steps) -> Progress;  reset(user=None)
 
+Lineage (``store.lineage``; ``Lineage(dataset, role, source_dataset, source_run, created_at, created_by)``,
+roles ``DERIVED_ROLES`` = modelling_table, feature_table)::
+
+    record(dataset, *, role, source_dataset=None, source_run=None, actor=None) -> Lineage
+    get(dataset) -> Lineage | None;  all() -> dict[str, Lineage]   # only datasets the app wrote
+
+Feature runs (``store.feature_runs``; ``StoredFeatureRun(id, label_dataset, created_at, actor, record,
+frame_path, frame_sha256)``; the candidate table is ``runs/<id>/features.parquet``)::
+
+    save(label_dataset, record, frame, *, actor=None) -> StoredFeatureRun
+    latest(label_dataset=None) -> StoredFeatureRun | None;  get(run_id);  frame(run) -> pl.DataFrame (SHA-checked)
+
+Each user's place in the app (``store.ui_state``; not audited)::
+
+    get(user=None) -> dict;  update(user, values) -> dict      # merges; a None value removes the key
+
 Errors: ``StoreError`` (a ``UserError``), ``NotFoundError``, ``ConflictError``; ``str(err)`` is one line in the
 current language.
 """
@@ -116,7 +133,9 @@ current language.
 from workbench.store.audit import AuditEntry, AuditVerification
 from workbench.store.datasets import Dataset, DatasetColumn
 from workbench.store.errors import ConflictError, NotFoundError, StoreError
+from workbench.store.feature_runs import StoredFeatureRun
 from workbench.store.features import VERDICTS, Feature, Review, Verdict
+from workbench.store.lineage import DERIVED_ROLES, Lineage
 from workbench.store.paths import WorkspacePaths, atomic_path, atomic_write, atomic_write_text
 from workbench.store.policies import Policy
 from workbench.store.progress import Progress
@@ -125,6 +144,7 @@ from workbench.store.store import Store, StoreCheck
 from workbench.store.tables import ROLES, Relationship, Role, TableMeta
 
 __all__ = [
+    "DERIVED_ROLES",
     "ROLES",
     "VERDICTS",
     "AuditEntry",
@@ -133,6 +153,7 @@ __all__ = [
     "Dataset",
     "DatasetColumn",
     "Feature",
+    "Lineage",
     "NotFoundError",
     "Policy",
     "Progress",
@@ -143,6 +164,7 @@ __all__ = [
     "Store",
     "StoreCheck",
     "StoreError",
+    "StoredFeatureRun",
     "TableMeta",
     "Verdict",
     "WorkspacePaths",

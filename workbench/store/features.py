@@ -224,6 +224,63 @@ class Reviews:
             append_in(conn, "feature.reviewed", {"feature": feature, "verdict": verdict, "version": version}, reviewer)
         return Review(feature, version, verdict, comment, reviewer, now)
 
+    def record_many(
+        self, seen: Mapping[str, int], verdict: Verdict, comment: str, reviewer: str
+    ) -> tuple[list[Review], dict[str, Review]]:
+        """One verdict and comment on many features in one transaction (the review table's bulk action).
+
+        ``seen``: feature → the version the reviewer saw. A feature someone else reviewed in between is
+        left as it is and comes back in the second value (feature → the colleague's review); the others
+        are saved, each with its history row and audit entry, as ``record`` would.
+        """
+        if verdict not in VERDICTS:
+            raise StoreError("store.review.bad_verdict", verdict=str(verdict), verdicts=", ".join(VERDICTS))
+        comment = (comment or "").strip()
+        if verdict != "accept" and not comment:
+            raise StoreError("store.review.needs_comment", feature=", ".join(list(seen)[:3]))
+        reviewer = check_name(current_actor(reviewer), "user")
+        guard_secrets("review.comment", comment)
+        names = {norm(f): v for f, v in seen.items()}
+        saved, conflicts, now = [], {}, utcnow()
+        with writing(self._store.engine, AUDIT_LOCK) as conn:  # the audit lock serialises single verdicts too
+            found = conn.execute(sa.select(features.c.name, features.c.id).where(features.c.name.in_(list(names))))
+            ids = {r.name: r.id for r in found}
+            missing = sorted(set(names) - set(ids))
+            if missing:
+                raise NotFoundError("store.feature.not_found", name=missing[0])
+            states = {
+                r.feature_id: r
+                for r in conn.execute(sa.select(review_state).where(review_state.c.feature_id.in_(list(ids.values()))))
+            }
+            for name, expected in names.items():
+                fid, state = ids[name], states.get(ids[name])
+                current = state.version if state else 0
+                if current != expected:
+                    if state is not None:
+                        conflicts[name] = _review(name, state)
+                    continue
+                values = {
+                    "version": current + 1,
+                    "verdict": verdict,
+                    "comment": comment,
+                    "reviewer": reviewer,
+                    "at": now,
+                }
+                if state is None:
+                    conn.execute(review_state.insert().values(feature_id=fid, **values))
+                else:
+                    conn.execute(
+                        review_state.update()
+                        .where(review_state.c.feature_id == fid, review_state.c.version == current)
+                        .values(**values)
+                    )
+                conn.execute(review_history.insert().values(feature_id=fid, **values))
+                append_in(
+                    conn, "feature.reviewed", {"feature": name, "verdict": verdict, "version": current + 1}, reviewer
+                )
+                saved.append(Review(name, current + 1, verdict, comment, reviewer, now))
+        return saved, conflicts
+
     def current(self, feature: str) -> Review | None:
         """The current review (its ``version`` is what the next ``record`` expects), or ``None``."""
         q = (

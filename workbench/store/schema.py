@@ -180,3 +180,36 @@ learn_progress = sa.Table(
     sa.Column("steps", JSONText, nullable=False),  # {"step id": "done" | "started" | ...}
     sa.Column("updated_at", UTCDateTime, nullable=False),
 )
+
+# --- 0004: lineage of datasets the app writes, feature runs, each user's place in the app -----------------
+
+dataset_lineage = sa.Table(
+    "dataset_lineage",
+    metadata,
+    sa.Column("dataset_id", sa.Integer, sa.ForeignKey("datasets.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("role", sa.String(20), nullable=False),  # modelling_table | feature_table
+    sa.Column("source_dataset", NAME),  # the label table it was built from
+    sa.Column("source_run", sa.String(64)),  # feature_runs.id
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("created_by", NAME, nullable=False),
+)
+
+feature_runs = sa.Table(
+    "feature_runs",
+    metadata,
+    sa.Column("id", sa.String(64), primary_key=True),
+    sa.Column("label_dataset", NAME, nullable=False),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("actor", NAME, nullable=False),
+    sa.Column("record", JSONText, nullable=False),  # project, specs, scores, recommendations, thresholds
+    sa.Column("frame_path", sa.Text, nullable=False),  # runs/<id>/features.parquet, relative to home
+    sa.Column("frame_sha256", HASH, nullable=False),
+)
+
+ui_state = sa.Table(
+    "ui_state",
+    metadata,
+    sa.Column("user_name", NAME, primary_key=True),
+    sa.Column("state", JSONText, nullable=False),  # {"page": "features", "dataset": "loans", ...}
+    sa.Column("updated_at", UTCDateTime, nullable=False),
+)

@@ -15,13 +15,16 @@ from workbench.store import db, migrate
 from workbench.store.audit import AuditLog, AuditVerification
 from workbench.store.datasets import Datasets
 from workbench.store.errors import StoreError
+from workbench.store.feature_runs import FeatureRuns
 from workbench.store.features import Features, Reviews
+from workbench.store.lineage import Lineages
 from workbench.store.paths import WorkspacePaths
 from workbench.store.policies import Policies
 from workbench.store.progress import LearnProgress
 from workbench.store.runs import Runs
-from workbench.store.schema import dataset_versions, runs
+from workbench.store.schema import dataset_versions, feature_runs, runs
 from workbench.store.tables import Tables
+from workbench.store.ui_state import UiState
 
 DEFAULT_HOME = "./workspace"
 
@@ -53,6 +56,9 @@ class Store:
         self.reviews = Reviews(self)
         self.runs = Runs(self)
         self.progress = LearnProgress(self)
+        self.lineage = Lineages(self)
+        self.feature_runs = FeatureRuns(self)
+        self.ui_state = UiState(self)
 
     @classmethod
     def open(cls, home: str | os.PathLike[str] | None = None, url: str | None = None) -> Store:
@@ -148,4 +154,5 @@ class Store:
             files = list(conn.execute(sa.select(dataset_versions.c.path)).scalars())
             for model, card in conn.execute(sa.select(runs.c.model_path, runs.c.card_path)):
                 files += [p for p in (model, card) if p]
+            files += list(conn.execute(sa.select(feature_runs.c.frame_path)).scalars())
         return files
