@@ -2,6 +2,8 @@
 
 The public API other areas call::
 
+    find_identifiers(text) -> tuple[IdentifierSpan]  # identifiers inside any string, in any spelling
+    redact_text(text) -> str                         # the same, replaced by bracketed tokens
     scan(table) -> ScanResult                        # .findings, .quasi_identifiers, .to_json()
     propose_policy(scan_result, keyed=False) -> Policy
     apply_policy(table, policy) -> Table              # the one function the UI and the CLI share
@@ -24,6 +26,7 @@ from workbench.privacy.certified import (
     save_policy,
 )
 from workbench.privacy.gate import Finding, GateError, MaskedTable, certify
+from workbench.privacy.identifiers import IdentifierSpan, find_identifiers, redact_text
 from workbench.privacy.kanon import KAnonymity, KAnonymityCost
 from workbench.privacy.keys import KeyError_, load_key
 from workbench.privacy.policy import ColumnRule, KAnonymitySpec, Policy, PolicyError, apply_policy, propose_policy
@@ -34,6 +37,7 @@ __all__ = [
     "ColumnScan",
     "Finding",
     "GateError",
+    "IdentifierSpan",
     "KAnonymity",
     "KAnonymityCost",
     "KAnonymitySpec",
@@ -49,12 +53,14 @@ __all__ = [
     "auto_certify",
     "certified_names",
     "certify",
+    "find_identifiers",
     "load_certified",
     "load_key",
     "load_policy",
     "mask_table",
     "propose_policy",
     "record_export",
+    "redact_text",
     "save_certified",
     "save_policy",
     "scan",

@@ -164,8 +164,15 @@ def certify(
 
 
 def _reason_holds_no_value(lf: pl.LazyFrame, columns: list[str], column: str, reason: str) -> None:
-    """A reason goes to the audit log, so it may not quote a value of the column it excuses
-    ("keep: 900101-1234568 is a test number")."""
+    """A reason goes to the audit log, so it may not hold an identifier in any spelling (``find_identifiers``)
+    nor quote a value of the column it excuses ("keep: 900101-1234568 is a test number")."""
+    from workbench.privacy.identifiers import find_identifiers
+
+    if found := find_identifiers(reason):
+        from workbench.i18n import t
+
+        kind = t(f"privacy.type.{found[0].pii_type}")
+        raise GateError("privacy.gate.reason_has_identifier", column=column, kind=kind)
     if column not in columns:
         return
     words = {w for w in re.findall(r"[\w@.+\-*]+", reason) if len(w) >= 2}

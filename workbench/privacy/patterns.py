@@ -131,12 +131,12 @@ def brn_checksum(v: Parts) -> pl.Expr:
 # --- payment cards ---------------------------------------------------------------------------------------
 
 CARD_SHAPE = r"^(\d{4}[- ]?){3}\d{1,7}$|^\d{4}[- ]?\d{6}[- ]?\d{5}$"
-_CARD_IIN = r"^(4|5[1-5]|2[2-7]|3[0478]|35|6[025]|9)"
+CARD_IIN = r"^(4|5[1-5]|2[2-7]|3[0478]|35|6[025]|9)"
 
 
 def card_shape(v: Parts) -> pl.Expr:
     """13–19 digits, optionally grouped (4-4-4-4 or Amex 4-6-5), with a known issuer prefix (IIN)."""
-    return v.s.str.contains(CARD_SHAPE) & v.ndig.is_between(13, 19) & v.d.str.contains(_CARD_IIN)
+    return v.s.str.contains(CARD_SHAPE) & v.ndig.is_between(13, 19) & v.d.str.contains(CARD_IIN)
 
 
 def luhn_sum(v: Parts) -> pl.Expr:
@@ -162,7 +162,7 @@ _MOBILE = r"^010[1-9]\d{7}$|^01[16789][1-9]\d{6,7}$"
 _LANDLINE = r"^(02[2-9]\d{6,7}|0(3[1-3]|4[1-4]|5[1-5]|6[1-4])[2-9]\d{6,7}|070[2-9]\d{7})$"
 
 
-_PHONE = f"{_MOBILE}|{_LANDLINE}"
+PHONE = f"{_MOBILE}|{_LANDLINE}"
 
 
 def phone(v: Parts) -> pl.Expr:
@@ -175,7 +175,7 @@ def phone(v: Parts) -> pl.Expr:
         .str.replace_all("(", "", literal=True)
         .str.replace_all(")", "", literal=True)
     )
-    return d.str.contains(_PHONE)
+    return d.str.contains(PHONE)
 
 
 # --- e-mail, IP ------------------------------------------------------------------------------------------
@@ -376,29 +376,6 @@ def value_format(s: pl.Expr) -> pl.Expr:
     )
 
 
-# --- identifiers inside free text (상담메모: "고객 010-1234-5678로 연락") ----------------------------------
+# --- free text (상담메모: "고객 010-1234-5678로 연락"); identifiers inside it: ``privacy.identifiers`` ---------
 
-# unanchored, each with a non-digit boundary on both sides kept in groups 1 and 3 for replacement
-EMBEDDED: dict[str, str] = {
-    "rrn": r"(^|\D)(\d{2}[01]\d[0-3]\d-[1-8]\d{6})(\D|$)",
-    "phone": r"(^|\D)((?:01[016789]|02|0[3-6][1-5]|070)[-\s.)]?\d{3,4}[-\s.]?\d{4})(\D|$)",
-    "card_number": r"(^|\D)(\d{4}[- ]\d{4}[- ]\d{4}[- ]\d{4})(\D|$)",
-    "email": r"(^|[^\w.%+\-])([A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,})(\W|$)",
-}
-EMBEDDED_TOKEN = {"rrn": "[주민번호]", "phone": "[전화번호]", "card_number": "[카드번호]", "email": "[이메일]"}
 FREE_TEXT = r"[가-힣A-Za-z]\S*\s+\S|\S\s+\S*[가-힣A-Za-z]"  # two words, one with a letter (not a timestamp)
-
-
-def embedded(s: pl.Expr, pii_type: str) -> pl.Expr:
-    """Does the text contain an identifier of ``pii_type`` anywhere (not the whole value)?"""
-    return s.str.contains(EMBEDDED[pii_type])
-
-
-def redact(s: pl.Expr) -> pl.Expr:
-    """Replace every embedded resident number, phone, card and e-mail with a bracketed token; the rest of
-    the text stays readable. Applied twice so adjacent identifiers sharing a boundary are both caught."""
-    out = s.cast(pl.String)
-    for _ in range(2):
-        for pii_type, pattern in EMBEDDED.items():
-            out = out.str.replace_all(pattern, f"${{1}}{EMBEDDED_TOKEN[pii_type]}${{3}}")
-    return out

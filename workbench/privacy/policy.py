@@ -20,6 +20,7 @@ needs a ``reason``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from datetime import date
@@ -30,10 +31,11 @@ import yaml
 
 from workbench.errors import UserError
 from workbench.io.table import Table
+from workbench.privacy import identifiers as ids
 from workbench.privacy import kanon
-from workbench.privacy import patterns as p
 from workbench.privacy import transforms as tf
 from workbench.privacy.detectors import PII_TYPES
+from workbench.privacy.gate import GateError
 
 Action = Literal["keep", "drop", "mask", "pseudonym", "generalize", "redact", "round", "bucket", "topcode"]
 ACTIONS: tuple[str, ...] = (
@@ -245,8 +247,6 @@ def _column_expr(frame: pl.DataFrame, column: str, rule: ColumnRule, key: bytes 
     match rule.action:
         case "mask":
             return tf.partial_mask(c, rule.pii_type)
-        case "redact":
-            return p.redact(c)
         case "generalize":
             return tf.generalise(c, dtype, to=rule.to or "", pii_type=rule.pii_type, as_of=as_of)
         case "round":
@@ -256,6 +256,43 @@ def _column_expr(frame: pl.DataFrame, column: str, rule: ColumnRule, key: bytes 
         case "topcode":
             return tf.top_bottom_code(c, lower=rule.lower, upper=rule.upper)
     return c
+
+
+def reason_digits(reason: str) -> set[str]:
+    """Every number in a reason as bare digits (6 or more), separators dropped: ``730915 1482636`` → one."""
+    runs = re.findall(r"\d[\d \t.\-]*\d", reason.translate(ids.WIDE_TABLE))
+    return {d for r in runs if len(d := re.sub(r"\D", "", r)) >= 6}
+
+
+def check_reasons(frame: pl.DataFrame, policy: Policy) -> None:
+    """Refuse an override reason that holds an identifier: the reason goes to the audit log and the policy
+    table for good. Any kind ``identifiers`` finds, in any spelling, is refused; so is any word or number
+    (as bare digits) that equals a value of a column the policy masks or keeps on purpose, whatever its
+    spelling there (``01058293716`` quoting ``010-5829-3716`` of another column)."""
+    reasons = policy.overrides
+    watched = [c for c in dict.fromkeys([*policy.masked_columns, *reasons]) if c in frame.columns]
+    for column, reason in reasons.items():
+        if found := ids.find_identifiers(reason):
+            from workbench.i18n import t
+
+            kind = t(f"privacy.type.{found[0].pii_type}")
+            raise GateError("privacy.gate.reason_has_identifier", column=column, kind=kind)
+        words = [w for w in re.findall(r"[\w@.+\-*]+", reason) if len(w) >= 2]
+        digits = sorted(reason_digits(reason))
+        if not watched or not (words or digits):
+            continue
+        hits = frame.select(
+            [
+                (v.is_in(words) | v.str.replace_all(r"\D", "").is_in(digits)).any().alias(c)
+                for c in watched
+                for v in [pl.col(c).cast(pl.String).str.strip_chars()]
+            ]
+        ).row(0, named=True)
+        source = next((c for c in watched if hits[c]), None)
+        if source == column:
+            raise GateError("privacy.gate.reason_has_value", column=column)
+        if source is not None:
+            raise GateError("privacy.gate.reason_has_other_value", column=column, source=source)
 
 
 def apply(table: Table, policy: Policy, *, key: bytes | None = None) -> Applied:
@@ -269,6 +306,7 @@ def apply(table: Table, policy: Policy, *, key: bytes | None = None) -> Applied:
         raise PolicyError("privacy.policy.missing_columns", columns=", ".join(missing))
     for c, r in policy.rules:
         r.check(c)
+    check_reasons(frame, policy)
     if any(r.action == "pseudonym" for _, r in policy.rules) and not key:
         from workbench.privacy.keys import load_key
 
@@ -280,8 +318,12 @@ def apply(table: Table, policy: Policy, *, key: bytes | None = None) -> Applied:
         r = policy.rule(c)
         if r.action == "drop":
             continue
-        if r.action == "pseudonym":
-            pseudo[c] = tf.pseudonymise(frame, c, key or b"", r.pii_type)
+        if r.action in ("pseudonym", "redact"):  # both need the whole column: distinct values, found spellings
+            pseudo[c] = (
+                tf.pseudonymise(frame, c, key or b"", r.pii_type)
+                if r.action == "pseudonym"
+                else ids.redact_column(frame, c)
+            )
             exprs.append(pl.col(c))
             continue
         exprs.append(_column_expr(frame, c, r, key, as_of).alias(c))

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from workbench.io.table import ScannedTable, Table
+from workbench.privacy import identifiers as ids
 from workbench.privacy import patterns as p
 from workbench.privacy.detectors import (
     DETECTORS,
@@ -291,27 +292,30 @@ def scan(table: Table | ScannedTable, *, sample_rows: int = SAMPLE_ROWS, seed: i
 
 
 def _embedded(frame: pl.DataFrame | pl.LazyFrame, cols: list[str], free: list[int]) -> dict[int, tuple[tuple, tuple]]:
-    """Free-text columns checked on *every* row for identifiers inside the text: one phone number in a
-    million memos is still a raw identifier downstream, so a single hit flags the column."""
+    """Free-text columns checked on *every* row for identifiers inside the text, in every spelling
+    ``privacy.identifiers`` knows: one phone number in a million memos is still a raw identifier downstream,
+    so a single valid hit flags the column."""
     if not free:
         return {}
     exprs = []
     for i in free:
         s = _norm(cols[i])
+        hits = [ids.contains(s, k) for k in ids.KINDS]
         exprs.append(s.count().alias(f"{i}{_SEP}n"))
-        exprs += [p.embedded(s, t).sum().alias(f"{i}{_SEP}{t}") for t in p.EMBEDDED]
-        exprs.append(pl.any_horizontal([p.embedded(s, t) for t in p.EMBEDDED]).sum().alias(f"{i}{_SEP}any"))
+        exprs += [h.sum().alias(f"{i}{_SEP}{k.pii_type}") for h, k in zip(hits, ids.KINDS, strict=True)]
+        exprs.append(pl.any_horizontal(hits).sum().alias(f"{i}{_SEP}any"))
     row = frame.lazy().select(exprs).collect().row(0, named=True)
     out = {}
     for i in free:
-        hits = {t: row[f"{i}{_SEP}{t}"] or 0 for t in p.EMBEDDED}
-        pii_type, count = max(hits.items(), key=lambda kv: kv[1])
+        counts = {k.pii_type: row[f"{i}{_SEP}{k.pii_type}"] or 0 for k in ids.KINDS}
+        pii_type, count = max(counts.items(), key=lambda kv: kv[1])
         if not count:
             continue
         rate = (row[f"{i}{_SEP}any"] or 0) / max(row[f"{i}{_SEP}n"] or 1, 1)
-        found = (
+        examples = (
             frame.lazy()
-            .select(_norm(cols[i]).str.extract(p.EMBEDDED[pii_type], 2).alias("v"))
+            .select(ids.found(_norm(cols[i]), ids.KIND_BY_TYPE[pii_type]).alias("v"))
+            .explode("v")
             .drop_nulls()
             .head(_EXAMPLES)
             .select(partial_mask(pl.col("v"), pii_type))
@@ -319,7 +323,7 @@ def _embedded(frame: pl.DataFrame | pl.LazyFrame, cols: list[str], free: list[in
             .to_series()
             .to_list()
         )
-        out[i] = ((pii_type, 0.8, rate), tuple(found))
+        out[i] = ((pii_type, 0.8, rate), tuple(examples))
     return out
 
 
