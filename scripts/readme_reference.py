@@ -62,13 +62,16 @@ def cli_reference() -> str:
 
 
 def alert_reference() -> str:
-    from workbench.profile.alerts import ALERT_CODES
+    from workbench.profile.alerts import ALERT_CODES, alert_rules
 
+    rules = alert_rules()
     rows = [
-        f"| `{code}` | {t(f'profile.alert_title.{code}', 'ko')} | {t(f'profile.alert_title.{code}', 'en')} |"
+        f"| `{code}` | {t(f'profile.alert_title.{code}', 'ko')} | {t(f'profile.alert_title.{code}', 'en')} "
+        f"| {rules[code][0]} | {rules[code][1]} |"
         for code in ALERT_CODES
     ]
-    return "\n".join(["| code | 한국어 | English |", "|---|---|---|", *rows]) + "\n"
+    head = ["| code | 한국어 | English | severity | raised when |", "|---|---|---|---|---|"]
+    return "\n".join([*head, *rows]) + "\n"
 
 
 BLOCKS = {"cli-reference": cli_reference, "alert-codes": alert_reference}

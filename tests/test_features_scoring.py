@@ -14,6 +14,7 @@ from sklearn.metrics import roc_auc_score
 from workbench.features.scoring import auc_ks, period_psi, score_feature, score_features, woe_iv
 from workbench.features.selection import Thresholds, ranked_table, select_features
 from workbench.features.spec import FeatureSpec
+from workbench.i18n import t
 
 
 def test_iv_from_counts_matches_the_textbook_formula():
@@ -108,7 +109,8 @@ def test_ranked_table_explains_each_decision_in_both_languages(scored):
     leak_en = en.filter(pl.col("name") == "x_overdue_days_after")["reason"].item()
     leak_ko = ko.filter(pl.col("name") == "x_overdue_days_after")["reason"].item()
     assert ko.filter(pl.col("name") == "x_noise")["description"].item() == "대출 신청 속성: noise"
-    assert leak_en.startswith("Leakage suspect") and "누수 의심" in leak_ko
+    assert leak_en.startswith("Leakage suspect") and leak_ko.startswith(t("profile.alert_title.leakage_suspect", "ko"))
+    assert "IV 14.80 (at least 1)" in leak_en  # the evidence, in the profile's words
     assert "0.02" in en.filter(pl.col("name") == "x_noise")["reason"].item()
 
 

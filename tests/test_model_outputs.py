@@ -81,7 +81,7 @@ def test_run_record_follows_the_cli_contract(leaky_run):
     assert {"feature", "gain", "split", "shap"} == set(rec["importance"][0])
     assert rec["importance"][0]["feature"] == "overdue_days_after"
     codes = {(w["code"], w["feature"]) for w in rec["warnings"]}
-    assert ("leakage_auc", "overdue_days_after") in codes
+    assert ("leakage_suspect", "overdue_days_after") in codes
     assert all(w["message"] for w in rec["warnings"])
     assert rec["event"] == "1" and rec["data"]["fingerprint"] == masked(loans(2500, leak=True)).fingerprint
     assert [s["name"] for s in rec["splits"]] == ["train", "valid", "test"]
@@ -124,7 +124,8 @@ def test_model_card_is_offline_and_complete(leaky_run, lang, tmp_path):
     assert t("model.card.title", lang) in page and t("model.help.roc", lang)[:20] in page
     assert "overdue_days_after" in page and "accepted" in page and t("model.card.not_reviewed", lang) in page
     assert leaky_run.data.fingerprint in page and "run-7" in page
-    assert html.escape(t("model.warning.leakage_auc", lang, feature="overdue_days_after", auc=1.0)) in page
+    leak = next(w for w in leaky_run.warnings if w.code == "leakage_suspect")
+    assert html.escape(leak.message(lang)) in page
     (tmp_path / "card.html").write_text(page, encoding="utf-8")
 
 
@@ -166,8 +167,12 @@ def test_every_warning_code_and_exclusion_reason_speaks_both_languages():
     from workbench.model.frame import Exclusion
     from workbench.model.warnings import CODES
 
+    from workbench.profile.alerts import ALERT_CODES
+
     for code in CODES:
-        assert t(f"model.warning.{code}", "ko") != t(f"model.warning.{code}", "en")
+        # leakage findings speak the profile's words (workbench.signals.leakage), the rest their own
+        key = f"profile.alert.{code}" if code in ALERT_CODES else f"model.warning.{code}"
+        assert t(key, "ko") != t(key, "en")
     reasons = get_args(get_type_hints(Exclusion)["reason"])
     assert "id_like" in reasons and "date" in reasons
     for reason in reasons:

@@ -8,6 +8,7 @@ from plotly.subplots import make_subplots
 
 from workbench.features.scoring import FeatureScore
 from workbench.i18n import t
+from workbench.signals import leakage
 
 _DECISION_COLOURS = {
     "selected": "#2e7d32",
@@ -37,7 +38,8 @@ def iv_ranking(table: pl.DataFrame, *, top: int = 30, lang: str | None = None) -
                 hovertemplate="%{y}<br>%{customdata}<br>IV %{x:.3f}<extra></extra>",
             )
     fig.add_vline(x=0.02, line_dash="dot", line_color="#607d8b")
-    fig.add_vline(x=0.5, line_dash="dot", line_color="#c62828")
+    fig.add_vline(x=leakage.STRONG_IV, line_dash="dot", line_color="#ef6c00")
+    fig.add_vline(x=leakage.LEAK_IV, line_dash="dot", line_color="#c62828")
     fig.update_layout(
         barmode="overlay",
         height=max(320, 22 * rows.height + 80),

@@ -68,6 +68,7 @@ class FeatureRun:
                     "selected": r.selected if r else None,
                     "reason": r.reason if r else None,
                     "leakage_suspect": s.leakage_suspect if s else None,
+                    "strong_predictor": s.strong_predictor if s else None,
                     "spec": spec.to_dict(),
                 }
             )

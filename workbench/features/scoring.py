@@ -20,11 +20,10 @@ import polars as pl
 
 from workbench.features.target import target_coding
 from workbench.features.transforms import quantile_edges
+from workbench.signals import leakage
 
 MISSING_BIN = -1
 SMOOTHING = 0.5
-LEAK_AUC = 0.9
-LEAK_IV = 0.5
 MIN_PERIOD_ROWS = 50
 
 
@@ -84,9 +83,25 @@ class FeatureScore:
     smoothed: bool
 
     @property
+    def leakage(self) -> leakage.LeakageGrade:
+        """The grade ``workbench.signals.leakage`` gives these numbers, as the profile would."""
+        return leakage.grade(
+            self.name,
+            iv=self.iv,
+            auc=self.auc,
+            events=sum(b.bad for b in self.bins),
+            copy_share=leakage.copy_share((b.bad, b.n - b.bad) for b in self.bins),
+        )
+
+    @property
     def leakage_suspect(self) -> bool:
-        """Too good to be true for one variable: usually recorded after the outcome (LEAK_AUC, LEAK_IV)."""
-        return (self.auc is not None and self.auc > LEAK_AUC) or self.iv > LEAK_IV
+        """Evidence of leakage (IV ≥ 1, AUC ≥ 0.9 on ≥ 30 events, a copy of the target): not selected."""
+        return self.leakage.suspect
+
+    @property
+    def strong_predictor(self) -> bool:
+        """0.5 ≤ IV < 1 without evidence of leakage: selected, with a reviewer asked to confirm its timing."""
+        return self.leakage.code == leakage.STRONG
 
 
 def make_binning(values: pl.Series, bins: int = 10, max_categories: int = 20) -> Binning:

@@ -2,10 +2,11 @@
 
 The rules, in order (the first that applies decides):
 
-1. ``leakage_suspect`` – univariate AUC > 0.9: too good for one variable, usually recorded after the outcome.
-   Not selected; a person must look at it. (IV > 0.5 alone also flags a feature as suspect, but real
-   behaviour features reach it on strong portfolios, so such a feature can still be selected, with the
-   reason ``selected_flagged`` asking the reviewer to confirm it is known before the cutoff.)
+1. ``leakage_suspect`` – evidence of leakage as ``workbench.signals.leakage`` grades it (IV ≥ 1.0, univariate
+   AUC ≥ 0.9 with ≥ 30 events, or a copy of the target): usually recorded after the outcome. Not selected; a
+   person must look at it. A ``strong_predictor`` (0.5 ≤ IV < 1.0, no such evidence) is a real behaviour
+   feature on a strong portfolio as often as not: it can be selected, with the reason ``selected_flagged``
+   asking the reviewer to confirm it is known before the cutoff.
 2. ``empty`` – missing in more than ``max_missing`` of the rows, or a single value: nothing to learn.
 3. ``weak`` – IV below ``min_iv`` (0.02, the usual "not predictive" line).
 4. ``unstable`` – PSI above ``max_psi`` (0.25, "significant shift") between cutoff periods.
@@ -23,9 +24,10 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
-from workbench.features.scoring import LEAK_AUC, FeatureScore, woe_encode
+from workbench.features.scoring import FeatureScore, woe_encode
 from workbench.features.spec import FeatureSpec
 from workbench.i18n import t
+from workbench.signals import leakage
 
 
 @dataclass(frozen=True)
@@ -46,6 +48,11 @@ class Recommendation:
     corr_with: str | None = None
 
     def explain(self, score: FeatureScore, thresholds: Thresholds, lang: str | None = None) -> str:
+        if self.reason in ("leakage_suspect", "selected_flagged"):  # the profile's and the model's words
+            g = score.leakage
+            code = g.code or leakage.STRONG
+            said = leakage.message(code, score.name, dict(g.params()), lang)
+            return f"{t(f'profile.alert_title.{code}', lang)}: {said}"
         key = "selected_first" if self.reason == "selected" and self.corr is None else self.reason
         return t(
             f"features.reason.{key}",
@@ -76,7 +83,7 @@ def select_features(
     decided: dict[str, Recommendation] = {}
     candidates: list[FeatureScore] = []
     for s in scores:
-        if s.auc is not None and s.auc > LEAK_AUC:
+        if s.leakage_suspect:
             decided[s.name] = Recommendation(s.name, False, "leakage_suspect")
         elif s.missing > th.max_missing or s.distinct <= 1:
             decided[s.name] = Recommendation(s.name, False, "empty")
@@ -105,7 +112,7 @@ def select_features(
         else:
             kept.append(i)
             other = candidates[best_j].name if best_j is not None else None
-            reason = "selected_flagged" if s.leakage_suspect else "selected"
+            reason = "selected_flagged" if s.strong_predictor else "selected"
             decided[s.name] = Recommendation(s.name, True, reason, best, other)
     return tuple(decided[s.name] for s in scores)
 

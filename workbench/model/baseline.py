@@ -244,8 +244,9 @@ def train_baseline(
         step("scorecard", "warnings")
 
     uni = warn.univariate_aucs(mf.X[idx["train"]], ys["train"], seed=config.seed) if task == "binary" else {}
+    grades = warn.leakage_grades(table, config.target, mf.features) if task == "binary" else []
     warnings = [
-        *warn.leakage_warnings(uni, imp),
+        *warn.leakage_warnings(grades, imp),
         *warn.metric_warnings(metrics, time_split=config.split.kind == "time"),
     ]
     if task != "regression":

@@ -1,8 +1,11 @@
 """What a model-risk reviewer would ask about first, raised as coded warnings with ko/en messages.
 
 Codes (``model.warning.<code>`` in the catalog):
-- ``leakage_auc``: one feature alone ranks the target with AUC > 0.9 (training split) — usually information
-  recorded after the outcome (days overdue after the loan, a collection flag).
+- ``leakage_suspect``: a feature the profile would call a leakage suspect, on the same evidence and in the
+  same words (``workbench.signals.leakage``: IV ≥ 1.0, AUC ≥ 0.90 with ≥ 30 events, a copy of the target) —
+  usually information recorded after the outcome (days overdue after the loan, a call's duration).
+- ``strong_predictor``: 0.5 ≤ IV < 1.0 without that evidence: confirm it is known when the decision is made.
+- ``leakage_auc``: the code runs trained before the evidence rule carry (read back, never raised now).
 - ``leakage_importance``: one feature carries more than half of the model's gain.
 - ``overfit``: train AUC exceeds validation AUC by more than 0.05 (regression: R² by more than 0.10).
 - ``tiny_class``: a class has fewer than 50 rows in training or fewer than 10 in validation/test: its metrics
@@ -14,6 +17,7 @@ Codes (``model.warning.<code>`` in the catalog):
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -22,8 +26,9 @@ import polars as pl
 from workbench.i18n import t
 from workbench.model.explain import FeatureImportance
 from workbench.model.metrics import BinaryMetrics, MulticlassMetrics, RegressionMetrics, auc
+from workbench.privacy.gate import MaskedTable
+from workbench.signals import leakage
 
-LEAKAGE_AUC = 0.9
 DOMINANT_GAIN = 0.5
 OVERFIT_AUC_GAP = 0.05
 OVERFIT_R2_GAP = 0.10
@@ -31,7 +36,7 @@ OOT_AUC_DROP = 0.03
 TINY_TRAIN = 50
 TINY_EVAL = 10
 UNIVARIATE_SAMPLE = 200_000
-CODES = ("leakage_auc", "leakage_importance", "overfit", "tiny_class", "oot_degradation")
+CODES = ("leakage_suspect", "strong_predictor", "leakage_importance", "overfit", "tiny_class", "oot_degradation")
 
 
 @dataclass(frozen=True)
@@ -42,6 +47,8 @@ class ModelWarning:
     severity: str = "warning"
 
     def message(self, lang: str | None = None) -> str:
+        if self.code in (leakage.SUSPECT, leakage.STRONG):
+            return leakage.message(self.code, self.feature or "", self.params, lang)
         return t(f"model.warning.{self.code}", lang, feature=self.feature or "", **self.params)
 
 
@@ -71,13 +78,21 @@ def univariate_aucs(X: pl.DataFrame, y: np.ndarray, *, seed: int = 42) -> dict[s
     return {c: univariate_auc(X[c], y) for c in X.columns}
 
 
-def leakage_warnings(uni: dict[str, float], imp: tuple[FeatureImportance, ...]) -> list[ModelWarning]:
+def leakage_grades(table: MaskedTable, target: str, features: Sequence[str]) -> list[leakage.LeakageGrade]:
+    """The profile's leakage grade of each feature: the same WOE/IV tables (``profile.target``, special codes
+    binned apart), graded by ``workbench.signals.leakage``, strongest first."""
+    from workbench.profile.alerts import grade_table
+    from workbench.profile.target import target_analysis
+
+    ta = target_analysis(table, target, features=list(features))
+    return [grade_table(tb) for tb in ta.tables]
+
+
+def leakage_warnings(grades: Sequence[leakage.LeakageGrade], imp: tuple[FeatureImportance, ...]) -> list[ModelWarning]:
     out = [
-        ModelWarning("leakage_auc", c, {"auc": round(a, 3)}, "danger")
-        for c, a in sorted(uni.items(), key=lambda kv: -kv[1])
-        if np.isfinite(a) and a > LEAKAGE_AUC
+        ModelWarning(g.code, g.column, dict(g.params()), "danger" if g.suspect else "warning") for g in grades if g.code
     ]
-    flagged = {w.feature for w in out}
+    flagged = {w.feature for w in out if w.code == leakage.SUSPECT}
     out += [
         ModelWarning(
             "leakage_importance",

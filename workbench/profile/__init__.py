@@ -27,6 +27,7 @@ from workbench.profile.target import (
     resolve_event,
     target_analysis,
 )
+from workbench.signals import leakage
 
 STEPS = ("columns", "correlations", "target", "stability", "alerts")
 
@@ -41,6 +42,7 @@ class Profile:
     target: TargetAnalysis | None = None
     numeric_target: NumericTargetAnalysis | None = None
     stability: Stability | None = None
+    dated_after: tuple[tuple[str, float], ...] = ()  # date columns later than the time column: share of rows
 
     def alerts_for(self, column: str) -> tuple[Alert, ...]:
         """The alerts raised on ``column`` (table-wide alerts have no column and never match)."""
@@ -74,11 +76,21 @@ def assemble(
     corr: Correlations,
     target: TargetAnalysis | NumericTargetAnalysis | None = None,
     stability: Stability | None = None,
+    *,
+    dated_after: Mapping[str, float] | None = None,
+    time_column: str | None = None,
 ) -> Profile:
     """Put computed stages together and derive the alerts (cheap: reads the results only)."""
     ta = target if isinstance(target, TargetAnalysis) else None
     nta = target if isinstance(target, NumericTargetAnalysis) else None
-    return Profile(table, corr, build_alerts(table, corr, ta), ta, nta, stability)
+    alerts = build_alerts(table, corr, ta, dated_after=dated_after, time_column=time_column)
+    return Profile(table, corr, alerts, ta, nta, stability, tuple((dated_after or {}).items()))
+
+
+def dates_after(table: MaskedTable, time_column: str, profile: TableProfile) -> dict[str, float]:
+    """Per other date column, the share of rows dated after ``time_column`` (evidence of leakage)."""
+    dates = [c.name for c in profile.columns if c.kind == "date" and c.name != time_column]
+    return leakage.dated_after(table.lazy(), time_column, dates) if time_column in table.columns else {}
 
 
 def profile(
@@ -115,7 +127,8 @@ def profile(
         step("stability")
         st = stability_by_period(table, time_column, profile=tp, features=[c for c in table.columns if c != target])
     step("alerts")
-    result = assemble(tp, corr, analysis, st)
+    after = dates_after(table, time_column, tp) if time_column is not None else None
+    result = assemble(tp, corr, analysis, st, dated_after=after, time_column=time_column)
     if on_step is not None:
         on_step("done", 1.0)
     return result
@@ -140,6 +153,7 @@ __all__ = [
     "build_alerts",
     "compare_datasets",
     "correlations",
+    "dates_after",
     "profile",
     "profile_columns",
     "psi",

@@ -7,13 +7,15 @@ language, so the CLI, the page and the reports say the same thing. ``column`` is
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
 
 from workbench.i18n import t
 from workbench.profile.columns import ColumnProfile, TableProfile
 from workbench.profile.correlations import Correlations
-from workbench.profile.target import TargetAnalysis
+from workbench.profile.target import BinTable, TargetAnalysis
+from workbench.signals import leakage
 
 Severity = Literal["high", "medium", "low"]
 SEVERITY_ORDER: dict[str, int] = {"high": 0, "medium": 1, "low": 2}
@@ -34,6 +36,7 @@ ALERT_CODES: tuple[str, ...] = (
     "special_codes",
     "future_dates",
     "leakage_suspect",
+    "strong_predictor",
     "woe_smoothed",
 )
 
@@ -46,8 +49,53 @@ ZERO_INFLATED_SHARE = 0.30
 IMBALANCED_SHARE = 0.90  # categorical's top level ≥ 90 % (below quasi-constant), or a target's event rate < 10 %
 HIGH_CORRELATION = 0.90
 MIXED_TYPES_BETWEEN = (0.05, 0.95)  # share of a string column's values that look numeric
-LEAKAGE_IV = 0.5
-LEAKAGE_AUC = 0.90
+
+
+def alert_rules() -> dict[str, tuple[str, str]]:
+    """Each alert code's severity and the rule that raises it, written from this module's thresholds (and
+    ``workbench.signals``'), so the README's table of codes cannot drift from the code."""
+    pct = lambda x: f"{100 * x:g} %"  # noqa: E731
+    return {
+        "constant": ("high", "a single distinct value"),
+        "quasi_constant": ("medium", f"the top value holds ≥ {pct(QUASI_CONSTANT_SHARE)} of the non-missing values"),
+        "high_missing": (
+            "medium / high",
+            f"missing (null or NaN) ≥ {pct(HIGH_MISSING_SHARE)}; high from {pct(HIGH_MISSING_SEVERE)}",
+        ),
+        "high_cardinality": ("low", f"a categorical or text column with more than {HIGH_CARDINALITY_LEVELS} levels"),
+        "id_like": ("medium", "the profile's kind is id_like"),
+        "skewed": ("low", f"absolute skewness > {SKEW_ABS:g}"),
+        "zero_inflated": (
+            "low",
+            f"zeros ≥ {pct(ZERO_INFLATED_SHARE)} of the non-missing values (and below {pct(QUASI_CONSTANT_SHARE)})",
+        ),
+        "imbalanced": (
+            "low",
+            f"a categorical's top level ≥ {pct(IMBALANCED_SHARE)}, or a target's event rate "
+            f"< {pct(1 - IMBALANCED_SHARE)}",
+        ),
+        "duplicate_rows": ("medium", "at least one row repeats an earlier row exactly"),
+        "high_correlation": ("medium", f"absolute Pearson, Spearman, Cramér's V or η ≥ {HIGH_CORRELATION:g} (sample)"),
+        "mixed_types": (
+            "medium",
+            f"between {pct(MIXED_TYPES_BETWEEN[0])} and {pct(MIXED_TYPES_BETWEEN[1])} of a text column's values "
+            "read as numbers",
+        ),
+        "special_codes": ("medium", "values that stand for 'unknown' (SPECIAL_CODES of profile/columns.py)"),
+        "future_dates": ("high", "dates after the day of the profile"),
+        "leakage_suspect": (
+            "high",
+            f"IV ≥ {leakage.LEAK_IV:g}, or univariate AUC ≥ {leakage.LEAK_AUC:.2f} with ≥ {leakage.LEAK_MIN_EVENTS} "
+            f"events, or a date later than the time column in ≥ {pct(leakage.AFTER_TIME_SHARE)} of rows, or the "
+            f"column reproduces the target in ≥ {pct(leakage.COPY_SHARE)} of the rows of each class",
+        ),
+        "strong_predictor": (
+            "medium",
+            f"{leakage.STRONG_IV:g} ≤ IV < {leakage.LEAK_IV:g} without evidence of leakage: very strong; confirm it "
+            "is known when the decision is made",
+        ),
+        "woe_smoothed": ("low", "a bin with no events or no non-events got 0.5 added to both counts"),
+    }
 
 
 @dataclass(frozen=True)
@@ -58,6 +106,8 @@ class Alert:
     params: tuple[tuple[str, object], ...] = ()
 
     def message(self, lang: str | None = None) -> str:
+        if self.code in (leakage.SUSPECT, leakage.STRONG):
+            return leakage.message(self.code, self.column or "", dict(self.params), lang)
         return t(f"profile.alert.{self.code}", lang, column=self.column or "", **dict(self.params))
 
     def title(self, lang: str | None = None) -> str:
@@ -115,8 +165,14 @@ def build_alerts(
     profile: TableProfile,
     correlations: Correlations | None = None,
     target: TargetAnalysis | None = None,
+    *,
+    dated_after: Mapping[str, float] | None = None,
+    time_column: str | None = None,
 ) -> tuple[Alert, ...]:
-    """Every alert of a profile, most severe first; table-level alerts (column None) lead their group."""
+    """Every alert of a profile, most severe first; table-level alerts (column None) lead their group.
+
+    ``dated_after`` (per date column, the share of rows later than ``time_column``) is evidence of leakage
+    (``workbench.signals.leakage``) with or without a target."""
     out: list[Alert] = []
     if profile.duplicate_rows:
         out.append(
@@ -154,15 +210,26 @@ def build_alerts(
                 Alert("imbalanced", target.target, "low", (("value", target.event), ("pct", _pct(target.event_rate))))
             )
         for tb in target.tables:
-            if tb.iv > LEAKAGE_IV or tb.auc >= LEAKAGE_AUC:
-                out.append(
-                    Alert(
-                        "leakage_suspect",
-                        tb.feature,
-                        "high",
-                        (("iv", f"{tb.iv:.2f}"), ("auc", f"{tb.auc:.2f}"), ("target", target.target)),
-                    )
-                )
+            g = grade_table(tb)
+            if g.code:
+                severity: Severity = "high" if g.suspect else "medium"
+                out.append(Alert(g.code, tb.feature, severity, (*g.params(), ("target", target.target))))
             if tb.smoothed:
                 out.append(Alert("woe_smoothed", tb.feature, "low", (("bins", ", ".join(tb.smoothed_bins)),)))
+    for column, share in (dated_after or {}).items():
+        g = leakage.grade(column, after_share=share, time_column=time_column)
+        if g.suspect:
+            name = target.target if target is not None else ""
+            out.append(Alert(g.code, column, "high", (*g.params(), ("target", name))))  # type: ignore[arg-type]
     return tuple(sorted(out, key=lambda a: (SEVERITY_ORDER[a.severity], a.column is not None, a.code)))
+
+
+def grade_table(tb: BinTable) -> leakage.LeakageGrade:
+    """The leakage grade of one feature from its WOE/IV table (binned AUC, events, how well it copies)."""
+    return leakage.grade(
+        tb.feature,
+        iv=tb.iv,
+        auc=tb.auc,
+        events=tb.events,
+        copy_share=leakage.copy_share((b.events, b.non_events) for b in tb.used),
+    )

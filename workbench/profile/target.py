@@ -16,8 +16,9 @@ Conventions (the ones a credit-scoring team expects):
   ``EDGE_SAMPLE`` rows when the table is larger); counts are always over every row. ``monotonic=True``
   merges adjacent numeric bins (pool-adjacent-violators on counts) until the event rate only rises or only
   falls.
-* IV bands: < 0.02 useless, 0.02–0.1 weak, 0.1–0.3 medium, 0.3–0.5 strong, > 0.5 suspicious (too good to be
-  true: check for leakage, a ``leakage_suspect`` alert).
+* IV bands: < 0.02 useless, 0.02–0.1 weak, 0.1–0.3 medium, 0.3–0.5 strong, > 0.5 suspicious (very strong:
+  a ``strong_predictor`` alert asks whether it is known at decision time, and from IV 1.0 a ``leakage_suspect``
+  one; ``workbench.signals.leakage`` holds the rules).
 
 A binary target may be 0/1, booleans, or strings (yes/no, Y/N, good/bad, 1/0, 예/아니오, …): the event value
 is chosen by ``resolve_event`` and reported (``TargetAnalysis.event``).

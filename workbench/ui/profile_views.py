@@ -202,7 +202,8 @@ def compute(c: Choice) -> tuple[TableProfile, Profile]:
             progress("stability")
             stability = cached_stability(fp, c.kinds_key, c.time_column, c.target, table, columns_profile)
         progress("alerts")
-        result = wp.assemble(columns_profile, corr, analysis, stability)
+        after = wp.dates_after(table, c.time_column, columns_profile) if c.time_column is not None else None
+        result = wp.assemble(columns_profile, corr, analysis, stability, dated_after=after, time_column=c.time_column)
     except UserError as err:  # e.g. a target with three values: one line in the user's language
         bar.empty()
         st.error(str(err))
