@@ -40,13 +40,14 @@ def test_a_raw_export_is_held_back_and_sent_to_privacy(workspace, app_test):
         assert store.datasets.list() == []  # nothing raw reaches the store
 
 
-def test_bad_file_gives_one_line_and_the_page_keeps_working(workspace, app_test, tmp_path):
+def test_bad_file_gives_one_line_and_the_page_keeps_working(workspace, app_test, tmp_path, monkeypatch):
+    monkeypatch.setenv("WORKBENCH_DATA_DIRS", str(tmp_path))
     bad = tmp_path / "broken.parquet"
     bad.write_bytes(b"PAR1" + b"\x00garbage" * 10)
     at = app_test().run()
     at.text_input(key="wb.data.path").input(str(bad)).run()
     assert not at.exception
-    assert len(at.error) == 1 and "\n" not in at.error[0].value
+    assert len(at.error) == 1 and "\n" not in at.error[0].value and "broken.parquet" in at.error[0].value
     at.button(key="wb.data.load_sample").click().run()
     assert not at.exception and len(at.dataframe) >= 1
 

@@ -13,13 +13,16 @@ this module: ``SourceInfo.location`` holds the URI with the password replaced by
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
+from urllib.parse import quote
 
 import polars as pl
 
 from workbench.io.errors import LoadError, human_list
 from workbench.io.infer import apply_overrides, cast_frame, guess_notes, guess_types
 from workbench.io.names import unique_names
+from workbench.io.readonly_sql import check_select
 from workbench.io.table import SourceInfo, Table
 
 
@@ -35,24 +38,55 @@ def redact(uri: str) -> str:
 
 
 def _engine(uri: str):
+    """A read-only engine: SQLite opened with ``mode=ro`` (never created), PostgreSQL with read-only
+    transactions by default; the workspace's own store is refused."""
     from sqlalchemy import create_engine
     from sqlalchemy.engine import make_url
     from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+
+    from workbench.io.roots import is_own_store
 
     try:
         url = make_url(uri)
     except (ArgumentError, ValueError) as err:
         raise LoadError("io.error.bad_uri", uri=redact(uri)) from err
-    if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
-        db = Path(url.database)
-        if not db.is_file():  # SQLite would silently create an empty database
-            raise LoadError("io.error.not_found", path=str(db))
+    if is_own_store(url):
+        raise LoadError("io.error.own_store")
     try:
+        if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
+            db = Path(url.database).expanduser().resolve()
+            if not db.is_file():  # SQLite would silently create an empty database
+                raise LoadError("io.error.not_found", path=str(url.database))
+            return create_engine("sqlite://", creator=lambda: _sqlite_read_only(db))
+        if url.get_backend_name() == "postgresql":
+            return create_engine(url, connect_args={"options": "-c default_transaction_read_only=on"})
         return create_engine(url)
     except NoSuchModuleError as err:
         raise LoadError("io.error.sql_driver", uri=redact(uri), backend=url.get_backend_name()) from err
     except (ArgumentError, ImportError) as err:
         raise LoadError("io.error.bad_uri", uri=redact(uri)) from err
+
+
+def _sqlite_read_only(db: Path) -> sqlite3.Connection:
+    return sqlite3.connect(f"file:{quote(str(db))}?mode=ro", uri=True, check_same_thread=False)
+
+
+# What a read may do in SQLite: read tables and columns, call (pure) functions, recurse in a CTE.
+_SQLITE_READS = frozenset(
+    {sqlite3.SQLITE_SELECT, sqlite3.SQLITE_READ, sqlite3.SQLITE_FUNCTION, sqlite3.SQLITE_RECURSIVE}
+)
+
+
+def _reads_only(action: int, *_args) -> int:
+    return sqlite3.SQLITE_OK if action in _SQLITE_READS else sqlite3.SQLITE_DENY
+
+
+def _read_only(conn) -> None:
+    """Make the coming statements read-only on the connection itself, whatever the query says."""
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql("SET TRANSACTION READ ONLY")
+    elif conn.dialect.name == "sqlite":
+        conn.connection.driver_connection.set_authorizer(_reads_only)
 
 
 def _reason(err: Exception) -> str:
@@ -95,6 +129,8 @@ def read_sql(
     try:
         with engine.connect() as conn:
             connected = True
+            if conn.dialect.name == "postgresql":
+                _read_only(conn)
             if table is not None:
                 schema, _, bare = table.rpartition(".")
                 insp = inspect(conn)
@@ -105,7 +141,9 @@ def read_sql(
                 target = ".".join(prep.quote(p) for p in ([schema] if schema else []) + [bare])
                 sql = f"SELECT * FROM {target}"
             else:
-                sql = query
+                sql = check_select(query, conn.dialect.name)
+            if conn.dialect.name == "sqlite":
+                _read_only(conn)
             frame = pl.read_database(text(sql), connection=conn, infer_schema_length=None)
     except LoadError:
         raise

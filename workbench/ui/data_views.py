@@ -24,6 +24,7 @@ from workbench.io import (
     read_table,
     supported_extensions,
 )
+from workbench.io.roots import allowed_path, allowed_uri
 from workbench.io.table import Table
 from workbench.privacy import MaskedTable
 from workbench.relations import ROLES, foreign_key_candidates, suggest_roles, target_candidates, time_columns
@@ -47,7 +48,7 @@ def take_in_all(tables: list[Callable[[], Table]]) -> list[Intake]:
             bar.progress(i / len(tables), text=t("data.progress.table", name=table.name))
             result = take_in(table, state.store())
         except UserError as err:
-            st.error(str(err))
+            state.flash(str(err), "error")  # every caller reruns next: the message must outlive this run
             continue
         if result.masked is not None:
             state.remember_certified(result.masked)
@@ -81,11 +82,10 @@ def file_source() -> None:
     path: Path | None = None
     if upload is not None:
         path = _spool(upload.name, upload.getvalue(), upload.file_id)
-    elif path_text.strip():
-        path = Path(path_text.strip()).expanduser()
-    if path is None:
+    if path is None and not path_text.strip():
         return
     try:
+        path = path or allowed_path(path_text.strip())
         info = inspect_path(path)
     except UserError as err:
         st.error(str(err))
@@ -137,7 +137,7 @@ def database_source() -> None:
         st.caption(t("data.db.help"))
         return
     try:
-        names = list_tables(uri.strip())
+        names = list_tables(allowed_uri(uri.strip()))
     except UserError as err:
         st.error(str(err))
         return
