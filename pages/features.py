@@ -21,7 +21,7 @@ tab_build, tab_score, tab_review, tab_export = st.tabs(
 with tab_build:
     views.build_section(tables, store)
 
-run = views.current_run()
+run = views.current_run(store)
 with tab_score:
     views.score_section(run)
 with tab_review:

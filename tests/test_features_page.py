@@ -76,11 +76,13 @@ def test_build_score_review_conflict_and_export(workspace, app_test, tables):
     with Store.open() as store:
         assert [r.verdict for r in store.reviews.history(name)] == ["accept", "reject"]
 
-    # export: the accepted feature set (none now) → the page says so and offers the selected ones
-    assert any("승인된 특성이 없습니다" in str(w.value) for w in at.warning)
+    # export: nothing accepted yet, the auto-selected ones go out (the rejected one not), each says who decided
+    assert at.checkbox(key="wb.features.use_selected").value
+    assert "자동 선택" in texts(at) and len(at.get("download_button")) >= 5
+    at.checkbox(key="wb.features.use_selected").uncheck().run()
+    assert any("내보낼 특성이 없습니다" in str(w.value) for w in at.warning)
     at.checkbox(key="wb.features.use_selected").check().run()
     assert not at.exception, at.exception
-    assert len(at.get("download_button")) >= 5
 
     # the modelling frame becomes a certified workspace dataset the Model page can pick
     at.button(key="wb.features.save_dataset").click().run()

@@ -12,38 +12,64 @@ from collections.abc import Mapping
 
 import streamlit as st
 
-from workbench import intake
 from workbench.charts.features import bins_chart, iv_ranking
 from workbench.errors import UserError
 from workbench.features.codegen import to_polars_code
 from workbench.features.export import (
     catalog_excel_bytes,
-    feature_table,
     feature_table_bytes,
     modelling_columns,
     specs_named,
 )
+from workbench.features.lineage import build_sources, modelling_table_name, save_modelling_table
 from workbench.features.pipeline import FeatureRun, build_features
 from workbench.features.plan import DEFAULT_AGGREGATIONS
 from workbench.features.project import FeatureProject
 from workbench.features.propose import category_columns, project_yaml, propose_project, schema_rows, with_choices
-from workbench.features.review import ReviewItem, accepted, review_queue, save_catalog, submit_review
+from workbench.features.review import (
+    AUTO,
+    FLAGS,
+    UNREVIEWED,
+    ReviewItem,
+    export_picks,
+    filter_reviews,
+    review_frame,
+    review_queue,
+    save_catalog,
+    submit_many,
+    submit_review,
+)
+from workbench.features.saved import latest_feature_run, save_feature_run
 from workbench.features.scoring import FeatureScore
 from workbench.features.sql import DIALECTS, to_sql
 from workbench.i18n import get_language, t
-from workbench.io.table import SourceInfo, Table
 from workbench.privacy import MaskedTable
 from workbench.ui import state
 from workbench.ui.glossary import term_help
 
 RUN = "wb.features.run"
 PROJECT = "wb.features.project"
+RUN_ID = "wb.features.run_id"  # the stored feature run (``store.feature_runs``) the page shows
+BULK = "wb.features.bulk"  # outcome of the last bulk verdict, shown once after the rerun
 SEEN = "wb.features.seen"  # feature -> review version this reviewer saw
 WINDOW_CHOICES = [7, 14, 30, 60, 90, 180, 365]
 VERDICTS = ["accept", "reject", "needs_change"]
 
 
-def current_run() -> FeatureRun | None:
+def current_run(store=None) -> FeatureRun | None:
+    """This session's run; on a new session or after a reload, the newest build stored for the label table
+    the user worked on last (else the newest of all), with the reviews the store holds."""
+    if RUN not in st.session_state and store is not None:
+        st.session_state[RUN] = None
+        label = store.ui_state.get().get("label")
+        try:
+            found = latest_feature_run(store, label) or latest_feature_run(store)
+        except UserError as err:
+            st.warning(str(err))
+            found = None
+        if found is not None:
+            st.session_state[RUN_ID], st.session_state[RUN], st.session_state[PROJECT] = found
+            st.session_state[SEEN] = {}
     return st.session_state.get(RUN)
 
 
@@ -64,7 +90,15 @@ def _num(x: float | None) -> str:
 
 # --- build ------------------------------------------------------------------------------------------------------
 def build_section(tables: Mapping[str, MaskedTable], store) -> None:
-    """Schema, choices, the spec as YAML and the build button; a finished build lands in ``RUN``/``PROJECT``."""
+    """Schema, choices, the spec as YAML and the build button; a finished build lands in ``RUN``/``PROJECT``.
+    Datasets the app wrote (modelling tables) are left out unless the analyst asks for them."""
+    derived = store.lineage.all()
+    include = any(n in derived for n in tables) and st.checkbox(
+        t("features.page.include_derived"),
+        key="wb.features.include_derived",
+        help=t("features.page.include_derived_help", names=", ".join(n for n in tables if n in derived)),
+    )
+    tables = build_sources(tables, derived, include_derived=include)
     proposed = propose_project(tables, metas=store.tables.list(), relationships=store.tables.relationships())
     if proposed is None:
         st.warning(t("features.page.no_label"))
@@ -138,12 +172,21 @@ def choices(proposed: FeatureProject, tables: Mapping[str, MaskedTable]) -> Feat
 
 
 def build(project: FeatureProject, tables: Mapping[str, MaskedTable], store) -> None:
-    """Build with a progress bar, save the catalog, and start a fresh review session for this run."""
+    """Build with a progress bar, save the catalog and the run (so a reload comes back to it), and start a
+    fresh review session; a spec that cannot be built is one line and keeps the previous run."""
     bar = st.progress(0.0, text=t("features.page.building"))
-    run = build_features(
-        project, tables, progress=lambda f, m: bar.progress(min(f, 1.0), text=t("features.page.step", step=m))
-    )
-    save_catalog(store, run, project.relations.label.table)
+    label = project.relations.label.table
+    try:
+        run = build_features(
+            project, tables, progress=lambda f, m: bar.progress(min(f, 1.0), text=t("features.page.step", step=m))
+        )
+        save_catalog(store, run, label)
+        st.session_state[RUN_ID] = save_feature_run(store, run, project)
+    except UserError as err:
+        bar.empty()
+        st.error(str(err))
+        return
+    store.ui_state.update(None, {"label": label})
     st.session_state[RUN] = run
     st.session_state[PROJECT] = project
     st.session_state[SEEN] = {}
@@ -193,14 +236,14 @@ def score_section(run: FeatureRun | None) -> None:
 
 # --- review ---------------------------------------------------------------------------------------------------------
 def review_section(run: FeatureRun | None, store) -> None:
-    """Queue filters, the picked feature's card, the verdict form and its history."""
+    """The review table (filters, many rows, one verdict and comment), then one feature's card and form."""
     if run is None:
         st.info(t("features.page.build_first"))
         return
-    c1, c2 = st.columns([2, 1])
-    reviewer = c1.text_input(t("features.page.reviewer"), value=getpass.getuser(), key="wb.features.reviewer")
-    only_selected = c2.toggle(t("features.page.only_selected"), value=True, key="wb.features.only_selected")
-    queue = review_queue(store, run, only_selected=only_selected and bool(run.recommendations))
+    reviewer = st.text_input(t("features.page.reviewer"), value=getpass.getuser(), key="wb.features.reviewer")
+    review_table(run, store, reviewer)
+    st.subheader(t("features.review.detail"))
+    queue = review_queue(store, run)
     if not queue:
         st.info(t("features.page.queue_empty"))
         return
@@ -210,6 +253,112 @@ def review_section(run: FeatureRun | None, store) -> None:
     feature_card(item, run)
     review_form(item, store, reviewer, seen)
     review_history(store, item.name)
+
+
+def _choices(key: str, options: list[str], label_key: str, fmt=None) -> list[str]:
+    return st.multiselect(
+        t(label_key),
+        options,
+        key=f"wb.features.filter.{key}",
+        format_func=fmt or str,
+        placeholder=t("features.review.any"),
+    )
+
+
+def review_table(run: FeatureRun, store, reviewer: str) -> None:
+    """Filter by source, IV band, flag, timing and verdict; pick rows (or take all shown); one verdict."""
+    from workbench.profile.target import IV_BANDS
+
+    lang = get_language()
+    frame = review_frame(run, store.reviews.states(), lang)
+    cols = st.columns(5)
+    with cols[0]:
+        sources = _choices("source", sorted(set(frame["source"])), "features.review.source")
+    with cols[1]:
+        bands = _choices("band", [b for _, b in IV_BANDS], "features.review.band", lambda b: t(f"profile.iv_band.{b}"))
+    with cols[2]:
+        flags = _choices("flag", list(FLAGS), "features.review.flag", lambda f: t(f"features.flag.{f}"))
+    with cols[3]:
+        timing = _choices("timing", ["before_cutoff", "snapshot"], "features.review.timing", _timing)
+    with cols[4]:
+        verdicts = _choices("verdict", [UNREVIEWED, *VERDICTS], "features.review.verdict", _verdict_or_none)
+    only_selected = st.toggle(t("features.page.only_selected"), value=False, key="wb.features.only_selected")
+    shown = filter_reviews(
+        frame,
+        sources=sources,
+        bands=bands,
+        flags=flags,
+        timings=timing,
+        verdicts=verdicts,
+        only_selected=only_selected and bool(run.recommendations),
+    )
+    st.caption(t("features.review.shown", n=shown.height, total=frame.height))
+    event = st.dataframe(
+        _review_display(shown),
+        hide_index=True,
+        width="stretch",
+        height=360,
+        on_select="rerun",
+        selection_mode="multi-row",
+        key="wb.features.review_table",
+        column_config={"IV": st.column_config.NumberColumn("IV", format="%.3f", help=term_help("iv"))},
+    )
+    how_to_read("features.review.how")
+    rows = list(event.selection.rows) if event is not None else []
+    every = st.checkbox(t("features.review.all_shown", n=shown.height), key="wb.features.all_shown")
+    picked = shown if every else shown[rows] if rows else shown.clear()
+    comment = st.text_input(t("features.page.comment"), key="wb.features.bulk_comment")
+    buttons = st.columns(len(VERDICTS))
+    for col, verdict in zip(buttons, VERDICTS, strict=True):
+        label = t("features.review.apply", verdict=_verdict(verdict), n=picked.height)
+        if col.button(label, key=f"wb.features.bulk.{verdict}", disabled=picked.is_empty()):
+            seen = dict(zip(picked["name"], picked["version"], strict=True))
+            st.session_state[BULK] = (verdict, submit_many(store, seen, verdict, comment, reviewer, lang))
+            st.rerun()
+    _bulk_outcome()
+
+
+def _bulk_outcome() -> None:
+    if BULK not in st.session_state:
+        return
+    verdict, out = st.session_state.pop(BULK)
+    if out.error:
+        st.error(out.error)
+    if out.saved:
+        st.success(t("features.review.saved_many", n=len(out.saved), verdict=_verdict(verdict)))
+    if out.conflicts:
+        who = ", ".join(f"{name} ({r.reviewer}: {_verdict(r.verdict)})" for name, r in list(out.conflicts.items())[:5])
+        st.warning(t("features.review.conflicts", n=len(out.conflicts), who=who))
+
+
+def _timing(code: str) -> str:
+    return t(f"features.timing.{code}")
+
+
+def _verdict_or_none(v: str | None) -> str:
+    return t("features.review.unreviewed") if v in (None, UNREVIEWED) else _verdict(v)
+
+
+def _review_display(frame):
+    """The review frame with headers and codes in the reader's language (the codes stay for filtering)."""
+    import polars as pl
+
+    def label(col: str, prefix: str) -> pl.Expr:
+        codes = frame[col].drop_nulls().unique().to_list()
+        return pl.col(col).replace_strict(codes, [t(f"{prefix}.{c}") for c in codes], default=None)
+
+    return frame.select(
+        pl.col("name").alias(t("features.catalog.name")),
+        pl.col("description").alias(t("features.page.description")),
+        pl.col("source").alias(t("features.review.source")),
+        pl.col("iv").alias("IV"),
+        label("iv_band", "profile.iv_band").alias(t("features.review.band")),
+        label("flag", "features.flag").alias(t("features.review.flag")),
+        label("timing", "features.timing").alias(t("features.review.timing")),
+        pl.col("selected").alias(t("features.catalog.selected")),
+        label("verdict", "features.verdict").fill_null("").alias(t("features.review.verdict")),
+        pl.col("reviewer").fill_null("").alias(t("features.catalog.reviewer")),
+    )
 
 
 def pick_feature(queue: list[ReviewItem]) -> ReviewItem:
@@ -310,29 +459,44 @@ def review_history(store, name: str) -> None:
 
 # --- export -----------------------------------------------------------------------------------------------------
 def export_section(run: FeatureRun | None, store) -> None:
-    """Accepted features (or, when none, the automatically selected ones on request) as files, SQL and code."""
+    """Accepted features plus (unless unticked) the auto-selected ones nobody rejected, each with who decided."""
     if run is None:
         st.info(t("features.page.build_first"))
         return
-    chosen = accepted(store, run.features.names)
-    if chosen:
-        st.markdown(t("features.page.export_accepted", n=len(chosen)))
-    else:
+    with_auto = st.checkbox(t("features.page.use_selected"), value=True, key="wb.features.use_selected")
+    picks = export_picks(run, store.reviews.states(), with_auto=with_auto)
+    chosen = [p.name for p in picks]
+    if not chosen:
         st.warning(t("features.page.none_accepted"))
-        if st.checkbox(t("features.page.use_selected"), key="wb.features.use_selected"):
-            chosen = run.selected
-    if chosen:
-        save_for_modelling(run, store, chosen, st.session_state[PROJECT])
-        downloads(run, store, chosen, st.session_state[PROJECT])
+        return
+    n_auto = sum(p.decided_by == AUTO for p in picks)
+    st.markdown(t("features.page.export_picks", n=len(picks), accepted=len(picks) - n_auto, auto=n_auto))
+    st.dataframe(
+        [
+            {
+                t("features.catalog.name"): p.name,
+                t("features.export.decided_by"): t("features.export.auto") if p.decided_by == AUTO else p.decided_by,
+            }
+            for p in picks
+        ],
+        hide_index=True,
+        width="stretch",
+    )
+    how_to_read("features.export.how_who")
+    project = st.session_state[PROJECT]
+    save_for_modelling(run, store, chosen, project)
+    downloads(run, store, chosen, project)
 
 
 def save_for_modelling(run: FeatureRun, store, chosen: list[str], project: FeatureProject) -> None:
-    """The label rows with the chosen features as a workspace dataset, so the Model page can train on them."""
-    name = f"features_{project.relations.label.table}"
+    """The label rows with the chosen features as a workspace dataset (with its lineage: a modelling table of
+    this run), so the Model page can train on them and the next build leaves it out."""
+    label = project.relations.label.table
+    name = modelling_table_name(label)
     if not st.button(t("features.page.save_dataset", name=name, n=len(chosen)), key="wb.features.save_dataset"):
         return
     try:
-        result = intake.take_in(Table(name, feature_table(run.features, chosen), SourceInfo("features", name)), store)
+        result = save_modelling_table(store, run, chosen, label, source_run=st.session_state.get(RUN_ID))
     except UserError as err:
         st.error(str(err))
         return
@@ -346,16 +510,16 @@ def downloads(run: FeatureRun, store, chosen: list[str], project: FeatureProject
     c1, c2, c3 = st.columns(3)
     c1.download_button(
         t("features.page.dl_parquet"),
-        feature_table_bytes(run.features, chosen, "parquet"),
+        lambda: feature_table_bytes(run.features, chosen, "parquet"),
         "features.parquet",
         "application/octet-stream",
     )
     c2.download_button(
-        t("features.page.dl_csv"), feature_table_bytes(run.features, chosen, "csv"), "features.csv", "text/csv"
+        t("features.page.dl_csv"), lambda: feature_table_bytes(run.features, chosen, "csv"), "features.csv", "text/csv"
     )
     c3.download_button(
         t("features.page.dl_catalog"),
-        catalog_excel_bytes(run, reviews=store.reviews.states(), lang=get_language()),
+        lambda: catalog_excel_bytes(run, reviews=store.reviews.states(), lang=get_language()),
         "feature_catalog.xlsx",
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
