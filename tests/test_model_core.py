@@ -323,12 +323,12 @@ def test_tiny_class_and_overfit_warnings():
 def test_woe_bins_keep_missing_apart_and_smooth_pure_bins():
     s = pl.Series("income", [None] * 50 + list(range(950)), dtype=pl.Float64)
     y = np.r_[np.ones(50), (np.arange(950) < 95).astype(float)]
-    fb = fit_bins(s, y)
-    missing = fb.bins[-1]
-    assert missing.label == "(missing)" and missing.rows == 50 and missing.events == 50
+    fb, _ = fit_bins(s, y)
+    missing = fb.table.bins[0]
+    assert missing.label == "missing" and missing.total == 50 and missing.events == 50
     assert fb.smoothed  # the missing bin has no non-events: 0.5 smoothing kept its WOE finite
-    assert np.isfinite(missing.woe) and missing.woe < -3  # strongly risky
-    assert sum(b.rows for b in fb.bins) == 1000 and fb.iv > 0.5
+    assert np.isfinite(fb.woe[0]) and fb.woe[0] < -3  # strongly risky
+    assert sum(b.total for b in fb.table.bins) == 1000 and fb.iv > 0.5
 
 
 def test_out_of_time_degradation_is_flagged_when_the_latest_months_drift():

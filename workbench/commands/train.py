@@ -76,10 +76,16 @@ def train(
     from workbench.i18n import t
     from workbench.model.baseline import TrainConfig, train_baseline
     from workbench.model.runs import run_record, save_run
+    from workbench.model.scorecard import with_stored_edits
     from workbench.model.splits import SplitSpec
 
     spec = SplitSpec.parse(split_text, seed=seed)
     table = load_masked(path)
+    store = None
+    if save or card_path:
+        from workbench.store import Store
+
+        store = Store.open()
     config = TrainConfig(
         target=target,
         task=task,
@@ -90,14 +96,10 @@ def train(
         threshold=threshold,
         search=search,
         seed=seed,
+        scorecard_options=with_stored_edits(store, table.name, target) if store is not None else None,
     )  # type: ignore[arg-type]
     result = train_baseline(table, config)
     record = run_record(result)
-    store = None
-    if save or card_path:
-        from workbench.store import Store
-
-        store = Store.open()
     run_id = save_run(result, store) if save else None
     record["run_id"] = run_id
     if card_path:

@@ -37,7 +37,7 @@ from workbench.model.metrics import (
     multiclass_metrics,
     regression_metrics,
 )
-from workbench.model.scorecard import Scorecard, fit_scorecard
+from workbench.model.scorecard import Scorecard, ScorecardOptions, fit_scorecard
 from workbench.model.splits import SPLITS, Split, SplitSpec, make_split
 from workbench.privacy.gate import MaskedTable
 
@@ -64,6 +64,7 @@ class TrainConfig:
     search: bool = False
     search_trials: int = 12
     scorecard: bool = True
+    scorecard_options: ScorecardOptions | None = None  # trend, the expert's bin edits, points scale
     shap_rows: int = explain.SHAP_SAMPLE
     seed: int = 42
 
@@ -240,7 +241,7 @@ def train_baseline(
 
     card = None
     if task == "binary" and config.scorecard:
-        card = fit_scorecard(mf.X, mf.y, idx, threshold=threshold, seed=config.seed)
+        card = fit_scorecard(mf.X, mf.y, idx, threshold=threshold, seed=config.seed, options=config.scorecard_options)
         step("scorecard", "warnings")
 
     uni = warn.univariate_aucs(mf.X[idx["train"]], ys["train"], seed=config.seed) if task == "binary" else {}

@@ -60,6 +60,7 @@ def run_record(result: TrainingResult, *, lang: str | None = None) -> dict[str, 
         "threshold": _num(result.threshold) if result.threshold is not None else None,
         "metrics": contract_metrics(result),
         "scorecard": {s: metric_dict(m) for s, m in result.scorecard.metrics.items()} if result.scorecard else None,
+        "scorecard_model": result.scorecard.to_dict() if result.scorecard else None,
         "importance": [
             {"feature": f.feature, "gain": _num(f.gain), "split": f.split, "shap": _num(f.shap)}
             for f in result.importance
@@ -96,6 +97,7 @@ def run_record(result: TrainingResult, *, lang: str | None = None) -> dict[str, 
             "seed": cfg.seed,
             "shap_rows": cfg.shap_rows,
             "exclude": list(cfg.exclude),
+            "scorecard": cfg.scorecard_options.to_dict() if cfg.scorecard_options else None,
         },
         "params": {k: _num(v) if not isinstance(v, list) else v for k, v in result.params.items()},
         "best_iteration": result.best_iteration,
@@ -201,6 +203,7 @@ SUMMARY_KEYS = (
     "pooled_levels",
     "splits",
     "scorecard",
+    "scorecard_model",
     "importance",
     "data",
     "timings",

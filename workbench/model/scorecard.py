@@ -1,132 +1,158 @@
-"""The traditional scorecard beside the gradient-boosted model: quantile bins → WOE → logistic regression.
+"""The traditional scorecard beside the gradient-boosted model: bins → monotone trend → expert edits → WOE →
+logistic regression → points.
 
-Binning works on counts, never on rows: numeric features are cut at training-split quantiles (≤ 10 bins),
-text features keep their categories (levels under 1 % of rows pooled as ``(other)``); missing values always
-get their own bin, so an unknown income can never hide inside a numeric bin.
+Bins are fit on the training split only (``bins``: quantile pre-bins, missing and special codes apart, rare
+levels pooled as "other"), then each numeric characteristic follows its trend (``monotone``, ``auto`` by
+default), then the expert's stored edits are replayed (``edits``). WOE and IV come from the bin counts with the
+profile's zero-count rule. The logistic regression on WOE gives one coefficient per characteristic; ``points``
+turns them into the points table, the score and grades 1–10.
 
-WOE of a bin = ln(share of non-events / share of events). A bin with no events or no non-events would have an
-infinite WOE: we add 0.5 to both counts of every bin (Laplace-style smoothing), the rule toad applies silently.
-Values not seen in training (a new category) get WOE 0, i.e. the population average.
+The fitted scorecard is data: ``to_dict``/``from_dict`` give the JSON stored with the run, from which a new
+month is scored (``scoring``), exported as SQL or polars code (``scorecard_export``) and explained
+(``reasons``) with exactly the same points.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass, field, replace
+from functools import cached_property
+from typing import Any
 
 import numpy as np
 import polars as pl
 from sklearn.linear_model import LogisticRegression
 
+from workbench.model.bins import FeatureBins, count, initial_binning
+from workbench.model.edits import BinEdit, apply_edits, edits_from_json, edits_to_json
 from workbench.model.metrics import BinaryMetrics, binary_metrics
+from workbench.model.monotone import TrendResult, apply_trend
+from workbench.model.points import (
+    N_BANDS,
+    PointsScale,
+    PointsTable,
+    ScoreBands,
+    band_table,
+    fit_bands,
+    points_table,
+    score_distribution,
+    score_from_codes,
+)
 
-MAX_BINS = 10
-RARE_SHARE = 0.01
-SMOOTH = 0.5
-MISSING = "(missing)"
-OTHER = "(other)"
 FIT_SAMPLE = 200_000  # bins, WOE and the logistic fit use at most this many training rows
 
 
 @dataclass(frozen=True)
-class WoeBin:
-    label: str
-    rows: int
-    events: int
-    woe: float
+class ScorecardOptions:
+    """What the analyst decides about the scorecard: the default trend of numeric characteristics, the
+    expert's bin edits (replayed after the trend; a ``trend`` edit overrides it per characteristic), special
+    codes per characteristic, the points scale and the number of grades."""
+
+    trend: str = "auto"
+    edits: tuple[BinEdit, ...] = ()
+    specials: tuple[tuple[str, tuple[float, ...]], ...] = ()
+    scale: PointsScale = field(default_factory=PointsScale)
+    n_bands: int = N_BANDS
+    edits_version: int = 0  # the stored version of the edits (``store.bin_edits``), 0 when none
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "trend": self.trend,
+            "edits": edits_to_json(self.edits),
+            "edits_version": self.edits_version,
+            "specials": {c: list(v) for c, v in self.specials},
+            "scale": self.scale.to_dict(),
+            "n_bands": self.n_bands,
+        }
 
 
-@dataclass(frozen=True)
-class FeatureBins:
-    """One feature's bins. Numeric: ``edges`` are upper bounds (right-closed), last bin open-ended."""
-
-    feature: str
-    numeric: bool
-    edges: tuple[float, ...]
-    categories: tuple[str, ...]  # for text features, the label of each non-missing bin in order
-    bins: tuple[WoeBin, ...]
-    iv: float
-    smoothed: bool  # a bin had zero events or zero non-events and relied on the 0.5 smoothing
-
-
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Scorecard:
-    """WOE bins, logistic coefficients (one per feature, on WOE) and metrics per split."""
+    """Bins, logistic coefficients (one per characteristic, on WOE), the points scale and grades, and what the
+    scorecard showed on each split (metrics, bad rate per grade, score distribution)."""
 
     features: tuple[FeatureBins, ...]
     intercept: float
     coefficients: tuple[float, ...]
-    metrics: dict[str, BinaryMetrics]
+    scale: PointsScale
+    bands: ScoreBands
+    metrics: dict[str, BinaryMetrics] = field(default_factory=dict)
+    trends: tuple[TrendResult, ...] = ()
+    band_rates: dict[str, pl.DataFrame] = field(default_factory=dict)  # split → band_table
+    distribution: pl.DataFrame | None = None  # score_distribution of the test (else valid) split
+
+    @cached_property
+    def points(self) -> PointsTable:
+        return points_table(self.features, self.intercept, self.coefficients, self.scale)
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(fb.feature for fb in self.features)
+
+    def feature(self, name: str) -> FeatureBins:
+        for fb in self.features:
+            if fb.feature == name:
+                return fb
+        raise KeyError(name)
+
+    def codes(self, frame: pl.DataFrame) -> dict[str, np.ndarray]:
+        """Bin number of every row per characteristic."""
+        return {fb.feature: fb.binning.codes(frame[fb.feature]) for fb in self.features}
+
+    def woe_matrix(self, frame: pl.DataFrame) -> np.ndarray:
+        codes = self.codes(frame)
+        return np.column_stack([fb.woe[codes[fb.feature]] for fb in self.features])
+
+    def probability(self, frame: pl.DataFrame) -> np.ndarray:
+        """The logistic regression's event probability (before points are rounded)."""
+        z = self.intercept + self.woe_matrix(frame) @ np.asarray(self.coefficients)
+        return 1 / (1 + np.exp(-z))
+
+    def score(self, frame: pl.DataFrame) -> np.ndarray:
+        """Total points of every row: the number the SQL and polars exports reproduce exactly."""
+        return score_from_codes(self.points, self.codes(frame))
+
+    def to_dict(self) -> dict[str, Any]:
+        """The deployable scorecard as JSON (no metrics): bins with training counts, coefficients, scale, grades."""
+        return {
+            "features": [fb.to_dict() for fb in self.features],
+            "intercept": self.intercept,
+            "coefficients": list(self.coefficients),
+            "scale": self.scale.to_dict(),
+            "bands": list(self.bands.edges),
+            "trends": [asdict(r) for r in self.trends],
+        }
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> Scorecard:
+        return cls(
+            tuple(FeatureBins.from_dict(f) for f in d["features"]),
+            float(d["intercept"]),
+            tuple(float(c) for c in d["coefficients"]),
+            PointsScale.from_dict(d.get("scale")),
+            ScoreBands(tuple(float(e) for e in d.get("bands", ()))),
+            trends=tuple(TrendResult(**r) for r in d.get("trends", ())),
+        )
 
 
-def _woe(events: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, float, bool]:
-    non = rows - events
-    smoothed = bool(np.any(events == 0) or np.any(non == 0))
-    e = events + SMOOTH
-    n = non + SMOOTH
-    de, dn = e / e.sum(), n / n.sum()
-    woe = np.log(dn / de)
-    iv = float(np.sum((dn - de) * woe))
-    return woe, iv, smoothed
+def fit_bins(
+    s: pl.Series, y: np.ndarray, *, trend: str = "none", specials: Sequence[float] = (), edits: Sequence[BinEdit] = ()
+) -> tuple[FeatureBins, TrendResult]:
+    """One characteristic on the training rows: pre-bins, the trend, then the expert's edits."""
+    fb = count(initial_binning(s, specials=specials), s, y)
+    fb, outcome = apply_trend(fb, trend)
+    edited = apply_edits(fb, edits, s, y)
+    return edited.bins, edited.trend or outcome
 
 
-def _bin_labels(s: pl.Series, fb_numeric: bool, edges: tuple[float, ...], cats: tuple[str, ...]) -> pl.Series:
-    if fb_numeric:
-        v = s.cast(pl.Float64).to_numpy()
-        idx = np.searchsorted(np.asarray(edges), v, side="left").astype(np.int64)
-        labels = np.where(np.isnan(v), -1, idx)
-        return pl.Series(s.name, labels)
-    text = s.cast(pl.String)
-    mapping = {c: i for i, c in enumerate(cats)}
-    other = mapping.get(OTHER, len(cats))
-    return text.replace_strict(mapping, default=other, return_dtype=pl.Int64).fill_null(-1)
-
-
-def fit_bins(s: pl.Series, y: np.ndarray) -> FeatureBins:
-    """Bins and WOE of one feature on the training rows (``y`` 0/1)."""
-    numeric = s.dtype.is_numeric() or s.dtype == pl.Boolean
-    n = len(s)
-    if numeric:
-        v = s.cast(pl.Float64)
-        finite = v.drop_nulls().drop_nans()
-        if finite.is_empty():
-            edges: tuple[float, ...] = ()
-        else:
-            q = np.unique(np.quantile(finite.to_numpy(), np.linspace(0, 1, MAX_BINS + 1)[1:-1]))
-            edges = tuple(float(x) for x in q)
-        cats: tuple[str, ...] = ()
-    else:
-        counts = s.cast(pl.String).drop_nulls().value_counts(sort=True)
-        common = [c for c, k in counts.iter_rows() if k >= RARE_SHARE * n]
-        rare = counts.height > len(common)
-        cats = tuple(common) + ((OTHER,) if rare else ())
-        edges = ()
-    labels = _bin_labels(s, numeric, edges, cats).to_numpy()
-    n_bins = (len(edges) + 1) if numeric else len(cats)
-    codes = np.where(labels < 0, n_bins, labels)  # missing goes last
-    rows = np.bincount(codes, minlength=n_bins + 1).astype(float)
-    events = np.bincount(codes, weights=y, minlength=n_bins + 1).astype(float)
-    present = rows > 0
-    woe = np.zeros(n_bins + 1)
-    w, iv, smoothed = _woe(events[present], rows[present])
-    woe[present] = w
-    if numeric:
-        names = [f"≤ {edges[0]:g}"] if edges else ["all"]
-        names += [f"({edges[i - 1]:g}, {edges[i]:g}]" for i in range(1, len(edges))]
-        if edges:
-            names.append(f"> {edges[-1]:g}")
-    else:
-        names = list(cats)
-    names.append(MISSING)
-    bins = tuple(WoeBin(names[i], int(rows[i]), int(events[i]), float(woe[i])) for i in range(n_bins + 1))
-    return FeatureBins(s.name, numeric, edges, cats, bins, iv, smoothed)
-
-
-def woe_encode(fb: FeatureBins, s: pl.Series) -> np.ndarray:
-    labels = _bin_labels(s, fb.numeric, fb.edges, fb.categories).to_numpy()
-    n_bins = len(fb.bins) - 1
-    table = np.array([b.woe if b.rows else 0.0 for b in fb.bins])
-    codes = np.where(labels < 0, n_bins, np.minimum(labels, n_bins))
-    return table[codes]
+def with_stored_edits(store, dataset: str, target: str, options: ScorecardOptions | None = None) -> ScorecardOptions:
+    """``options`` with the expert's current edits for ``dataset``/``target`` from the workspace appended, so the
+    next fit replays them (and the run records which version it used)."""
+    options = options or ScorecardOptions()
+    current = store.bin_edits.current(dataset, target)
+    if current is None:
+        return options
+    return replace(options, edits=(*options.edits, *edits_from_json(current.edits)), edits_version=current.version)
 
 
 def fit_scorecard(
@@ -136,26 +162,45 @@ def fit_scorecard(
     *,
     threshold: float = 0.5,
     seed: int = 42,
+    options: ScorecardOptions | None = None,
 ) -> Scorecard:
     """Bins and the logistic regression are fit on ``splits['train']`` only (on a seeded sample of
     ``FIT_SAMPLE`` rows past that size: quantile edges and WOE counts are stable long before); the
     validation and test splits are scored in full, the training metrics on the fitted rows."""
+    options = options or ScorecardOptions()
     train = splits["train"]
     if len(train) > FIT_SAMPLE:
         train = np.sort(np.random.default_rng(seed).choice(train, FIT_SAMPLE, replace=False))
     splits = {**splits, "train": train}
     Xt, yt = X[train], y[train]
-    fbs = tuple(fit_bins(Xt[c], yt) for c in X.columns)
-    enc = {
-        name: np.column_stack([woe_encode(fb, X[fb.feature][idx]) for fb in fbs])
-        for name, idx in splits.items()
-        if len(idx)
-    }
+    specials = dict(options.specials)
+    fitted = [
+        fit_bins(Xt[c], yt, trend=options.trend, specials=specials.get(c, ()), edits=options.edits) for c in X.columns
+    ]
+    fbs = tuple(fb for fb, _ in fitted)
+    shell = Scorecard(fbs, 0.0, tuple(0.0 for _ in fbs), options.scale, ScoreBands(()))
+    enc = {name: shell.woe_matrix(X[idx]) for name, idx in splits.items() if len(idx)}
     lr = LogisticRegression(C=1.0, max_iter=1000)
     lr.fit(enc["train"], yt)
-    metrics = {
-        name: binary_metrics(y[idx], lr.predict_proba(enc[name])[:, 1], threshold)
-        for name, idx in splits.items()
-        if len(idx)
-    }
-    return Scorecard(fbs, float(lr.intercept_[0]), tuple(float(c) for c in lr.coef_[0]), metrics)
+    card = Scorecard(fbs, float(lr.intercept_[0]), tuple(float(c) for c in lr.coef_[0]), options.scale, ScoreBands(()))
+    scores = {name: card.score(X[idx]) for name, idx in splits.items() if len(idx)}
+    bands = fit_bands(scores["train"], options.n_bands)
+    shown = "test" if "test" in scores else "valid"
+    return Scorecard(
+        fbs,
+        card.intercept,
+        card.coefficients,
+        options.scale,
+        bands,
+        metrics={
+            name: binary_metrics(y[idx], lr.predict_proba(enc[name])[:, 1], threshold)
+            for name, idx in splits.items()
+            if len(idx)
+        },
+        trends=tuple(r for _, r in fitted),
+        band_rates={name: band_table(bands, s, y[splits[name]]) for name, s in scores.items()},
+        distribution=score_distribution(scores[shown], y[splits[shown]]) if shown in scores else None,
+    )
+
+
+__all__ = ["Scorecard", "ScorecardOptions", "fit_bins", "fit_scorecard", "with_stored_edits"]

@@ -13,7 +13,8 @@ A schema other than ``public``: ``postgresql://.../db?options=-csearch_path%3Dwo
 Schema migrations (Alembic, run by ``Store.open``; ``python -m workbench.store.migrate "msg"`` adds one):
 0001 datasets + versions, policies, audit log + head; 0002 table roles, relationships, features, review
 state + history, runs, learn progress; 0003 runs keep the model package's whole record; 0004 lineage of
-datasets the app writes, feature runs with their candidate table, each user's place in the app.
+datasets the app writes, feature runs with their candidate table, each user's place in the app;
+0005 the expert's scorecard bin edits.
 
 Open::
 
@@ -76,7 +77,13 @@ Audit (``store.audit``; ``AuditEntry(seq, at, actor, action, payload, prev_hash,
     verify(*, anchor=None) -> AuditVerification(ok, entries, first_bad_seq, reason)  # .message(lang)
     Actions the store writes itself, in the same transaction as the change: policy.saved, dataset.saved,
     dataset.deleted, table.described, table.related, table.unrelated, features.saved, feature.reviewed,
-    run.saved.
+    run.saved, scorecard.bins_edited.
+
+Scorecard bin edits (``store.bin_edits``; ``BinEditSet(dataset, target, version, edits, comment, actor,
+created_at)``, ``edits`` as JSON dicts; a save stores the whole list as the next version)::
+
+    save(dataset, target, edits, *, expected_version, comment="", actor=None) -> BinEditSet  # ConflictError
+    current(dataset, target) -> BinEditSet | None;  history(dataset, target) -> list[BinEditSet] (oldest first)
 
 Feature catalog (``store.features``; ``Feature(name, dataset, spec, description_ko, description_en, scores,
 created_at, updated_at)``)::

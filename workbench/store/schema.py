@@ -213,3 +213,20 @@ ui_state = sa.Table(
     sa.Column("state", JSONText, nullable=False),  # {"page": "features", "dataset": "loans", ...}
     sa.Column("updated_at", UTCDateTime, nullable=False),
 )
+
+# --- 0005: the expert's scorecard bin edits ----------------------------------------------------------------
+
+# One row per saved version of the edit list of (dataset, target): the whole list, so any version replays alone.
+scorecard_bin_edits = sa.Table(
+    "scorecard_bin_edits",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("dataset", NAME, nullable=False),
+    sa.Column("target", NAME, nullable=False),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("edits", JSONText, nullable=False),  # [{"op": "merge", "feature": "bureau_score", "bins": [2, 3]}, ...]
+    sa.Column("comment", sa.Text, nullable=False),
+    sa.Column("actor", NAME, nullable=False),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.UniqueConstraint("dataset", "target", "version", name="uq_scorecard_bin_edits_dataset_target_version"),
+)

@@ -13,6 +13,7 @@ from sqlalchemy.engine import Engine
 
 from workbench.store import db, migrate
 from workbench.store.audit import AuditLog, AuditVerification
+from workbench.store.bin_edits import BinEdits
 from workbench.store.datasets import Datasets
 from workbench.store.errors import StoreError
 from workbench.store.feature_runs import FeatureRuns
@@ -59,6 +60,7 @@ class Store:
         self.lineage = Lineages(self)
         self.feature_runs = FeatureRuns(self)
         self.ui_state = UiState(self)
+        self.bin_edits = BinEdits(self)
 
     @classmethod
     def open(cls, home: str | os.PathLike[str] | None = None, url: str | None = None) -> Store:
