@@ -59,9 +59,10 @@ def cli(lang: str | None) -> None:
         set_language(lang)  # kept until the process ends: main() renders a command's error in this language
 
 
-def fail(message: str) -> None:
-    """Print the contract's one-line error and exit 2."""
-    click.echo(f"error: {' '.join(message.split())}", err=True)
+def fail(*messages: str) -> None:
+    """Print the contract's one-line error (one line per problem) and exit 2."""
+    for message in messages:
+        click.echo(f"error: {' '.join(message.split())}", err=True)
     sys.exit(2)
 
 
@@ -69,7 +70,7 @@ def main() -> None:
     try:
         cli.main(standalone_mode=False, prog_name="workbench")
     except UserError as err:
-        fail(str(err))
+        fail(*err.lines())
     except click.exceptions.Abort:
         fail("aborted")
     except click.ClickException as err:

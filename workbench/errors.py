@@ -19,5 +19,9 @@ class UserError(Exception):
 
         return " ".join(t(self.key, lang, **self.params).split())  # one line, always
 
+    def lines(self, lang: str | None = None) -> list[str]:
+        """One message per problem (most errors have one; a checked spec may have several)."""
+        return [self.message(lang)]
+
     def __str__(self) -> str:
         return self.message()

@@ -106,6 +106,9 @@ def features(
                 output=str(out),
             )
         )
+        coding = run.target
+        if coding and coding.event is not None:
+            click.echo(t("features.cli.event", column=coding.column, event=coding.event, non_event=coding.non_event))
 
 
 def _load_tables(paths):

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from workbench.features.checks import ensure_valid
 from workbench.features.generate import FeatureSet, generate
 from workbench.features.plan import plan_features
 from workbench.features.project import FeatureProject
@@ -15,7 +16,7 @@ from workbench.features.relations import FeatureSpecError
 from workbench.features.scoring import FeatureScore, score_features
 from workbench.features.selection import Recommendation, Thresholds, ranked_table, select_features
 from workbench.features.spec import FeatureSpec
-from workbench.features.target import TargetCoding, target_coding
+from workbench.features.target import TargetCoding
 from workbench.privacy.gate import MaskedTable
 
 Progress = Callable[[float, str], None]
@@ -127,15 +128,15 @@ def build_features(
     """Generate (planned ``specs`` unless given), then score and select when the label has a target.
     ``batches`` overrides the customer batch count of ``generate``."""
     report = progress or (lambda _f, _m: None)
+    coding = ensure_valid(project.relations, tables)  # every spec problem, one line each, before any work
     report(0.02, "plan")
     specs = tuple(specs) if specs is not None else plan_features(project.relations, tables, project.options)
     check_label_columns(project, tables, specs)
     fs = generate(project.relations, tables, specs, progress=lambda f, m: report(0.05 + 0.7 * f, m), batches=batches)
     target = project.relations.label.target
-    if not target or target not in fs.frame.columns:
+    if not target or coding is None:
         report(1.0, "")
         return FeatureRun(fs, (), (), project.thresholds)
-    coding = target_coding(fs.frame.get_column(target))
     fs = without_target_copies(fs, coding)
     report(0.8, "score")
     frame = fs.frame.with_columns(pl.col(project.relations.label.cutoff).alias("_period"))
