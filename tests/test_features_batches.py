@@ -60,8 +60,9 @@ def test_a_batch_reads_only_its_customers_transactions(sample):
     assert [p.height for p in parts] == [p.height for p in parts if p.height] and sum(p.height for p in parts) == 5000
     accounts = tables["accounts"].frame
     seen = 0
+    paths = [p for p in rel.paths(src.columns_of) if p.source in ("transactions", "accounts")]
     for part in parts:
-        cut = batch_sources(rel, src, part["customer_id"], ["transactions", "accounts"])
+        cut = batch_sources(rel, src, part["customer_id"], paths)
         tx = cut.lazy["transactions"].collect()
         owners = tx.join(accounts, on="account_id")["customer_id"].unique()
         assert set(owners.to_list()) <= set(part["customer_id"].to_list())

@@ -3,9 +3,11 @@ unlike table names, spec checks, timing flags; the data comes from ``features.sy
 
 from __future__ import annotations
 
+import copy
 import json
 import subprocess
 import sys
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import polars as pl
@@ -13,9 +15,16 @@ import pytest
 import yaml
 from click.testing import CliRunner
 from conftest import ROOT
+from polars.testing import assert_frame_equal
 
 from workbench.cli import cli
-from workbench.features.synthetic_relational import FILES, make_relational_bank, write_relational_bank
+from workbench.features.checks import SpecCheckError, ensure_valid
+from workbench.features.generate import generate
+from workbench.features.plan import PlanOptions, plan_features
+from workbench.features.relations import Relations
+from workbench.features.synthetic_relational import FILES, SCHEMA, make_relational_bank, poison, write_relational_bank
+from workbench.io.table import Table
+from workbench.privacy.gate import certify
 
 
 @pytest.fixture(scope="module")
@@ -73,3 +82,203 @@ def _env() -> dict:
     import os
 
     return {**os.environ, "PYTHONPATH": str(ROOT)}
+
+
+# --- deliver 3 and finding 5: the spec is checked before anything runs ---------------------------------------
+
+
+def masked(frames: dict[str, pl.DataFrame]):
+    return {name: certify(Table(name, frame), findings=()) for name, frame in frames.items()}
+
+
+def problems(schema: dict, frames: dict[str, pl.DataFrame], lang: str = "en") -> list[str]:
+    with pytest.raises(SpecCheckError) as err:
+        ensure_valid(Relations.from_dict(schema), masked(frames))
+    return err.value.lines(lang)
+
+
+def changed(schema: dict, table: str, **conf) -> dict:
+    out = copy.deepcopy(schema)
+    out["tables"][table].update(conf)
+    return {**out, "tables": {n: {k: v for k, v in c.items() if v is not None} for n, c in out["tables"].items()}}
+
+
+def test_the_relational_spec_as_written_passes_every_check(small_bank):
+    coding = ensure_valid(Relations.from_dict(SCHEMA), masked(small_bank.tables))
+    assert coding is not None and coding.event == "bad" and coding.non_event == "good"
+
+
+def test_a_table_nothing_links_to_the_label_is_named(small_bank):
+    schema = changed(SCHEMA, "district", parent=None, parent_key=None)  # region is now linked by nobody
+    assert problems(schema, small_bank.tables) == [
+        "Nothing links table 'region' to the label 'loan' (account_id); add parent or parents."
+    ]
+
+
+def test_a_key_that_is_not_unique_is_named_with_its_duplicate_count(small_bank):
+    district = small_bank["district"]
+    frames = {**small_bank.tables, "district": pl.concat([district, district.head(3)])}
+    assert problems(SCHEMA, frames) == [
+        "Table 'district': key 'district_id' is not unique (3 duplicate rows); joining on it would multiply rows."
+    ]
+
+
+def test_missing_link_by_and_target_columns_are_each_one_line(small_bank):
+    schema = changed(SCHEMA, "disposition", parents={"account": "account_id", "client": "clientid"})
+    schema = changed(schema, "transaction", by=["chanel"])
+    schema["label"] = {**schema["label"], "target": "stat"}
+    assert problems(schema, small_bank.tables) == [
+        "The label table 'loan' has no target column 'stat'.",
+        "Table 'disposition' has no link column 'clientid'.",
+        "Table 'transaction' has no by column 'chanel'.",
+    ]
+
+
+def test_a_target_with_three_values_is_refused_by_name(small_bank):
+    loan = small_bank["loan"].with_columns(
+        pl.when(pl.int_range(pl.len()) % 10 == 0).then(pl.lit("unknown")).otherwise("status").alias("status")
+    )
+    assert problems(SCHEMA, {**small_bank.tables, "loan": loan}) == [
+        "The label's target column 'status' holds 3 distinct values; it needs exactly two (e.g. 0/1, good/bad, Y/N)."
+    ]
+
+
+@pytest.mark.parametrize(
+    ("bad", "good"), [("bad", "good"), ("Y", "N"), ("예", "아니오"), ("yes", "no"), ("1", "0"), (True, False)]
+)
+def test_text_and_boolean_targets_are_read_as_the_profile_reads_them(small_bank, bad, good):
+    is_bad = small_bank["loan"]["status"] == "bad"
+    loan = small_bank["loan"].with_columns(pl.when(is_bad).then(pl.lit(bad)).otherwise(pl.lit(good)).alias("status"))
+    coding = ensure_valid(Relations.from_dict(SCHEMA), masked({**small_bank.tables, "loan": loan}))
+    assert coding.event == (None if isinstance(bad, bool) else bad)
+    values = loan.select(coding.expr()).to_series()
+    assert values.to_list() == is_bad.cast(pl.Float64).to_list()
+
+
+def test_the_cli_prints_every_problem_as_one_error_line_and_exits_2(tmp_path, small_bank, workspace):
+    spec = write_relational_bank(small_bank, tmp_path)
+    spec["tables"]["standing_order"]["by"] = ["purpos"]
+    spec["label"]["target"] = "default"
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "workbench",
+            "--lang",
+            "en",
+            "features",
+            "--spec",
+            write_spec(tmp_path, spec),
+            "-o",
+            "o.pq",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env={**_env(), "WORKBENCH_HOME": str(workspace)},
+    )
+    assert proc.returncode == 2
+    assert proc.stderr.splitlines() == [
+        "error: The label table 'loan' has no target column 'default'.",
+        "error: Table 'standing_order' has no by column 'purpos'.",
+    ]
+
+
+# --- deliver 1: every link walked from the label entity ---------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def built(small_bank):
+    rel = Relations.from_dict(SCHEMA)
+    tables = masked(small_bank.tables)
+    specs = plan_features(rel, tables, PlanOptions(windows=(90, 365), trend=None))
+    return rel, specs, generate(rel, tables, specs).frame
+
+
+def by_name(specs):
+    return {s.name: s for s in specs}
+
+
+def test_every_relationship_shape_gets_features_with_its_timing(built):
+    rel, specs, _ = built
+    paths = {p.tables: p for p in rel.paths({n: list(c["columns"]) for n, c in _columns(rel).items()})}
+    assert paths[("district", "account")].row_table is None  # a lookup: one value per account
+    assert paths[("region", "district", "account")].row_table is None  # a lookup of a lookup
+    assert paths[("standing_order",)].row_table == "standing_order" and not paths[("standing_order",)].dated
+    assert paths[("client", "disposition")].row_table == "disposition"  # across the bridge
+    assert paths[("district", "client", "disposition")].row_table == "disposition"  # stacked one level deeper
+    assert paths[("card", "disposition")].dated  # a dated grandchild through the bridge
+    names = by_name(specs)
+    expected = {
+        "acct_district_unemployment": "snapshot",
+        "acct_district_region_gdp_index": "snapshot",
+        "order_amount_sum_all": "snapshot",
+        "order_count_all__대출상환": "snapshot",
+        "disp_count_all__DISPONENT": "snapshot",
+        "disp_client_count_all__F": "snapshot",
+        "disp_client_birth_date_tenure_min_all": "snapshot",
+        "disp_client_district_unemployment_mean_all": "snapshot",
+        "card_count_365d": "before_cutoff",
+        "tx_amount_sum_90d": "before_cutoff",
+        "label_cutoff_month": "before_cutoff",
+    }
+    assert {n: names[n].timing for n in expected} == expected
+
+
+def _columns(rel):
+    bank = make_relational_bank(accounts=20, loans=5, tx_per_account=2)
+    return {n: {"columns": f.columns} for n, f in bank.tables.items()}
+
+
+def test_lookup_bridge_and_undated_values_match_hand_computations(small_bank, built):
+    _, _, frame = built
+    bank = small_bank
+    row = frame.row(7, named=True)
+    account, cutoff = row["account_id"], row["granted_at"]
+    acc = bank["account"].filter(pl.col("account_id") == account).row(0, named=True)
+    district = bank["district"].filter(pl.col("district_id") == acc["district_id"]).row(0, named=True)
+    region = bank["region"].filter(pl.col("region_id") == district["region_id"]).row(0, named=True)
+    assert row["acct_district_unemployment"] == district["unemployment"]
+    assert row["acct_district_region_gdp_index"] == region["gdp_index"]
+    orders = bank["standing_order"].filter(pl.col("account_id") == account)
+    assert row["order_count_all"] == orders.height  # every standing order, not the first one (finding 2)
+    assert row["order_amount_sum_all"] == orders["amount"].sum()
+    clients = (
+        bank["disposition"].filter(pl.col("account_id") == account).join(bank["client"], on="client_id", how="inner")
+    )
+    assert row["disp_count_all"] == clients.height
+    assert row["disp_client_count_all__F"] == (clients["gender"] == "F").sum()
+    youngest = max(clients["birth_date"])
+    assert row["disp_client_birth_date_tenure_min_all"] == (cutoff - youngest).days
+    dist = clients.join(bank["district"], on="district_id")
+    assert row["disp_client_district_unemployment_mean_all"] == pytest.approx(dist["unemployment"].mean())
+
+
+def test_an_account_with_several_standing_orders_aggregates_all_of_them(small_bank, built):
+    """Finding 2: an undated one-to-many table was read as attributes of its first row."""
+    _, specs, frame = built
+    counts = small_bank["standing_order"].group_by("account_id").agg(n=pl.len(), total=pl.col("amount").sum())
+    several = frame.join(counts.filter(pl.col("n") >= 2), on="account_id")
+    assert several.height > 10
+    assert (several["order_count_all"] == several["n"]).all()
+    assert (several["order_amount_sum_all"] == several["total"]).all()
+    assert not any(s.aggregation == "attribute" and s.source == "standing_order" for s in specs)
+
+
+def test_dated_grandchildren_count_only_cards_issued_before_the_cutoff(small_bank, built):
+    _, _, frame = built
+    cards = small_bank["card"].join(small_bank["disposition"], on="disp_id")
+    for row in frame.head(40).iter_rows(named=True):
+        at = datetime.combine(row["granted_at"], datetime.min.time())
+        mine = cards.filter(pl.col("account_id") == row["account_id"])
+        before = mine.filter((pl.col("issued_at") < at) & (pl.col("issued_at") >= at - timedelta(days=365)))
+        assert row["card_count_365d"] == before.height
+
+
+def test_values_planted_at_and_after_every_cutoff_never_change_a_feature(small_bank, built):
+    rel, specs, frame = built
+    poisoned = poison(small_bank)
+    assert poisoned["transaction"].height > small_bank["transaction"].height
+    assert poisoned["card"].height > small_bank["card"].height
+    again = generate(rel, masked(poisoned.tables), specs).frame
+    assert_frame_equal(again, frame)

@@ -3,7 +3,7 @@
 Features of a label row depend only on its key's events, so the label keys can be split into batches and each
 batch computed on its own slice of the tables: the keys are assigned by a hash of the key (every cutoff of a
 customer lands in the same batch), and each event table is cut to the batch by walking its key path from the
-top (customer keys → their accounts → those accounts' transactions). The filters are lazy: a table that is
+root (customer keys → their accounts → those accounts' transactions). The filters are lazy: a table that is
 left on disk is read for the batch's rows only, and a table in memory is copied only for them.
 
 The batch count follows the tallest event table (``EVENTS_PER_BATCH`` events per batch, about 1 GB of
@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from workbench.features.relations import Relations
+from workbench.features.relations import Relations, RelPath
 from workbench.features.spec import FeatureSpec
 from workbench.privacy.gate import MaskedTable
 
@@ -67,34 +67,41 @@ def split_keys(keys: pl.DataFrame, key: str, batches: int) -> Iterator[pl.DataFr
             yield part
 
 
-def batch_sources(rel: Relations, src: Sources, keys: pl.Series, tables: Iterable[str]) -> Sources:
-    """``src`` with each of ``tables`` and every table on its key path cut to the rows of ``keys``' customers.
+def batch_sources(rel: Relations, src: Sources, keys: pl.Series, paths: Iterable[RelPath]) -> Sources:
+    """``src`` with the tables each path aggregates cut to the rows of ``keys``' customers.
 
-    The top of a path (the table holding the label key) is filtered on the key; each table below it on its
-    parent's keys that survived, collected once per batch (accounts of the batch's customers, say).
+    On each path the root (the table holding the label key) is filtered on the key, and each table between
+    it and the row table on the link to the rows that survived above it, collected once per batch (accounts
+    of the batch's customers, say). Lookups (the clients of a bridge, a district) are read whole: a table
+    that is a lookup on any path is never cut, so no path misses a row it needs.
     """
     label_key = rel.label.key
-    columns_of = src.columns_of
+    paths = [p for p in paths if p.row_table is not None]
+    lookups = {t for p in paths for t in p.tables[: p.tables.index(str(p.row_table))]}
     wanted = keys.unique().implode()
     scoped: dict[str, pl.LazyFrame] = {}
-    ids: dict[str, pl.Series] = {}
+    ids: dict[tuple[str, str], pl.Series] = {}
 
-    def rows(name: str) -> pl.LazyFrame:
+    def rows(path: RelPath, i: int) -> pl.LazyFrame:
+        name = path.tables[i]
+        if name in lookups:
+            return src.lazy[name]
         if name not in scoped:
-            if label_key in columns_of[name]:
+            if i == len(path.tables) - 1:
                 cond = pl.col(label_key).is_in(wanted)
             else:
-                role = rel.table(name)
-                cond = pl.col(role.parent_key).is_in(parent_ids(str(role.parent)).implode())
+                _, column, far_key = rel.step(name, path.tables[i + 1])
+                cond = pl.col(column).is_in(key_ids(path, i + 1, far_key).implode())
             scoped[name] = src.lazy[name].filter(cond)
         return scoped[name]
 
-    def parent_ids(name: str) -> pl.Series:
-        if name not in ids:
-            ids[name] = rows(name).select(rel.table(name).key).collect().to_series()
-        return ids[name]
+    def key_ids(path: RelPath, i: int, column: str) -> pl.Series:
+        at = (path.tables[i], column)
+        if at not in ids:
+            ids[at] = rows(path, i).select(column).collect().to_series()
+        return ids[at]
 
-    for name in tables:
-        for table in rel.key_path(name, columns_of):
-            rows(table)
+    for path in paths:
+        for i in range(path.tables.index(str(path.row_table)), len(path.tables)):
+            rows(path, i)
     return Sources({**src.lazy, **scoped}, src.schemas)

@@ -37,6 +37,11 @@ def use_column(spec: FeatureSpec) -> str:
     return f"_use__{spec.column}__{spec.param('limit')}"
 
 
+def tenure_column(column: str) -> str:
+    """The joined column holding each row's microseconds from ``column`` (a date) to the cutoff."""
+    return f"_tenure__{column}"
+
+
 def limit_use(balance: pl.Expr, limit: pl.Expr) -> pl.Expr:
     """Share of the credit limit in use after an event (한도 소진율): the overdrawn part of the balance over
     the limit, so 0 while the account is in credit and 1 at the limit. Null without a positive limit (an
@@ -74,6 +79,10 @@ def event_expr(spec: FeatureSpec) -> pl.Expr:
         expr = getattr(pl.when(cond).then(pl.col(use_column(spec))), spec.param("stat"))()
     elif agg == "last":
         expr = value.filter(cond).last()
+    elif agg in ("tenure_min", "tenure_max"):  # dates at or after the cutoff do not count
+        age = pl.col(tenure_column(str(spec.column)))
+        picked = getattr(pl.when(cond & (age > 0)).then(age), agg.removeprefix("tenure_"))()
+        expr = (picked // US_PER_DAY).cast(pl.Int64)
     elif agg == "days_since_last":
         expr = pl.when(cond).then(pl.col(AGE)).min() / US_PER_DAY
     elif agg == "days_since_first":

@@ -17,9 +17,17 @@ import polars as pl
 
 from workbench.features.batches import Sources, batch_count, batch_sources, split_keys
 from workbench.features.buckets import GROUP, bucket_expr, decomposable, edges, partial_expr, plan_partials
-from workbench.features.expressions import AGE, US_PER_DAY, event_expr, limit_use, lookback_days, use_column
-from workbench.features.relations import FeatureSpecError, LabelRole, Relations
-from workbench.features.spec import ZERO_WHEN_EMPTY, FeatureSpec
+from workbench.features.expressions import (
+    AGE,
+    US_PER_DAY,
+    event_expr,
+    limit_use,
+    lookback_days,
+    tenure_column,
+    use_column,
+)
+from workbench.features.relations import FeatureSpecError, LabelRole, Relations, RelPath
+from workbench.features.spec import TENURE_AGGREGATIONS, ZERO_WHEN_EMPTY, FeatureSpec
 from workbench.features.transforms import apply_transforms
 from workbench.i18n import t
 from workbench.privacy.gate import MaskedTable
@@ -59,16 +67,66 @@ def _as_datetime(expr: pl.Expr, dtype: pl.DataType) -> pl.Expr:
     raise FeatureSpecError("features.error.not_a_time", column=str(expr.meta.output_name()), dtype=str(dtype))
 
 
-def _events(rel: Relations, src: Sources, source: str, specs: Sequence[FeatureSpec], *, sort: bool = True):
-    """The source's events with the label key attached; sorted by (time, event key) when a direct ``last``
+ROW_TIME = "_row_time"  # the row table's time column, joined along the path
+ROW_KEY = "_row_key"  # the row table's key: the tie-break of ``last``
+
+
+def _path_of(rel: Relations, src: Sources, spec: FeatureSpec) -> RelPath:
+    """The spec's path (its ``key_path``; a spec written without one follows ``parent`` links)."""
+    tables = spec.key_path or rel.key_path(spec.source, src.columns_of)
+    return rel.describe(tables, src.columns_of)
+
+
+def path_rows(
+    rel: Relations,
+    src: Sources,
+    path: RelPath,
+    columns: Sequence[str],
+    extra: Mapping[str, Sequence[str]] | None = None,
+) -> pl.LazyFrame:
+    """The source's ``columns`` on every row of the path's row table (or of the root, for a lookup), with
+    the label key: walk from the source to the root, joining each next table on its link (up: the parent's
+    key; lookup: the child's link column, which repeats the lookup's row for each child). Only link columns
+    travel between tables, under private names, so equal column names in two tables never collide; the row
+    table's time and key come along as ``ROW_TIME``/``ROW_KEY``; ``extra`` adds named columns of tables on
+    the path (a credit limit)."""
+    tables = path.tables
+    extra = extra or {}
+    label_key = rel.label.key
+
+    def own(i: int) -> list[pl.Expr]:
+        name, role = tables[i], rel.table(tables[i])
+        out: list[pl.Expr] = [pl.col(c) for c in extra.get(name, ())]
+        if i < len(tables) - 1:
+            out.append(pl.col(rel.step(name, tables[i + 1])[1]).alias(f"_k{i}"))
+        else:
+            out.append(pl.col(label_key))
+        if name == path.row_table:
+            if role.time:
+                out.append(pl.col(role.time).alias(ROW_TIME))
+            if role.key and role.key in src.schemas[name]:
+                out.append(pl.col(role.key).alias(ROW_KEY))
+        return out
+
+    missing = sorted(c for c in columns if c not in src.schemas[tables[0]])
+    if missing:
+        raise FeatureSpecError("features.error.missing_columns", table=tables[0], columns=", ".join(missing))
+    rows = src.lazy[tables[0]].select(*[pl.col(c) for c in columns if c not in extra.get(tables[0], ())], *own(0))
+    for i in range(1, len(tables)):
+        _, _, far_col = rel.step(tables[i - 1], tables[i])
+        far = src.lazy[tables[i]].select(pl.col(far_col).alias("_j"), *own(i))
+        rows = rows.join(far, left_on=f"_k{i - 1}", right_on="_j", how="inner").drop(f"_k{i - 1}")
+    return rows
+
+
+def _events(rel: Relations, src: Sources, path: RelPath, specs: Sequence[FeatureSpec], *, sort: bool = True):
+    """The path's rows with the label key attached; sorted by (time, row key) when a direct ``last``
     expression needs the order. A ``limit_use`` spec's limit comes along from its table on the key path, and
-    each event gets its use of the limit (``use_column``)."""
-    role = rel.table(source)
-    if not role.time:
-        raise FeatureSpecError("features.error.no_time", table=source)
+    each event gets its use of the limit (``use_column``). Returns the rows and their time column (None for
+    a snapshot table)."""
+    source = path.source
     schema = src.schemas[source]
-    path = rel.key_path(source, src.columns_of)
-    needed = {role.time}
+    needed: set[str] = set()
     limits: dict[str, set[str]] = {}  # table on the path → limit columns it contributes
     for s in specs:
         if s.column:
@@ -76,40 +134,32 @@ def _events(rel: Relations, src: Sources, source: str, specs: Sequence[FeatureSp
         needed.update(c for c, _ in (*s.filter, *s.denominator_filter))
         if s.aggregation == "limit_use":
             holder = str(s.param("limit_table"))
-            if holder not in path:
+            if holder not in path.tables:
                 raise FeatureSpecError("features.error.limit_table", table=holder, source=source)
             if str(s.param("limit")) not in src.schemas[holder]:
                 raise FeatureSpecError("features.error.missing_columns", table=holder, columns=s.param("limit"))
             limits.setdefault(holder, set()).add(str(s.param("limit")))
-    needed.update(limits.get(source, ()))
-    if role.key and role.key in schema:
-        needed.add(role.key)
-    link = rel.label.key if len(path) == 1 else role.parent_key
-    needed.add(link)  # type: ignore[arg-type]
-    missing = sorted(c for c in needed if c not in schema)
-    if missing:
-        raise FeatureSpecError("features.error.missing_columns", table=source, columns=", ".join(missing))
-    ev = src.lazy[source].select(sorted(needed))
-    child = role
-    for parent_name in path[1:]:
-        parent = rel.table(parent_name)
-        nxt = rel.label.key if rel.label.key in src.schemas[parent_name] else parent.parent_key
-        pf = src.lazy[parent_name].select(parent.key, nxt, *sorted(limits.get(parent_name, set()) - {nxt}))
-        ev = ev.join(pf, left_on=child.parent_key, right_on=parent.key, how="inner")
-        child = parent
-    casts = [_as_datetime(pl.col(role.time), schema[role.time]).alias(role.time)]
+    ev = path_rows(rel, src, path, sorted(needed), {t: sorted(c) for t, c in limits.items()})
+    time = ROW_TIME if path.dated else None
+    row_schema = src.schemas[str(path.row_table)]
+    casts = []
+    if time:
+        row_role = rel.table(str(path.row_table))
+        casts.append(_as_datetime(pl.col(ROW_TIME), row_schema[str(row_role.time)]).alias(ROW_TIME))
     for c in {c for s in specs for c, _ in (*s.filter, *s.denominator_filter)}:
         # compared as text; categorical keeps the per-category group_bys on integer codes
         casts.append(pl.col(c).cast(pl.String).cast(pl.Categorical))
+    for c in {str(s.column) for s in specs if s.aggregation in TENURE_AGGREGATIONS}:
+        casts.append(_as_datetime(pl.col(c), schema[c]).alias(c))
     uses = {use_column(s): s for s in specs if s.aggregation == "limit_use"}
     casts.extend(limit_use(pl.col(s.column), pl.col(s.param("limit"))).alias(n) for n, s in uses.items())
-    ev = ev.with_columns(casts)
-    order = [role.time] + ([role.key] if role.key and role.key in schema else [])
-    return (ev.sort(order) if sort else ev), role.time
+    ev = ev.with_columns(casts) if casts else ev
+    order = ([time] if time else []) + ([ROW_KEY] if ROW_KEY in ev.collect_schema() else [])
+    return (ev.sort(order) if sort and order else ev), time
 
 
 def _event_features(
-    rel: Relations, src: Sources, keys: pl.LazyFrame, source: str, specs: list[FeatureSpec]
+    rel: Relations, src: Sources, keys: pl.LazyFrame, path: RelPath, specs: list[FeatureSpec]
 ) -> pl.DataFrame:
     """All features of one event table from one join (see ``buckets`` for why this is fast):
 
@@ -119,12 +169,20 @@ def _event_features(
     - the last value: the newest row of each group (ties: the highest event key);
     - anything else (filtered std/median/distinct/last): a masked expression over the raw rows.
     """
-    role = rel.table(source)
-    direct = [s for s in specs if not decomposable(s) and (s.filter or s.aggregation == "last")]
-    events, time = _events(rel, src, source, specs, sort=bool(direct))
+    direct = [
+        s
+        for s in specs
+        if not decomposable(s) and (s.filter or s.aggregation == "last" or s.aggregation in TENURE_AGGREGATIONS)
+    ]
+    events, time = _events(rel, src, path, specs, sort=bool(direct))
     key = rel.label.key
     numbered = keys.with_row_index(GROUP)
-    age = (pl.col(CUTOFF) - pl.col(time)).dt.total_microseconds().alias(AGE)
+    # a snapshot's rows carry no time: each counts as just before the cutoff, inside the (only) window: all
+    age = (pl.col(CUTOFF) - pl.col(time)).dt.total_microseconds() if time else pl.lit(1, dtype=pl.Int64)
+    tenures = [
+        (pl.col(CUTOFF) - pl.col(c)).dt.total_microseconds().alias(tenure_column(c))
+        for c in sorted({str(s.column) for s in specs if s.aggregation in TENURE_AGGREGATIONS})
+    ]
     keep = pl.col(AGE) > 0  # strictly before the cutoff: the cutoff instant itself is the future
     widest = lookback_days(specs)
     if widest is not None:
@@ -132,9 +190,9 @@ def _event_features(
     bounds = edges(specs)
     joined = (
         numbered.join(events, on=key, how="inner", maintain_order="right" if direct else "none")
-        .with_columns(age)
+        .with_columns(age.alias(AGE), *tenures)
         .filter(keep)
-        .drop(key, CUTOFF, time)
+        .drop(key, CUTOFF, *([time] if time else []))
         .with_columns(bucket_expr(bounds))
         .collect()
     )
@@ -160,7 +218,7 @@ def _event_features(
     lasts = sorted({s.column for s in fast if s.aggregation == "last" and s.column})
     if lasts:
         newest = joined.filter(pl.col(AGE) == pl.col(AGE).min().over(GROUP))
-        tie = role.key if role.key and role.key in joined.columns else None
+        tie = ROW_KEY if ROW_KEY in joined.columns else None
         pick = [(pl.col(c).sort_by(tie).last() if tie else pl.col(c).last()).alias(f"_last\x1f{c}") for c in lasts]
         out = out.join(newest.group_by(GROUP).agg(pick), on=GROUP, how="left", maintain_order="left")
     if direct:
@@ -168,7 +226,7 @@ def _event_features(
             joined.group_by(GROUP).agg([event_expr(s) for s in direct]), on=GROUP, how="left", maintain_order="left"
         )
     present = set(out.columns)
-    schema = src.schemas[source]
+    schema = src.schemas[path.source]
     exprs = [partial_expr(s, bounds, present) if decomposable(s) else pl.col(s.name) for s in specs]
     exprs = [  # partials are float64; integer sums, minima and maxima go back to integers
         e.cast(pl.Int64)
@@ -182,15 +240,14 @@ def _event_features(
 
 
 def _entity_features(
-    rel: Relations, src: Sources, keys: pl.LazyFrame, source: str, specs: list[FeatureSpec]
+    rel: Relations, src: Sources, keys: pl.LazyFrame, path: RelPath, specs: list[FeatureSpec]
 ) -> pl.LazyFrame:
-    """Attributes and tenures of a table keyed by the label key (one row per key)."""
+    """Attributes and tenures of a one-per-label-key path: the label entity's own columns, or a lookup's
+    (one row per key: the spec check refuses a key that is not unique)."""
     key = rel.label.key
-    schema = src.schemas[source]
-    if key not in schema:
-        raise FeatureSpecError("features.error.no_path", table=source, label_key=key)
+    schema = src.schemas[path.source]
     cols = sorted({s.column for s in specs if s.column})
-    entity = src.lazy[source].select(key, *cols).unique(subset=key, keep="first", maintain_order=True)
+    entity = path_rows(rel, src, path, cols).unique(subset=key, keep="first", maintain_order=True)
     exprs = []
     for s in specs:
         if s.aggregation == "attribute":
@@ -208,22 +265,22 @@ def _batch_features(
     rel: Relations,
     src: Sources,
     keys: pl.DataFrame,
-    by_source: Mapping[str, list[FeatureSpec]],
+    by_source: Mapping[RelPath, list[FeatureSpec]],
     report: Callable[[int, str], None],
 ) -> pl.DataFrame:
     """Every event and entity feature of ``keys`` (one row per (key, cutoff), in their order)."""
     lazy_keys = keys.lazy()
     out = keys
     done = 0
-    for source, group in by_source.items():
-        report(done, source)
+    for path, group in by_source.items():
+        report(done, path.source)
         event = [s for s in group if s.is_event]
         entity = [s for s in group if s.aggregation in ("attribute", "tenure_days")]
         parts = []
         if event:
-            parts.append(_event_features(rel, src, lazy_keys, source, event))
+            parts.append(_event_features(rel, src, lazy_keys, path, event))
         if entity:
-            parts.append(_entity_features(rel, src, lazy_keys, source, entity).collect())
+            parts.append(_entity_features(rel, src, lazy_keys, path, entity).collect())
         for part in parts:
             out = out.join(part, on=[rel.label.key, CUTOFF], how="left", maintain_order="left")
         done += len(group)
@@ -271,10 +328,11 @@ def generate(
     base = label.with_columns(_as_datetime(pl.col(lab.cutoff), label.schema[lab.cutoff]).alias(CUTOFF))
     keys = base.select(lab.key, CUTOFF).unique(maintain_order=True).filter(pl.col(CUTOFF).is_not_null())
 
-    by_source: dict[str, list[FeatureSpec]] = {}
+    by_source: dict[RelPath, list[FeatureSpec]] = {}
     for s in specs:
-        by_source.setdefault(s.source, []).append(s)
-    event_tables = [n for n, group in by_source.items() if any(s.is_event for s in group)]
+        if s.is_event or s.aggregation in ("attribute", "tenure_days"):
+            by_source.setdefault(_path_of(relations, src, s), []).append(s)
+    event_paths = [p for p, group in by_source.items() if any(s.is_event for s in group)]
     count = max(1, min(batches if batches is not None else batch_count(tables, specs), keys.height))
     total = max(len(specs), 1)
     wide = []
@@ -284,7 +342,7 @@ def generate(
             message = source if count == 1 else t("features.progress.batch", batch=b + 1, batches=count, table=source)
             report((b + done / total) / count, message)
 
-        scoped = src if count == 1 else batch_sources(relations, src, part.get_column(lab.key), event_tables)
+        scoped = src if count == 1 else batch_sources(relations, src, part.get_column(lab.key), event_paths)
         wide.append(_batch_features(relations, scoped, part, by_source, step))
     features = wide[0] if len(wide) == 1 else pl.concat(wide, how="vertical", rechunk=False)
     del wide

@@ -14,7 +14,7 @@ from itertools import product
 
 import polars as pl
 
-from workbench.features.relations import FeatureSpecError, Relations, TableRole
+from workbench.features.relations import FeatureSpecError, Relations, RelPath, TableRole
 from workbench.features.spec import LIMIT_USE_STATS, FeatureSpec
 from workbench.features.transforms import fit_transform_specs
 from workbench.privacy.gate import MaskedTable
@@ -70,6 +70,7 @@ class PlanOptions:
     max_attribute_levels: int = 50
     cross_by: bool = True  # counts for pairs of the first two category columns (mobile × withdrawal)
     label_transforms: Mapping[str, Sequence] = field(default_factory=dict)
+    max_depth: int = 4  # links walked from the label entity (featuretools' max_depth)
 
 
 def _numeric_columns(role: TableRole, schema: pl.Schema, keys: set[str]) -> list[str]:
@@ -94,43 +95,69 @@ def _top_values(events: pl.LazyFrame, column: str, limit: int) -> list[str]:
     return sorted(str(v) for v in counts.get_column(column).to_list())
 
 
-def _event_specs(role: TableRole, events: pl.LazyFrame, path: tuple[str, ...], opt: PlanOptions, keys: set[str]):
-    src = {"source": role.name, "key_path": path, "alias": role.alias}
+def _is_date(dtype: pl.DataType) -> bool:
+    return dtype == pl.Date or isinstance(dtype, pl.Datetime)
+
+
+def _category_columns(events: pl.LazyFrame, schema: pl.Schema, keys: set[str], limit: int) -> tuple[str, ...]:
+    """Text columns of a snapshot table with 2..``limit`` values, for counts and shares when the spec names
+    no ``by`` (a bridge's far table: clients by gender)."""
+    text = [c for c, d in schema.items() if c not in keys and (d == pl.String or d == pl.Categorical)]
+    if not text:
+        return ()
+    counts = events.select(pl.col(c).drop_nulls().n_unique() for c in text).collect().row(0)
+    return tuple(c for c, n in zip(text, counts, strict=True) if 2 <= n <= limit)
+
+
+def _event_specs(
+    role: TableRole, events: pl.LazyFrame, path: RelPath, opt: PlanOptions, keys: set[str]
+) -> list[FeatureSpec]:
+    """Aggregations over a to-many path: windows before the cutoff when its row table is dated; over all
+    rows (``window`` None) for a snapshot, with day counts from its date columns instead of recency."""
+    src = {"source": role.name, "key_path": path.tables, "alias": path.prefix, "timing": path.timing}
     aggs = set(opt.aggregations)
-    numeric = _numeric_columns(role, events.collect_schema(), keys)
+    schema = events.collect_schema()
+    numeric = _numeric_columns(role, schema, keys)
     main = numeric[0] if numeric else None
-    widest = max(opt.windows)
+    dated = path.dated
+    windows: tuple[int | None, ...] = opt.windows if dated else (None,)
+    by = role.by or (() if dated else _category_columns(events, schema, keys, opt.max_categories))
+    widest = max(opt.windows) if dated else None
     out: list[FeatureSpec] = []
-    for w in opt.windows:
+    for w in windows:
         if "count" in aggs:
             out.append(FeatureSpec(aggregation="count", window=w, **src))
         for col, agg in product(numeric, NUMERIC_AGGS):
             if agg in aggs:
                 out.append(FeatureSpec(aggregation=agg, column=col, window=w, **src))
         if "n_unique" in aggs:
-            out.extend(FeatureSpec(aggregation="n_unique", column=c, window=w, **src) for c in role.by)
-    for col in numeric:
-        if "last" in aggs:
-            out.append(FeatureSpec(aggregation="last", column=col, window=widest, **src))
-    for agg in ("days_since_last", "days_since_first"):
-        if agg in aggs:
-            out.append(FeatureSpec(aggregation=agg, window=widest, **src))
-    values = {c: _top_values(events, c, opt.max_categories) for c in role.by}
-    for c, w in product(role.by, opt.windows):
+            out.extend(FeatureSpec(aggregation="n_unique", column=c, window=w, **src) for c in by)
+    if dated:
+        for col in numeric:
+            if "last" in aggs:
+                out.append(FeatureSpec(aggregation="last", column=col, window=widest, **src))
+        for agg in ("days_since_last", "days_since_first"):
+            if agg in aggs:
+                out.append(FeatureSpec(aggregation=agg, window=widest, **src))
+    else:
+        dates = [c for c, d in schema.items() if _is_date(d) and c not in keys]
+        out.extend(FeatureSpec(aggregation=a, column=c, **src) for c in dates for a in ("tenure_min", "tenure_max"))
+    values = {c: _top_values(events, c, opt.max_categories) for c in by}
+    for c, w in product(by, windows):
         for v in values[c]:
             out.append(FeatureSpec(aggregation="count", window=w, filter=((c, v),), **src))
             out.append(FeatureSpec(aggregation="share", column=main, window=w, filter=((c, v),), **src))
-    if opt.cross_by and len(role.by) >= 2:
-        a, b = role.by[:2]
-        for w, va, vb in product(opt.windows, values[a], values[b]):
+    if opt.cross_by and len(by) >= 2:
+        a, b = by[:2]
+        for w, va, vb in product(windows, values[a], values[b]):
             out.append(FeatureSpec(aggregation="count", window=w, filter=((a, va), (b, vb)), **src))
-    if opt.trend:
+    if opt.trend and dated:
         recent, base = opt.trend
         out.append(FeatureSpec(aggregation="trend", window=recent, base_window=base, **src))
         if main:
             out.append(FeatureSpec(aggregation="trend", column=main, window=recent, base_window=base, **src))
     for r in opt.ratios:
-        if r.table == role.name:
+        if r.table == role.name and dated:
             out.extend(
                 FeatureSpec(
                     aggregation="ratio",
@@ -145,10 +172,11 @@ def _event_specs(role: TableRole, events: pl.LazyFrame, path: tuple[str, ...], o
     return out
 
 
-def _limit_use_specs(role: TableRole, path: tuple[str, ...], columns_of, opt: PlanOptions) -> list[FeatureSpec]:
+def _limit_use_specs(role: TableRole, rel_path: RelPath, columns_of, opt: PlanOptions) -> list[FeatureSpec]:
     out: list[FeatureSpec] = []
+    path = rel_path.tables
     for b in opt.balance_use:
-        if b.table != role.name:
+        if b.table != role.name or not rel_path.dated:
             continue
         holder = next((t for t in path if b.limit in columns_of[t]), None)
         if holder is None or b.balance not in columns_of[role.name]:
@@ -163,22 +191,27 @@ def _limit_use_specs(role: TableRole, path: tuple[str, ...], columns_of, opt: Pl
                     column=b.balance,
                     window=w,
                     key_path=path,
-                    alias=role.alias,
+                    alias=rel_path.prefix,
                     params=params,
                 )
             )
     return out
 
 
-def _entity_specs(role: TableRole, frame: pl.DataFrame, label_key: str, opt: PlanOptions, keys: set[str]):
-    src = {"source": role.name, "key_path": (role.name,), "alias": role.alias}
+def _entity_specs(role: TableRole, frame: pl.LazyFrame, path: RelPath, label_key: str, opt: PlanOptions, keys):
+    """One value per label row: the label entity's columns, or a lookup's (the account's district)."""
+    src = {"source": role.name, "key_path": path.tables, "alias": path.prefix, "timing": "snapshot"}
+    schema = frame.collect_schema()
+    text = [c for c, d in schema.items() if c not in keys and c != label_key and not d.is_numeric() and not _is_date(d)]
+    counts = frame.select(pl.col(c).n_unique() for c in text).collect().row(0) if text else ()
+    levels = dict(zip(text, counts, strict=True))
     out: list[FeatureSpec] = []
-    for col, dtype in frame.schema.items():
+    for col, dtype in schema.items():
         if col in keys or col == label_key:
             continue
-        if dtype in (pl.Date,) or isinstance(dtype, pl.Datetime):
+        if _is_date(dtype):
             out.append(FeatureSpec(aggregation="tenure_days", column=col, **src))
-        elif dtype.is_numeric() or frame.get_column(col).n_unique() <= opt.max_attribute_levels:
+        elif dtype.is_numeric() or levels[col] <= opt.max_attribute_levels:
             out.append(FeatureSpec(aggregation="attribute", column=col, **src))
     return out
 
@@ -189,20 +222,19 @@ def plan_features(
     """All candidate specs for the label table: events in windows, entity attributes, cutoff date parts."""
     opt = options or PlanOptions()
     columns_of = {n: t.columns for n, t in tables.items()}
-    keys = {r.key for r in relations.tables if r.key} | {r.parent_key for r in relations.tables if r.parent_key}
+    keys = {r.key for r in relations.tables if r.key} | {c for r in relations.tables for _, c in r.links}
+    keys |= {r.time for r in relations.tables if r.time}
     label = relations.label
     if label.target:  # the target is never a candidate, whichever table holds a column of that name
         keys |= {label.target}
     out: list[FeatureSpec] = []
-    for role in relations.tables:
-        if role.name == label.table or role.name not in tables:
-            continue
-        if role.time:
-            path = relations.key_path(role.name, columns_of)
-            out.extend(_event_specs(role, tables[role.name].lazy(), path, opt, keys | {role.time}))
+    for path in relations.paths(columns_of, opt.max_depth):
+        role = relations.table(path.source)
+        if path.to_many:
+            out.extend(_event_specs(role, tables[role.name].lazy(), path, opt, keys))
             out.extend(_limit_use_specs(role, path, columns_of, opt))
-        elif label.key in columns_of[role.name]:
-            out.extend(_entity_specs(role, tables[role.name].frame, label.key, opt, keys))
+        else:
+            out.extend(_entity_specs(role, tables[role.name].lazy(), path, label.key, opt, keys))
     out.append(FeatureSpec(source=label.table, aggregation="cutoff_month", alias="label"))
     out.append(FeatureSpec(source=label.table, aggregation="cutoff_weekday", alias="label"))
     lt = opt.label_transforms

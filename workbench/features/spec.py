@@ -35,6 +35,8 @@ EventAggregation = Literal[
     "ratio",
     "trend",
     "limit_use",
+    "tenure_min",
+    "tenure_max",
 ]
 EntityAggregation = Literal["attribute", "tenure_days", "cutoff_month", "cutoff_weekday"]
 Transform = Literal["log1p", "bin", "ratio", "date_part", "missing", "frequency", "target_encoding"]
@@ -47,6 +49,11 @@ TRANSFORMS: tuple[str, ...] = Transform.__args__  # type: ignore[attr-defined]
 ZERO_WHEN_EMPTY: frozenset[str] = frozenset({"count", "sum", "n_unique"})
 # aggregations that need no value column (they count events)
 COLUMNLESS: frozenset[str] = frozenset({"count", "days_since_last", "days_since_first"})
+# days from a date column to the cutoff, smallest / largest over the rows (the youngest / oldest client)
+TENURE_AGGREGATIONS: frozenset[str] = frozenset({"tenure_min", "tenure_max"})
+# when a feature's values were known: dated rows filtered by the cutoff (and the label table's own columns),
+# or a snapshot of a table without a time column, taken at extraction and possibly after the cutoff
+TIMINGS: tuple[str, ...] = ("before_cutoff", "snapshot")
 # how ``limit_use`` summarises the per-event use of the credit limit over a window
 LIMIT_USE_STATS: tuple[str, ...] = ("mean", "max")
 
@@ -94,8 +101,14 @@ class FeatureSpec:
     base_window: int | None = None
     params: tuple[tuple[str, Any], ...] = ()
     alias: str | None = None
+    timing: str | None = None  # before_cutoff | snapshot; None: attributes are snapshots, the rest before_cutoff
 
     def __post_init__(self) -> None:
+        if self.timing is None:
+            default = "snapshot" if self.aggregation in ("attribute", "tenure_days") else "before_cutoff"
+            object.__setattr__(self, "timing", default)
+        if self.timing not in TIMINGS:
+            raise ValueError(f"unknown timing {self.timing!r}; allowed: {', '.join(TIMINGS)}")
         known = (*EVENT_AGGREGATIONS, *ENTITY_AGGREGATIONS, "transform")
         if self.aggregation not in known:
             raise ValueError(f"unknown aggregation {self.aggregation!r}; allowed: {', '.join(known)}")
@@ -131,6 +144,12 @@ class FeatureSpec:
     @property
     def is_event(self) -> bool:
         return self.aggregation in EVENT_AGGREGATIONS
+
+    @property
+    def snapshot_of_many(self) -> bool:
+        """Aggregated over the rows of an undated one-to-many table: they may describe the world after the
+        cutoff (a loan's own repayment order), so only an expert's acceptance may select it."""
+        return self.is_event and self.timing == "snapshot"
 
     def param(self, name: str, default: Any = None) -> Any:
         return dict(self.params).get(name, default)
