@@ -85,6 +85,11 @@ def has_distribution(column: ColumnProfile) -> bool:
     return column.kind != "id_like" and (_draws_histogram(column) or bool(column.top))
 
 
+def codes_text(column: ColumnProfile) -> str:
+    """The special codes of a column with their counts and shares: "-1: 2,487 (82.9 %)"."""
+    return ", ".join(f"{s.value:g}: {s.count:,} ({100 * s.share:.1f} %)" for s in column.special_codes)
+
+
 def column_distribution(column: ColumnProfile) -> go.Figure:
     """Histogram for numeric and date columns, top values with shares for the others."""
     if _draws_histogram(column):
@@ -102,8 +107,17 @@ def column_distribution(column: ColumnProfile) -> go.Figure:
             widths = [b - a for a, b in zip(lefts, rights, strict=True)]
         fig.add_bar(x=centers, y=[n for *_, n in column.histogram], width=widths, marker_color=PALETTE[0])
         fig.update_layout(bargap=0.02, yaxis_title=t("profile.chart.rows"))
-        for code in column.special_codes:
-            fig.add_vline(x=code.value, line_dash="dot", line_color=PALETTE[3])
+        if column.special_codes:  # counted apart, not in the bars: named above the chart with their shares
+            fig.add_annotation(
+                text=t("signals.codes.apart", codes=codes_text(column)),
+                xref="paper",
+                yref="paper",
+                x=0,
+                y=1.0,
+                yanchor="bottom",
+                showarrow=False,
+                font={"color": PALETTE[3]},
+            )
         return fig
     fig = base_figure(t("profile.chart.top_title", column=column.name))
     top = list(column.top)[::-1]

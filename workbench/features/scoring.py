@@ -1,11 +1,12 @@
 """Score candidate features against the target: IV, univariate AUC and KS, missing rate, PSI over periods.
 
 Everything is derived from counts. Each feature is binned once (deciles of the non-missing values for
-numbers, the most frequent categories plus "other" for text; missing always gets its own bin, so a 9999
-"unknown" code never hides inside a numeric bin), and the per-bin bad/good counts give WOE and IV. A bin
-with no bads or no goods gets 0.5 added to both counts to keep the log finite; ``FeatureScore.smoothed``
-says when that happened. AUC and KS use the raw values (ranks), missing rows excluded; AUC is reported
-oriented (≥ 0.5) with ``direction`` telling whether high values mean more or fewer defaults.
+numbers, the most frequent categories plus "other" for text; missing always gets its own bin, and so does
+each special code ``workbench.signals.codes`` finds, so a 9999 "unknown" never hides inside a numeric
+bin), and the per-bin bad/good counts give WOE and IV. A bin with no bads or no goods gets 0.5 added to
+both counts to keep the log finite; ``FeatureScore.smoothed`` says when that happened. AUC and KS use the
+raw values (ranks), missing rows excluded; AUC is reported oriented (≥ 0.5) with ``direction`` telling
+whether high values mean more or fewer defaults.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ import polars as pl
 
 from workbench.features.target import target_coding
 from workbench.features.transforms import quantile_edges
-from workbench.signals import leakage
+from workbench.signals import codes, leakage
 
 MISSING_BIN = -1
 SMOOTHING = 0.5
@@ -35,12 +36,19 @@ class Binning:
     kind: str  # "numeric" | "categorical"
     edges: tuple[float, ...] = ()
     categories: tuple[str, ...] = ()
+    specials: tuple[float, ...] = ()  # special codes (``workbench.signals.codes``), one bin each after the ranges
 
     def labels(self) -> list[str]:
         if self.kind == "categorical":
             return [*self.categories, "other"]
         bounds = ["-inf", *(f"{e:,.4g}" for e in self.edges), "inf"]
-        return [f"({lo}, {hi}]" for lo, hi in itertools.pairwise(bounds)]
+        return [f"({lo}, {hi}]" for lo, hi in itertools.pairwise(bounds)] + [f"= {c:g}" for c in self.specials]
+
+    def _special_bins(self, x: pl.Series, idx: pl.Series) -> pl.Series:
+        first = len(self.edges) + 1
+        for k, code in enumerate(self.specials):
+            idx = pl.select(pl.when(x == code).then(first + k).otherwise(idx)).to_series()
+        return idx
 
     def assign(self, values: pl.Series) -> pl.Series:
         if self.kind == "categorical":
@@ -52,6 +60,7 @@ class Binning:
         idx = pl.repeat(0, x.len(), dtype=pl.Int64, eager=True)
         for e in self.edges:
             idx = idx + (x > e).cast(pl.Int64)
+        idx = self._special_bins(x, idx)
         return pl.select(pl.when(x.is_null() | x.is_nan()).then(MISSING_BIN).otherwise(idx)).to_series()
 
 
@@ -107,7 +116,10 @@ class FeatureScore:
 def make_binning(values: pl.Series, bins: int = 10, max_categories: int = 20) -> Binning:
     dtype = values.dtype
     if dtype.is_numeric() or dtype == pl.Boolean:
-        return Binning("numeric", edges=quantile_edges(values.cast(pl.Float64), bins))
+        x = values.cast(pl.Float64)
+        specials = tuple(c.value for c in codes.of_series(values)) if dtype != pl.Boolean else ()
+        rest = x.filter(~x.is_in(list(specials))) if specials else x
+        return Binning("numeric", edges=quantile_edges(rest, bins), specials=specials)
     counts = values.cast(pl.String).drop_nulls().value_counts(sort=True)
     cats = counts.get_column(counts.columns[0]).head(max_categories).to_list()
     return Binning("categorical", categories=tuple(str(c) for c in cats))
@@ -225,6 +237,8 @@ def _codes(values: pl.Series, binning: Binning) -> np.ndarray:
         return binning.assign(values).to_numpy()
     x = values.cast(pl.Float64).fill_null(float("nan")).to_numpy()
     idx = np.searchsorted(np.asarray(binning.edges, dtype=float), x, side="left")
+    for k, code in enumerate(binning.specials):
+        idx = np.where(x == code, len(binning.edges) + 1 + k, idx)
     return np.where(np.isnan(x), MISSING_BIN, idx)
 
 

@@ -27,7 +27,7 @@ from workbench.i18n import t
 from workbench.model.explain import FeatureImportance
 from workbench.model.metrics import BinaryMetrics, MulticlassMetrics, RegressionMetrics, auc
 from workbench.privacy.gate import MaskedTable
-from workbench.signals import leakage
+from workbench.signals import codes, leakage
 
 DOMINANT_GAIN = 0.5
 OVERFIT_AUC_GAP = 0.05
@@ -84,7 +84,8 @@ def leakage_grades(table: MaskedTable, target: str, features: Sequence[str]) -> 
     from workbench.profile.alerts import grade_table
     from workbench.profile.target import target_analysis
 
-    ta = target_analysis(table, target, features=list(features))
+    numeric = [c for c in features if table.schema[c].is_numeric()]
+    ta = target_analysis(table, target, features=list(features), specials=codes.of_frame(table.frame, numeric))
     return [grade_table(tb) for tb in ta.tables]
 
 

@@ -15,7 +15,7 @@ from workbench.i18n import t
 from workbench.profile.columns import ColumnProfile, TableProfile
 from workbench.profile.correlations import Correlations
 from workbench.profile.target import BinTable, TargetAnalysis
-from workbench.signals import leakage
+from workbench.signals import codes, leakage
 
 Severity = Literal["high", "medium", "low"]
 SEVERITY_ORDER: dict[str, int] = {"high": 0, "medium": 1, "low": 2}
@@ -64,7 +64,7 @@ def alert_rules() -> dict[str, tuple[str, str]]:
         ),
         "high_cardinality": ("low", f"a categorical or text column with more than {HIGH_CARDINALITY_LEVELS} levels"),
         "id_like": ("medium", "the profile's kind is id_like"),
-        "skewed": ("low", f"absolute skewness > {SKEW_ABS:g}"),
+        "skewed": ("low", f"absolute skewness > {SKEW_ABS:g} (special codes left out)"),
         "zero_inflated": (
             "low",
             f"zeros ≥ {pct(ZERO_INFLATED_SHARE)} of the non-missing values (and below {pct(QUASI_CONSTANT_SHARE)})",
@@ -81,7 +81,15 @@ def alert_rules() -> dict[str, tuple[str, str]]:
             f"between {pct(MIXED_TYPES_BETWEEN[0])} and {pct(MIXED_TYPES_BETWEEN[1])} of a text column's values "
             "read as numbers",
         ),
-        "special_codes": ("medium", "values that stand for 'unknown' (SPECIAL_CODES of profile/columns.py)"),
+        "special_codes": (
+            "medium",
+            f"values standing for 'unknown', each on ≥ {pct(codes.MIN_SHARE)} of the values and ≥ {codes.MIN_ROWS} "
+            f"rows: up to {codes.MAX_NEGATIVE} negative whole numbers in an otherwise non-negative whole-number "
+            f"column (whose other side holds ≥ {codes.REST_PER_NEGATIVE}× as many values), a repeated top value "
+            f"spelled in nines or more than {codes.FAR_RANGES:g}× the rest's range above it, or an agreed spelling "
+            f"({', '.join(str(c) for c in codes.KNOWN)}) apart from the rest; left out of moments, quantiles, "
+            "histograms and correlations, binned apart",
+        ),
         "future_dates": ("high", "dates after the day of the profile"),
         "leakage_suspect": (
             "high",
@@ -143,8 +151,8 @@ def _column_alerts(c: ColumnProfile, today_iso: str) -> list[Alert]:
         if c.count and c.zeros / c.count >= ZERO_INFLATED_SHARE and c.zeros / c.count < QUASI_CONSTANT_SHARE:
             out.append(Alert("zero_inflated", c.name, "low", (("pct", _pct(c.zeros / c.count)),)))
         if c.special_codes:
-            codes = ", ".join(f"{s.value:g} ({_pct(s.share)}%)" for s in c.special_codes)
-            out.append(Alert("special_codes", c.name, "medium", (("codes", codes),)))
+            listed = ", ".join(f"{s.value:g} ({_pct(s.share)}%)" for s in c.special_codes)
+            out.append(Alert("special_codes", c.name, "medium", (("codes", listed),)))
     if c.numeric_string_share is not None and (
         MIXED_TYPES_BETWEEN[0] <= c.numeric_string_share <= MIXED_TYPES_BETWEEN[1]
     ):

@@ -35,6 +35,8 @@ from workbench.privacy.gate import MaskedTable
 from workbench.profile import levels
 from workbench.profile.kinds import Kind, infer_kind, is_date_dtype, is_string_dtype
 from workbench.profile.reading import read_batches
+from workbench.signals import codes
+from workbench.signals.codes import SpecialCode
 
 QUANTILES: tuple[float, ...] = (0.01, 0.05, 0.25, 0.5, 0.75, 0.95, 0.99)
 HIST_BINS = 20
@@ -43,8 +45,7 @@ QUANTILE_SAMPLE = 200_000  # quantiles of columns over twice this long come from
 ROW_SAMPLE = QUANTILE_SAMPLE  # the seeded row sample of the numeric columns, for quantiles and special codes
 PAIR_SAMPLE = 50_000  # of those rows, the ones kept with every column for pairwise statistics and the probe
 EXACT_DISTINCT_MAX = 100_000  # up to here distinct counts are exact (value counts); beyond, HyperLogLog
-SPECIAL_CODES: tuple[int, ...] = (-99999, -9999, -999, -99, -9, -1, 0, 99, 999, 9999, 99999, 999999, 9999999)
-SPECIAL_MIN_SHARE = 0.001  # a code must cover ≥ 0.1 % of the non-missing values (and 5 rows) to count
+SPECIAL_CODES = codes.KNOWN  # the agreed spellings; ``workbench.signals.codes`` also finds others
 MISSING_PATTERN_COLUMNS = 30  # missing-pattern view over at most this many columns (most missing first)
 
 
@@ -53,15 +54,6 @@ class TopValue:
     value: str
     count: int
     share: float  # of all rows, missing included
-
-
-@dataclass(frozen=True)
-class SpecialCode:
-    """A value such as 9999 or -1 that sits apart from the rest of the column: "unknown", not a quantity."""
-
-    value: float
-    count: int
-    share: float  # of non-missing values
 
 
 @dataclass(frozen=True)
@@ -389,10 +381,19 @@ def _from_levels(
         out[_k(i, "gap")], out[_k(i, "months")] = found.pop(_k(i, "gap")), found.pop(_k(i, "months"))
         p1.update(found)
         return out
-    p1.update(levels.numeric_stats(i, v, n, codes=SPECIAL_CODES, quantile_levels=QUANTILES, bins=HIST_BINS))
+    found = codes.find(v, n) if dtype != pl.Boolean else ()
+    keep = ~np.isin(v, np.array([c.value for c in found], dtype=np.float64))
+    if found and keep.any():  # codes left out of moments, quantiles and the histogram; the range stays whole
+        p1.update(
+            levels.numeric_stats(i, v[keep], n[keep], codes=SPECIAL_CODES, quantile_levels=QUANTILES, bins=HIST_BINS)
+        )
+        p1.update({_k(i, "min"): v[0].item(), _k(i, "max"): v[-1].item()})
+        p1.update({_k(i, "zeros"): int(n[v == 0].sum()), _k(i, "neg"): int(n[v < 0].sum())})
+        out[_k(i, "cmin")], out[_k(i, "cmax")] = v[keep][0].item(), v[keep][-1].item()
+    else:
+        p1.update(levels.numeric_stats(i, v, n, codes=SPECIAL_CODES, quantile_levels=QUANTILES, bins=HIST_BINS))
+    p1[_k(i, "special")] = found
     p1[_k(i, "qexact")] = True
-    if seen := _codes_seen(i, dtype, p1, rows):
-        out[_k(i, "cmin")], out[_k(i, "cmax")] = levels.range_without(v, [c for c, _ in seen])
     return out
 
 
@@ -433,17 +434,55 @@ def _text_levels(chunk: pl.DataFrame, name: str) -> pl.LazyFrame:
 
 
 def _codes_seen(i: int, dtype: pl.DataType, p1: Mapping[str, object], rows: int) -> list[tuple[int, int]]:
-    """Candidate "unknown" codes frequent enough to matter (``SPECIAL_MIN_SHARE``); none for a 0/1 flag."""
+    """Candidate "unknown" codes frequent enough to matter (``codes.MIN_SHARE``); none for a 0/1 flag."""
     if not dtype.is_numeric() or dtype == pl.Boolean:
         return []
     nonmissing = rows - p1[_k(i, "null")] - p1[_k(i, "nan")]  # type: ignore[operator]
     found = {int(r["v"]): int(r["n"]) for r in p1[_k(i, "codes")] or []}  # type: ignore[attr-defined]
-    seen = [
-        (code, found[code])
-        for code in SPECIAL_CODES
-        if found.get(code, 0) >= max(5, SPECIAL_MIN_SHARE * nonmissing)  # type: ignore[operator]
-    ]
+    seen = sorted((code, n) for code, n in found.items() if codes.enough(n, nonmissing))  # type: ignore[arg-type]
     return seen if seen and (p1[_k(i, "approx")] or 0) > 2 else []  # type: ignore[operator]
+
+
+def _confirmed(
+    i: int, seen: list[tuple[int, int]], p1: Mapping[str, object], p2: Mapping[str, object], rows: int
+) -> tuple[SpecialCode, ...]:
+    """Which seen candidates sit apart from the rest of the column (``codes.apart``), with their shares."""
+    count = rows - p1[_k(i, "null")] - p1[_k(i, "nan")]  # type: ignore[operator]
+    cmin, cmax = _num(p2.get(_k(i, "cmin"))), _num(p2.get(_k(i, "cmax")))
+    median = dict(zip(QUANTILES, p1.get(_k(i, "q")) or [], strict=False)).get(0.5)  # type: ignore[call-overload]
+    return tuple(
+        SpecialCode(float(c), int(n), n / count if count else 0.0)
+        for c, n in seen
+        if codes.apart(c, n, count, cmin, cmax, _num(median))  # type: ignore[arg-type]
+    )
+
+
+def _without_codes(
+    chunk: pl.DataFrame,
+    items: list[tuple[int, str, pl.DataType]],
+    found: Mapping[int, tuple[SpecialCode, ...]],
+    piece: pl.DataFrame,
+    sampled_quantiles: bool,
+) -> dict[str, object]:
+    """Moments, quantiles, histogram and range of the columns holding special codes, the codes left out: one
+    more ``select`` over those columns only (their sample quantiles from the row sample, likewise)."""
+    exprs, sampled = [], []
+    for i, name, dtype in items:
+        if not found.get(i):
+            continue
+        listed = pl.lit(pl.Series([c.value for c in found[i]], dtype=pl.Float64)).implode()
+        x = _values(i, name, dtype).filter(~pl.col(name).cast(pl.Float64).is_in(listed))
+        exprs += _numeric_exprs(i, x, quantiles=not sampled_quantiles)
+        if sampled_quantiles and name in piece.columns:
+            sampled.append((i, name, [c.value for c in found[i]]))
+    out = chunk.select(exprs).row(0, named=True) if exprs else {}
+    for i, name, listed in sampled:
+        kept = piece.select(pl.col(name).cast(pl.Float64).fill_nan(None)).filter(~pl.col(name).is_in(listed))
+        out.update(_sample_quantiles(kept, [(i, name)]))
+    for i in found:
+        if _k(i, "min") in out:
+            out[_k(i, "cmin")], out[_k(i, "cmax")] = out.pop(_k(i, "min")), out.pop(_k(i, "max"))
+    return out
 
 
 def _is_number(dtype: pl.DataType) -> bool:
@@ -492,13 +531,27 @@ def _unique_column(
     return None
 
 
-def _code_candidates(piece: pl.DataFrame, items: list[tuple[int, str, pl.DataType]]) -> dict[int, list[int]]:
-    """The special codes other than 0 that occur in the row sample, per numeric column. A code frequent
-    enough to count (``SPECIAL_MIN_SHARE`` of a column longer than the sample, so ≥ 200 rows expected
-    in it) is all but certain to be there; pass 1 then counts only these on the whole column."""
+def _code_candidates(
+    piece: pl.DataFrame, probe: pl.DataFrame, items: list[tuple[int, str, pl.DataType]]
+) -> dict[int, list[int]]:
+    """The special codes other than 0 that occur in the row sample, per numeric column: the agreed spellings
+    (a code frequent enough to count, ``codes.MIN_SHARE`` of a column longer than the sample, so ≥ 200 rows
+    expected in it, is all but certain to be there) and those ``codes.find`` finds in the probe rows'
+    value counts. Pass 1 then counts only these on the whole column."""
     numbers = [(i, n) for i, n, d in items if _is_number(d)]
     if not numbers:
         return {}
+    out = _known_candidates(piece, numbers)
+    for i, name in numbers:
+        counts = levels.sorted_counts(probe[name])
+        found = codes.find(counts["v"].cast(pl.Float64).to_numpy(), counts["n"].to_numpy(), min_rows=2)
+        extra = {int(c.value) for c in found if c.value != 0}
+        if extra:
+            out[i] = sorted(set(out.get(i, [])) | extra)
+    return out
+
+
+def _known_candidates(piece: pl.DataFrame, numbers: list[tuple[int, str]]) -> dict[int, list[int]]:
     wanted = pl.lit(pl.Series([float(c) for c in SPECIAL_CODES if c])).implode()
     found = piece.select(
         pl.col(n).cast(pl.Float64).filter(pl.col(n).cast(pl.Float64).is_in(wanted)).unique().implode().alias(str(i))
@@ -586,7 +639,7 @@ def scan_columns(
         numbers = [n for i, n, d in items if i not in few and _is_number(d)]  # the rest come from value counts
         piece = take_rows(chunk.select(numbers), positions) if numbers else pl.DataFrame()
         unique_key = unique_key or _unique_column(chunk, probe.height, distinct, names, rows)
-        candidates = _code_candidates(piece, [it for it in items if it[0] not in few])
+        candidates = _code_candidates(piece, probe, [it for it in items if it[0] not in few])
         b1 = chunk.select(_pass1_exprs(items, today, rows, few, candidates)).row(0, named=True)
         for i, _n, d in items:
             if i not in few and _is_number(d):
@@ -598,12 +651,22 @@ def scan_columns(
 
         t0 = time.perf_counter()
         b2 = _pass2(chunk, items, b1, rows, sampled_quantiles, few, today)
+        found = {
+            i: _confirmed(i, seen, b1, b2, rows)
+            for i, _n, d in items
+            if i not in few and (seen := _codes_seen(i, d, b1, rows))
+        }
+        b1.update({_k(i, "special"): f for i, f in found.items()})
+        clean = _without_codes(chunk, items, found, piece, sampled_quantiles)
         for i in few:  # exact distinct counts; text counted by level also takes its statistics from pass 2
             b1[_k(i, "approx")] = b2[_k(i, "distinct")]
             if is_string_dtype(schema[names[i]]):
                 b1.update({_k(i, s): b2[_k(i, s)] for s in ("lmin", "lmean", "lmax", "min", "max")})
         p1.update(b1)
         p2.update(b2)
+        for key in [k for k in clean if k.endswith(("|cmin", "|cmax"))]:
+            p2[key] = clean.pop(key)
+        p1.update({f"{k}|clean": v for k, v in clean.items()})
         for i, name, _dtype in items:
             if b1[_k(i, "null")] + b1[_k(i, "nan")] > 0:
                 col = chunk[name]
@@ -618,6 +681,8 @@ def scan_columns(
 
     for key in [k for k in p2 if k.endswith("|nan_free")]:
         p1[key.removesuffix("|nan_free")] = p2[key]
+    for key in [k for k in p1 if k.endswith("|clean")]:  # codes left out: after the NaN-free values
+        p1[key.removesuffix("|clean")] = p1.pop(key)
     distinct_rows = pl.Series(row_hash).n_unique() if row_hash is not None and unique_key is None else rows
     sample = pl.concat(pieces, how="horizontal") if pieces and names else pl.DataFrame()
     timed = tuple((k, v) for k, v in timings.items() if k != "read" or not table.in_memory)
@@ -655,10 +720,10 @@ def scan_columns(
                 quantiles_sampled=rows > 2 * QUANTILE_SAMPLE and not p1.get(_k(i, "qexact")),
                 histogram=_histogram(hist) if count else (),
             )
-            if seen := _codes_seen(i, dtype, p1, rows):
-                cmin, cmax = _num(p2[_k(i, "cmin")]), _num(p2[_k(i, "cmax")])
-                stats["special_codes"] = _special_codes(seen, cmin, cmax, count, stats)
-                stats["min_without_codes"], stats["max_without_codes"] = cmin, cmax
+            if found := p1.get(_k(i, "special")):
+                stats["special_codes"] = found
+                stats["min_without_codes"] = _num(p2.get(_k(i, "cmin")))
+                stats["max_without_codes"] = _num(p2.get(_k(i, "cmax")))
         elif is_date_dtype(dtype):
             dmin, dmax = p1[_k(i, "dmin")], p1[_k(i, "dmax")]
             stats.update(date_min=dmin, date_max=dmax, future_count=int(p1[_k(i, "future")]))
@@ -749,30 +814,6 @@ def _missing_patterns(names: list[str], masks: Mapping[int, pl.Series]) -> tuple
     for bits, n in counts.iter_rows():
         cols = tuple(names[i] for b, i in enumerate(chosen) if bits >> b & 1)
         out.append(MissingPattern(cols, int(n)))
-    return tuple(out)
-
-
-def _special_codes(
-    seen: list[tuple[int, int]], cmin: float | None, cmax: float | None, count: int, stats: dict
-) -> tuple[SpecialCode, ...]:
-    """Which candidate codes sit apart from the other values.
-
-    A positive code (99, 9999…) counts when it is above every other value or a spike of ≥ 1 % of the values;
-    a negative code (-1, -999…) when every other value is non-negative; 0 when every other value is positive
-    the smallest is above 1 and at least 5 % of the median (an age or income of 0 that means "not given";
-    a count whose smallest other value is 1 keeps its legitimate zeros).
-    """
-    out = []
-    median = dict(stats.get("quantiles", ())).get(0.5)
-    for code, n in seen:
-        if code > 0:
-            apart = (cmax is not None and code > cmax) or n >= 0.01 * count
-        elif code < 0:
-            apart = cmin is not None and cmin >= 0
-        else:
-            apart = cmin is not None and cmin > 1 and median is not None and cmin >= 0.05 * median
-        if apart:
-            out.append(SpecialCode(float(code), int(n), n / count if count else 0.0))
     return tuple(out)
 
 

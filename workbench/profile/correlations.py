@@ -250,12 +250,27 @@ def correlations(
         )
     )
     categorical = tuple(c.name for c in profile.columns if c.kind in ("categorical", "boolean") and c.distinct > 1)
+    specials = {c.name: [s.value for s in c.special_codes] for c in profile.columns if c.special_codes}
     with threadpool_limits(1, user_api="blas"):
-        return _associations(table.height, sample, numeric, categorical, t0)
+        return _associations(table.height, sample, numeric, categorical, t0, specials)
+
+
+def _number(name: str, specials: dict[str, list[float]]) -> pl.Expr:
+    """A numeric column as floats with NaN and its special codes (``workbench.signals.codes``) as missing:
+    a -1 "never contacted" on 82 % of rows would otherwise make the correlation."""
+    x = pl.col(name).cast(pl.Float64).fill_nan(None)
+    if name not in specials:
+        return x
+    return pl.when(x.is_in(specials[name])).then(None).otherwise(x).alias(name)
 
 
 def _associations(
-    rows: int, sample: pl.DataFrame, numeric: tuple[str, ...], categorical: tuple[str, ...], t0: float
+    rows: int,
+    sample: pl.DataFrame,
+    numeric: tuple[str, ...],
+    categorical: tuple[str, ...],
+    t0: float,
+    specials: dict[str, list[float]] | None = None,
 ) -> Correlations:
     """The matrices, on one BLAS thread: the products are small (30 × 50k), and OpenBLAS's spinning
     threads made one of them take 3 s instead of 0.02 s while another process used the second core.
@@ -263,7 +278,7 @@ def _associations(
     Pearson, Spearman and Cramér's V are worked out on a second thread while this one ranks and codes the
     columns and computes the correlation ratios: numpy lets go of the interpreter in its products, so the two
     halves share the machine's cores instead of taking turns (about a tenth off the whole)."""
-    num = sample.select(pl.col(n).cast(pl.Float64).fill_nan(None) for n in numeric)
+    num = sample.select(_number(n, specials or {}) for n in numeric)
     x = num.to_numpy().astype(np.float64, copy=False) if numeric else np.empty((sample.height, 0))
     centred, present = _centred(x)
     with ThreadPoolExecutor(1) as pool:

@@ -95,7 +95,9 @@ def column_stats_frame(c: ColumnProfile) -> pl.DataFrame:
             ("kurtosis", _fmt(c.kurtosis)),
         ]
     if c.special_codes:
-        items.append(("special_codes", ", ".join(f"{s.value:g}: {s.count:,}" for s in c.special_codes)))
+        items.append(
+            ("special_codes", ", ".join(f"{s.value:g}: {s.count:,} ({100 * s.share:.1f} %)" for s in c.special_codes))
+        )
     if c.length_min is not None:
         items.append(("lengths", f"{c.length_min} / {c.length_mean:.1f} / {c.length_max}"))
     if c.date_min is not None:
