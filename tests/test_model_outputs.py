@@ -166,7 +166,6 @@ def test_every_warning_code_and_exclusion_reason_speaks_both_languages():
 
     from workbench.model.frame import Exclusion
     from workbench.model.warnings import CODES
-
     from workbench.profile.alerts import ALERT_CODES
 
     for code in CODES:
