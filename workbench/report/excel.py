@@ -1,4 +1,5 @@
-"""The profile as an Excel workbook (overview, columns, alerts, IV, bins, PSI, pairs) via polars ``write_excel``.
+"""The profile as an Excel workbook (overview, columns, alerts, IV, bins, PSI, pairs) via polars ``write_excel``;
+the scorecard's points table, grades and trends as another.
 
 Rendered from the ``Profile`` object (the same frames as the page), never recomputed.
 """
@@ -6,6 +7,7 @@ Rendered from the ``Profile`` object (the same frames as the page), never recomp
 from __future__ import annotations
 
 import io
+from dataclasses import asdict
 
 import polars as pl
 import xlsxwriter
@@ -26,6 +28,20 @@ def excel_report(result: Profile) -> bytes:
         sheets += [("IV", tables.iv_frame(result.target)), ("bins", tables.all_bins_frame(result.target))]
     if result.stability is not None:
         sheets.append(("PSI", tables.psi_frame(result.stability)))
+    return _workbook(sheets)
+
+
+def scorecard_excel(card) -> bytes:
+    """The scorecard a model-risk team signs, as a workbook: the points table (characteristic × bin, with rows,
+    bad rate, WOE, coefficient), grades with bad rate per split, and each characteristic's trend outcome."""
+    sheets: list[tuple[str, pl.DataFrame]] = [("points", card.points.frame())]
+    sheets += [(f"grades_{split}", frame) for split, frame in card.band_rates.items()]
+    if card.trends:
+        sheets.append(("trends", pl.DataFrame([asdict(r) for r in card.trends], infer_schema_length=None)))
+    return _workbook(sheets)
+
+
+def _workbook(sheets: list[tuple[str, pl.DataFrame]]) -> bytes:
     buf = io.BytesIO()
     with xlsxwriter.Workbook(buf, {"in_memory": True}) as wb:
         for name, frame in sheets:
