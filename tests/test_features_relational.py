@@ -282,3 +282,53 @@ def test_values_planted_at_and_after_every_cutoff_never_change_a_feature(small_b
     assert poisoned["card"].height > small_bank["card"].height
     again = generate(rel, masked(poisoned.tables), specs).frame
     assert_frame_equal(again, frame)
+
+
+# --- deliver 2 and finding 4: timing in the spec, JSON, catalog and card; snapshots of many wait for an expert -------
+
+
+def with_repayment_orders(bank):
+    """Finding 4's leak: each loan's own repayment order sits among the account's standing orders, an undated
+    snapshot taken after the grant; a defaulted loan's order was raised to the collection amount."""
+    loan = bank["loan"]
+    orders = bank["standing_order"]
+    repay = loan.select(
+        pl.col("account_id"),
+        (pl.col("amount") // 40 * pl.when(pl.col("status") == "bad").then(2).otherwise(1)).alias("amount"),
+        pl.lit("대출상환").alias("purpose"),
+    ).with_columns((pl.int_range(pl.len()) + orders["order_id"].max() + 1).alias("order_id"))
+    return {**bank.tables, "standing_order": pl.concat([orders, repay.select(orders.columns)])}
+
+
+def test_timing_travels_with_every_feature_and_a_snapshot_leak_waits_for_an_expert(tmp_path, small_bank, workspace):
+    spec = write_relational_bank(small_bank, tmp_path)
+    for name, frame in with_repayment_orders(small_bank).items():
+        if name == "standing_order":
+            frame.write_parquet(tmp_path / FILES[name])
+    out, catalog = tmp_path / "f.parquet", tmp_path / "catalog.xlsx"
+    result = run_cli(write_spec(tmp_path, spec), out, "--json", "--catalog", str(catalog))
+    assert result.exit_code == 0, result.output
+    features = {f["name"]: f for f in json.loads(result.output)["features"]}
+    assert {f["timing"] for f in features.values()} == {"before_cutoff", "snapshot"}
+    assert all(f["spec"]["timing"] == f["timing"] for f in features.values())
+    leak = features["order_amount_max_all"]
+    assert leak["spec"]["source"] == "standing_order" and leak["timing"] == "snapshot"
+    assert 0.3 < leak["iv"] < 1.0 and not leak["leakage_suspect"]  # strong, not absurd: it would be selected
+    assert leak["selected"] is False and leak["reason"] == "snapshot_review"
+    assert not [n for n, f in features.items() if f["selected"] and f["timing"] == "snapshot" and "_all" in n]
+    lookup = features["acct_district_unemployment"]  # a snapshot too, but one value per account: no rows to leak
+    assert lookup["timing"] == "snapshot" and lookup["reason"] != "snapshot_review"
+    sheet = pl.read_excel(catalog)
+    assert set(sheet["Timing"]) == {"Before cutoff", "Snapshot"}
+
+
+def test_the_review_card_says_when_a_feature_was_known():
+    from workbench.features.spec import FeatureSpec
+    from workbench.i18n import set_language
+    from workbench.ui.features_views import timing_line
+
+    set_language("en")
+    snap = FeatureSpec(source="standing_order", aggregation="count", timing="snapshot", key_path=("standing_order",))
+    assert timing_line(snap).startswith("Timing: snapshot ('standing_order' has no time column")
+    dated = FeatureSpec(source="transaction", aggregation="count", window=90)
+    assert dated.timing == "before_cutoff" and timing_line(dated).startswith("Timing: before the cutoff")

@@ -59,6 +59,7 @@ def catalog_frame(
                 "PSI": s.psi if s else None,
                 t("features.catalog.missing", lang): run.features.frame[spec.name].null_count()
                 / max(run.features.rows, 1),
+                t("features.catalog.timing", lang): t(f"features.timing.{spec.timing}", lang),
                 t("features.catalog.selected", lang): r.selected if r else None,
                 t("features.catalog.reason", lang): (
                     table.filter(pl.col("name") == spec.name)["reason"].item() if table is not None else None

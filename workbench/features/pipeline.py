@@ -70,6 +70,7 @@ class FeatureRun:
                     "reason": r.reason if r else None,
                     "leakage_suspect": s.leakage_suspect if s else None,
                     "strong_predictor": s.strong_predictor if s else None,
+                    "timing": spec.timing,
                     "spec": spec.to_dict(),
                 }
             )
@@ -142,6 +143,9 @@ def build_features(
     frame = fs.frame.with_columns(pl.col(project.relations.label.cutoff).alias("_period"))
     scores = score_features(frame, fs.names, target, period="_period", every=project.psi_period)
     report(0.95, "select")
-    recs = select_features(fs.frame.filter(pl.col(target).is_not_null()), scores, project.thresholds)
+    snapshots = {s.name for s in fs.specs if s.snapshot_of_many}
+    recs = select_features(
+        fs.frame.filter(pl.col(target).is_not_null()), scores, project.thresholds, snapshots=snapshots
+    )
     report(1.0, "")
     return FeatureRun(fs, scores, recs, project.thresholds, coding)

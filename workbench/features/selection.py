@@ -10,6 +10,9 @@ The rules, in order (the first that applies decides):
 2. ``empty`` – missing in more than ``max_missing`` of the rows, or a single value: nothing to learn.
 3. ``weak`` – IV below ``min_iv`` (0.02, the usual "not predictive" line).
 4. ``unstable`` – PSI above ``max_psi`` (0.25, "significant shift") between cutoff periods.
+   ``snapshot_review`` – an aggregate over an undated one-to-many table (``FeatureSpec.snapshot_of_many``):
+   its rows were extracted after the fact and may include what happened after the cutoff (a loan's own
+   repayment order), so it waits for an expert's acceptance instead of being selected.
 5. ``redundant`` – |correlation| above ``max_corr`` (0.9) with a feature already kept; features are visited
    by IV, strongest first, so of a correlated pair the stronger stays. Correlation is Pearson on WOE-encoded
    values over at most ``sample_rows`` rows, which treats numbers, categories and missing alike.
@@ -18,7 +21,7 @@ The rules, in order (the first that applies decides):
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -76,9 +79,14 @@ def _woe_matrix(frame: pl.DataFrame, scores: Sequence[FeatureScore], rows: int) 
 
 
 def select_features(
-    frame: pl.DataFrame, scores: Sequence[FeatureScore], thresholds: Thresholds | None = None
+    frame: pl.DataFrame,
+    scores: Sequence[FeatureScore],
+    thresholds: Thresholds | None = None,
+    *,
+    snapshots: Collection[str] = (),
 ) -> tuple[Recommendation, ...]:
-    """One recommendation per score, in the order of ``scores``."""
+    """One recommendation per score, in the order of ``scores``; ``snapshots`` names the aggregates of
+    undated one-to-many tables, which are never selected automatically."""
     th = thresholds or Thresholds()
     decided: dict[str, Recommendation] = {}
     candidates: list[FeatureScore] = []
@@ -91,6 +99,8 @@ def select_features(
             decided[s.name] = Recommendation(s.name, False, "weak")
         elif s.psi is not None and s.psi > th.max_psi:
             decided[s.name] = Recommendation(s.name, False, "unstable")
+        elif s.name in snapshots:
+            decided[s.name] = Recommendation(s.name, False, "snapshot_review")
         else:
             candidates.append(s)
     candidates.sort(key=lambda s: -s.iv)

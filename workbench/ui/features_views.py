@@ -331,6 +331,11 @@ def _bulk_outcome() -> None:
         st.warning(t("features.review.conflicts", n=len(out.conflicts), who=who))
 
 
+def timing_line(spec) -> str:
+    """When the feature's values were known, and where from, in one line of the card."""
+    return t(f"features.timing_card.{spec.timing}", table=spec.source)
+
+
 def _timing(code: str) -> str:
     return t(f"features.timing.{code}")
 
@@ -387,6 +392,7 @@ def feature_card(item: ReviewItem, run: FeatureRun) -> None:
     """Descriptions, scores, bad rate by bin, the definition and the verdict already recorded."""
     lang = get_language()
     st.markdown(f"**{item.spec.description_ko}** / {item.spec.description_en}")
+    st.caption(timing_line(item.spec))
     if item.score is not None:
         score_metrics(item.score)
         if item.recommendation is not None:
