@@ -523,10 +523,11 @@ def test_audit_detects_deleted_newest_rows(store: Store):
     raw(store, "DELETE FROM audit_log WHERE seq >= 4")
     result = store.audit.verify()
     assert (result.ok, result.entries, result.first_bad_seq, result.reason) == (False, 3, 4, "truncated")
-    # even if the head row is forged too, a head recorded earlier (e.g. in a report) still catches it
+    # even if the head row is forged too, the anchor file and a head recorded earlier (a report) catch it
     last = store.audit.get(3)
     raw(store, "UPDATE audit_head SET seq = 3, hash = :h", h=last.hash)
-    assert store.audit.verify().ok
+    result = store.audit.verify()
+    assert (result.ok, result.entries, result.first_bad_seq, result.reason) == (False, 3, 4, "truncated")
     assert store.audit.verify(anchor=anchor).reason == "truncated"
 
 

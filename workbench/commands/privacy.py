@@ -144,16 +144,22 @@ def audit() -> None:
 
 @audit.command()
 def verify() -> None:
-    """Recompute the hash chain: exit 0 when intact, 2 when an entry was edited, deleted or reordered."""
+    """Recompute the keyed hash chain against its anchor and re-hash every certified dataset file: exit 0 when
+    intact, 2 when an entry was edited, deleted or reordered or a certified file changed."""
     from workbench.i18n import t
     from workbench.store import Store
 
-    result = Store.open().audit.verify()
-    if result.ok:
-        click.echo(t("privacy.audit.ok", entries=result.entries))
-        return
-    click.echo(f"error: {t('privacy.audit.tampered', reason=result.message())}", err=True)
-    sys.exit(2)
+    store = Store.open()
+    result = store.audit.verify()
+    if not result.ok:
+        click.echo(f"error: {t('privacy.audit.tampered', reason=result.message())}", err=True)
+        sys.exit(2)
+    problems = store.audit.verify_files()
+    if problems:
+        more = f" (+{len(problems) - 1})" if len(problems) > 1 else ""
+        click.echo(f"error: {t('privacy.audit.tampered', reason=problems[0].message())}{more}", err=True)
+        sys.exit(2)
+    click.echo(t("privacy.audit.ok", entries=result.entries))
 
 
 @audit.command(name="list")

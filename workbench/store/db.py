@@ -16,7 +16,7 @@ import os
 import re
 import sqlite3
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from typing import Any
@@ -29,6 +29,7 @@ from workbench.store.errors import StoreError
 
 BUSY_TIMEOUT_MS = 30_000
 _WRITE = "workbench_write"
+_AFTER_COMMIT = "workbench_after_commit"
 
 
 # --- URLs ---------------------------------------------------------------------------------------------
@@ -221,11 +222,24 @@ def writing(engine: Engine, *locks: str) -> Iterator[Connection]:
     """
     with engine.connect() as conn:
         conn = conn.execution_options(**{_WRITE: True})
-        with conn.begin():
-            if conn.dialect.name == "postgresql":
-                for name in sorted(set(locks)):  # sorted: two writers never wait on each other in a cycle
-                    conn.execute(_PG_LOCK, {"name": name})
-            yield conn
+        conn.info.pop(_AFTER_COMMIT, None)
+        try:
+            with conn.begin():
+                if conn.dialect.name == "postgresql":
+                    for name in sorted(set(locks)):  # sorted: two writers never wait on each other in a cycle
+                        conn.execute(_PG_LOCK, {"name": name})
+                yield conn
+        except BaseException:
+            conn.info.pop(_AFTER_COMMIT, None)
+            raise
+        for action in conn.info.pop(_AFTER_COMMIT, []):
+            action()
+
+
+def after_commit(conn: Connection, action: Callable[[], object]) -> None:
+    """Run ``action`` once the ``writing`` transaction ``conn`` belongs to has committed (never on rollback):
+    what must only record what the database really holds, such as the audit anchor."""
+    conn.info.setdefault(_AFTER_COMMIT, []).append(action)
 
 
 # A 64-bit key per workspace schema and lock name, so two workspaces in one database don't queue on each other

@@ -11,7 +11,7 @@ from types import TracebackType
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from workbench.store import db, migrate
+from workbench.store import audit_seal, db, migrate
 from workbench.store.audit import AuditLog, AuditVerification
 from workbench.store.bin_edits import BinEdits
 from workbench.store.datasets import Datasets
@@ -49,6 +49,7 @@ class Store:
     def __init__(self, engine: Engine, paths: WorkspacePaths) -> None:
         self.engine = engine
         self.paths = paths
+        audit_seal.register(engine, paths.home)
         self.datasets = Datasets(self)
         self.tables = Tables(self)
         self.policies = Policies(self)
