@@ -20,16 +20,18 @@ certified = require_certified()
 
 targets = state.recorded_targets()  # tables with a target first, feature tables before their label tables
 ordered = sorted(certified, key=lambda n: (n not in targets, not n.startswith("features_"), n))
-name = st.selectbox(t("model.page.dataset"), ordered, key="wb.model.dataset")
+name = st.selectbox(t("model.page.dataset"), ordered, key="wb.model.dataset", index=views.remembered_dataset(ordered))
+views.remember_dataset(name)
 table = certified[name]
 views.dataset_caption(table)
 config = views.training_setup(name, table, default_target=targets.get(name))
 if st.button(t("model.page.train"), type="primary", key="wb.model.train", disabled=not config.features):
     views.train(table, config)
 
-if views.RESULT not in st.session_state:
-    st.stop()
-result, run_id = st.session_state[views.RESULT]
-views.results(result)
-views.run_comparison(result.data.name)
-views.downloads(result, run_id)
+if views.RESULT in st.session_state:
+    result, run_id = st.session_state[views.RESULT]
+    views.results(result)
+    views.downloads(result, run_id)
+else:  # a reload: the newest stored run on this dataset, from its record
+    views.stored_result(name)
+views.run_history(name)

@@ -24,6 +24,7 @@ from workbench.privacy.gate import MaskedTable
 CONTRACT_BINARY = ("auc", "gini", "ks", "logloss", "brier", "pr_auc")
 CONTRACT_REGRESSION = ("rmse", "mae", "r2")
 CONTRACT_MULTICLASS = ("macro_auc", "logloss", "accuracy")
+SPLIT_ORDER = ("train", "valid", "test")  # a stored record's JSON sorts its keys; tables read in this order
 
 
 def _num(v: Any) -> Any:
@@ -114,29 +115,49 @@ def run_record(result: TrainingResult, *, lang: str | None = None) -> dict[str, 
 def metrics_frame(result: TrainingResult) -> pl.DataFrame:
     """The metrics table the page shows: one row per model and split (LightGBM, then the WOE scorecard),
     the contract metrics first, rounded to 4 decimals."""
+    metrics = {split: metric_dict(m) for split, m in result.metrics.items()}
+    scorecard = {s: metric_dict(m) for s, m in result.scorecard.metrics.items()} if result.scorecard else None
+    return metrics_table(result.task, metrics, scorecard)
+
+
+def metrics_table(task: str, metrics: dict[str, dict], scorecard: dict[str, dict] | None = None) -> pl.DataFrame:
+    """``metrics_frame`` from a run record's metric dicts: what a stored run shows after a reload."""
     from workbench.i18n import t
 
     keys = {
         "binary": (*CONTRACT_BINARY, "precision", "recall", "f1"),
         "regression": CONTRACT_REGRESSION,
         "multiclass": CONTRACT_MULTICLASS,
-    }[result.task]
-    models = [("LightGBM", result.metrics)]
-    if result.scorecard:
-        models.append((t("model.card.scorecard"), result.scorecard.metrics))
+    }[task]
+    models = [("LightGBM", metrics)]
+    if scorecard:
+        models.append((t("model.card.scorecard"), scorecard))
     rows = []
-    for model, metrics in models:
-        for split, m in metrics.items():
-            d = metric_dict(m)
+    for model, by_split in models:
+        for split in sorted(by_split, key=lambda k: SPLIT_ORDER.index(k) if k in SPLIT_ORDER else len(SPLIT_ORDER)):
+            d = by_split[split]
             rows.append(
                 {
                     t("model.table.model"): model,
                     t("model.table.split"): t(f"model.split.{split}"),
-                    t("model.table.rows"): d["n"],
+                    t("model.table.rows"): d.get("n"),
                 }
-                | {k: d[k] for k in keys}
+                | {k: d.get(k) for k in keys}
             )
     return pl.DataFrame(rows, infer_schema_length=None)
+
+
+def curve_record(result: TrainingResult) -> dict[str, dict[str, list[float]]]:
+    """The ROC and precision-recall curves per split (already thinned), for charts drawn from a stored run."""
+    return {
+        split: {
+            "fpr": [round(float(v), 5) for v in c.fpr],
+            "tpr": [round(float(v), 5) for v in c.tpr],
+            "recall": [round(float(v), 5) for v in c.recall],
+            "precision": [round(float(v), 5) for v in c.precision],
+        }
+        for split, c in result.curves.items()
+    }
 
 
 def load_model(model_text: str) -> lgb.Booster:
@@ -240,6 +261,7 @@ def save_run(result: TrainingResult, store=None, *, card: bool = True, lang: str
         model_text=result.model_text,
         card_text=card_text,
         card_format="html",
+        record={**rec, "curves": curve_record(result)},
     )
     return run_id
 
@@ -250,11 +272,16 @@ def review_states(store) -> dict[str, str]:
 
 
 def record_from_run(run) -> dict[str, Any]:
-    """A stored ``Run`` back into the ``run_record`` shape (for comparison and scoring)."""
+    """A stored ``Run`` back into the ``run_record`` shape (for comparison, charts and scoring); runs saved
+    before the whole record was kept are rebuilt from their columns."""
+    if run.record:
+        return {**run.record, "run_id": run.id, "actor": run.actor, "created_at": run.created_at.isoformat()}
     summary = dict(run.params.get("summary", {}))
     return {
         **summary,
         "run_id": run.id,
+        "actor": run.actor,
+        "created_at": run.created_at.isoformat(),
         "target": run.target,
         "metrics": dict(run.metrics),
         "warnings": list(run.warnings),

@@ -6,12 +6,13 @@ from __future__ import annotations
 import streamlit as st
 
 from workbench.charts import model as charts
+from workbench.charts.runs import importance_overlay, roc_overlay
 from workbench.errors import UserError
 from workbench.i18n import t
 from workbench.model.baseline import TrainConfig, TrainingResult, train_baseline
 from workbench.model.explain import ranked_by_shap
 from workbench.model.frame import candidate_features, preview_target, split_columns
-from workbench.model.runs import comparison_frame, main_metric, metrics_frame, save_run, stored_runs
+from workbench.model.runs import comparison_frame, main_metric, metrics_frame, metrics_table, save_run, stored_runs
 from workbench.model.splits import SplitSpec, split_kinds
 from workbench.privacy import MaskedTable
 from workbench.report.model_card import model_card_html
@@ -211,23 +212,70 @@ def _chart(result: TrainingResult, name: str) -> None:
         show_chart(charts.chart(name, result), name, f"wb.model.chart.{name}")
 
 
-def run_comparison(dataset: str) -> None:
-    """Stored runs on the same dataset side by side (shown from the second run on)."""
-    runs = stored_runs(store(), dataset=dataset)
-    if len(runs) <= 1:
+def stored_result(dataset: str) -> None:
+    """After a reload (no result in this session): the newest stored run on ``dataset``, drawn from its
+    record: metrics, ROC and importance. The full dashboard needs the model's data, so it says how to redo it."""
+    runs = stored_runs(store(), dataset=dataset, limit=1)
+    if not runs:
         return
-    st.subheader(t("model.chart.run_comparison"))
+    run_id, rec = runs[-1]
+    st.header(t("model.page.results"))
+    st.info(t("model.runs.restored", run=run_id, actor=rec.get("actor", "-"), at=_when(rec)))
+    for w in rec.get("warnings") or ():
+        (st.error if w.get("severity") == "danger" else st.warning)(w.get("message") or w.get("code"))
+    st.subheader(t("model.card.section.metrics"))
+    st.dataframe(metrics_table(rec["task"], rec["metrics"], rec.get("scorecard")), hide_index=True)
+    help_box("metrics")
+    if rec.get("curves"):
+        show_chart(roc_overlay([(run_id, rec)]), "roc", "wb.model.stored.roc")
+    if rec.get("importance"):
+        show_chart(importance_overlay([(run_id, rec)]), "importance", "wb.model.stored.importance")
+
+
+def _when(rec: dict) -> str:
+    from datetime import datetime
+
+    at = rec.get("created_at")
+    return datetime.fromisoformat(at).astimezone().strftime("%Y-%m-%d %H:%M") if at else "-"
+
+
+def run_history(dataset: str) -> None:
+    """Stored runs on the dataset, newest last; pick two or more to compare metrics, ROC and importance."""
+    runs = stored_runs(store(), dataset=dataset)
+    if not runs:
+        return
+    st.header(t("model.runs.history"))
+    st.dataframe(comparison_frame(runs), hide_index=True, key="wb.model.history_table")
+    help_box("run_comparison")
+    if len(runs) < 2:
+        return
     ids = [run_id for run_id, _ in runs]
-    chosen = st.multiselect(t("model.page.compare_runs"), ids, default=ids[-5:], key="wb.model.compare")
+    chosen = st.multiselect(t("model.page.compare_runs"), ids, default=ids[-2:], key="wb.model.compare")
     picked = [(rid, rec) for rid, rec in runs if rid in chosen]
-    if not picked:
+    if len(picked) < 2:
+        st.caption(t("model.runs.pick_two"))
         return
     st.dataframe(comparison_frame(picked), hide_index=True, key="wb.model.runs_table")
+    help_box("run_comparison")
     show_chart(
         charts.run_comparison_chart([(rid, rec["metrics"]) for rid, rec in picked], main_metric(picked[-1][1]["task"])),
         "run_comparison",
         "wb.model.chart.runs",
     )
+    if any(rec.get("curves") for _, rec in picked):
+        show_chart(roc_overlay(picked), "roc", "wb.model.compare.roc")
+    show_chart(importance_overlay(picked), "importance", "wb.model.compare.importance")
+
+
+def remembered_dataset(options: list[str]) -> int:
+    """Index of the dataset this user had on the Model page last time (0 when unknown)."""
+    last = store().ui_state.get().get("model_dataset")
+    return options.index(last) if last in options else 0
+
+
+def remember_dataset(name: str) -> None:
+    if store().ui_state.get().get("model_dataset") != name:
+        store().ui_state.update(None, {"model_dataset": name})
 
 
 def downloads(result: TrainingResult, run_id: str | None) -> None:
