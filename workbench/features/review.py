@@ -106,21 +106,11 @@ REVIEW_COLUMNS = (
 )
 
 
-def timing_of(spec: FeatureSpec, label_table: str) -> str:
-    """``before_cutoff`` (windowed events, the label table's own columns) or ``snapshot`` (a table read as
-    it is now); the spec's own ``timing`` when it has one."""
-    own = getattr(spec, "timing", None)
-    if own:
-        return own
-    return "before_cutoff" if spec.window is not None or spec.source == label_table else "snapshot"
-
-
 def review_frame(run: FeatureRun, states: dict[str, object], lang: str | None = None) -> pl.DataFrame:
     """One row per candidate: what the review table shows and filters on. ``version`` is the review version
     the reader sees, which a bulk verdict must expect (see ``submit_many``)."""
     from workbench.profile.target import iv_band
 
-    label = run.features.label.table
     rows = []
     for spec in run.specs:
         score, rec = run.score(spec.name), run.recommendation(spec.name)
@@ -134,7 +124,7 @@ def review_frame(run: FeatureRun, states: dict[str, object], lang: str | None = 
                 "iv": score.iv if score is not None else None,
                 "iv_band": iv_band(score.iv) if score is not None else None,
                 "flag": reason if reason in FLAGS else None,
-                "timing": timing_of(spec, label),
+                "timing": spec.timing,
                 "selected": rec.selected if rec is not None else None,
                 "verdict": getattr(current, "verdict", None),
                 "reviewer": getattr(current, "reviewer", None),

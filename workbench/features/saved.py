@@ -50,7 +50,12 @@ def _score(d: dict[str, Any]) -> FeatureScore:
         psi=_float(d["psi"]),
         distinct=d["distinct"],
         bins=tuple(BinStat(**{k: _float(v) if k == "woe" else v for k, v in x.items()}) for x in d["bins"]),
-        binning=Binning(b["kind"], tuple(_float(e) for e in b["edges"]), tuple(b["categories"])),
+        binning=Binning(
+            b["kind"],
+            tuple(_float(e) for e in b["edges"]),
+            tuple(b["categories"]),
+            tuple(_float(e) for e in b.get("specials", ())),
+        ),
         smoothed=d["smoothed"],
     )
 

@@ -77,7 +77,7 @@ Audit (``store.audit``; ``AuditEntry(seq, at, actor, action, payload, prev_hash,
     verify(*, anchor=None) -> AuditVerification(ok, entries, first_bad_seq, reason)  # .message(lang)
     Actions the store writes itself, in the same transaction as the change: policy.saved, dataset.saved,
     dataset.deleted, table.described, table.related, table.unrelated, features.saved, feature.reviewed,
-    run.saved, scorecard.bins_edited.
+    features.reviewed (one verdict on many), features.run_saved, run.saved, scorecard.bins_edited.
 
 Scorecard bin edits (``store.bin_edits``; ``BinEditSet(dataset, target, version, edits, comment, actor,
 created_at)``, ``edits`` as JSON dicts; a save stores the whole list as the next version)::

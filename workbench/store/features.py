@@ -231,7 +231,8 @@ class Reviews:
 
         ``seen``: feature → the version the reviewer saw. A feature someone else reviewed in between is
         left as it is and comes back in the second value (feature → the colleague's review); the others
-        are saved, each with its history row and audit entry, as ``record`` would.
+        are saved, each with its history row, and one ``features.reviewed`` audit entry names them all with
+        their new versions.
         """
         if verdict not in VERDICTS:
             raise StoreError("store.review.bad_verdict", verdict=str(verdict), verdicts=", ".join(VERDICTS))
@@ -252,6 +253,7 @@ class Reviews:
                 r.feature_id: r
                 for r in conn.execute(sa.select(review_state).where(review_state.c.feature_id.in_(list(ids.values()))))
             }
+            inserts, history = [], []
             for name, expected in names.items():
                 fid, state = ids[name], states.get(ids[name])
                 current = state.version if state else 0
@@ -267,18 +269,21 @@ class Reviews:
                     "at": now,
                 }
                 if state is None:
-                    conn.execute(review_state.insert().values(feature_id=fid, **values))
+                    inserts.append({"feature_id": fid, **values})
                 else:
                     conn.execute(
                         review_state.update()
                         .where(review_state.c.feature_id == fid, review_state.c.version == current)
                         .values(**values)
                     )
-                conn.execute(review_history.insert().values(feature_id=fid, **values))
-                append_in(
-                    conn, "feature.reviewed", {"feature": name, "verdict": verdict, "version": current + 1}, reviewer
-                )
+                history.append({"feature_id": fid, **values})
                 saved.append(Review(name, current + 1, verdict, comment, reviewer, now))
+            if inserts:
+                conn.execute(review_state.insert(), inserts)
+            if history:
+                conn.execute(review_history.insert(), history)
+                versions = {r.feature: r.version for r in saved}
+                append_in(conn, "features.reviewed", {"verdict": verdict, "features": versions}, reviewer)
         return saved, conflicts
 
     def current(self, feature: str) -> Review | None:
