@@ -97,6 +97,7 @@ def train(
         search=search,
         seed=seed,
         scorecard_options=with_stored_edits(store, table.name, target) if store is not None else None,
+        generated=tuple(f.name for f in store.features.list()) if store is not None else (),
     )  # type: ignore[arg-type]
     result = train_baseline(table, config)
     record = run_record(result)

@@ -67,6 +67,7 @@ class TrainConfig:
     scorecard_options: ScorecardOptions | None = None  # trend, the expert's bin edits, points scale
     shap_rows: int = explain.SHAP_SAMPLE
     seed: int = 42
+    generated: tuple[str, ...] = ()  # features the workbench built (the catalog's): never left out as identifiers
 
 
 @dataclass(frozen=True)
@@ -163,7 +164,13 @@ def train_baseline(
 
     step(None, "frame")
     mf = build_frame(
-        table, config.target, task=config.task, event=config.event, features=config.features, exclude=config.exclude
+        table,
+        config.target,
+        task=config.task,
+        event=config.event,
+        features=config.features,
+        exclude=config.exclude,
+        generated=config.generated,
     )
     task = mf.target.task
     if config.imbalance != "none" and task != "binary":

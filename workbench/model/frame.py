@@ -9,7 +9,7 @@ event, so a reviewer never has to guess what "probability" means.
 from __future__ import annotations
 
 import contextlib
-import re
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Literal
 
@@ -18,6 +18,7 @@ import polars as pl
 
 from workbench.errors import UserError
 from workbench.privacy.gate import MaskedTable
+from workbench.signals import identifiers
 
 Task = Literal["binary", "multiclass", "regression"]
 TASKS: tuple[Task, ...] = ("binary", "multiclass", "regression")
@@ -53,7 +54,6 @@ NON_EVENT_WORDS = frozenset(
     {"0", "0.0", "n", "no", "false", "f", "good", "non-event", "negative", "아니오", "아니요", "정상", "우량", "x"}
 )
 MAX_CLASSES = 20
-ID_NAME = re.compile(r"(^|[_\s])(id|no|key|번호|아이디|키)$|^(id|key)[_\s]", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -166,7 +166,7 @@ def encode_target(s: pl.Series, task: Task, event: str | None = None) -> tuple[n
     return y, TargetInfo(s.name, task, tuple(values))
 
 
-def _exclusion(s: pl.Series, n: int) -> Exclusion | None:
+def _exclusion(s: pl.Series, n: int, *, generated: bool = False) -> Exclusion | None:
     dtype = s.dtype
     if dtype in (pl.Date, pl.Datetime, pl.Time, pl.Duration) or isinstance(dtype, pl.Datetime):
         return Exclusion(s.name, "date")
@@ -178,10 +178,9 @@ def _exclusion(s: pl.Series, n: int) -> Exclusion | None:
     distinct = s.n_unique()
     if distinct - (1 if nulls else 0) <= 1:
         return Exclusion(s.name, "constant")
-    integral = dtype.is_integer() or dtype in (pl.String, pl.Categorical)
-    if integral and n >= 20 and distinct >= 0.95 * (n - nulls):
-        return Exclusion(s.name, "id_like")
-    if ID_NAME.search(s.name) and distinct >= min(0.1 * n, 1000) and not dtype.is_float():
+    if identifiers.series_is_identifier(
+        s, generated=generated
+    ):  # the profile's rule: a key by name or by shape, never a measurement
         return Exclusion(s.name, "id_like")
     if not dtype.is_numeric() and dtype != pl.Boolean and distinct > max(200, 0.2 * n):
         return Exclusion(s.name, "high_cardinality")
@@ -196,12 +195,14 @@ def build_frame(
     event: str | None = None,
     features: list[str] | tuple[str, ...] | None = None,
     exclude: list[str] | tuple[str, ...] = (),
+    generated: Collection[str] = (),
 ) -> ModelFrame:
     """The modelling frame of a certified table.
 
-    ``features=None`` takes every column except the target, id-like columns (≥ 95 % distinct integers or text,
-    or an id-like name), dates (they drive out-of-time splits, not predictions), constants and columns with
-    no value. Columns listed explicitly in ``features`` are still checked and dropped when unusable.
+    ``features=None`` takes every column except the target, identifiers (``workbench.signals.identifiers``:
+    text or whole numbers named like a key or shaped like keys; never a float or a measurement), dates (they
+    drive out-of-time splits, not predictions), constants and columns with no value. Columns listed
+    explicitly in ``features`` are still checked and dropped when unusable.
     """
     if not isinstance(table, MaskedTable):
         raise TypeError("build_frame takes a MaskedTable: certify the table through workbench.privacy first")
@@ -229,7 +230,7 @@ def build_frame(
         if col in exclude:
             excluded.append(Exclusion(col, "user"))
             continue
-        why = _exclusion(labeled[col], labeled.height)
+        why = _exclusion(labeled[col], labeled.height, generated=col in generated)
         if why:
             excluded.append(why)
         else:
@@ -308,7 +309,7 @@ def split_columns(table: MaskedTable) -> tuple[tuple[str, ...], tuple[str, ...]]
         for c, d in df.schema.items()
         if (d == pl.String or d.is_integer())
         and 3 <= df[c].n_unique() < df.height
-        and (ID_NAME.search(c) or df[c].n_unique() > 0.05 * df.height)
+        and (identifiers.named_like_key(c) or df[c].n_unique() > 0.05 * df.height)
     )
     return dates, keys
 

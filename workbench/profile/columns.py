@@ -750,6 +750,8 @@ def scan_columns(
             minimum=stats.get("min") if isinstance(stats.get("min"), float) else None,  # type: ignore[arg-type]
             maximum=stats.get("max") if isinstance(stats.get("max"), float) else None,  # type: ignore[arg-type]
             mean_length=stats.get("length_mean"),  # type: ignore[arg-type]
+            length_min=stats.get("length_min"),  # type: ignore[arg-type]
+            length_max=stats.get("length_max"),  # type: ignore[arg-type]
         )
         if inferred == "categorical" and exact and distinct == 2 and is_string_dtype(dtype):
             from workbench.profile.kinds import BINARY_WORDS

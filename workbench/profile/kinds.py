@@ -7,16 +7,15 @@ the override and the decision is kept by whoever stores it.
 
 from __future__ import annotations
 
-import re
 from typing import Literal
 
 import polars as pl
 
+from workbench.signals import identifiers
+
 Kind = Literal["numeric", "categorical", "text", "date", "boolean", "id_like"]
 KINDS: tuple[Kind, ...] = ("numeric", "categorical", "text", "date", "boolean", "id_like")
 
-ID_RATIO = 0.95  # distinct / non-missing at or above this: every row its own value
-ID_NAME = re.compile(r"(^id$|_id$|^id_|_no$|_key$|번호$|아이디$)", re.IGNORECASE)
 CATEGORICAL_MAX_LEVELS = 1_000  # a string column with more levels (and not id-like) is free text
 BINARY_WORDS = frozenset(
     {"y", "n", "yes", "no", "true", "false", "t", "f", "good", "bad", "0", "1", "예", "아니오", "아니요", "네"}
@@ -44,25 +43,33 @@ def infer_kind(
     minimum: float | None = None,
     maximum: float | None = None,
     mean_length: float | None = None,
+    length_min: int | None = None,
+    length_max: int | None = None,
 ) -> Kind:
     """The analyst's kind of one column from its dtype and first-pass statistics.
 
     ``count`` is the number of non-missing values, ``distinct`` their (possibly approximate) distinct count.
-    An integer or string column whose values are (nearly) all different is ``id_like``; so is one named like
-    an identifier (``*_id``, ``*번호``) with at least a fifth of its values distinct or more than 1,000 of
-    them (a foreign key such as ``account_id`` in a transactions table).
+    ``id_like`` is what ``workbench.signals.identifiers`` calls a key: text or whole numbers named like a key,
+    or nearly all different and shaped like keys (counting up, or text of one width); never a float or a
+    measurement whose values are merely all different.
     """
     if dtype == pl.Boolean:
         return "boolean"
     if is_date_dtype(dtype):
         return "date"
     ratio = distinct / count if count else 0.0
-    named_id = ID_NAME.search(name) is not None
-    id_shaped = count >= 20 and (
-        ratio >= ID_RATIO or (named_id and (ratio >= 0.2 or distinct > CATEGORICAL_MAX_LEVELS))
+    key = identifiers.is_identifier(
+        name,
+        dtype,
+        count=count,
+        distinct=distinct,
+        minimum=minimum,
+        maximum=maximum,
+        length_min=length_min,
+        length_max=length_max,
     )
     if dtype.is_integer():
-        if id_shaped:
+        if key:
             return "id_like"
         if distinct <= 2 and minimum is not None and minimum >= 0 and maximum is not None and maximum <= 1:
             return "boolean"
@@ -72,7 +79,7 @@ def infer_kind(
             return "boolean"
         return "numeric"
     if is_string_dtype(dtype):
-        if id_shaped and (mean_length or 0) <= 40:
+        if key and (mean_length or 0) <= 40:
             return "id_like"
         if distinct <= CATEGORICAL_MAX_LEVELS or ratio < 0.5:
             return "categorical"
