@@ -7,9 +7,10 @@ import copy
 import json
 import subprocess
 import sys
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
+import numpy as np
 import polars as pl
 import pytest
 import yaml
@@ -20,8 +21,12 @@ from polars.testing import assert_frame_equal
 from workbench.cli import cli
 from workbench.features.checks import SpecCheckError, ensure_valid
 from workbench.features.generate import generate
+from workbench.features.pipeline import build_features
 from workbench.features.plan import PlanOptions, plan_features
+from workbench.features.project import FeatureProject
 from workbench.features.relations import Relations
+from workbench.features.scoring import psi_null, score_features
+from workbench.features.selection import Thresholds, select_features
 from workbench.features.synthetic_relational import FILES, SCHEMA, make_relational_bank, poison, write_relational_bank
 from workbench.io.table import Table
 from workbench.privacy.gate import certify
@@ -332,3 +337,59 @@ def test_the_review_card_says_when_a_feature_was_known():
     assert timing_line(snap).startswith("Timing: snapshot ('standing_order' has no time column")
     dated = FeatureSpec(source="transaction", aggregation="count", window=90)
     assert dated.timing == "before_cutoff" and timing_line(dated).startswith("Timing: before the cutoff")
+
+
+# --- deliver 6 and finding 6: PSI judged against what sample size alone produces ----------------------------------
+
+
+@pytest.fixture(scope="module")
+def shuffled():
+    """682 loans granted over two years (8 quarters, about 85 a quarter), every feature built, then scored
+    with the grant quarters dealt out at random: the periods differ by sampling only."""
+    bank = make_relational_bank(accounts=900, loans=682, tx_per_account=25, seed=17)
+    project = FeatureProject.from_dict({**SCHEMA, "windows": [90, 365], "trend": None})
+    run = build_features(project, masked(bank.tables))
+    frame = run.features.frame.with_columns(pl.col("granted_at").shuffle(seed=4).alias("_period"))
+    scores = score_features(frame, run.features.names, "status", period="_period")
+    coded = frame.with_columns(pl.col("status") == "bad")
+    return scores, select_features(coded, scores), run.thresholds
+
+
+def test_stable_features_on_682_rows_in_quarters_are_kept(shuffled):
+    scores, recs, thresholds = shuffled
+    scored = [s for s in scores if s.psi is not None]
+    over_line = [s for s in scored if s.psi > thresholds.max_psi]
+    unstable = [r.name for r in recs if r.reason == "unstable"]
+    assert len(scored) > 80
+    assert len(over_line) / len(scored) > 0.3  # the fixed 0.25 line alone would call a third of them unstable
+    assert len(unstable) <= 0.02 * len(scored), unstable
+    by_name = {s.name: s for s in scores}
+    kept = next(r for r in recs if r.selected and (by_name[r.name].psi or 0) > thresholds.max_psi)
+    reason = kept.explain(by_name[kept.name], thresholds, "en")
+    assert "random period assignment" in reason and "χ² test" in reason
+
+
+def test_a_genuinely_drifting_feature_on_682_rows_is_still_flagged_and_the_reason_names_the_test():
+    rng = np.random.default_rng(9)
+    n = 682
+    granted = [date(2022, 1, 1) + timedelta(days=int(d)) for d in np.sort(rng.integers(0, 730, n))]
+    risk = rng.normal(0, 1, n)
+    frame = pl.DataFrame(
+        {
+            "granted_at": granted,
+            "status": (rng.random(n) < 1 / (1 + np.exp(-(-1.5 + risk)))).astype(int),
+            "drifting": np.linspace(0, 3, n) + risk + rng.normal(0, 2.0, n),  # the mix moves over two years
+            "steady": risk + rng.normal(0, 2.0, n),
+        }
+    )
+    scores = score_features(frame, ["drifting", "steady"], "status", period="granted_at")
+    recs = {r.name: r for r in select_features(frame, scores)}
+    assert recs["drifting"].reason == "unstable" and recs["steady"].selected
+    drift = scores[0]
+    assert drift.psi > max(0.25, drift.psi_null)
+    assert "random period assignment" in recs["drifting"].explain(drift, Thresholds(), "en")
+
+
+def test_the_psi_null_shrinks_with_the_rows_in_each_period():
+    assert psi_null(10, 85, 85, comparisons=7) > 0.4  # a quarter of 85 rows: 0.3 is noise
+    assert psi_null(10, 100_000, 100_000, comparisons=7) < 0.001  # 100k rows: the fixed 0.25 line decides

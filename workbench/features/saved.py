@@ -48,6 +48,7 @@ def _score(d: dict[str, Any]) -> FeatureScore:
         ks=_float(d["ks"]),
         missing=_float(d["missing"]),
         psi=_float(d["psi"]),
+        psi_null=_float(d.get("psi_null")),
         distinct=d["distinct"],
         bins=tuple(BinStat(**{k: _float(v) if k == "woe" else v for k, v in x.items()}) for x in d["bins"]),
         binning=Binning(

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import polars as pl
+from scipy.stats import chi2
 
 from workbench.features.target import target_coding
 from workbench.features.transforms import quantile_edges
@@ -26,6 +27,7 @@ from workbench.signals import codes, leakage
 MISSING_BIN = -1
 SMOOTHING = 0.5
 MIN_PERIOD_ROWS = 50
+PSI_NULL_LEVEL = 0.01  # chance that a feature whose periods differ only by sampling is called unstable
 
 
 @dataclass(frozen=True)
@@ -90,6 +92,11 @@ class FeatureScore:
     bins: tuple[BinStat, ...]
     binning: Binning
     smoothed: bool
+    psi_null: float | None = None  # the PSI chance alone reaches at these period sizes (``psi_null``)
+
+    def unstable(self, max_psi: float) -> bool:
+        """Shifted more than ``max_psi`` and more than random period assignment would at these sizes."""
+        return self.psi is not None and self.psi > max(max_psi, self.psi_null or 0.0)
 
     @property
     def leakage(self) -> leakage.LeakageGrade:
@@ -211,24 +218,40 @@ def _period_codes(periods: pl.Series) -> tuple[np.ndarray, int]:
     return codes.to_numpy(), len(order)
 
 
+def psi_null(bins: int, n_ref: float, n_cur: float, comparisons: int = 1) -> float:
+    """The PSI that periods differing only by chance exceed with probability ``PSI_NULL_LEVEL`` (shared by
+    ``comparisons`` later periods, Bonferroni): with nothing moving, PSI × n₀n₁ / (n₀ + n₁) is about χ² with
+    ``bins − 1`` degrees of freedom (PSI is a symmetrised χ² divergence). At 85 rows a period and 10 bins that
+    is about 0.5: a PSI of 0.3 there is sampling noise; at 100k rows a period it is 0.0004."""
+    level = PSI_NULL_LEVEL / max(comparisons, 1)
+    return float(chi2.ppf(1 - level, max(bins - 1, 1)) * (1 / max(n_ref, 1) + 1 / max(n_cur, 1)))
+
+
 def period_psi(values: pl.Series, periods: pl.Series, bins: int = 10) -> float | None:
     """Largest PSI of any later period against the first, on deciles of the first period."""
     codes, n = _period_codes(periods)
-    return _period_psi(values, codes, n, bins)
+    return _period_psi(values, codes, n, bins)[0]
 
 
-def _period_psi(values: pl.Series, codes: np.ndarray, n_periods: int, bins: int = 10) -> float | None:
+def _period_psi(
+    values: pl.Series, codes: np.ndarray, n_periods: int, bins: int = 10
+) -> tuple[float | None, float | None]:
+    """(largest PSI of a later period against the first, the ``psi_null`` of that period's sizes)."""
     if n_periods < 2:
-        return None
+        return None, None
     binning = make_binning(values.filter(pl.Series(codes == 0)), bins)
     idx = _codes(values, binning) + 1  # 0 = missing
     width = int(idx.max()) + 1 if idx.size else 1
     keep = codes >= 0
     table = np.zeros((n_periods, width))
     np.add.at(table, (codes[keep], idx[keep]), 1)
-    values = [psi(table[0], table[p]) for p in range(1, n_periods)]
-    finite = [v for v in values if math.isfinite(v)]
-    return max(finite) if finite else None
+    worst: tuple[float | None, float | None] = (None, None)
+    for p in range(1, n_periods):
+        value = psi(table[0], table[p])
+        if math.isfinite(value) and (worst[0] is None or value > worst[0]):
+            used = int(((table[0] > 0) | (table[p] > 0)).sum())
+            worst = (value, psi_null(used, table[0].sum(), table[p].sum(), n_periods - 1))
+    return worst
 
 
 def _codes(values: pl.Series, binning: Binning) -> np.ndarray:
@@ -264,6 +287,7 @@ def _score(values: pl.Series, target: pl.Series, codes: np.ndarray | None, n_per
         for (b, n, bad), w in zip(counts.iter_rows(), woe, strict=True)
     )
     auc, direction, ks = auc_ks(values, target)
+    drift = _period_psi(values, codes, n_periods) if codes is not None else (None, None)
     return FeatureScore(
         name=values.name,
         iv=iv,
@@ -271,7 +295,8 @@ def _score(values: pl.Series, target: pl.Series, codes: np.ndarray | None, n_per
         direction=direction,
         ks=ks,
         missing=values.null_count() / max(values.len(), 1),
-        psi=_period_psi(values, codes, n_periods) if codes is not None else None,
+        psi=drift[0],
+        psi_null=drift[1],
         distinct=values.n_unique(),
         bins=stats,
         binning=binning,

@@ -9,7 +9,9 @@ The rules, in order (the first that applies decides):
    asking the reviewer to confirm it is known before the cutoff.
 2. ``empty`` – missing in more than ``max_missing`` of the rows, or a single value: nothing to learn.
 3. ``weak`` – IV below ``min_iv`` (0.02, the usual "not predictive" line).
-4. ``unstable`` – PSI above ``max_psi`` (0.25, "significant shift") between cutoff periods.
+4. ``unstable`` – PSI above ``max_psi`` (0.25, "significant shift") between cutoff periods *and* above
+   the PSI random period assignment reaches at these period sizes (``scoring.psi_null``): 85 rows a
+   quarter shift by 0.3 from sampling alone, so a fixed line would call a stable feature unstable.
    ``snapshot_review`` – an aggregate over an undated one-to-many table (``FeatureSpec.snapshot_of_many``):
    its rows were extracted after the fact and may include what happened after the cutoff (a loan's own
    repayment order), so it waits for an expert's acceptance instead of being selected.
@@ -27,7 +29,7 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
-from workbench.features.scoring import FeatureScore, woe_encode
+from workbench.features.scoring import PSI_NULL_LEVEL, FeatureScore, woe_encode
 from workbench.features.spec import FeatureSpec
 from workbench.i18n import t
 from workbench.signals import leakage
@@ -57,12 +59,14 @@ class Recommendation:
             said = leakage.message(code, score.name, dict(g.params()), lang)
             return f"{t(f'profile.alert_title.{code}', lang)}: {said}"
         key = "selected_first" if self.reason == "selected" and self.corr is None else self.reason
-        return t(
+        text = t(
             f"features.reason.{key}",
             lang,
             iv=f"{score.iv:.3f}",
             auc=f"{score.auc:.3f}" if score.auc is not None else "-",
             psi=f"{score.psi:.3f}" if score.psi is not None else "-",
+            psi_null=f"{score.psi_null:.3f}" if score.psi_null is not None else "-",
+            level=f"{PSI_NULL_LEVEL:.0%}",
             missing=f"{score.missing:.0%}",
             corr=f"{self.corr:.2f}" if self.corr is not None else "-",
             other=self.corr_with or "-",
@@ -70,6 +74,15 @@ class Recommendation:
             max_psi=thresholds.max_psi,
             max_corr=thresholds.max_corr,
         )
+        if self.selected and score.psi is not None and score.psi > thresholds.max_psi:  # kept: the shift is noise
+            text += " " + t(
+                "features.reason.psi_within_noise",
+                lang,
+                psi=f"{score.psi:.3f}",
+                psi_null=f"{score.psi_null:.3f}" if score.psi_null is not None else "-",
+                level=f"{PSI_NULL_LEVEL:.0%}",
+            )
+        return text
 
 
 def _woe_matrix(frame: pl.DataFrame, scores: Sequence[FeatureScore], rows: int) -> np.ndarray:
@@ -97,7 +110,7 @@ def select_features(
             decided[s.name] = Recommendation(s.name, False, "empty")
         elif s.iv < th.min_iv:
             decided[s.name] = Recommendation(s.name, False, "weak")
-        elif s.psi is not None and s.psi > th.max_psi:
+        elif s.unstable(th.max_psi):
             decided[s.name] = Recommendation(s.name, False, "unstable")
         elif s.name in snapshots:
             decided[s.name] = Recommendation(s.name, False, "snapshot_review")
