@@ -27,6 +27,7 @@ COMMANDS: dict[str, str] = {
     "profile": "workbench.commands.profile:profile",
     "features": "workbench.commands.features:features",
     "train": "workbench.commands.train:train",
+    "score": "workbench.commands.score:score",
 }
 
 

@@ -25,3 +25,16 @@ def load_masked(path: str | Path, *, sheet: str | None = None, actor: str | None
 def echo_json(payload: Any) -> None:
     """The contract's JSON on stdout: UTF-8 (Korean stays readable), no NaN."""
     click.echo(json.dumps(payload, ensure_ascii=False, allow_nan=False, default=str, indent=2))
+
+
+def write_frame(frame, out: Path) -> None:
+    """Write ``frame`` to ``out`` (.csv/.tsv as text, anything else as Parquet) through a ``.part`` file, so a
+    failed write never leaves half a file under the final name."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(out.name + ".part")
+    suffix = out.suffix.lower()
+    if suffix in (".csv", ".tsv"):
+        frame.write_csv(tmp, separator="\t" if suffix == ".tsv" else ",")
+    else:
+        frame.write_parquet(tmp)
+    tmp.replace(out)

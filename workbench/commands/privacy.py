@@ -13,7 +13,7 @@ from pathlib import Path
 
 import click
 
-from workbench.commands._common import echo_json
+from workbench.commands._common import echo_json, write_frame
 
 
 def _read(path: str, sheet: str | None):
@@ -50,17 +50,6 @@ def scan(path: str, sheet: str | None, as_json: bool) -> None:
         )
     for q in result.quasi_identifiers:
         click.echo(t("privacy.cli.quasi", column=q.column, kind=q.kind))
-
-
-def _write(frame, out: Path) -> None:
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(out.name + ".part")
-    suffix = out.suffix.lower()
-    if suffix in (".csv", ".tsv"):
-        frame.write_csv(tmp, separator="\t" if suffix == ".tsv" else ",")
-    else:
-        frame.write_parquet(tmp)
-    tmp.replace(out)
 
 
 @click.command()
@@ -112,7 +101,7 @@ def mask(
     masked = stamp_policy_version(outcome.masked, policy.version)
     report = replace(outcome.report, policy_version=policy.version)
     save_certified(store, masked, name=table.name, source=table.source, policy_name=policy.name, report=report)
-    _write(masked.frame, Path(out))
+    write_frame(masked.frame, Path(out))
     record_export(store, masked, str(Path(out).resolve()))
     payload = report.to_json()
     payload["output"] = str(Path(out))

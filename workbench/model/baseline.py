@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 import lightgbm as lgb
 import numpy as np
 
-from workbench.model import explain, lgbm
+from workbench.model import explain, lgbm, points
 from workbench.model import warnings as warn
 from workbench.model.explain import FeatureImportance, ShapSample
 from workbench.model.frame import (
@@ -119,6 +119,7 @@ class TrainingResult:
     timings: dict[str, float]
     trained_at: str
     booster: lgb.Booster = field(repr=False)
+    score_reference: dict | None = None  # binary: points scale, grade cut points and training rows per grade
 
     @property
     def task(self) -> Task:
@@ -230,6 +231,9 @@ def train_baseline(
     y_scored = {**ys, "train": ys["train"][scored["train"]]}
     metrics = {name: _metrics(task, y_scored[name], preds[name], threshold) for name in SPLITS}
     curves = {name: binary_curves(ys[name], preds[name]) for name in ("valid", "test")} if task == "binary" else {}
+    # new data is scored in points on the default scale and graded on the training scores' deciles
+    scale = points.PointsScale()
+    score_ref = points.reference(scale.from_probability(preds["train"]), scale) if task == "binary" else None
 
     explain_on = "test" if len(idx["test"]) else "valid"
     shap = (
@@ -303,4 +307,5 @@ def train_baseline(
         timings=timings,
         trained_at=datetime.now(UTC).isoformat(timespec="seconds"),
         booster=booster,
+        score_reference=score_ref,
     )

@@ -197,3 +197,11 @@ def score_distribution(scores: np.ndarray, y: np.ndarray, width: float = 20.0) -
         .with_columns(goods=pl.col("rows") - pl.col("bads"))
         .sort("score_from")
     )
+
+
+def reference(scores: np.ndarray, scale: PointsScale, n: int = N_BANDS) -> dict[str, Any]:
+    """What scoring new data needs from training: the scale, the grade cut points and the training rows per
+    grade (for the score PSI), as JSON."""
+    bands = fit_bands(scores, n)
+    rows = np.bincount(bands.band(scores), minlength=bands.n + 1)[1:]
+    return {"scale": scale.to_dict(), "bands": list(bands.edges), "rows": rows.tolist()}

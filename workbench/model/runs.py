@@ -62,6 +62,7 @@ def run_record(result: TrainingResult, *, lang: str | None = None) -> dict[str, 
         "metrics": contract_metrics(result),
         "scorecard": {s: metric_dict(m) for s, m in result.scorecard.metrics.items()} if result.scorecard else None,
         "scorecard_model": result.scorecard.to_dict() if result.scorecard else None,
+        "lightgbm_reference": result.score_reference,
         "importance": [
             {"feature": f.feature, "gain": _num(f.gain), "split": f.split, "shap": _num(f.shap)}
             for f in result.importance
@@ -167,16 +168,13 @@ def load_model(model_text: str) -> lgb.Booster:
         raise ModelError("model.error.model_unreadable", reason=str(err).splitlines()[0]) from err
 
 
-def score_table(model_text: str, record: dict[str, Any], table: MaskedTable) -> np.ndarray:
-    """Scores of a stored run on a certified table with the run's features (event probability for binary)."""
-    missing = [f for f in record["features"] if f not in table.columns]
-    if missing:
-        raise ModelError("model.error.no_feature", columns=", ".join(missing))
-    booster = load_model(model_text)
-    frame = table.frame.select(record["features"])
+def model_input(record: dict[str, Any], booster: lgb.Booster, frame: pl.DataFrame):
+    """The run's features of ``frame`` as LightGBM saw them in training (pandas, categoricals with the model's
+    levels): a level the model does not know goes where training put the rare ones."""
+    frame = frame.select(record["features"])
     categorical = tuple(record["categorical"])
     levels = dict(zip(categorical, booster.pandas_categorical or [], strict=False))
-    frame = frame.with_columns(  # a level the model does not know goes where training put the rare ones
+    frame = frame.with_columns(
         pl.when(pl.col(c).cast(pl.String).is_in(pl.lit(pl.Series(known, dtype=pl.String)).implode()))
         .then(pl.col(c).cast(pl.String))
         .otherwise(pl.when(pl.col(c).is_null()).then(None).otherwise(pl.lit(OTHER_LEVEL)))
@@ -184,7 +182,16 @@ def score_table(model_text: str, record: dict[str, Any], table: MaskedTable) -> 
         for c, known in levels.items()
         if OTHER_LEVEL in known
     )
-    return booster.predict(to_pandas(frame, categorical))
+    return to_pandas(frame, categorical)
+
+
+def score_table(model_text: str, record: dict[str, Any], table: MaskedTable) -> np.ndarray:
+    """Scores of a stored run on a certified table with the run's features (event probability for binary)."""
+    missing = [f for f in record["features"] if f not in table.columns]
+    if missing:
+        raise ModelError("model.error.no_feature", columns=", ".join(missing))
+    booster = load_model(model_text)
+    return booster.predict(model_input(record, booster, table.frame))
 
 
 def main_metric(task: str) -> str:
@@ -225,6 +232,7 @@ SUMMARY_KEYS = (
     "splits",
     "scorecard",
     "scorecard_model",
+    "lightgbm_reference",
     "importance",
     "data",
     "timings",

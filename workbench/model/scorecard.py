@@ -120,6 +120,7 @@ class Scorecard:
             "coefficients": list(self.coefficients),
             "scale": self.scale.to_dict(),
             "bands": list(self.bands.edges),
+            "band_rows": self.band_rates["train"]["rows"].to_list() if "train" in self.band_rates else [],
             "trends": [asdict(r) for r in self.trends],
         }
 
@@ -132,6 +133,7 @@ class Scorecard:
             PointsScale.from_dict(d.get("scale")),
             ScoreBands(tuple(float(e) for e in d.get("bands", ()))),
             trends=tuple(TrendResult(**r) for r in d.get("trends", ())),
+            band_rates={"train": pl.DataFrame({"rows": d["band_rows"]})} if d.get("band_rows") else {},
         )
 
 
