@@ -26,6 +26,7 @@ def remember(widget: str, key: str) -> None:
 
 st.title(t("learn.page.title"))
 st.caption(t("learn.page.intro"))
+views.enter_tour()
 state.show_flashes()
 
 left, right = st.columns([2, 3])

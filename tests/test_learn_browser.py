@@ -15,8 +15,8 @@ from playwright.sync_api import Page, expect
 from workbench.i18n import t
 from workbench.learn import STEPS, Facts
 from workbench.learn import facts as learn_facts
+from workbench.learn.sandbox import open_sandbox
 from workbench.privacy import load_certified
-from workbench.store import Store
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 LONG = 60_000
@@ -32,10 +32,10 @@ def said(key: str) -> re.Pattern:
 
 
 def workspace_facts(page: Page) -> Facts:
-    """The server's workspace, read from the sidebar caption, opened through the store like the app does."""
+    """The tour's practice workspace beside the server's (read from the sidebar caption), opened like the app."""
     caption = page.get_by_test_id("stSidebar").get_by_text(re.compile(ko("app.workspace"))).inner_text()
     home = Path(re.search(r"(/\S+)", caption).group(1).strip("`"))
-    store = Store.open(home=home)
+    store = open_sandbox(home)
     tables = {d.name: load_certified(store, d.name) for d in store.datasets.list() if d.certified}
     return Facts(store, tables)
 

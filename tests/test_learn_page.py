@@ -74,13 +74,16 @@ def sidebar_script():
 def test_sidebar_box_shows_the_current_step_on_any_page(workspace, monkeypatch):
     from streamlit.testing.v1 import AppTest
 
-    from workbench.store import Store
+    from workbench.learn.sandbox import open_sandbox
 
-    with Store.open(home=workspace) as store:
+    with open_sandbox(workspace) as store:  # the tour's progress lives in its practice workspace
         store.progress.set_step("민지", "load", "done")
         store.progress.set_step("민지", "privacy", "done")
     at = AppTest.from_function(sidebar_script, default_timeout=30)
     at.session_state["wb.learn.user"] = "민지"
+    at.run()
+    assert not at.sidebar.markdown  # outside the tour, no tour box
+    at.session_state["wb.learn.in_tour"] = True
     at.run()
     assert not at.exception, at.exception
     text = " ".join(m.value for m in at.sidebar.markdown)

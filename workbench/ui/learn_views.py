@@ -263,8 +263,28 @@ def glossary() -> None:
     how_to_read("learn.page.how.glossary")
 
 
+def enter_tour() -> None:
+    """The Learn page runs the tour in the practice workspace; says so, with the way back."""
+    state.set_tour(True)
+    with st.container(border=True):
+        st.info(t("learn.sandbox.banner", path=str(state.store().home)), icon=":material/school:")
+        if st.button(t("learn.sandbox.leave"), key="wb.learn.leave"):
+            leave_tour()
+
+
+def leave_tour() -> None:
+    state.set_tour(False)
+    st.switch_page("pages/data.py")
+
+
 def tour_sidebar() -> None:
-    """The current step's goal in the sidebar of every page (for ``app.py``, after ``flow_status()``)."""
+    """While in the tour: the practice-workspace mark and the current step's goal in the sidebar of every
+    page (for ``app.py``, after ``flow_status()``)."""
+    if not state.in_tour():
+        return
+    st.sidebar.warning(t("learn.sandbox.sidebar"), icon=":material/school:")
+    if st.sidebar.button(t("learn.sandbox.leave"), key="wb.learn.leave_sidebar"):
+        leave_tour()
     if not st.session_state.get(SIDEBAR, True):
         return
     try:

@@ -20,6 +20,9 @@ from workbench.ui.shell import page_link, workspace_dir
 RAW = "wb.data.raw"  # name -> Table, waiting for the privacy page
 CERTIFIED = "wb.data.certified"  # name -> MaskedTable
 FLASH = "wb.flash"  # messages to show once after a rerun
+TOUR = "wb.learn.in_tour"  # this session works in the tour's practice workspace (workbench.learn.sandbox)
+TOUR_SUFFIX = ".tour"  # the practice workspace's tables live under their own session keys
+WORK_PREFIXES = ("wb.features.", "wb.model.")  # session work dropped when switching workspace
 
 
 @st.cache_resource(show_spinner=False)
@@ -28,17 +31,41 @@ def _open_store(home: str, url: str | None) -> Store:
 
 
 def store() -> Store:
+    """The analysts' workspace store, or the tour's practice store while this session is in the tour."""
+    if in_tour():
+        from workbench.learn.sandbox import sandbox_home, sandbox_url
+
+        return _open_store(str(sandbox_home(workspace_dir())), sandbox_url(workspace_dir()))
     return _open_store(str(workspace_dir()), os.environ.get("WORKBENCH_DB_URL"))
 
 
+def in_tour() -> bool:
+    return bool(st.session_state.get(TOUR))
+
+
+def set_tour(on: bool) -> None:
+    """Enter or leave the practice workspace; this session's work of the other workspace is put away so a
+    page never shows one workspace's run against the other's store."""
+    if in_tour() == on:
+        return
+    for key in [k for k in st.session_state if str(k).startswith(WORK_PREFIXES)]:
+        del st.session_state[key]
+    st.session_state[TOUR] = on
+
+
+def _key(base: str) -> str:
+    return base + TOUR_SUFFIX if in_tour() else base
+
+
 def raw_tables() -> dict[str, Table]:
-    return st.session_state.setdefault(RAW, {})
+    return st.session_state.setdefault(_key(RAW), {})
 
 
 def certified_tables() -> dict[str, MaskedTable]:
-    if CERTIFIED not in st.session_state:
-        st.session_state[CERTIFIED] = _from_store()
-    return st.session_state[CERTIFIED]
+    key = _key(CERTIFIED)
+    if key not in st.session_state:
+        st.session_state[key] = _from_store()
+    return st.session_state[key]
 
 
 def _from_store() -> dict[str, MaskedTable]:
