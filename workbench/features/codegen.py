@@ -13,13 +13,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from workbench.features.expressions import lookback_days, use_column
-from workbench.features.relations import Relations
-from workbench.features.spec import ZERO_WHEN_EMPTY, FeatureSpec
+from workbench.features.relations import Relations, RelPath
+from workbench.features.spec import TENURE_AGGREGATIONS, ZERO_WHEN_EMPTY, FeatureSpec
 from workbench.features.sql import _path_by_parents, exportable
 
 
 def _win(days: int | None) -> str:
-    return "pl.lit(True)" if days is None else f"(pl.col('_age_us') <= {days} * US_PER_DAY)"
+    # all rows: a column expression, so a count sums one per row (a literal would count once per group)
+    return "(pl.col('_age_us') > 0)" if days is None else f"(pl.col('_age_us') <= {days} * US_PER_DAY)"
 
 
 def _match(filter_: Sequence[tuple[str, str]]) -> str:
@@ -46,6 +47,11 @@ def event_code(spec: FeatureSpec) -> str:
         code = f"pl.when({cond}).then(pl.col({use_column(spec)!r})).{spec.param('stat')}()"
     elif agg == "last":
         code = f"{value}.filter({cond}).last()"
+    elif agg in ("tenure_min", "tenure_max"):
+        age = f"pl.col({'_tenure__' + str(spec.column)!r})"
+        code = (
+            f"(pl.when({cond} & ({age} > 0)).then({age}).{agg.removeprefix('tenure_')}() // US_PER_DAY).cast(pl.Int64)"
+        )
     elif agg == "days_since_last":
         code = f"(pl.when({cond}).then(pl.col('_age_us')).min() / US_PER_DAY)"
     elif agg == "days_since_first":
@@ -108,6 +114,38 @@ def _transform_code(spec: FeatureSpec) -> str:
     raise ValueError(kind)
 
 
+def _rows_code(relations: Relations, path: RelPath, columns: Sequence[str], extra: dict[str, set[str]]) -> list[str]:
+    """Code building ``ev``: the source's ``columns`` on every row of the path, with the label key (mirrors
+    ``generate.path_rows``: only link columns travel, as ``_k{i}``; the row table's time and key as
+    ``_row_time``/``_row_key``)."""
+    tables, label_key = path.tables, relations.label.key
+
+    def own(i: int) -> list[str]:
+        name, role = tables[i], relations.table(tables[i])
+        out = [f"pl.col({c!r})" for c in sorted(extra.get(name, ()))]
+        if i < len(tables) - 1:
+            out.append(f"pl.col({relations.step(name, tables[i + 1])[1]!r}).alias('_k{i}')")
+        else:
+            out.append(f"pl.col({label_key!r})")
+        if name == path.row_table:
+            if role.time:
+                out.append(f"pl.col({role.time!r}).alias('_row_time')")
+            if role.key:
+                out.append(f"pl.col({role.key!r}).alias('_row_key')")
+        return out
+
+    first = [f"pl.col({c!r})" for c in columns if c not in extra.get(tables[0], set())] + own(0)
+    lines = [f"    ev = tables[{tables[0]!r}].lazy().select({', '.join(first)})"]
+    for i in range(1, len(tables)):
+        far = relations.step(tables[i - 1], tables[i])[2]
+        picked = ", ".join([f"pl.col({far!r}).alias('_j')", *own(i)])
+        lines.append(
+            f"    ev = ev.join(tables[{tables[i]!r}].lazy().select({picked}), left_on='_k{i - 1}', right_on='_j',"
+            f" how='inner').drop('_k{i - 1}')"
+        )
+    return lines
+
+
 def to_polars_code(relations: Relations, specs: Sequence[FeatureSpec]) -> str:
     """A Python module with ``build(tables: dict[str, pl.DataFrame]) -> pl.DataFrame``."""
     lab = relations.label
@@ -136,9 +174,9 @@ def to_polars_code(relations: Relations, specs: Sequence[FeatureSpec]) -> str:
         "US_PER_DAY = 86_400_000_000",
         "",
         "",
-        "def _ts(frame: pl.DataFrame, column: str) -> pl.Expr:",
+        "def _ts(frame: pl.DataFrame, column: str, name: str | None = None) -> pl.Expr:",
         "    dtype = frame.schema[column]",
-        "    expr = pl.col(column)",
+        "    expr = pl.col(name or column)",
         "    if dtype == pl.String:",
         "        return expr.str.to_datetime(time_unit='us')",
         "    if isinstance(dtype, pl.Datetime) and dtype.time_zone:",
@@ -152,57 +190,49 @@ def to_polars_code(relations: Relations, specs: Sequence[FeatureSpec]) -> str:
         f"    keys = out.lazy().select({key!r}, '_cutoff').unique(maintain_order=True)"
         ".filter(pl.col('_cutoff').is_not_null())",
     ]
-    by_source: dict[str, list[FeatureSpec]] = {}
+    by_source: dict[tuple[str, tuple[str, ...]], list[FeatureSpec]] = {}
     for s in specs:
-        by_source.setdefault(s.source, []).append(s)
-    for source, group in by_source.items():
+        if s.is_event or s.aggregation in ("attribute", "tenure_days"):
+            by_source.setdefault((s.source, s.key_path), []).append(s)
+    for (source, key_path), group in by_source.items():
         event = [s for s in group if s.is_event]
         entity = [s for s in group if s.aggregation in ("attribute", "tenure_days")]
+        path = key_path or _path_by_parents(relations, source)
+        rp = relations.describe(path, {})
         if event:
-            role = relations.table(source)
-            path = _path_by_parents(relations, source)
-            needed = sorted(
-                {role.time, *(s.column for s in event if s.column)}
-                | {c for s in event for c, _ in (*s.filter, *s.denominator_filter)}
-                | ({role.key} if role.key else set())
-                | ({key} if len(path) == 1 else {role.parent_key})
-            )
             filters = sorted({c for s in event for c, _ in (*s.filter, *s.denominator_filter)})
+            needed = sorted({*(s.column for s in event if s.column), *filters})
             uses = {use_column(s): s for s in event if s.aggregation == "limit_use"}
             limits: dict[str, set[str]] = {}  # table on the path → its limit columns
             for s in uses.values():
                 limits.setdefault(str(s.param("limit_table")), set()).add(str(s.param("limit")))
-            needed = sorted({*needed, *limits.get(source, ())})
-            lines += [
-                "",
-                f"    # --- {source}",
-                f"    src = tables[{source!r}]",
-                f"    ev = src.lazy().select({needed!r})",
-            ]
-            child = role
-            for parent_name in path[1:]:
-                parent = relations.table(parent_name)
-                nxt = key if parent.parent_key == key or parent.key == key else parent.parent_key
-                nxt = key if nxt is None else nxt
-                extra = "".join(f", {c!r}" for c in sorted(limits.get(parent_name, set()) - {nxt}))
-                lines.append(
-                    f"    ev = ev.join(tables[{parent_name!r}].lazy().select({parent.key!r}, {nxt!r}{extra}), "
-                    f"left_on={child.parent_key!r}, right_on={parent.key!r}, how='inner')"
-                )
-                child = parent
-            order = [role.time] + ([role.key] if role.key else [])
-            casts = ", ".join(
-                [f"_ts(src, {role.time!r}).alias({role.time!r})"]
-                + [f"pl.col({c!r}).cast(pl.String)" for c in filters]
-                + [_limit_use_code(s) for s in uses.values()]
+            tenures = sorted({str(s.column) for s in event if s.aggregation in TENURE_AGGREGATIONS})
+            lines += ["", f"    # --- {source} ({' → '.join(path)})", f"    src = tables[{source!r}]"]
+            lines += _rows_code(relations, rp, needed, limits)
+            casts = [f"pl.col({c!r}).cast(pl.String)" for c in filters]
+            casts += [f"_ts(src, {c!r}).alias({c!r})" for c in tenures]
+            casts += [_limit_use_code(s) for s in uses.values()]
+            if rp.dated:
+                row = relations.table(str(rp.row_table))
+                casts.insert(0, f"_ts(tables[{row.name!r}], {row.time!r}, '_row_time').alias('_row_time')")
+            if casts:
+                lines.append(f"    ev = ev.with_columns({', '.join(casts)})")
+            order = (["_row_time"] if rp.dated else []) + (
+                ["_row_key"] if relations.table(str(rp.row_table)).key else []
             )
+            if order:
+                lines.append(f"    ev = ev.sort({order!r})")
+            age = "(pl.col('_cutoff') - pl.col('_row_time')).dt.total_microseconds()" if rp.dated else "pl.lit(1)"
+            derived = [f"{age}.alias('_age_us')"] + [
+                f"(pl.col('_cutoff') - pl.col({c!r})).dt.total_microseconds().alias({'_tenure__' + c!r})"
+                for c in tenures
+            ]
             widest = lookback_days(event)
             keep = "pl.col('_age_us') > 0" + (f" & (pl.col('_age_us') <= {widest} * US_PER_DAY)" if widest else "")
             zero = [s.name for s in event if s.aggregation in ZERO_WHEN_EMPTY]
             lines += [
-                f"    ev = ev.with_columns({casts}).sort({order!r})",
                 f"    joined = keys.join(ev, on={key!r}, how='inner', maintain_order='right').with_columns(",
-                f"        (pl.col('_cutoff') - pl.col({role.time!r})).dt.total_microseconds().alias('_age_us'))",
+                f"        {', '.join(derived)})",
                 f"    grouped = joined.filter({keep}).group_by([{key!r}, '_cutoff']).agg([",
                 *[f"        {event_code(s)}," for s in event],
                 "    ])",
@@ -214,9 +244,12 @@ def to_polars_code(relations: Relations, specs: Sequence[FeatureSpec]) -> str:
             cols = sorted({s.column for s in entity if s.column})
             lines += [
                 "",
-                f"    # --- {source} (one row per {key})",
+                f"    # --- {source} ({' → '.join(path)}; one row per {key})",
                 f"    src = tables[{source!r}]",
-                f"    ent = src.select({key!r}, *{cols!r}).unique(subset={key!r}, keep='first', maintain_order=True)",
+            ]
+            lines += _rows_code(relations, rp, cols, {})
+            lines += [
+                f"    ent = ev.collect().unique(subset={key!r}, keep='first', maintain_order=True)",
                 f"    ent = keys.collect().join(ent, on={key!r}, how='left', maintain_order='left')",
                 f"    ent = ent.select({key!r}, '_cutoff',",
             ]

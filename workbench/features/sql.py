@@ -23,7 +23,7 @@ from typing import Literal
 
 from workbench.features.expressions import lookback_days
 from workbench.features.relations import Relations
-from workbench.features.spec import ZERO_WHEN_EMPTY, FeatureSpec
+from workbench.features.spec import TENURE_AGGREGATIONS, ZERO_WHEN_EMPTY, FeatureSpec
 
 Dialect = Literal["ansi", "duckdb", "postgres", "sqlite"]
 DIALECTS: tuple[str, ...] = ("ansi", "duckdb", "postgres", "sqlite")
@@ -119,6 +119,10 @@ def _event_select(spec: FeatureSpec, d: _Dialect) -> str | None:
     if agg == "limit_use":
         fn = {"mean": "AVG", "max": "MAX"}[str(spec.param("stat"))]
         return f"{fn}({_when(cond, _limit_use(spec))})"
+    if agg in TENURE_AGGREGATIONS:  # dates at or after the cutoff do not count
+        fn = "MIN" if agg == "tenure_min" else "MAX"
+        age = q(tenure_of(str(spec.column)))
+        return f"CAST(FLOOR({fn}({_when([*cond, f'{age} > 0'], age)})) AS BIGINT)"
     if agg == "days_since_last":
         return f"MIN({_when(cond, 'wb_age')})"
     if agg == "days_since_first":
@@ -217,21 +221,25 @@ def to_sql(
     ]
     joins: list[str] = []
     outputs: dict[str, str] = {}
-    by_source: dict[str, list[FeatureSpec]] = {}
+    by_source: dict[tuple[str, tuple[str, ...]], list[FeatureSpec]] = {}
     for s in specs:
-        by_source.setdefault(s.source, []).append(s)
+        if s.is_event or s.aggregation in ("attribute", "tenure_days"):
+            by_source.setdefault((s.source, s.key_path), []).append(s)
     n_cte = 0
-    for source, group in by_source.items():
+    for (source, key_path), group in by_source.items():
         event = [s for s in group if s.is_event]
         entity = [s for s in group if s.aggregation in ("attribute", "tenure_days")]
+        cols = columns_of or {}
+        path = key_path or (relations.key_path(source, cols) if cols else _path_by_parents(relations, source))
+        rp = relations.describe(path, cols)
+        from_sql = path_from(relations, path, tbl)
+        link = f"t{len(path) - 1}.{key} AS wb_link"
         if event:
-            role = relations.table(source)
-            cols = columns_of or {}
-            path = relations.key_path(source, cols) if cols else _path_by_parents(relations, source)
+            row = relations.table(str(rp.row_table))
+            at_row = f"t{path.index(row.name)}"
             needed = sorted(
                 {c for s in event for c in ([s.column] if s.column else [])}
                 | {c for s in event for c, _ in (*s.filter, *s.denominator_filter)}
-                | ({role.key} if role.key else set())
             )
             limits = {}  # limit column → the alias of its table on the path
             for s in event:
@@ -240,28 +248,27 @@ def to_sql(
                     if holder not in path:
                         raise ValueError(f"{s.name}: limit table {holder!r} is not on the path {path}")
                     limits[str(s.param("limit"))] = f"t{path.index(holder)}"
-            from_sql = f"{tbl(source)} t0"
-            alias_prev, child = "t0", role
-            for i, parent_name in enumerate(path[1:], start=1):
-                parent = relations.table(parent_name)
-                from_sql += (
-                    f" JOIN {tbl(parent_name)} t{i} ON t{i}.{q(parent.key)} = {alias_prev}.{q(child.parent_key)}"
-                )
-                alias_prev, child = f"t{i}", parent
-            widest = lookback_days(event)
-            e_ts = d.ts(f"e.{q(role.time)}")
-            lower = f" AND {e_ts} >= {d.minus_days('k.wb_cutoff', widest)}" if widest else ""
+            tenures = sorted({str(s.column) for s in event if s.aggregation in TENURE_AGGREGATIONS})
+            inner = [f"t0.{q(c)}" for c in sorted(set(needed) - set(limits))]
+            inner += [f"{limits[c]}.{q(c)}" for c in sorted(limits)]
+            if row.key:
+                inner.append(f"{at_row}.{q(row.key)} AS wb_rowkey")
+            cols_out = [f"e.{q(c)} AS {q(c)}" for c in sorted({*needed, *limits})]
+            cols_out += [f"{d.age_days('k.wb_cutoff', d.ts('e.' + q(c)))} AS {q(tenure_of(c))}" for c in tenures]
+            if row.key:
+                cols_out.append("e.wb_rowkey AS wb_rowkey")
+            on = "e.wb_link = k.wb_key"
+            if rp.dated:
+                inner.append(f"{at_row}.{q(str(row.time))} AS wb_time")
+                e_ts = d.ts("e.wb_time")
+                widest = lookback_days(event)
+                lower = f" AND {e_ts} >= {d.minus_days('k.wb_cutoff', widest)}" if widest else ""
+                cols_out = [f"{e_ts} AS ts", f"{d.age_days('k.wb_cutoff', 'e.wb_time')} AS wb_age", *cols_out]
+                on += f" AND {e_ts} < k.wb_cutoff{lower}"  # strictly before the cutoff
             j = f"j_{len(ctes)}"
-            inner = ", ".join(
-                [f"t0.{q(c)}" for c in sorted({*needed, role.time} - set(limits))]
-                + [f"{limits[c]}.{q(c)}" for c in sorted(limits)]
-            )
-            select_cols = "".join(f", e.{q(c)} AS {q(c)}" for c in sorted({*needed, *limits}))
             ctes.append(
-                f"{j} AS (SELECT k.wb_key, k.wb_cutoff, {e_ts} AS ts, "
-                f"{d.age_days('k.wb_cutoff', 'e.' + q(role.time))} AS wb_age{select_cols} "
-                f"FROM keys k JOIN (SELECT {inner}, {alias_prev}.{key} AS wb_link FROM {from_sql}) e "
-                f"ON e.wb_link = k.wb_key AND {e_ts} < k.wb_cutoff{lower})"
+                f"{j} AS (SELECT k.wb_key, k.wb_cutoff{''.join(', ' + c for c in cols_out)} "
+                f"FROM keys k JOIN (SELECT {', '.join([*inner, link])} FROM {from_sql}) e ON {on})"
             )
             aggs = []
             for s in event:
@@ -269,7 +276,7 @@ def to_sql(
                 if expr is None:
                     n_cte += 1
                     name = f"o_{n_cte}"
-                    ctes.append(f"{name} AS ({_ordered_cte(s, j, role.key, d)})")
+                    ctes.append(f"{name} AS ({_ordered_cte(s, j, 'wb_rowkey' if row.key else None, d)})")
                     joins.append(f"LEFT JOIN {name} ON {name}.wb_key = lbl.{key} AND {name}.wb_cutoff = lbl.wb_cutoff")
                     outputs[s.name] = f"{name}.v"
                 else:
@@ -285,7 +292,8 @@ def to_sql(
         if entity:
             e = f"e_{len(ctes)}"
             cols = sorted({s.column for s in entity if s.column})
-            ctes.append(f"{e} AS (SELECT {key} AS wb_key, {', '.join(q(c) for c in cols)} FROM {tbl(source)})")
+            picked = ", ".join(f"t0.{q(c)} AS {q(c)}" for c in cols)
+            ctes.append(f"{e} AS (SELECT DISTINCT t{len(path) - 1}.{key} AS wb_key, {picked} FROM {from_sql})")
             joins.append(f"LEFT JOIN {e} ON {e}.wb_key = lbl.{key}")
             for s in entity:
                 col = f"{e}.{q(s.column)}"  # type: ignore[arg-type]
@@ -324,6 +332,21 @@ def to_sql(
         + "\n".join(joins)
         + "\n"
     )
+
+
+def path_from(relations: Relations, path: Sequence[str], tbl) -> str:
+    """``FROM`` the source (``t0``) along the path to its root (``t{n}``): each table joined on its link, up
+    (the parent's key) or to a lookup's child (the child's link column), as ``generate.path_rows`` walks."""
+    sql = f"{tbl(path[0])} t0"
+    for i in range(1, len(path)):
+        _, near, far = relations.step(path[i - 1], path[i])
+        sql += f" JOIN {tbl(path[i])} t{i} ON t{i}.{q(far)} = t{i - 1}.{q(near)}"
+    return sql
+
+
+def tenure_of(column: str) -> str:
+    """The joined column of days from ``column`` to the cutoff (``tenure_min``/``tenure_max``)."""
+    return f"wb_tenure_{column}"
 
 
 def _path_by_parents(relations: Relations, source: str) -> tuple[str, ...]:
