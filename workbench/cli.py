@@ -58,6 +58,9 @@ def cli(lang: str | None) -> None:
     """Workbench: masked bank tables → privacy gate → profile → features → LightGBM baseline."""
     if lang:
         set_language(lang)  # kept until the process ends: main() renders a command's error in this language
+    from workbench.commands._common import start_notices
+
+    start_notices()
 
 
 def fail(*messages: str) -> None:

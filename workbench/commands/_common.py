@@ -2,11 +2,41 @@
 
 from __future__ import annotations
 
+import contextvars
 import json
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 import click
+
+# load notes that change what the table holds: every command's JSON reports them as ``notices``
+NOTICE_KEYS = ("io.note.rows_dropped", "io.note.skipped_lines")
+_notices: contextvars.ContextVar[tuple[dict, ...]] = contextvars.ContextVar("workbench_notices", default=())
+
+
+def start_notices() -> None:
+    """A fresh command: no notices yet (the CLI group calls this before each command)."""
+    _notices.set(())
+
+
+def note_loaded(notes: Iterable[tuple[str, dict]]) -> None:
+    """Keep the notes of a file just read that say rows were dropped or read specially (total rows, extra
+    header rows, skipped lines), and print each as one ``notice:`` line on stderr for a reader of the text."""
+    from workbench.io.errors import note_message
+
+    found = tuple(
+        {"code": key.removeprefix("io.note."), "message": note_message((key, params))}
+        for key, params in notes
+        if key in NOTICE_KEYS
+    )
+    for n in found:
+        click.echo(f"notice: {n['message']}", err=True)
+    _notices.set(_notices.get() + found)
+
+
+def notices() -> list[dict]:
+    return list(_notices.get())
 
 
 def load_masked(path: str | Path, *, sheet: str | None = None, actor: str | None = None, lazy: bool | None = False):
@@ -19,11 +49,16 @@ def load_masked(path: str | Path, *, sheet: str | None = None, actor: str | None
     from workbench.io import read_table
     from workbench.privacy import auto_certify
 
-    return auto_certify(read_table(path, sheet=sheet, lazy=lazy), actor=actor)
+    table = read_table(path, sheet=sheet, lazy=lazy)
+    note_loaded(table.source.notes)
+    return auto_certify(table, actor=actor)
 
 
 def echo_json(payload: Any) -> None:
-    """The contract's JSON on stdout: UTF-8 (Korean stays readable), no NaN."""
+    """The contract's JSON on stdout: UTF-8 (Korean stays readable), no NaN; an object gets the command's
+    ``notices`` (``[{code, message}]``, empty when nothing was dropped at load)."""
+    if isinstance(payload, dict):
+        payload = {**payload, "notices": notices()}
     click.echo(json.dumps(payload, ensure_ascii=False, allow_nan=False, default=str, indent=2))
 
 

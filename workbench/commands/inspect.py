@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from workbench.commands._common import echo_json
+from workbench.commands._common import echo_json, note_loaded
 
 
 def _cells(text: str) -> int:
@@ -42,6 +42,7 @@ def inspect(path: str, sheet: str | None, skip_bad_lines: bool, as_json: bool) -
         chosen = sheet if _has_sheet_named(path, sheet) else int(sheet)
     result = inspect_path(path, sheet=chosen, skip_bad_lines=skip_bad_lines)
     if as_json:
+        note_loaded(result.notes)
         payload = result.to_dict()
         payload["notes"] = [{**n, "message": note_message((n["key"], n["params"]))} for n in payload["notes"]]
         echo_json(payload)

@@ -17,9 +17,12 @@ from workbench.commands._common import echo_json, write_frame
 
 
 def _read(path: str, sheet: str | None):
+    from workbench.commands._common import note_loaded
     from workbench.io import read_table
 
-    return read_table(path, sheet=sheet)
+    table = read_table(path, sheet=sheet)
+    note_loaded(table.source.notes)
+    return table
 
 
 @click.command()

@@ -22,6 +22,7 @@ import polars as pl
 
 from workbench.io.archive import COMPRESSED, decompressed
 from workbench.io.errors import LoadError, human_list
+from workbench.io.hygiene import tidy_rows
 from workbench.io.infer import WIDE, apply_overrides, cast_frame, guess_notes, guess_types
 from workbench.io.names import unique_names
 from workbench.io.sniff import CHUNK, Dialect, decode_head, header_fields, sniff_dialect, sniff_encoding
@@ -253,8 +254,9 @@ def read_delimited(
         strings = read_strings(p, path)
     if strings.height == 0:
         raise LoadError("io.error.no_rows", path=path.name, columns=human_list(list(p.names), 5), names=list(p.names))
+    strings, tidied = tidy_rows(strings)  # total, second-header and units rows go before typing
     columns = strings.columns
-    notes = tuple(n for n in p.notes if n[0] != "io.note.blank_name" or n[1]["new"] in columns)
+    notes = tuple(n for n in p.notes if n[0] != "io.note.blank_name" or n[1]["new"] in columns) + tidied
     overrides = dict(overrides or {})
     guesses = guess_types(strings.lazy(), [c for c in columns if c not in overrides])
     typed = cast_frame(strings, guesses)

@@ -20,6 +20,7 @@ import polars as pl
 
 from workbench.io.archive import limited_chunks
 from workbench.io.errors import LoadError, human_list
+from workbench.io.hygiene import tidy_rows
 from workbench.io.infer import apply_overrides, cast_frame, guess_notes, guess_types
 from workbench.io.limits import MAX_EXCEL_CELLS
 from workbench.io.names import unique_names
@@ -164,8 +165,9 @@ def read_excel(
     frame = frame.rename(dict(zip(frame.columns, names, strict=True)))
     if frame.height == 0:
         raise LoadError("io.error.no_rows", path=path.name, columns=human_list(names, 5), names=names)
+    frame, tidied = tidy_rows(frame)  # total, second-header and units rows go before typing
     overrides = dict(overrides or {})
     guesses = guess_types(frame.lazy(), [c for c in names if c not in overrides])
     frame = cast_frame(frame, guesses)
     frame = apply_overrides(frame, overrides)
-    return frame, name, notes + name_notes + guess_notes(guesses)
+    return frame, name, notes + name_notes + tidied + guess_notes(guesses)

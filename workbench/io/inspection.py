@@ -91,6 +91,9 @@ def _inspect_file(
     p = Path(path)
     if fmt == "delimited":
         from workbench.io.delimited import parse_error, prepared, read_strings, scan_strings
+        from workbench.io.hygiene import tidy_rows
+
+        tidied: tuple[Note, ...] = ()
 
         with prepared(p, skip_bad_lines=skip_bad_lines) as prep:
             if size > LARGE_BYTES:  # typed in a streaming pass, never held in memory
@@ -101,10 +104,11 @@ def _inspect_file(
                 except pl.exceptions.PolarsError as err:
                     raise parse_error(p, err) from err
             else:
-                strings = read_strings(prep, p)
+                strings, tidied = tidy_rows(read_strings(prep, p))  # as read_table reads it
                 guesses, rows = guess_types(strings.lazy()), strings.height
         kinds = {c: g.kind for c, g in guesses.items()}
         notes = tuple(n for n in prep.notes if n[0] != "io.note.blank_name" or n[1]["new"] in kinds)
+        notes += tidied if size <= LARGE_BYTES else ()
         notes += guess_notes(guesses)
         if rows == 0:
             notes += (("io.note.header_only", {}),)
