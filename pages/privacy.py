@@ -26,11 +26,11 @@ from workbench.privacy import (
 )
 from workbench.privacy import display as view
 from workbench.privacy.gate import stamp_policy_version
-from workbench.privacy.keys import key_available
 from workbench.privacy.policy import KAnonymitySpec, apply
 from workbench.ui import state
 from workbench.ui.glossary import term_help
 from workbench.ui.nav import ROOT
+from workbench.ui.privacy_key import key_chooser, keyed
 
 SAMPLE_RAW = ROOT / "sample_data" / "raw" / "customers_raw_cp949.csv"
 SCANS = "wb.privacy.scans"  # fingerprint -> ScanResult, so a rerun does not scan again
@@ -94,7 +94,7 @@ def certify_clean(table, result) -> None:
 
 
 def policy_editor(table, result):
-    proposal = propose_policy(result, keyed=key_available())
+    proposal = propose_policy(result, keyed=keyed())
     rows = view.editor_rows(result, proposal)
     edited = st.data_editor(
         rows,
@@ -150,11 +150,11 @@ def kanon_panel(table, policy):
     return policy
 
 
-def apply_and_certify(table, result, policy) -> None:
+def apply_and_certify(table, result, policy, key) -> None:
     if not st.button(t("privacy.apply.button"), type="primary", key="wb.privacy.apply"):
         return
     with st.spinner(t("privacy.apply.running")):
-        outcome = mask_table(table, policy, scan_result=result)
+        outcome = mask_table(table, policy, scan_result=result, key=key)
         store = state.store()
         saved_policy = save_policy(store, policy, comment="privacy page")
         masked = stamp_policy_version(outcome.masked, saved_policy.version)
@@ -181,16 +181,17 @@ try:
         st.stop()
     st.warning(t("privacy.scan.found", n=len(result.findings), columns=", ".join(result.pii_columns)))
     st.subheader(t("privacy.editor.title"), help=term_help("pseudonymisation"))
+    key = key_chooser()
     policy = policy_editor(table, result)
     policy = kanon_panel(table, policy)
     st.subheader(t("privacy.preview.title"))
-    before, after = view.preview(table, result, policy)
+    before, after = view.preview(table, result, policy, key=key)
     left, right = st.columns(2)
     left.caption(t("privacy.preview.before"))
     left.dataframe(before, hide_index=True, width="stretch")
     right.caption(t("privacy.preview.after"))
     right.dataframe(after, hide_index=True, width="stretch")
     how_to_read("privacy.preview.help")
-    apply_and_certify(table, result, policy)
+    apply_and_certify(table, result, policy, key)
 except UserError as err:
     st.error(str(err))

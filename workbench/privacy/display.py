@@ -14,6 +14,7 @@ from workbench.i18n import t
 from workbench.io.table import Table
 from workbench.privacy import patterns as p
 from workbench.privacy.kanon import KAnonymityCost
+from workbench.privacy.keys import KeyError_
 from workbench.privacy.policy import ACTIONS, ColumnRule, Policy, apply
 from workbench.privacy.scan import ScanResult, scan
 
@@ -96,14 +97,21 @@ def _number(text: str) -> float | None:
         return None
 
 
-def preview(table: Table, result: ScanResult, policy: Policy, *, n: int = 12) -> tuple[pl.DataFrame, pl.DataFrame]:
+def preview(
+    table: Table, result: ScanResult, policy: Policy, *, n: int = 12, key: bytes | None = None
+) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Before/after of the first ``n`` rows. Before: value formats only. After: the policy's output, with
-    any column that still looks like PII (or is flagged and kept) also shown as formats."""
+    any column that still looks like PII (or is flagged and kept) also shown as formats.
+
+    A pseudonym without a key is refused here with apply's own message (``KeyError_``), never previewed as
+    something else; a rule still being edited leaves the preview format-only."""
     head = Table(table.name, table.frame.head(n), table.source)
     before = head.frame.select([p.value_format(pl.col(c)).alias(c) for c in head.frame.columns])
     try:
-        out = apply(head, replace(policy, k_anonymity=None)).table.frame
-    except Exception:  # a key missing or a rule half-edited: the preview stays format-only
+        out = apply(head, replace(policy, k_anonymity=None), key=key).table.frame
+    except KeyError_:
+        raise
+    except Exception:  # a rule half-edited: the preview stays format-only
         return before, before
     flagged = set(result.pii_columns)
     still = set(scan(Table("preview", out)).pii_columns)

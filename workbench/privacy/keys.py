@@ -47,9 +47,25 @@ def load_key() -> bytes:
             value = file.read_text(encoding="utf-8").strip()
         except OSError:
             raise KeyError_("privacy.key.unreadable", path=str(file)) from None
+    return check_key(value)
+
+
+def check_key(value: str | None) -> bytes:
+    """The one test every key passes, wherever it comes from (environment, key file, a file chosen in the
+    app for one session): present and long enough."""
+    value = (value or "").strip()
     if not value:
         raise KeyError_("privacy.key.missing", env=KEY_ENV, file_env=KEY_FILE_ENV)
     key = value.encode("utf-8")
     if len(key) < MIN_KEY_BYTES:
         raise KeyError_("privacy.key.too_short", n=MIN_KEY_BYTES)
     return key
+
+
+def key_from_upload(data: bytes, name: str) -> bytes:
+    """A key file chosen in the app: its text, checked like any key. Held by the caller in memory only."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise KeyError_("privacy.key.unreadable", path=name) from None
+    return check_key(text)
