@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from workbench.cache import shared
 from workbench.privacy.gate import MaskedTable
 
 ROLES = ("customer", "account", "event", "label", "other")
@@ -71,6 +72,7 @@ def _is_key_dtype(dtype: pl.DataType) -> bool:
     return any(dtype == d for d in _KEY_DTYPES)
 
 
+@shared(max_entries=128)
 def primary_key_candidates(name: str, table: MaskedTable) -> tuple[KeyCandidate, ...]:
     """Single columns that are unique and complete, id-like names first."""
     frame = table.frame
@@ -90,6 +92,7 @@ def primary_key_candidates(name: str, table: MaskedTable) -> tuple[KeyCandidate,
     return tuple(sorted(found, key=lambda c: (not c.named_like_id, cols.index(c.column))))
 
 
+@shared(max_entries=32)
 def foreign_key_candidates(
     tables: Mapping[str, MaskedTable], *, min_inclusion: float = 0.95
 ) -> tuple[ForeignKeyCandidate, ...]:
@@ -134,6 +137,7 @@ def time_columns(table: MaskedTable) -> tuple[str, ...]:
     return tuple(c for c, d in table.frame.schema.items() if d in (pl.Date,) or isinstance(d, pl.Datetime))
 
 
+@shared(max_entries=128)
 def target_candidates(table: MaskedTable) -> tuple[str, ...]:
     """Columns with exactly two values (ignoring nulls), target-like names first."""
     frame = table.frame

@@ -69,10 +69,9 @@ def certified_tables() -> dict[str, MaskedTable]:
 
 
 def _from_store() -> dict[str, MaskedTable]:
-    from workbench.privacy import load_certified
+    from workbench.ui.shared_tables import certified_from_store  # one frame per dataset for all sessions
 
-    s = store()
-    return {d.name: load_certified(s, d.name) for d in s.datasets.list() if d.certified}
+    return certified_from_store(store())
 
 
 def remember_certified(masked: MaskedTable) -> None:

@@ -1,0 +1,323 @@
+"""``python -m benchmarks.bench_sessions``: N analysts on one Workbench server, as a team would use it.
+
+Starts the real server on a copy of a workspace seeded with the sample bank (``workbench app --with-sample``),
+then drives N concurrent sessions from one headless Chromium (one browser context each, so the clients cost
+little) through Data → Profile → Features → Model, pausing between pages as a reader does. Reports page-ready
+p50/p95 and the server's RSS (the process and its children, read from /proc) for each N, side by side, and
+the RSS once the sessions have closed and the server has had time to let them go.
+
+Page-ready: the page's title is on screen, the script run is over and no spinner or progress bar is left
+(what the server owes); ``drawn`` also waits for every plotly chart to be drawn in the browser.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+RESULTS = ROOT / "benchmarks" / "RESULTS.md"
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+NO_PROXY = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+FLOW = (("data", "nav.data"), ("profile", "nav.profile"), ("features", "nav.features"), ("model", "nav.model"))
+
+READY_JS = """([title, drawn]) => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  if (!app || app.getAttribute('data-test-script-state') !== 'notRunning') return false;
+  const main = document.querySelector('[data-testid="stMain"]');
+  const h1 = main && main.querySelector('h1');
+  if (!h1 || !h1.textContent.includes(title)) return false;
+  if (main.querySelector('[data-testid="stSpinner"], [data-testid="stProgress"]')) return false;
+  if (!drawn) return true;
+  return [...main.querySelectorAll('[data-testid="stPlotlyChart"]')].every(c => c.querySelector('.main-svg'));
+}"""
+
+
+# --- the server -------------------------------------------------------------------------------------------------
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def seed(home: Path) -> None:
+    """A workspace holding the certified sample bank, as ``workbench app --with-sample`` leaves it."""
+    from workbench.commands.app import seed_sample
+
+    os.environ["WORKBENCH_HOME"] = str(home)
+    seed_sample(home)
+
+
+def start_server(home: Path, port: int, ttl: int, log: Path) -> subprocess.Popen:
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "WORKBENCH_HOME": str(home),
+        "STREAMLIT_SERVER_DISCONNECTED_SESSION_TTL": str(ttl),
+    }
+    env.pop("WORKBENCH_DB_URL", None)
+    cmd = [sys.executable, "-m", "workbench", "app", "--workspace", str(home), "--port", str(port)]
+    out = log.open("w")
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            with NO_PROXY.open(f"http://127.0.0.1:{port}/_stcore/health", timeout=1) as r:
+                if r.read() == b"ok":
+                    return proc
+        except OSError:
+            pass
+        if proc.poll() is not None or time.monotonic() > deadline:
+            raise RuntimeError(f"the server did not become healthy, see {log}")
+        time.sleep(0.2)
+
+
+def stop_server(proc: subprocess.Popen) -> None:
+    proc.send_signal(signal.SIGTERM)
+    try:
+        proc.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+def tree_rss(pid: int) -> int:
+    """Resident bytes of ``pid`` and every process below it (the server's helpers count too)."""
+    total, todo = 0, [pid]
+    while todo:
+        p = todo.pop()
+        try:
+            status = Path(f"/proc/{p}/status").read_text()
+            total += int(re.search(r"^VmRSS:\s+(\d+) kB", status, re.M).group(1)) * 1024
+            for task in Path(f"/proc/{p}/task").iterdir():
+                children = (task / "children").read_text().split()
+                todo.extend(int(c) for c in children)
+        except (OSError, AttributeError):
+            continue
+    return total
+
+
+# --- the sessions -----------------------------------------------------------------------------------------------
+@dataclass
+class Timings:
+    ready: dict[str, list[float]] = field(default_factory=dict)
+    drawn: dict[str, list[float]] = field(default_factory=dict)
+    errors: list[str] = field(default_factory=list)
+
+
+async def one_session(browser, url: str, titles: dict[str, str], pause: float, start_delay: float, out: Timings):
+    from playwright.async_api import TimeoutError as PlaywrightTimeout
+
+    await asyncio.sleep(start_delay)
+    context = await browser.new_context(viewport={"width": 1400, "height": 900})
+    page = await context.new_page()
+    try:
+        for i, (name, _key) in enumerate(FLOW):
+            if i:
+                await asyncio.sleep(pause)
+            start = time.perf_counter()
+            if i == 0:
+                await page.goto(f"{url}/")  # the first page of the navigation lives at the root
+            else:
+                await page.locator(f'[data-testid="stSidebarNav"] a[href$="/{name}"]').click()
+            try:
+                await page.wait_for_function(READY_JS, arg=[titles[name], False], timeout=120_000, polling=50)
+                out.ready.setdefault(name, []).append(time.perf_counter() - start)
+                await page.wait_for_function(READY_JS, arg=[titles[name], True], timeout=120_000, polling=100)
+                out.drawn.setdefault(name, []).append(time.perf_counter() - start)
+            except PlaywrightTimeout:
+                out.errors.append(f"{name}: not ready in 120 s")
+            exc = await page.query_selector('[data-testid="stException"]')
+            if exc is not None:
+                out.errors.append(f"{name}: {(await exc.inner_text())[:200]}")
+    except Exception as err:  # a broken session is reported, the others go on
+        out.errors.append(f"{type(err).__name__}: {' | '.join(str(err).splitlines()[:12])[:1500]}")
+        if shots := os.environ.get("WORKBENCH_BENCH_SHOTS"):
+            await page.screenshot(path=str(Path(shots) / f"error-{id(page)}.png"))
+    return context
+
+
+async def drive(url: str, n: int, pause: float, stagger: float, titles: dict[str, str], pid: int) -> dict:
+    from playwright.async_api import async_playwright
+
+    samples: list[int] = []
+    stop = asyncio.Event()
+
+    async def sample() -> None:
+        while not stop.is_set():
+            samples.append(tree_rss(pid))
+            await asyncio.sleep(0.25)
+
+    timings = Timings()
+    async with async_playwright() as pw:
+        browser = await pw.chromium.launch(
+            executable_path=CHROMIUM, args=["--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"]
+        )
+        sampler = asyncio.create_task(sample())
+        start = time.perf_counter()
+        contexts = await asyncio.gather(
+            *(one_session(browser, url, titles, pause, i * stagger, timings) for i in range(n))
+        )
+        wall = time.perf_counter() - start
+        rss_open = tree_rss(pid)
+        for context in contexts:
+            await context.close()
+        await browser.close()
+        stop.set()
+        await sampler
+    return {"timings": timings, "wall": wall, "rss_peak": max(samples), "rss_open": rss_open}
+
+
+async def visit(url: str, titles: dict[str, str]) -> None:
+    from playwright.async_api import async_playwright
+
+    async with async_playwright() as pw:
+        browser = await pw.chromium.launch(
+            executable_path=CHROMIUM, args=["--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"]
+        )
+        page = await browser.new_page()
+        await page.goto(f"{url}/")
+        await page.wait_for_function(READY_JS, arg=[titles["data"], False], timeout=120_000)
+        await browser.close()
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))]
+
+
+def measure(template: Path, n: int, args, work: Path) -> dict:
+    from workbench.i18n import t
+
+    titles = {name: t(key, "ko") for name, key in FLOW}
+    home = work / f"workspace-{n}"
+    shutil.copytree(template, home)
+    port = free_port()
+    proc = start_server(home, port, args.ttl, work / f"server-{n}.log")
+    try:
+        rss_idle = tree_rss(proc.pid)
+        out = asyncio.run(drive(f"http://127.0.0.1:{port}", n, args.pause, args.stagger, titles, proc.pid))
+        after = []  # RSS while the server lets the closed sessions go (Streamlit keeps them `ttl` seconds)
+        deadline = time.monotonic() + args.ttl + args.grace
+        while time.monotonic() < deadline:
+            time.sleep(5)
+            after.append(tree_rss(proc.pid))
+        # Streamlit drops expired sessions from its store only when another session disconnects: one more
+        # visitor comes and goes, as on any working day, before the memory is read
+        asyncio.run(visit(f"http://127.0.0.1:{port}", titles))
+        time.sleep(5)
+        rss_closed = tree_rss(proc.pid)
+    finally:
+        stop_server(proc)
+    timings: Timings = out["timings"]
+    ready = [x for v in timings.ready.values() for x in v]
+    drawn = [x for v in timings.drawn.values() for x in v]
+    return {
+        "sessions": n,
+        "pages": len(ready),
+        "errors": timings.errors,
+        "ready_p50": percentile(ready, 0.5) if ready else None,
+        "ready_p95": percentile(ready, 0.95) if ready else None,
+        "drawn_p50": percentile(drawn, 0.5) if drawn else None,
+        "drawn_p95": percentile(drawn, 0.95) if drawn else None,
+        "per_page_p95": {k: percentile(v, 0.95) for k, v in timings.ready.items()},
+        "wall_seconds": out["wall"],
+        "rss_idle_mib": rss_idle / 2**20,
+        "rss_peak_mib": out["rss_peak"] / 2**20,
+        "rss_open_mib": out["rss_open"] / 2**20,
+        "rss_closed_mib": rss_closed / 2**20,
+        "rss_after_close_mib": [round(x / 2**20) for x in after],
+    }
+
+
+def render(results: list[dict], meta: dict, label: str) -> str:
+    head = "| | " + " | ".join(f"N = {r['sessions']}" for r in results) + " |"
+    rows = [head, "|---|" + "---|" * len(results)]
+
+    def row(title: str, fmt) -> None:
+        rows.append(f"| {title} | " + " | ".join(fmt(r) for r in results) + " |")
+
+    row("page-ready p50", lambda r: f"{r['ready_p50']:.2f} s")
+    row("page-ready p95", lambda r: f"{r['ready_p95']:.2f} s")
+    row("charts drawn p50 / p95", lambda r: f"{r['drawn_p50']:.2f} / {r['drawn_p95']:.2f} s")
+    row(
+        "p95 by page (data, profile, features, model)",
+        lambda r: ", ".join(f"{v:.1f}" for v in r["per_page_p95"].values()),
+    )
+    row("server RSS idle", lambda r: f"{r['rss_idle_mib']:,.0f} MiB")
+    row("server RSS peak", lambda r: f"{r['rss_peak_mib']:,.0f} MiB")
+    row("server RSS, sessions open", lambda r: f"{r['rss_open_mib']:,.0f} MiB")
+    row("server RSS after close", lambda r: f"{r['rss_closed_mib']:,.0f} MiB")
+    row("pages timed / errors", lambda r: f"{r['pages']} / {len(r['errors'])}")
+    return (
+        f"**{label}** — {meta['date']}, {meta['machine']}; load average before {meta['load_before']}, "
+        f"after {meta['load_after']}; pause {meta['pause']} s between pages, disconnected-session TTL "
+        f"{meta['ttl']} s (RSS after close read {meta['ttl'] + meta['grace']} s after the last tab closed, once one "
+        "more visitor has come and gone: Streamlit reaps expired sessions when another one disconnects).\n\n"
+        + "\n".join(rows)
+        + "\n"
+    )
+
+
+def machine() -> str:
+    cpu = next(
+        (ln.split(":", 1)[1].strip() for ln in Path("/proc/cpuinfo").read_text().splitlines() if "model name" in ln),
+        "cpu",
+    )
+    mem = int(next(ln for ln in Path("/proc/meminfo").read_text().splitlines() if ln.startswith("MemTotal")).split()[1])
+    return f"{cpu}, {os.cpu_count()} cores, {mem / 2**20:.1f} GiB"
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(prog="python -m benchmarks.bench_sessions")
+    ap.add_argument("--sessions", type=int, nargs="+", default=[1, 10])
+    ap.add_argument("--pause", type=float, default=5.0, help="seconds a reader spends on each page")
+    ap.add_argument("--stagger", type=float, default=0.0, help="seconds between the starts of two sessions")
+    ap.add_argument("--ttl", type=int, default=120, help="Streamlit's disconnected-session TTL, seconds")
+    ap.add_argument("--grace", type=int, default=15, help="seconds past the TTL before RSS after close is read")
+    ap.add_argument("--label", default="run", help="a name for this run in the printed table")
+    ap.add_argument("--json", type=Path, help="also write the results here")
+    args = ap.parse_args()
+
+    work = Path(tempfile.mkdtemp(prefix="wb-bench-sessions-"))
+    try:
+        template = work / "template"
+        template.mkdir()
+        seed(template)
+        load_before = os.getloadavg()
+        results = [measure(template, n, args, work) for n in args.sessions]
+        meta = {
+            "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+            "machine": machine(),
+            "load_before": " ".join(f"{x:.2f}" for x in load_before),
+            "load_after": " ".join(f"{x:.2f}" for x in os.getloadavg()),
+            "pause": args.pause,
+            "ttl": args.ttl,
+            "grace": args.grace,
+        }
+        print(render(results, meta, args.label))
+        for r in results:
+            for err in r["errors"]:
+                print(f"N={r['sessions']}: {err}", file=sys.stderr)
+        if args.json:
+            args.json.write_text(json.dumps({"meta": meta, "results": results}, indent=2))
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
