@@ -3,7 +3,7 @@
 import streamlit as st
 
 from workbench.i18n import t
-from workbench.ui.flow import flow_status
+from workbench.ui.flow import flow_status, remember_place, resume_link
 from workbench.ui.learn_views import tour_sidebar
 from workbench.ui.nav import FAVICON, available_pages
 from workbench.ui.shell import apply_language, sidebar
@@ -16,6 +16,8 @@ def run() -> None:
     pages = [st.Page(p.path, title=t(p.title_key), icon=p.icon, url_path=p.url) for p in available_pages()]
     page = st.navigation(pages)
     sidebar()
+    remember_place(page.url_path)
+    resume_link()
     flow_status()
     tour_sidebar()
     page.run()

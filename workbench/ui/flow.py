@@ -31,3 +31,39 @@ def flow_status() -> None:
         None: ":material/arrow_circle_right:",
     }
     st.sidebar.markdown("  \n".join(f"{icon[done]} {i}. {text}" for i, (done, text) in enumerate(steps, 1)))
+
+
+PLACE = "wb.place"  # the page this session last recorded in the store
+RESUME = "wb.place.resume"  # the page this user was on before this session started (offered once)
+
+
+def remember_place(url_path: str) -> None:
+    """Record the page in the store (``store.ui_state``) when it changes, so a new session can offer the way
+    back; the first run of a session reads where the user was before."""
+    from workbench.ui.nav import available_pages
+
+    pages = available_pages()
+    url = url_path or (pages[0].url if pages else "")
+    if st.session_state.get(PLACE) == url:
+        return
+    try:
+        s = state.store()
+        if PLACE not in st.session_state:
+            last = s.ui_state.get().get("page")
+            st.session_state[RESUME] = last if last != url else None
+        s.ui_state.update(None, {"page": url})
+    except UserError:
+        return
+    st.session_state[PLACE] = url
+
+
+def resume_link() -> None:
+    """ "Continue where you left off": a sidebar link to the page of the previous session, until the user
+    goes there or elsewhere past the first page."""
+    from workbench.ui.nav import available_pages
+
+    resume = st.session_state.get(RESUME)
+    target = next((p for p in available_pages() if p.url == resume), None)
+    if target is None or st.session_state.get(PLACE) == resume:
+        return
+    st.sidebar.page_link(target.path, label=t("flow.resume", page=t(target.title_key)), icon=":material/history:")
