@@ -109,6 +109,23 @@ def _typed(frame: pl.DataFrame, overrides: dict[str, str] | None) -> tuple[pl.Da
     return frame, notes + guess_notes(guesses)
 
 
+def dataset_label(text: str) -> str:
+    """``text`` (a file name, a path, a typed table name) with every identifier the privacy detectors find
+    replaced by its kind's token: ``홍길동_010-1234-5678`` → ``홍길동_[전화번호]``. A name travels further than
+    the data (audit entries, file names, every page), so it is masked where it is made."""
+    from workbench.privacy.identifiers import redact_text
+
+    return redact_text(text)
+
+
+def labelled(table: Table | ScannedTable) -> Table | ScannedTable:
+    """The table with its name and source location passed through ``dataset_label``."""
+    from dataclasses import replace
+
+    source = replace(table.source, location=dataset_label(table.source.location))
+    return replace(table, name=dataset_label(table.name), source=source)
+
+
 def read_table(
     path: str | Path,
     *,
@@ -129,8 +146,22 @@ def read_table(
     when True, or when None and its data would take more than ``LAZY_BYTES`` in memory; other formats are
     always read whole.
     A file with a header and no data rows is refused (``io.error.no_rows``): every later stage needs rows,
-    and ``inspect_path`` still shows its columns.
+    and ``inspect_path`` still shows its columns. The name and location are masked (``dataset_label``).
     """
+    return labelled(
+        _read_table(path, sheet=sheet, name=name, overrides=overrides, skip_bad_lines=skip_bad_lines, lazy=lazy)
+    )
+
+
+def _read_table(
+    path: str | Path,
+    *,
+    sheet: str | int | None,
+    name: str | None,
+    overrides: dict[str, str] | None,
+    skip_bad_lines: bool,
+    lazy: bool | None,
+) -> Table | ScannedTable:
     if is_uri(path):
         from workbench.io.sql import read_sql
 

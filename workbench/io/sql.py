@@ -164,5 +164,7 @@ def read_sql(
     overrides = dict(overrides or {})
     guesses = guess_types(frame.lazy(), [c for c in names if c not in overrides])
     frame = apply_overrides(cast_frame(frame, guesses), overrides)
+    from workbench.io.read import labelled
+
     info = SourceInfo(kind="sql", location=location, sheet=table, notes=notes + guess_notes(guesses))
-    return Table(name=label, frame=frame, source=info)
+    return labelled(Table(name=label, frame=frame, source=info))

@@ -19,6 +19,7 @@ import polars as pl
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from workbench.io.read import dataset_label
 from workbench.io.table import frame_fingerprint
 from workbench.store.audit import LOCK as AUDIT_LOCK
 from workbench.store.audit import append_in
@@ -124,7 +125,7 @@ class Datasets:
             "rows": frame.height,
             "columns": [{"name": n, "dtype": str(d)} for n, d in frame.schema.items()],
             "source_kind": source_kind or "memory",
-            "source_location": redact(source_location or ""),
+            "source_location": dataset_label(redact(source_location or "")),
             "certified": bool(certified),
             "policy_name": policy_name,
             "policy_version": policy_version,

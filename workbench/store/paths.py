@@ -25,6 +25,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 TMP_PREFIX = ".tmp-"
+PRIVATE_DIR = 0o700
+PRIVATE_FILE = 0o600
 MAX_STEM_BYTES = 150
 _UNSAFE = re.compile(r"[^\w.\-]+", re.UNICODE)
 
@@ -37,6 +39,16 @@ def safe_filename(name: str) -> str:
     """
     cleaned = _UNSAFE.sub("_", unicodedata.normalize("NFC", name)).lstrip(".")
     return cleaned.encode("utf-8")[:MAX_STEM_BYTES].decode("utf-8", "ignore") or "_"
+
+
+def private(path: Path, mode: int) -> None:
+    """Take group and world access away from ``path`` (an existing workspace made before this was the rule
+    included); a path owned by someone else is left to its owner."""
+    try:
+        if path.stat().st_mode & 0o077:
+            os.chmod(path, mode)
+    except (FileNotFoundError, PermissionError):
+        pass
 
 
 @dataclass(frozen=True)
@@ -66,8 +78,10 @@ class WorkspacePaths:
         return self.home / "logs"
 
     def ensure(self) -> WorkspacePaths:
+        """Create the folders, private to their owner (0700): they hold certified data, runs and the store."""
         for d in (self.home, self.datasets, self.runs, self.reports, self.logs):
-            d.mkdir(parents=True, exist_ok=True)
+            d.mkdir(mode=PRIVATE_DIR, parents=True, exist_ok=True)
+            private(d, PRIVATE_DIR)
         return self
 
     def dataset_file(self, name: str, fingerprint: str) -> Path:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import time
 from dataclasses import dataclass
@@ -19,7 +20,7 @@ from workbench.store.errors import StoreError
 from workbench.store.feature_runs import FeatureRuns
 from workbench.store.features import Features, Reviews
 from workbench.store.lineage import Lineages
-from workbench.store.paths import WorkspacePaths
+from workbench.store.paths import PRIVATE_FILE, WorkspacePaths, private
 from workbench.store.policies import Policies
 from workbench.store.progress import LearnProgress
 from workbench.store.runs import Runs
@@ -78,6 +79,11 @@ class Store:
         except OSError as e:
             raise StoreError("store.home_unusable", home=str(home_path), reason=e.strerror or str(e)) from None
         url = url or os.environ.get("WORKBENCH_DB_URL")
+        if not url:  # the SQLite file is made private before SQLite opens it (its -wal and -shm follow its mode)
+            with contextlib.suppress(FileExistsError):
+                os.close(os.open(paths.db_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE))
+            for f in (paths.db_file, *(paths.db_file.with_name(paths.db_file.name + x) for x in ("-wal", "-shm"))):
+                private(f, PRIVATE_FILE)
         engine = db.create(url or sa.engine.URL.create("sqlite", database=str(paths.db_file)))
         try:
             migrate.upgrade(engine)

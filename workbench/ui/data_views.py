@@ -24,6 +24,7 @@ from workbench.io import (
     read_table,
     supported_extensions,
 )
+from workbench.io.read import dataset_label
 from workbench.io.roots import allowed_path, allowed_uri
 from workbench.io.table import Table
 from workbench.privacy import MaskedTable
@@ -97,7 +98,8 @@ def file_source() -> None:
             info = inspect_path(path, sheet=sheet)
     _inspection_summary(info)
     skip = st.checkbox(t("data.file.skip_bad"), key="wb.data.skip_bad")
-    name = st.text_input(t("data.file.name"), value=Path(upload.name if upload else path).stem, key="wb.data.name")
+    stem = dataset_label(Path(upload.name if upload else path).stem)
+    name = st.text_input(t("data.file.name"), value=stem, key="wb.data.name")
     if st.button(t("data.file.load"), type="primary", key="wb.data.load_file"):
         take_in_all([lambda: read_table(path, sheet=sheet, name=name, skip_bad_lines=skip)])
         st.rerun()
@@ -160,7 +162,7 @@ def database_source() -> None:
 
 
 def _named(table: Table, name: str | None) -> Table:
-    return Table(name or table.name, table.frame, table.source)
+    return Table(dataset_label(name) if name else table.name, table.frame, table.source)
 
 
 def tables_overview() -> None:
