@@ -11,7 +11,7 @@ through_router()
 
 from workbench.i18n import t
 from workbench.ui import model_views as views
-from workbench.ui import state
+from workbench.ui import scorecard_views, state
 from workbench.ui.state import require_certified
 
 st.title(t("nav.model"))
@@ -26,7 +26,7 @@ table = certified[name]
 views.dataset_caption(table)
 config = views.training_setup(name, table, default_target=targets.get(name))
 if st.button(t("model.page.train"), type="primary", key="wb.model.train", disabled=not config.features):
-    views.train(table, config)
+    views.train(table, scorecard_views.with_edits(name, config))
 
 if views.RESULT in st.session_state:
     result, run_id = st.session_state[views.RESULT]
@@ -35,3 +35,4 @@ if views.RESULT in st.session_state:
 else:  # a reload: the newest stored run on this dataset, from its record
     views.stored_result(name)
 views.run_history(name)
+scorecard_views.section(name, table, certified, views.RESULT)

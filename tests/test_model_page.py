@@ -72,7 +72,7 @@ def test_train_from_the_page_and_read_the_results(workspace, page_with):
     assert {c: column_help[c]["help"] for c in ("auc", "gini", "ks")} == {
         c: term_help(c) for c in ("auc", "gini", "ks")
     }
-    assert len(at.tabs) == 5
+    assert len(at.tabs) == 5 + 3  # the dashboard's five, then the scorecard's points, bin editor, new data
     glossary = [p.proto.popover.label for p in at.get("popover")]
     assert glossary == [term_name(term) for term in ("lift", "calibration", "shap")]
     result, _ = at.session_state["wb.model.result"]

@@ -1,0 +1,89 @@
+"""The Model page's scorecard section: points and grades, the bin editor (WOE, IV and bad rate update as the
+expert edits; saving stores an audited version the next training replays), and scoring new certified data."""
+
+from __future__ import annotations
+
+import pytest
+from scorecard_data import loans, masked
+
+from workbench.i18n import set_language, t
+from workbench.store import Store
+
+
+@pytest.fixture(autouse=True)
+def korean_again():
+    yield
+    set_language("ko")
+
+
+def table_with(at, *columns: str):
+    """The first table on the page holding these columns (AppTest does not expose a dataframe's key)."""
+    return next(d.value for d in at.dataframe if set(columns) <= set(d.value.columns))
+
+
+def _open(app_test):
+    set_language("en")
+    at = app_test()
+    at.session_state["wb.lang"] = "en"
+    at.session_state["wb.data.certified"] = {
+        "loans": masked(loans(2500, seed=41)),
+        "loans_new": masked(loans(400, seed=42, month0=13).drop("default_12m")),
+    }
+    at.run()
+    at.switch_page("pages/model.py").run()
+    at.selectbox(key="wb.model.dataset").set_value("loans").run()
+    at.selectbox(key="wb.model.target").set_value("default_12m").run()
+    at.button(key="wb.model.train").click().run()
+    assert not at.exception
+    return at
+
+
+@pytest.mark.slow
+def test_edit_bins_save_retrain_and_score_a_new_month_on_the_page(workspace, app_test):
+    at = _open(app_test)
+    assert t("scorecard.page.title", "en") in [h.value for h in at.header]
+    points = table_with(at, "points")
+    assert {"bureau_score", "months_at_job", "monthly_income", "loan_product"} <= set(points["feature"])
+
+    # the bin editor: merge the two lowest bureau-score ranges; the table and IV follow at once
+    at.selectbox(key="wb.scorecard.feature").set_value("bureau_score").run()
+    before = table_with(at, "iv", "woe")
+    warned = [e.value for e in at.error]  # the training's own warnings (a strong bureau score), not the editor's
+    at.radio(key="wb.scorecard.op.bureau_score").set_value("merge").run()
+    at.multiselect(key="wb.scorecard.merge.bureau_score").set_value([1, 2])
+    at.button(key="wb.scorecard.apply").click().run()
+    assert not at.exception and [e.value for e in at.error] == warned
+    after = table_with(at, "iv", "woe")
+    assert len(after) == len(before) - 1
+    assert after["rows"][1] == before["rows"][1] + before["rows"][2]
+    assert after["bad_rate"][1] == pytest.approx(
+        (before["events"][1] + before["events"][2]) / (before["rows"][1] + before["rows"][2])
+    )
+    # an edit that does not fit is refused in one line, and nothing is added
+    at.multiselect(key="wb.scorecard.merge.bureau_score").set_value([1, 3])
+    at.button(key="wb.scorecard.apply").click().run()
+    assert [e.value for e in at.error] == [*warned, t("scorecard.edit.not_neighbours", "en", feature="bureau_score")]
+    assert len(table_with(at, "iv", "woe")) == len(after)
+
+    at.text_input(key="wb.scorecard.comment").input("lowest bureau ranges hold too few defaults apart")
+    at.button(key="wb.scorecard.save").click().run()
+    assert not at.exception
+    assert at.success[-1].value == t("scorecard.editor.saved", "en", version=1)
+    with Store.open(workspace) as store:
+        saved = store.bin_edits.current("loans", "default_12m")
+        assert saved.version == 1 and saved.edits[0]["op"] == "merge"
+        assert store.audit.list(action="scorecard.bins_edited")[0].payload["features"] == ["bureau_score"]
+
+    # the next training replays the stored edit
+    old_edges = at.session_state["wb.model.result"][0].scorecard.feature("bureau_score").binning.edges
+    at.button(key="wb.model.train").click().run()
+    new_card = at.session_state["wb.model.result"][0].scorecard
+    assert new_card.feature("bureau_score").binning.edges == old_edges[1:]
+
+    # score a new month with reasons
+    at.selectbox(key="wb.scorecard.new_data").set_value("loans_new").run()
+    at.button(key="wb.scorecard.score").click().run()
+    assert not at.exception
+    scored = table_with(at, "reason_1_ko")
+    assert len(scored) == 200 and {"score", "score_band", "reason_1_ko", "reason_1_en"} <= set(scored.columns)
+    assert scored["reason_1_en"].notna().any()

@@ -1,0 +1,273 @@
+"""The Model page's scorecard section: points table and grades, the bin editor (WOE, IV and bad rate update as
+the expert edits; saved edits are stored, audited and replayed by the next training), the exports, and
+scoring a new certified dataset with reasons. Drawing only: every number comes from ``workbench.model``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import polars as pl
+import streamlit as st
+
+from workbench.charts import scorecard as charts
+from workbench.errors import UserError
+from workbench.features.sql import DIALECTS
+from workbench.i18n import t
+from workbench.model.baseline import TrainConfig
+from workbench.model.bins import count
+from workbench.model.edits import BinEdit, apply_edits, edits_from_json
+from workbench.model.monotone import TRENDS
+from workbench.model.runs import record_from_run, run_record, stored_runs
+from workbench.model.scorecard import Scorecard, with_stored_edits
+from workbench.model.scorecard_export import scorecard_polars, scorecard_sql
+from workbench.model.scoring import SCORE, available, catalog_descriptions, outcome_values, score_run
+from workbench.privacy import MaskedTable
+from workbench.report.excel import scorecard_excel
+from workbench.ui.state import store
+
+PENDING = "wb.scorecard.pending"  # (dataset, target) -> edits not saved yet, as JSON dicts
+SCORED = "wb.scorecard.scored"  # the last scoring of new data in this session
+
+
+def with_edits(dataset: str, config: TrainConfig) -> TrainConfig:
+    """The training setup with the expert's stored bin edits for this dataset and target, so they are replayed."""
+    from dataclasses import replace
+
+    return replace(config, scorecard_options=with_stored_edits(store(), dataset, config.target))
+
+
+def _current(dataset: str, result_key: str) -> tuple[Scorecard, dict[str, Any], str | None] | None:
+    """The scorecard to show: this session's training, else the newest stored run on ``dataset`` that has one."""
+    if result_key in st.session_state:
+        result, run_id = st.session_state[result_key]
+        if result.scorecard is None:
+            return None
+        record = run_record(result) | {"run_id": run_id}
+        return result.scorecard, record, run_id
+    for run_id, record in reversed(stored_runs(store(), dataset=dataset, limit=5)):
+        if record.get("scorecard_model"):
+            return Scorecard.from_dict(record["scorecard_model"]), record, run_id
+    return None
+
+
+def section(dataset: str, table: MaskedTable, certified: dict[str, MaskedTable], result_key: str) -> None:
+    """Everything about the scorecard of the current run on ``dataset``."""
+    found = _current(dataset, result_key)
+    if found is None:
+        return
+    card, record, run_id = found
+    st.header(t("scorecard.page.title"))
+    st.caption(
+        t("scorecard.page.scale", base=f"{card.scale.base_score:g}", odds=f"{card.scale.base_odds:g}",
+          pdo=f"{card.scale.pdo:g}", low=f"{card.points.min_score:g}", high=f"{card.points.max_score:g}")
+    )  # fmt: skip
+    points, editor, scoring = st.tabs(
+        [t("scorecard.page.tab_points"), t("scorecard.page.tab_bins"), t("scorecard.page.tab_score")]
+    )
+    with points:
+        _points(card, dataset, run_id)
+    with editor:
+        _editor(dataset, table, card, record)
+    with scoring:
+        _score_new(record, run_id, certified)
+
+
+def _points(card: Scorecard, dataset: str, run_id: str | None) -> None:
+    st.dataframe(
+        card.points.frame().select("feature", "bin", "label", "rows", "bad_rate", "woe", "points"),
+        hide_index=True,
+        key="wb.scorecard.points",
+        column_config={"bad_rate": st.column_config.NumberColumn(format="percent")},
+    )
+    shown = next((s for s in ("test", "valid", "train") if s in card.band_rates), None)
+    if shown and "bad_rate" in card.band_rates[shown].columns:
+        st.subheader(t("scorecard.page.grades", split=t(f"model.split.{shown}")))
+        st.plotly_chart(charts.bands_chart(card.band_rates[shown]), key="wb.scorecard.bands_chart")
+        st.dataframe(card.band_rates[shown], hide_index=True, key="wb.scorecard.bands")
+    if card.distribution is not None:
+        st.plotly_chart(charts.distribution_chart(card.distribution), key="wb.scorecard.distribution")
+    left, mid, right = st.columns(3)
+    name = f"scorecard_{run_id or dataset}"
+    left.download_button(
+        t("scorecard.page.excel"), scorecard_excel(card), f"{name}.xlsx", key="wb.scorecard.excel", on_click="ignore"
+    )
+    dialect = mid.selectbox(t("scorecard.page.dialect"), DIALECTS, key="wb.scorecard.dialect")
+    mid.download_button(
+        t("scorecard.page.sql"), scorecard_sql(card, table=dataset, dialect=dialect, title=run_id or ""),
+        f"{name}_{dialect}.sql", key="wb.scorecard.sql", on_click="ignore",
+    )  # fmt: skip
+    right.download_button(
+        t("scorecard.page.polars"), scorecard_polars(card, title=run_id or ""), f"{name}.py",
+        key="wb.scorecard.polars", on_click="ignore",
+    )  # fmt: skip
+
+
+def _editor(dataset: str, table: MaskedTable, card: Scorecard, record: dict[str, Any]) -> None:
+    target = record["target"]
+    if target not in table.columns:
+        st.info(t("scorecard.editor.no_target", target=target))
+        return
+    frame = table.frame
+    y = outcome_values(frame, target, record)
+    known = ~np.isnan(y)
+    frame, y = frame.filter(pl.Series(known)), y[known].astype(np.int64)
+    feature = st.selectbox(t("scorecard.editor.feature"), card.names, key="wb.scorecard.feature")
+    pending: list[dict[str, Any]] = st.session_state.setdefault(PENDING, {}).setdefault((dataset, target), [])
+    base = count(card.feature(feature).binning, frame[feature], y)
+    try:
+        edited = apply_edits(base, edits_from_json(pending), frame[feature], y)
+    except UserError as err:  # a stored edit no longer fits (bins changed): drop the last one
+        st.error(str(err))
+        pending.pop()
+        edited = apply_edits(base, edits_from_json(pending), frame[feature], y)
+    fb = edited.bins
+    st.caption(t("scorecard.editor.counts", rows=f"{len(y):,}", iv=f"{base.iv:.4f}", new_iv=f"{fb.iv:.4f}"))
+    if edited.trend is not None and not edited.trend.feasible:
+        st.warning(t(f"scorecard.trend.{edited.trend.reason}"))
+    bins = fb.frame()
+    st.dataframe(
+        bins, hide_index=True, key="wb.scorecard.bins",
+        column_config={"bad_rate": st.column_config.NumberColumn(format="percent")},
+    )  # fmt: skip
+    st.plotly_chart(charts.bins_chart(bins, feature), key="wb.scorecard.bins_chart")
+    edit = _edit_form(feature, fb)
+    if edit is not None:
+        try:
+            apply_edits(fb, [edit], frame[feature], y)
+        except UserError as err:
+            st.error(str(err))
+        else:
+            pending.append(edit.to_dict())
+            st.rerun()
+    _infeasible(card)
+    _save(dataset, target, record, pending)
+
+
+def _edit_form(feature: str, fb) -> BinEdit | None:
+    """The edit the expert asks for (one per click), or None."""
+    numeric = fb.binning.numeric
+    ops = ["merge", "split", "edges", "specials", "trend"] if numeric else ["merge", "split"]
+    op = st.radio(
+        t("scorecard.editor.op"), ops, horizontal=True, key=f"wb.scorecard.op.{feature}",
+        format_func=lambda o: t(f"scorecard.editor.op_{o}"),
+    )  # fmt: skip
+    body = list(range(fb.binning.first_body, fb.binning.n_bins))
+    labels = dict(enumerate(fb.binning.labels()))
+    show = lambda k: f"{k}: {labels[k][0]}"  # noqa: E731
+    edit = None
+    with st.form(f"wb.scorecard.form.{feature}.{op}", border=False):
+        if op == "merge":
+            picked = st.multiselect(
+                t("scorecard.editor.bins"), body, format_func=show, key=f"wb.scorecard.merge.{feature}"
+            )
+            edit = BinEdit("merge", feature, bins=tuple(picked))
+        elif op == "split" and numeric:
+            k = st.selectbox(t("scorecard.editor.bin"), body, format_func=show, key=f"wb.scorecard.split_bin.{feature}")
+            at = st.number_input(t("scorecard.editor.at"), value=None, key=f"wb.scorecard.split_at.{feature}")
+            edit = BinEdit("split", feature, bins=(k,), at=at)
+        elif op == "split":
+            levels = [v for g in fb.binning.groups for v in g]
+            picked_levels = st.multiselect(t("scorecard.editor.levels"), levels, key=f"wb.scorecard.levels.{feature}")
+            edit = BinEdit("split", feature, levels=tuple(picked_levels))
+        elif op in ("edges", "specials"):
+            now = fb.binning.edges if op == "edges" else fb.binning.specials
+            text = st.text_input(
+                t(f"scorecard.editor.{op}"), ", ".join(f"{v:g}" for v in now), key=f"wb.scorecard.{op}.{feature}"
+            )
+            values = _numbers(text)
+            edit = BinEdit(op, feature, edges=values if op == "edges" else (), codes=values if op == "specials" else ())  # type: ignore[arg-type]
+        else:
+            trend = st.selectbox(t("scorecard.editor.trend"), TRENDS, key=f"wb.scorecard.trend.{feature}")
+            edit = BinEdit("trend", feature, trend=trend)
+        submitted = st.form_submit_button(t("scorecard.editor.apply"), key="wb.scorecard.apply")
+    return edit if submitted else None
+
+
+def _numbers(text: str) -> tuple[float, ...]:
+    out = []
+    for part in text.replace(";", ",").split(","):
+        part = part.strip().replace(" ", "")
+        if not part:
+            continue
+        try:
+            out.append(float(part.replace(",", "")))
+        except ValueError:
+            st.error(t("scorecard.editor.not_a_number", value=part))
+            return ()
+    return tuple(out)
+
+
+def _infeasible(card: Scorecard) -> None:
+    bad = [r for r in card.trends if not r.feasible]
+    if bad:
+        with st.expander(t("scorecard.editor.infeasible", n=len(bad))):
+            for r in bad:
+                st.markdown(f"- **{r.feature}** ({r.asked}): {t(f'scorecard.trend.{r.reason}')}")
+
+
+def _save(dataset: str, target: str, record: dict[str, Any], pending: list[dict[str, Any]]) -> None:
+    """Save = the edits the run was fit with + the pending ones, as the next version; only when the run reflects
+    the newest stored version (else the bin numbers would point at other bins)."""
+    cfg = (record.get("config") or {}).get("scorecard") or {}
+    run_version, run_edits = int(cfg.get("edits_version") or 0), list(cfg.get("edits") or [])
+    current = store().bin_edits.current(dataset, target)
+    latest = current.version if current else 0
+    st.caption(t("scorecard.editor.pending", n=len(pending), version=latest))
+    if latest != run_version:
+        st.info(t("scorecard.editor.retrain", version=latest, run_version=run_version))
+        return
+    left, right = st.columns(2)
+    comment = left.text_input(t("scorecard.editor.comment"), key="wb.scorecard.comment")
+    if right.button(t("scorecard.editor.undo"), key="wb.scorecard.undo", disabled=not pending):
+        pending.pop()
+        st.rerun()
+    if left.button(t("scorecard.editor.save"), type="primary", key="wb.scorecard.save", disabled=not pending):
+        try:
+            saved = store().bin_edits.save(
+                dataset, target, run_edits + pending, expected_version=latest, comment=comment
+            )
+        except UserError as err:
+            st.error(str(err))
+            return
+        pending.clear()
+        st.success(t("scorecard.editor.saved", version=saved.version))
+
+
+def _score_new(record: dict[str, Any], run_id: str | None, certified: dict[str, MaskedTable]) -> None:
+    if run_id is None:
+        st.info(t("scorecard.score_page.not_saved"))
+        return
+    kinds = available(record)
+    left, right = st.columns(2)
+    name = left.selectbox(t("scorecard.score_page.dataset"), list(certified), key="wb.scorecard.new_data")
+    kind = right.radio(
+        t("scorecard.score_page.model"), kinds, horizontal=True, key="wb.scorecard.model",
+        format_func=lambda k: t(f"scorecard.score_page.model_{k}"),
+    )  # fmt: skip
+    if st.button(t("scorecard.score_page.run"), type="primary", key="wb.scorecard.score"):
+        try:
+            text = store().runs.model_text(run_id) if kind == "lightgbm" else None
+            full = record_from_run(store().runs.get(run_id))
+            result = score_run(
+                full, certified[name], model=kind, model_text=text, catalog=catalog_descriptions(store())
+            )
+        except UserError as err:
+            st.error(str(err))
+            return
+        st.session_state[SCORED] = (run_id, name, result)
+    if SCORED not in st.session_state or st.session_state[SCORED][:2] != (run_id, name):
+        return
+    result = st.session_state[SCORED][2]
+    for d in result.alerts:
+        st.warning(t("scorecard.score.drift", name=d.name, psi=f"{d.psi:.3f}"))
+    st.success(t("scorecard.score_page.done", rows=f"{result.frame.height:,}", mean=f"{result.scores.mean():.0f}"))
+    bands = result.band_table()
+    st.plotly_chart(charts.bands_chart(bands), key="wb.scorecard.new_bands_chart")
+    added = [c for c in result.frame.columns if c == SCORE or c.startswith(("score_", "event_", "reason_"))]
+    shown = [c for c in result.frame.columns if c not in added][:3] + added
+    st.dataframe(result.frame.select(shown).head(200), hide_index=True, key="wb.scorecard.scored")
+    st.download_button(
+        t("scorecard.score_page.download"), result.frame.write_csv().encode("utf-8-sig"), f"scored_{name}.csv",
+        key="wb.scorecard.download", on_click="ignore",
+    )  # fmt: skip
