@@ -181,8 +181,9 @@ def test_wide_and_narrow_guessing_agree(tmp_path):
     g_wide = guess_types(wide.lazy())
     assert {c: g.kind for c, g in g_narrow.items()} == {
         "int": "int", "float": "float", "date": "date", "compact": "date",
-        "code": "int", "zeros": "str", "yn": "bool", "text": "str",
+        "code": "int", "zeros": "str", "yn": "str", "text": "str",
     }  # fmt: skip
+    assert g_narrow["yn"].yes_no and not g_narrow["text"].yes_no  # yes/no, kept as written
     for c, g in g_narrow.items():
         assert g_wide[f"{c}_0"].kind == g.kind
         assert g_wide[f"{c}_0"].markers == g.markers
@@ -200,7 +201,7 @@ def test_inspection_matches_what_is_loaded(tmp_path):
         {"name": "거래일시", "dtype": "datetime"},
         {"name": "금액", "dtype": "int"},
         {"name": "채널", "dtype": "str"},
-        {"name": "해외", "dtype": "bool"},
+        {"name": "해외", "dtype": "str"},  # Y/N stays Y/N
     ]
     from workbench.io import dtype_name
 

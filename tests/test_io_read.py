@@ -188,12 +188,12 @@ def test_impossible_date_keeps_column_text(tmp_path):
     assert table.frame.schema["일자"] == pl.String
 
 
-def test_booleans_only_when_whole_column(tmp_path):
-    text = "해외,동의,혼합\nY,예,Y\nN,아니오,maybe\ny,예,N\n"
+def test_yes_no_columns_keep_their_spelling(tmp_path):
+    text = "해외,동의,혼합\nY,예 ,Y\nN,아니오,maybe\ny,N/A,N\n"
     frame = read_table(write(tmp_path / "t.csv", text)).frame
-    assert frame["해외"].to_list() == [True, False, True]
-    assert frame["동의"].to_list() == [True, False, True]
-    assert frame.schema["혼합"] == pl.String
+    assert frame["해외"].to_list() == ["Y", "N", "y"]  # as written: never True/False
+    assert frame["동의"].to_list() == ["예", "아니오", None]  # trimmed, the null marker read as missing
+    assert frame["혼합"].to_list() == ["Y", "maybe", "N"]
 
 
 def test_thousands_parentheses_and_percentages(tmp_path):

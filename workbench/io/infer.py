@@ -8,7 +8,9 @@ A column gets a type only when *every* remaining value fits it, so a ``1.5`` at 
 
 Numbers may carry thousands separators (``"1,234,567"``), accountants' negatives (``(1,234)`` → -1234) and a
 percent sign (a column where every value ends in ``%`` becomes a fraction: 12.5% → 0.125). Yes/no columns
-(Y/N, 예/아니오, true/false, T/F) become ``bool`` only when the whole column is such words. Candidate dates
+(Y/N, 예/아니오, true/false, T/F) keep their spelling: every message, table, chart and report shows ``예``
+where the file says ``예`` (``ColumnGuess.yes_no`` says what they are; stages that need 0/1 convert inside),
+with spaces trimmed and null markers read as missing; ``bool`` is only ever asked for by an override. Candidate dates
 get one more pass that parses them and checks the calendar and a plausible year (1900–2100), so 8-digit
 account codes stay numbers unless every one of them is a real date. Codes with leading zeros (``00123``)
 stay text: a number would drop the zeros. A column with no value at all stays text (noted).
@@ -72,6 +74,7 @@ class ColumnGuess:
     compact_date: bool = False
     text_bytes: int = 0
     fmt: str | None = None  # the strict format every value parsed with (None: the general rewrite)
+    yes_no: bool = False  # every value a yes/no word: kept as written (trimmed, null markers as null)
 
 
 def _clean(name: str) -> pl.Expr:
@@ -176,11 +179,11 @@ def guess_types(lf: pl.LazyFrame, columns: list[str] | None = None) -> dict[str,
     for c in columns:
         g = {k: (v or 0) for k, v in counts[c].items()}
         n = int(g["n"])
-        kind, percent = "str", False
+        kind, percent, yes_no = "str", False, False
         if n == 0:
             pass
         elif g["bool"] == n:
-            kind = "bool"
+            yes_no = True
         elif g["d8"] == n:
             candidates[c] = "date"  # stays int when any value is not a real date
             kind = "int"
@@ -194,9 +197,10 @@ def guess_types(lf: pl.LazyFrame, columns: list[str] | None = None) -> dict[str,
             name=c,
             kind=kind,
             non_null=n,
-            markers=int(g["raw"]) - n if kind != "str" else 0,
+            markers=int(g["raw"]) - n if kind != "str" or yes_no else 0,
             percent=percent,
             text_bytes=int(g["bytes"]),
+            yes_no=yes_no,
         )
     if candidates:
         firsts = {c: counts[c]["first"] for c in candidates}
@@ -305,8 +309,11 @@ def to_temporal(name: str, kind: str, fmt: str | None = None) -> pl.Expr:
     return parse_temporal(_clean(name), kind, fmt)
 
 
-def convert(name: str, kind: str, *, percent: bool = False, fmt: str | None = None) -> pl.Expr:
-    """The expression that turns text column ``name`` into ``kind``; unreadable values become null."""
+def convert(name: str, kind: str, *, percent: bool = False, fmt: str | None = None, yes_no: bool = False) -> pl.Expr:
+    """The expression that turns text column ``name`` into ``kind``; unreadable values become null. A yes/no
+    column read as text stays as written, trimmed, its null markers as null."""
+    if kind == "str" and yes_no:
+        return _clean(name).alias(name)
     if kind == "int":
         return _number_text(name).cast(pl.Int64, strict=False).alias(name)
     if kind == "float":
@@ -332,16 +339,16 @@ def cast_frame(frame: pl.DataFrame, guesses: dict[str, ColumnGuess]) -> pl.DataF
     columns = frame.columns
     if len(columns) <= WIDE:
         return frame.select(typed_columns(guesses, columns))
-    groups: dict[tuple[str, bool, str | None], list[str]] = {}
+    groups: dict[tuple[str, bool, str | None, bool], list[str]] = {}
     for c in columns:
         g = guesses.get(c)
-        if g and g.kind != "str":
-            groups.setdefault((g.kind, g.percent, g.fmt), []).append(c)
+        if g and (g.kind != "str" or g.yes_no):
+            groups.setdefault((g.kind, g.percent, g.fmt, g.yes_no), []).append(c)
     out = {c: frame.get_column(c) for c in columns}
     n = frame.height
-    for (kind, percent, fmt), cols in groups.items():
+    for (kind, percent, fmt, yes_no), cols in groups.items():
         stacked = pl.concat([frame.get_column(c).rename("__x") for c in cols], rechunk=True).to_frame()
-        converted = stacked.select(convert("__x", kind, percent=percent, fmt=fmt)).to_series()
+        converted = stacked.select(convert("__x", kind, percent=percent, fmt=fmt, yes_no=yes_no)).to_series()
         for j, c in enumerate(cols):
             out[c] = converted.slice(j * n, n).rename(c)
     return pl.DataFrame([out[c] for c in columns])
@@ -352,7 +359,7 @@ def typed_columns(guesses: dict[str, ColumnGuess], columns: list[str]) -> list[p
     out = []
     for c in columns:
         g = guesses.get(c)
-        out.append(convert(c, g.kind, percent=g.percent, fmt=g.fmt) if g else pl.col(c))
+        out.append(convert(c, g.kind, percent=g.percent, fmt=g.fmt, yes_no=g.yes_no) if g else pl.col(c))
     return out
 
 
