@@ -45,3 +45,46 @@ def test_workbench_app_command_serves_on_loopback(tmp_path):
         proc.wait(timeout=15)
     with pytest.raises(OSError):  # stopping the command stopped the server: nothing is left on the port
         NO_PROXY.open(f"http://127.0.0.1:{port}/_stcore/health", timeout=2)
+
+
+@pytest.mark.browser
+def test_an_unknown_address_gets_a_page_in_the_users_language(page: Page, own_app):
+    page.goto(f"{own_app}/no-such-page")
+    wait_for_app(page)
+    main = page.get_by_test_id("stMain")
+    expect(main.get_by_role("heading", name="페이지를 찾을 수 없습니다")).to_be_visible(timeout=20_000)
+    expect(main.get_by_text("/no-such-page")).to_be_visible()
+    expect(page.get_by_role("dialog")).to_have_count(0)  # not Streamlit's English "Page not found" dialog
+    expect(page.get_by_text("Page not found")).to_have_count(0)
+    main.get_by_role("link", name="프로파일").click()
+    expect(main.get_by_role("heading", name="프로파일")).to_be_visible(timeout=20_000)
+
+    page.goto(f"{own_app}/no-such-page?lang=en")
+    wait_for_app(page)
+    expect(main.get_by_role("heading", name="Page not found")).to_be_visible(timeout=20_000)
+    expect(main.get_by_text("There is no page at")).to_be_visible()
+    expect(page.get_by_role("dialog")).to_have_count(0)
+
+
+@pytest.mark.browser
+def test_the_first_pages_own_address_opens_it(page: Page, own_app):
+    page.goto(f"{own_app}/data")
+    wait_for_app(page)
+    expect(page.get_by_test_id("stMain").get_by_role("heading", name="데이터", exact=True)).to_be_visible(
+        timeout=20_000
+    )
+    expect(page.get_by_role("dialog")).to_have_count(0)
+
+
+@pytest.mark.browser
+def test_the_language_survives_a_reload_and_a_page_change(page: Page, own_app):
+    page.goto(f"{own_app}/")
+    wait_for_app(page)
+    page.get_by_test_id("stSidebar").get_by_text("English", exact=True).click()
+    main = page.get_by_test_id("stMain")
+    expect(main.get_by_role("heading", name="Data", exact=True)).to_be_visible(timeout=20_000)
+    page.get_by_test_id("stSidebarNav").get_by_role("link", name="Profile").click()
+    expect(main.get_by_role("heading", name="Profile", exact=True)).to_be_visible(timeout=20_000)
+    page.reload()
+    wait_for_app(page)
+    expect(main.get_by_role("heading", name="Profile", exact=True)).to_be_visible(timeout=20_000)

@@ -31,3 +31,22 @@ def available_pages() -> tuple[PageSpec, ...]:
 
 
 FAVICON = Path(__file__).with_name("favicon.png")
+
+
+def requested_path() -> str | None:
+    """The URL path this run was asked for (``"profile"`` for ``/profile``), or None on the root, a
+    sidebar click or outside a Streamlit run."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    if ctx is None or ctx.pages_manager.intended_page_script_hash:
+        return None
+    return ctx.pages_manager.intended_page_name or None
+
+
+def unknown_path(path: str | None, pages: tuple[PageSpec, ...]) -> str | None:
+    """``path`` when no page answers it, else None. A nested path (``/a/b``) cannot be a page's path and is
+    left to Streamlit."""
+    if not path or "/" in path:
+        return None
+    return None if path in {p.url for p in pages} else path

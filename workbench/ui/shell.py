@@ -15,9 +15,16 @@ _LANG_LABELS = {"ko": "한국어", "en": "English"}
 
 
 def apply_language() -> str:
-    """Set this run's language from the session (Korean first) before anything is drawn."""
+    """Set this run's language before anything is drawn: the session's choice, else the address's
+    ``?lang=en`` (a reload, a bookmark or a link a colleague sent keeps the language), else Korean. The
+    choice is written back to the address, which a page change through the sidebar clears."""
+    asked = st.query_params.get("lang")
+    if LANG_KEY not in st.session_state and asked in LANGUAGES:
+        st.session_state[LANG_KEY] = asked
     lang = st.session_state.get(LANG_KEY, DEFAULT_LANGUAGE)
     set_language(lang)
+    if asked != lang:
+        st.query_params["lang"] = lang
     return lang
 
 
@@ -54,3 +61,21 @@ def page_link(path: str, label: str, icon: str | None = None) -> None:
 
     if any(p.path == path for p in available_pages()):
         st.page_link(path, label=label, icon=icon)
+
+
+def not_found_page(path: str | None):
+    """The page for an address no page answers, in the user's language, with the way back to every page.
+    ``None``: the root while ``/data`` is asked for; it goes on to the first page."""
+    from workbench.ui.nav import available_pages
+
+    def page() -> None:
+        pages = available_pages()
+        if path is None:
+            st.switch_page(pages[0].path)
+        st.title(t("nav.not_found"))
+        st.warning(t("nav.not_found_body", path=f"/{path}"))
+        for p in pages:
+            st.page_link(p.path, label=t(p.title_key), icon=p.icon)
+
+    page.__name__ = "not_found"
+    return page
