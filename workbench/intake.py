@@ -6,6 +6,12 @@ never becomes visible downstream, and a clean table is certified, audited and sa
 
 from __future__ import annotations
 
+import atexit
+import contextlib
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,6 +23,7 @@ from workbench.relations import foreign_key_candidates, suggest_roles
 from workbench.store import Dataset, Store
 
 SAMPLE_DIR = Path(__file__).resolve().parents[1] / "sample_data"
+SPOOL_PREFIX = "workbench-upload-"
 SAMPLE_TABLES = ("customers", "accounts", "transactions", "loans")
 
 
@@ -79,3 +86,56 @@ def retype(masked: MaskedTable, overrides: dict[str, str], store: Store | None =
     """
     frame = apply_overrides(masked.frame, overrides)
     return take_in(Table(masked.name, frame, SourceInfo(kind="workspace", location=masked.name)), store)
+
+
+# --- uploads: never a raw copy left behind ---------------------------------------------------------------
+
+_LIVE_SPOOLS: set[Path] = set()
+
+
+@contextlib.contextmanager
+def spooled(name: str, data: bytes) -> Iterator[Path]:
+    """An uploaded file as a path the readers can open, for the length of the ``with`` block only.
+
+    The bytes go to a private (0700) temporary folder, as a 0600 file, removed in a ``finally`` whatever
+    happens inside. Folders a killed process left behind are swept the next time (their name carries the
+    pid); a server that stops removes its own at exit. A raw export is never kept on disk between reruns.
+    """
+    from workbench.store.paths import safe_filename
+
+    sweep_spools()
+    folder = Path(tempfile.mkdtemp(prefix=f"{SPOOL_PREFIX}{os.getpid()}-"))
+    _LIVE_SPOOLS.add(folder)
+    try:
+        path = folder / safe_filename(Path(name).name)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        yield path
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+        _LIVE_SPOOLS.discard(folder)
+
+
+def sweep_spools() -> None:
+    """Remove upload folders of processes that are gone (killed before their ``finally`` ran)."""
+    for folder in Path(tempfile.gettempdir()).glob(f"{SPOOL_PREFIX}*"):
+        pid = folder.name[len(SPOOL_PREFIX) :].split("-", 1)[0]
+        if pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+@atexit.register
+def _remove_live_spools() -> None:
+    for folder in list(_LIVE_SPOOLS):
+        shutil.rmtree(folder, ignore_errors=True)

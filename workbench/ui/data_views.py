@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import shutil
-import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
@@ -13,7 +13,7 @@ import streamlit as st
 from workbench import intake
 from workbench.errors import UserError
 from workbench.i18n import t
-from workbench.intake import SAMPLE_DIR, SAMPLE_TABLES, Intake, record_suggested_structure, take_in
+from workbench.intake import SAMPLE_DIR, SAMPLE_TABLES, Intake, record_suggested_structure, spooled, take_in
 from workbench.io import (
     KINDS,
     Inspection,
@@ -80,42 +80,59 @@ def file_source() -> None:
     exts = [e.lstrip(".") for e in supported_extensions()]
     upload = st.file_uploader(t("data.file.upload"), type=exts, key="wb.data.upload")
     path_text = st.text_input(t("data.file.path"), placeholder="/data/exports/고객_202403.csv", key="wb.data.path")
-    path: Path | None = None
-    if upload is not None:
-        path = _spool(upload.name, upload.getvalue(), upload.file_id)
-    if path is None and not path_text.strip():
+    if upload is None and not path_text.strip():
         return
     try:
-        path = path or allowed_path(path_text.strip())
-        info = inspect_path(path)
+        source = upload if upload is not None else allowed_path(path_text.strip())
+        info = _inspect(source, None)
+        sheet = None
+        if info.sheets:
+            sheet = st.selectbox(t("data.file.sheet"), info.sheets, key="wb.data.sheet")
+            if sheet != info.sheet:
+                info = _inspect(source, sheet)
     except UserError as err:
         st.error(str(err))
         return
-    sheet = None
-    if info.sheets:
-        sheet = st.selectbox(t("data.file.sheet"), info.sheets, key="wb.data.sheet")
-        if sheet != info.sheet:
-            info = inspect_path(path, sheet=sheet)
     _inspection_summary(info)
     skip = st.checkbox(t("data.file.skip_bad"), key="wb.data.skip_bad")
-    stem = dataset_label(Path(upload.name if upload else path).stem)
+    stem = dataset_label(Path(upload.name if upload is not None else source).stem)
     name = st.text_input(t("data.file.name"), value=stem, key="wb.data.name")
     if st.button(t("data.file.load"), type="primary", key="wb.data.load_file"):
-        take_in_all([lambda: read_table(path, sheet=sheet, name=name, skip_bad_lines=skip)])
+        with _readable(source) as path:
+            take_in_all([lambda: _uploaded_as(read_table(path, sheet=sheet, name=name, skip_bad_lines=skip), upload)])
         st.rerun()
 
 
-def _spool(name: str, data: bytes, file_id: str) -> Path:
-    """Keep an upload in a private temporary folder outside the workspace: raw files are never stored."""
-    cache = st.session_state.setdefault("wb.data.spool", {})
-    if file_id not in cache:
-        folder = Path(tempfile.mkdtemp(prefix="workbench-upload-"))
-        (folder / name).write_bytes(data)
-        for old in cache.values():
-            shutil.rmtree(Path(old).parent, ignore_errors=True)
-        cache.clear()
-        cache[file_id] = str(folder / name)
-    return Path(cache[file_id])
+def _uploaded_as(table: Table, upload) -> Table:
+    """An upload's table records where it came from as ``upload:<file name>`` (masked), not its spooled copy."""
+    if upload is None:
+        return table
+    return Table(table.name, table.frame, replace(table.source, location=dataset_label(f"upload:{upload.name}")))
+
+
+@contextmanager
+def _readable(source) -> Iterator[Path]:
+    """A path for the readers: a file on disk as it is, an upload spooled for this block only."""
+    if isinstance(source, Path):
+        yield source
+        return
+    with spooled(source.name, source.getvalue()) as path:
+        yield path
+
+
+def _inspect(source, sheet: str | None) -> Inspection:
+    """What the file holds; an upload's answer is kept in the session (its spooled copy is not)."""
+    if isinstance(source, Path):
+        return inspect_path(source, sheet=sheet)
+    cache = st.session_state.setdefault("wb.data.inspected", {})
+    key = (source.file_id, sheet)
+    if key not in cache:
+        with _readable(source) as path:
+            info = inspect_path(path, sheet=sheet)
+        if not any(k[0] == source.file_id for k in cache):
+            cache.clear()
+        cache[key] = info
+    return cache[key]
 
 
 def _inspection_summary(info: Inspection) -> None:
