@@ -26,7 +26,8 @@ def test_features_page_on_the_sample_bank(page: Page, tmp_path):
     expect(page.get_by_text("카탈로그에 저장했습니다")).to_be_visible(timeout=120_000)
     page.screenshot(path=tmp_path / "build.png", full_page=True)
     page.get_by_role("tab", name="② 점수와 선택").click()
-    expect(page.get_by_test_id("stPlotlyChart").locator(".main-svg").first).to_be_visible(timeout=20_000)
+    # the build tab's relationship graph stays in the page, hidden: wait for a chart of this tab
+    expect(page.locator('[data-testid="stPlotlyChart"] .main-svg >> visible=true').first).to_be_visible(timeout=20_000)
     page.screenshot(path=tmp_path / "score.png", full_page=True)
     page.get_by_role("tab", name="③ 검토").click()
     expect(page.get_by_role("button", name="검토 저장")).to_be_visible()

@@ -68,6 +68,11 @@ class RoleSuggestion:
     reason_key: str  # i18n key explaining the suggestion
 
 
+def named_like_id(column: str) -> bool:
+    """A column named like an identifier (``*_id``, ``…번호``, ``…_no``): a key, not a measurement."""
+    return bool(_ID_NAME.search(column))
+
+
 def _is_key_dtype(dtype: pl.DataType) -> bool:
     return any(dtype == d for d in _KEY_DTYPES)
 
@@ -130,7 +135,19 @@ def _same_dtype_columns(table: MaskedTable, dtype: pl.DataType) -> set[str]:
 
 def _is_label(table: MaskedTable) -> bool:
     """A label table (target + cutoff date) is the root of a feature build, never a parent of others."""
-    return bool(time_columns(table)) and any(_TARGET_NAME.search(c) for c in target_candidates(table))
+    return bool(time_columns(table)) and any(target_like(table, c) for c in target_candidates(table))
+
+
+# two values that can only be an outcome (the profile's event words, without flags like Y/N or 0/1)
+_OUTCOME_WORDS = frozenset({"good", "bad", "default", "non-default", "불량", "정상", "부도", "우량"})
+
+
+def target_like(table: MaskedTable, column: str) -> bool:
+    """A binary column named like a target, or holding outcome words (good/bad, 정상/불량)."""
+    if _TARGET_NAME.search(column):
+        return True
+    values = table.frame.get_column(column).drop_nulls().unique()
+    return values.dtype == pl.String and {str(v).strip().lower() for v in values} <= _OUTCOME_WORDS
 
 
 def time_columns(table: MaskedTable) -> tuple[str, ...]:
@@ -159,7 +176,7 @@ def suggest_roles(tables: Mapping[str, MaskedTable]) -> dict[str, RoleSuggestion
     for name, table in tables.items():
         pk = next(iter(primary_key_candidates(name, table)), None)
         times = time_columns(table)
-        targets = [c for c in target_candidates(table) if _TARGET_NAME.search(c)]  # same test as _is_label
+        targets = [c for c in target_candidates(table) if target_like(table, c)]  # same test as _is_label
         as_child = [f for f in fks if f.child == name]
         as_parent = [f for f in fks if f.parent == name]
         time_col = times[0] if times else None

@@ -16,6 +16,7 @@ _DECISION_COLOURS = {
     "leakage_suspect": "#c62828",
     "redundant": "#78909c",
     "unstable": "#8e24aa",
+    "snapshot_review": "#ab47bc",
     "weak": "#b0bec5",
     "empty": "#cfd8dc",
 }

@@ -57,18 +57,18 @@ def propose_project(
         n: (stored[n].primary_key[0] if n in stored and stored[n].primary_key else suggested[n].primary_key)
         for n in tables
     }
-    links: dict[str, tuple[str, str]] = {}  # child -> (parent, child column)
+    links: dict[str, dict[str, str]] = {}  # child -> {parent: child column}; several parents: a bridge
     for r in relationships:
         if r.child in tables and r.parent in tables:
-            links[r.child] = (r.parent, r.child_columns[0])
-    for fk in foreign_key_candidates(tables):
-        links.setdefault(fk.child, (fk.parent, fk.column))
+            links.setdefault(r.child, {})[r.parent] = r.child_columns[0]
+    for fk in foreign_key_candidates(tables):  # the stored link to a parent wins over a guessed one
+        links.setdefault(fk.child, {}).setdefault(fk.parent, fk.column)
     label = label or next((n for n, r in role_of.items() if r == "label"), None)
     if label is None:
         return None
     target = stored[label].target_column if label in stored else suggested[label].target
     if label in links:
-        parent, label_key = links[label]
+        label_key = next(iter(links[label].values()))
     else:  # the label's key: a column it shares with a customer table's key
         label_key = next(
             (pk_of[n] for n in tables if role_of[n] == "customer" and pk_of[n] in tables[label].columns), None
@@ -76,27 +76,68 @@ def propose_project(
     if not label_key:
         return None
     roles = []
+    parents = {p for ls in links.values() for p in ls}
     for name, table in tables.items():
         if name == label:
             continue
-        parent, parent_key = links.get(name, (None, None))
-        if parent == label:
-            parent, parent_key = None, None
-        time = time_of[name] if role_of[name] in ("event", "account") else None
-        keys = {pk_of[name], parent_key, time}
+        own = {p: c for p, c in links.get(name, {}).items() if p != label}
+        one = len(own) == 1
+        parent, parent_key = next(iter(own.items())) if one else (None, None)
+        time = time_of[name] if _dated(role_of[name], name, own, parents, label_key, table) else None
+        keys = {pk_of[name], *own.values(), time}
         roles.append(
             TableRole(
                 name=name,
                 key=pk_of[name],
                 parent=parent,
                 parent_key=parent_key,
+                parents=() if one else tuple(own.items()),
                 time=time,
                 by=tuple(category_columns(table, exclude=[k for k in keys if k])) if time else (),
             )
         )
     cutoff = time_of[label] or next(iter(c for c, d in tables[label].frame.schema.items() if d == pl.Date), None)
     rel = Relations(tables=tuple(roles), label=LabelRole(table=label, key=label_key, cutoff=cutoff, target=target))
-    return FeatureProject(rel, PlanOptions())
+    numeric, categorical = label_candidates(tables[label], exclude=(label_key, cutoff, target))
+    return FeatureProject(rel, PlanOptions(label_transforms={"numeric": numeric, "categorical": categorical}))
+
+
+def _dated(role: str, name: str, links: Mapping[str, str], parents: set[str], label_key: str, table) -> bool:
+    """Whether a table's time column is when its rows happened: event tables; accounts that hold the label
+    key (an account counts once opened); a child nobody references (cards issued). Not a lookup's or a
+    bridge's far table's date (a client's birth date is an attribute, not an event)."""
+    if role == "event":
+        return True
+    if role == "account":
+        return label_key in table.columns
+    return role == "other" and bool(links) and name not in parents
+
+
+def label_candidates(table: MaskedTable, exclude: Sequence[str | None] = ()) -> tuple[list[str], list[str]]:
+    """The label table's own columns a model may use: numbers, and text with 2..MAX_BY_LEVELS values
+    (identifiers, the cutoff and the target left out; dates are the cutoff's business)."""
+    skip = {c for c in exclude if c}
+    numeric = [
+        c for c, d in table.schema.items() if c not in skip and (d.is_numeric() or d == pl.Boolean) and not _id_like(c)
+    ]
+    return numeric, category_columns(table, exclude=[*skip, *(c for c in table.columns if _id_like(c))])
+
+
+def _id_like(column: str) -> bool:
+    from workbench.relations import named_like_id
+
+    return named_like_id(column)
+
+
+def with_label_columns(project: FeatureProject, columns: Sequence[str]) -> FeatureProject:
+    """Only ``columns`` of the label table as candidates (numbers get log/bin/missing, text frequency and
+    target encoding); the target itself never is one."""
+    lt = dict(project.options.label_transforms)
+    target = project.relations.label.target
+    keep = [c for c in columns if c != target]
+    lt["numeric"] = [c for c in lt.get("numeric", ()) if c in keep]
+    lt["categorical"] = [c for c in lt.get("categorical", ()) if c in keep]
+    return replace(project, options=replace(project.options, label_transforms=lt))
 
 
 def with_choices(
@@ -128,6 +169,7 @@ def project_to_dict(project: FeatureProject) -> dict[str, Any]:
                 ("key", r.key),
                 ("parent", r.parent),
                 ("parent_key", r.parent_key),
+                ("parents", dict(r.parents)),
                 ("time", r.time),
                 ("alias", r.alias),
             )
@@ -184,8 +226,12 @@ def project_yaml(project: FeatureProject) -> str:
     return yaml.safe_dump(project_to_dict(project), allow_unicode=True, sort_keys=False)
 
 
-def schema_rows(project: FeatureProject, lang: str | None = None) -> list[dict[str, str]]:
-    """The tables a build will use, one row each, for the page: role, key, link to its parent, time, categories."""
+def schema_rows(
+    project: FeatureProject, lang: str | None = None, columns_of: Mapping[str, Sequence[str]] | None = None
+) -> list[dict[str, str]]:
+    """The tables a build will use, one row each, for the page: role (how the relationship graph reads it,
+    given ``columns_of``), key, links to its parents, time, categories."""
+    from workbench.features.graph import relationship_graph
     from workbench.i18n import t
 
     rel = project.relations
@@ -199,14 +245,16 @@ def schema_rows(project: FeatureProject, lang: str | None = None) -> list[dict[s
             t("features.schema.by", lang): rel.label.target or "",
         }
     ]
+    graph = relationship_graph(rel, columns_of) if columns_of is not None else None
     for r in rel.tables:
-        role = "event" if r.time else "entity"
+        role = t(f"features.graph.role.{graph.node(r.name).role}", lang) if graph else None
         rows.append(
             {
                 t("features.schema.table", lang): r.name,
-                t("features.schema.role", lang): t(f"features.schema.role_{role}", lang),
+                t("features.schema.role", lang): role
+                or t(f"features.schema.role_{'event' if r.time else 'entity'}", lang),
                 t("features.schema.key", lang): r.key or "",
-                t("features.schema.link", lang): f"{r.parent_key} → {r.parent}" if r.parent else "",
+                t("features.schema.link", lang): ", ".join(f"{c} → {p}" for p, c in r.links),
                 t("features.schema.time", lang): r.time or "",
                 t("features.schema.by", lang): ", ".join(r.by),
             }

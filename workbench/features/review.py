@@ -90,7 +90,14 @@ def accepted(store, names: Sequence[str]) -> list[str]:
 
 # --- review at scale: one table, filters, one verdict on many ----------------------------------------------------
 
-FLAGS = ("leakage_suspect", "unstable", "redundant", "weak", "empty")  # reason codes worth filtering on
+FLAGS = (
+    "leakage_suspect",
+    "snapshot_review",
+    "unstable",
+    "redundant",
+    "weak",
+    "empty",
+)  # reason codes worth filtering on
 REVIEW_COLUMNS = (
     "name",
     "description",

@@ -44,6 +44,7 @@ from workbench.features.scoring import FeatureScore
 from workbench.features.sql import DIALECTS, to_sql
 from workbench.i18n import get_language, t
 from workbench.privacy import MaskedTable
+from workbench.ui import features_relations_views as relations_views
 from workbench.ui import state
 from workbench.ui.glossary import term_help
 
@@ -105,9 +106,11 @@ def build_section(tables: Mapping[str, MaskedTable], store) -> None:
         st.page_link("pages/data.py", label=t("guard.to_data"), icon=":material/table_view:")
         return
     st.markdown(t("features.page.schema", label=proposed.relations.label.table, key=proposed.relations.label.key))
-    st.dataframe(schema_rows(proposed, get_language()), hide_index=True, width="stretch")
+    columns_of = {n: tb.columns for n, tb in tables.items()}
+    st.dataframe(schema_rows(proposed, get_language(), columns_of), hide_index=True, width="stretch")
     how_to_read("features.page.schema_how")
-    project = choices(proposed, tables)
+    relations_views.relationship_view(proposed, tables)
+    project = relations_views.label_columns_choice(choices(proposed, tables))
     with st.expander(t("features.page.spec_yaml")):
         spec_text = project_yaml(project)
         st.code(spec_text, language="yaml")
