@@ -125,6 +125,7 @@ async def one_session(browser, url: str, titles: dict[str, str], pause: float, s
     await asyncio.sleep(start_delay)
     context = await browser.new_context(viewport={"width": 1400, "height": 900})
     page = await context.new_page()
+    page.set_default_timeout(180_000)  # a slow page is measured, not dropped
     try:
         for i, (name, _key) in enumerate(FLOW):
             if i:
@@ -135,12 +136,12 @@ async def one_session(browser, url: str, titles: dict[str, str], pause: float, s
             else:
                 await page.locator(f'[data-testid="stSidebarNav"] a[href$="/{name}"]').click()
             try:
-                await page.wait_for_function(READY_JS, arg=[titles[name], False], timeout=120_000, polling=50)
+                await page.wait_for_function(READY_JS, arg=[titles[name], False], timeout=180_000, polling=50)
                 out.ready.setdefault(name, []).append(time.perf_counter() - start)
-                await page.wait_for_function(READY_JS, arg=[titles[name], True], timeout=120_000, polling=100)
+                await page.wait_for_function(READY_JS, arg=[titles[name], True], timeout=180_000, polling=100)
                 out.drawn.setdefault(name, []).append(time.perf_counter() - start)
             except PlaywrightTimeout:
-                out.errors.append(f"{name}: not ready in 120 s")
+                out.errors.append(f"{name}: not ready in 180 s")
             exc = await page.query_selector('[data-testid="stException"]')
             if exc is not None:
                 out.errors.append(f"{name}: {(await exc.inner_text())[:200]}")

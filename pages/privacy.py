@@ -106,7 +106,10 @@ def policy_editor(table, result):
             "column": st.column_config.TextColumn(t("privacy.col.column")),
             "detected": st.column_config.TextColumn(t("privacy.col.type")),
             "action": st.column_config.SelectboxColumn(
-                t("privacy.col.action"), options=list(view.actions()), required=True
+                t("privacy.col.action"),
+                options=list(view.actions()),
+                required=True,
+                format_func=lambda a: t(f"privacy.action.{a}"),
             ),
             "param": st.column_config.TextColumn(t("privacy.col.param")),
             "reason": st.column_config.TextColumn(t("privacy.col.reason")),
@@ -121,7 +124,11 @@ def kanon_panel(table, policy):
     default = list(policy.k_anonymity.quasi_identifiers) if policy.k_anonymity else []
     kept = [c for c in table.frame.columns if policy.rule(c).action != "drop"]
     qis = st.multiselect(
-        t("privacy.kanon.qis"), kept, default=[c for c in default if c in kept], key=f"wb.privacy.qis.{table.name}"
+        t("privacy.kanon.qis"),
+        kept,
+        default=[c for c in default if c in kept],
+        key=f"wb.privacy.qis.{table.name}",
+        placeholder=t("ui.choose_many"),
     )
     col_k, col_s = st.columns(2)
     k = col_k.number_input(

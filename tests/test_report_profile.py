@@ -70,13 +70,20 @@ def test_html_report_renders_the_profile_numbers_and_links_alerts_to_columns(res
     assert f"{result.table.rows:,}" in page
 
 
-def test_excel_workbook_has_the_sheets_and_the_same_iv(result):
+@pytest.mark.parametrize(
+    ("lang", "names"),
+    [("ko", ("개요", "컬럼", "경고", "IV", "구간", "PSI")), ("en", ("Overview", "Columns", "Alerts", "IV", "Bins", "PSI"))],
+)
+def test_excel_workbook_has_the_sheets_in_the_readers_language_and_the_same_iv(result, lang, names):
+    from workbench.i18n import set_language
+
+    set_language(lang)
     data = excel_report(result)
     sheets = pl.read_excel(io.BytesIO(data), sheet_id=0)
-    assert {"overview", "columns", "alerts", "IV", "bins", "PSI"} <= set(sheets)
+    assert set(names) <= set(sheets)
     iv = sheets["IV"]
     assert iv.row(0)[1] == pytest.approx(round(result.target.tables[0].iv, 4))
-    assert sheets["columns"].height == result.table.n_columns
+    assert sheets[names[1]].height == result.table.n_columns
 
 
 def test_json_payload_has_the_contract_shape(result):

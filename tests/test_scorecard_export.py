@@ -111,13 +111,13 @@ def test_polars_code_scores_like_the_app(fitted):
 
 def test_points_table_goes_to_excel_with_grades_and_trends(fitted):
     card, _ = fitted
-    sheets = pl.read_excel(io.BytesIO(scorecard_excel(card)), sheet_id=0)
-    assert list(sheets)[:2] == ["points", "grades_train"] and "trends" in sheets
-    points = sheets["points"]
+    sheets = pl.read_excel(io.BytesIO(scorecard_excel(card)), sheet_id=0)  # sheet names in Korean by default
+    assert list(sheets)[:2] == ["점수표", "등급_학습"] and "추세" in sheets
+    points = sheets["점수표"]
     assert points.height == card.points.frame().height
     for f in card.names:
         assert points.filter(pl.col("feature") == f)["points"].to_list() == card.points.points(f).tolist()
-    assert sheets["grades_train"]["rows"].sum() == 2000
+    assert sheets["등급_학습"]["rows"].sum() == 2000
 
 
 def test_reasons_name_the_characteristics_that_cost_the_most_points(fitted):

@@ -145,7 +145,11 @@ def choices(proposed: FeatureProject, tables: Mapping[str, MaskedTable]) -> Feat
         format_func=lambda c: t("features.page.no_target") if c is None else c,
     )
     windows = st.multiselect(
-        t("features.page.windows"), WINDOW_CHOICES, default=list(proposed.options.windows), key="wb.features.windows"
+        t("features.page.windows"),
+        WINDOW_CHOICES,
+        default=list(proposed.options.windows),
+        key="wb.features.windows",
+        placeholder=t("ui.choose_many"),
     )
     aggregations = st.multiselect(
         t("features.page.aggregations"),
@@ -153,6 +157,7 @@ def choices(proposed: FeatureProject, tables: Mapping[str, MaskedTable]) -> Feat
         default=list(DEFAULT_AGGREGATIONS),
         format_func=lambda a: t(f"features.agg.{a}"),
         key="wb.features.aggs",
+        placeholder=t("ui.choose_many"),
     )
     by = {
         role.name: st.multiselect(
@@ -160,6 +165,7 @@ def choices(proposed: FeatureProject, tables: Mapping[str, MaskedTable]) -> Feat
             category_columns(tables[role.name]),
             default=list(role.by),
             key=f"wb.features.by.{role.name}",
+            placeholder=t("ui.choose_many"),
         )
         for role in proposed.relations.tables
         if role.time

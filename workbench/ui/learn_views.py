@@ -90,7 +90,9 @@ def answer_widget(step: Step, f: Facts) -> Any:
     if step.ask == "column_code":
         st.markdown(label)
         left, right = st.columns(2)
-        column = left.selectbox(t("learn.page.column"), options, index=None, key=key + ".column")
+        column = left.selectbox(
+            t("learn.page.column"), options, index=None, key=key + ".column", placeholder=t("ui.choose")
+        )
         code = right.number_input(t("learn.page.code"), value=None, step=1, key=key + ".code")
         return (column, code)
     if step.id == "split":

@@ -9,6 +9,7 @@ from workbench.charts import model as charts
 from workbench.charts.runs import importance_overlay, roc_overlay
 from workbench.errors import UserError
 from workbench.i18n import t
+from workbench.i18n.formats import when
 from workbench.model.baseline import TrainConfig, TrainingResult, train_baseline
 from workbench.model.explain import ranked_by_shap
 from workbench.model.frame import candidate_features, preview_target, split_columns
@@ -18,6 +19,7 @@ from workbench.privacy import MaskedTable
 from workbench.report.model_card import model_card_html
 from workbench.ui.glossary import glossary_link, term_help
 from workbench.ui.state import store
+from workbench.ui.tables import header, show_frame
 
 RESULT = "wb.model.result"  # (TrainingResult, run id or None) of this session's last training
 
@@ -119,7 +121,11 @@ def _split_choice(table: MaskedTable) -> SplitSpec:
 def _feature_choice(name: str, table: MaskedTable, target: str) -> tuple[str, ...]:
     usable, excluded = candidate_features(table, target)
     features = st.multiselect(
-        t("model.page.features"), usable, default=list(usable), key=f"wb.model.features.{name}.{target}"
+        t("model.page.features"),
+        usable,
+        default=list(usable),
+        key=f"wb.model.features.{name}.{target}",
+        placeholder=t("ui.choose_many"),
     )
     if excluded:
         reasons = (f"{e.column} ({t(f'model.exclude.{e.reason}')})" for e in excluded if e.reason != "target")
@@ -173,8 +179,12 @@ def results(result: TrainingResult) -> None:
 def _metrics_table(result: TrainingResult) -> None:
     st.subheader(t("model.card.section.metrics"))
     frame = metrics_frame(result)
-    glossary = {c: st.column_config.NumberColumn(c, help=term_help(c)) for c in GLOSSARY_COLUMNS if c in frame.columns}
-    st.dataframe(frame, hide_index=True, key="wb.model.metrics_table", column_config=glossary)
+    glossary = {
+        c: st.column_config.NumberColumn(header(c), help=term_help(c), format="localized", alignment="right")
+        for c in GLOSSARY_COLUMNS
+        if c in frame.columns
+    }
+    show_frame(frame, headers=True, width="content", key="wb.model.metrics_table", column_config=glossary)
     help_box("metrics")
     if result.scorecard is not None:
         st.caption(
@@ -224,7 +234,7 @@ def stored_result(dataset: str) -> None:
     for w in rec.get("warnings") or ():
         (st.error if w.get("severity") == "danger" else st.warning)(w.get("message") or w.get("code"))
     st.subheader(t("model.card.section.metrics"))
-    st.dataframe(metrics_table(rec["task"], rec["metrics"], rec.get("scorecard")), hide_index=True)
+    show_frame(metrics_table(rec["task"], rec["metrics"], rec.get("scorecard")), headers=True, width="content")
     help_box("metrics")
     if rec.get("curves"):
         show_chart(roc_overlay([(run_id, rec)]), "roc", "wb.model.stored.roc")
@@ -233,10 +243,7 @@ def stored_result(dataset: str) -> None:
 
 
 def _when(rec: dict) -> str:
-    from datetime import datetime
-
-    at = rec.get("created_at")
-    return datetime.fromisoformat(at).astimezone().strftime("%Y-%m-%d %H:%M") if at else "-"
+    return when(rec.get("created_at"))  # in the bank's time zone (WORKBENCH_TZ), not the server's
 
 
 def run_history(dataset: str) -> None:
@@ -245,17 +252,19 @@ def run_history(dataset: str) -> None:
     if not runs:
         return
     st.header(t("model.runs.history"))
-    st.dataframe(comparison_frame(runs), hide_index=True, key="wb.model.history_table")
+    show_frame(comparison_frame(runs), headers=True, key="wb.model.history_table")
     help_box("run_comparison")
     if len(runs) < 2:
         return
     ids = [run_id for run_id, _ in runs]
-    chosen = st.multiselect(t("model.page.compare_runs"), ids, default=ids[-2:], key="wb.model.compare")
+    chosen = st.multiselect(
+        t("model.page.compare_runs"), ids, default=ids[-2:], key="wb.model.compare", placeholder=t("ui.choose_many")
+    )
     picked = [(rid, rec) for rid, rec in runs if rid in chosen]
     if len(picked) < 2:
         st.caption(t("model.runs.pick_two"))
         return
-    st.dataframe(comparison_frame(picked), hide_index=True, key="wb.model.runs_table")
+    show_frame(comparison_frame(picked), headers=True, key="wb.model.runs_table")
     help_box("run_comparison")
     show_chart(
         charts.run_comparison_chart([(rid, rec["metrics"]) for rid, rec in picked], main_metric(picked[-1][1]["task"])),

@@ -383,7 +383,13 @@ def stability(c: Choice, result: Profile, columns_profile: TableProfile) -> None
     chart(charts.psi_bars(shown), "profile.read.psi")
     names = [f.feature for f in shown.features]
     if len(shown.periods) > 2:
-        picked = st.multiselect(t("profile.col.feature"), names, default=names[:5], key="wb.profile.psi_features")
+        picked = st.multiselect(
+            t("profile.col.feature"),
+            names,
+            default=names[:5],
+            key="wb.profile.psi_features",
+            placeholder=t("ui.choose_many"),
+        )
         chart(charts.psi_trend(shown, picked or None), "profile.read.psi_trend")
     feature = st.selectbox(
         t("profile.page.compare_feature"), names, key="wb.profile.psi_feature", help=term_help("psi")

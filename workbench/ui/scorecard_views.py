@@ -159,7 +159,11 @@ def _edit_form(feature: str, fb) -> BinEdit | None:
     with st.form(f"wb.scorecard.form.{feature}.{op}", border=False):
         if op == "merge":
             picked = st.multiselect(
-                t("scorecard.editor.bins"), body, format_func=show, key=f"wb.scorecard.merge.{feature}"
+                t("scorecard.editor.bins"),
+                body,
+                format_func=show,
+                key=f"wb.scorecard.merge.{feature}",
+                placeholder=t("ui.choose_many"),
             )
             edit = BinEdit("merge", feature, bins=tuple(picked))
         elif op == "split" and numeric:
@@ -168,7 +172,12 @@ def _edit_form(feature: str, fb) -> BinEdit | None:
             edit = BinEdit("split", feature, bins=(k,), at=at)
         elif op == "split":
             levels = [v for g in fb.binning.groups for v in g]
-            picked_levels = st.multiselect(t("scorecard.editor.levels"), levels, key=f"wb.scorecard.levels.{feature}")
+            picked_levels = st.multiselect(
+                t("scorecard.editor.levels"),
+                levels,
+                key=f"wb.scorecard.levels.{feature}",
+                placeholder=t("ui.choose_many"),
+            )
             edit = BinEdit("split", feature, levels=tuple(picked_levels))
         elif op in ("edges", "specials"):
             now = fb.binning.edges if op == "edges" else fb.binning.specials

@@ -1,4 +1,10 @@
-"""Showing frames the way a Korean bank reads them: dates as dates, amounts with thousands separators."""
+"""Showing frames the way a Korean bank reads them: headers in the reader's language, dates as dates, numbers
+right-aligned with thousands separators, and missing cells with the catalog's mark instead of "None".
+
+Result tables (runs, metrics, scores) come from the library with stable lower-case keys (``run``, ``auc``,
+``gini``, ``rank``): their headers are looked up as ``table.col.<key>`` in the catalog. Data previews keep
+the data's own column names (``headers=False``).
+"""
 
 from __future__ import annotations
 
@@ -8,22 +14,49 @@ import pandas as pd
 import polars as pl
 import streamlit as st
 
+from workbench.i18n import has, t
+from workbench.i18n.formats import MISSING_KEY
 
-def column_config(frame: pl.DataFrame | pd.DataFrame) -> dict[str, Any]:
-    """Dates without a midnight time, integers and floats with separators (1,234,567)."""
+
+def header(name: str) -> str:
+    """The reader's header for a result column ``name``; a name the catalog does not know is shown as is."""
+    key = f"table.col.{name}"
+    return t(key) if has(key) else name
+
+
+def column_config(frame: pl.DataFrame | pd.DataFrame, *, headers: bool = False) -> dict[str, Any]:
+    """Dates without a midnight time, numbers with separators and right-aligned; with ``headers``, result
+    keys get their catalog header."""
     config: dict[str, Any] = {}
     schema = frame.schema if isinstance(frame, pl.DataFrame) else pl.from_pandas(frame.head(1)).schema
     for name, dtype in schema.items():
+        label = header(name) if headers else None
         if dtype == pl.Date:
-            config[name] = st.column_config.DateColumn(format="YYYY-MM-DD")
+            config[name] = st.column_config.DateColumn(label, format="YYYY-MM-DD")
         elif isinstance(dtype, pl.Datetime):
-            config[name] = st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm:ss")
-        elif dtype.is_numeric():
-            config[name] = st.column_config.NumberColumn(format="localized")
+            config[name] = st.column_config.DatetimeColumn(label, format="YYYY-MM-DD HH:mm")
+        elif dtype.is_integer() or dtype.is_float():
+            config[name] = st.column_config.NumberColumn(label, format="localized", alignment="right")
+        elif label is not None and label != name:
+            config[name] = st.column_config.Column(label)
     return config
 
 
-def show_frame(frame: pl.DataFrame | pd.DataFrame, **kwargs: Any) -> None:
+def with_missing_mark(frame: pl.DataFrame | pd.DataFrame) -> pl.DataFrame | pd.DataFrame:
+    """Text cells that hold nothing show the catalog's mark ("–"), not Streamlit's English "None"."""
+    mark = t(MISSING_KEY)
+    if isinstance(frame, pd.DataFrame):
+        out = frame.copy()
+        for name in out.columns:
+            if out[name].dtype == object:
+                out[name] = out[name].where(out[name].notna(), mark)
+        return out
+    return frame.with_columns(pl.col(pl.String).fill_null(mark))
+
+
+def show_frame(frame: pl.DataFrame | pd.DataFrame, *, headers: bool = False, **kwargs: Any) -> Any:
+    """``st.dataframe`` with the conventions above; extra ``column_config`` entries win over the defaults."""
     kwargs.setdefault("width", "stretch")
     kwargs.setdefault("hide_index", True)
-    st.dataframe(frame, column_config={**column_config(frame), **kwargs.pop("column_config", {})}, **kwargs)
+    config = {**column_config(frame, headers=headers), **kwargs.pop("column_config", {})}
+    return st.dataframe(with_missing_mark(frame), column_config=config, **kwargs)
