@@ -87,3 +87,57 @@ def test_edit_bins_save_retrain_and_score_a_new_month_on_the_page(workspace, app
     scored = table_with(at, "reason_1_ko")
     assert len(scored) == 200 and {"score", "score_band", "reason_1_ko", "reason_1_en"} <= set(scored.columns)
     assert scored["reason_1_en"].notna().any()
+
+
+def test_scorecard_section_in_the_browser(page, base_url, app_workspace):
+    """Train, open the bin editor and score a new month in a real browser; screenshots in test-results/."""
+    from conftest import ROOT, wait_for_app
+    from playwright.sync_api import expect
+
+    from workbench.privacy import save_certified
+
+    with Store.open(home=app_workspace) as store:
+        save_certified(store, masked(loans(2000, seed=51), name="scorecard_loans"))
+        save_certified(store, masked(loans(300, seed=52, month0=13).drop("default_12m"), name="scorecard_new"))
+    page.goto(f"{base_url}/model")
+    wait_for_app(page)
+    dataset = page.get_by_role("combobox", name=t("model.page.dataset", "ko"))
+    dataset.click()
+    page.get_by_role("option", name="scorecard_loans").click()
+    expect(page.get_by_role("combobox", name=t("model.page.target", "ko"))).to_have_value("default_12m")
+    page.get_by_role("button", name=t("model.page.train", "ko")).click()
+    expect(page.get_by_role("heading", name=t("scorecard.page.title", "ko"))).to_be_visible(timeout=180_000)
+    shots = ROOT / "test-results"
+    shots.mkdir(exist_ok=True)
+    page.get_by_role("tab", name=t("scorecard.page.tab_bins", "ko")).click()
+    editor = page.get_by_role("tabpanel", name=t("scorecard.page.tab_bins", "ko"))
+    expect(editor.get_by_test_id("stPlotlyChart").locator(".main-svg").first).to_be_visible(timeout=30_000)
+    editor.get_by_text(t("scorecard.editor.op_merge", "ko"), exact=True).click()
+    page.set_viewport_size({"width": 1400, "height": 2000})
+    page.wait_for_timeout(1000)
+    editor.screenshot(path=shots / "scorecard_bin_editor.png")
+    page.get_by_role("tab", name=t("scorecard.page.tab_score", "ko")).click()
+    new = page.get_by_role("combobox", name=t("scorecard.score_page.dataset", "ko"))
+    new.click()
+    page.get_by_role("option", name="scorecard_new").click()
+    page.wait_for_timeout(500)
+    wait_for_app(page)
+    page.get_by_role("button", name=t("scorecard.score_page.run", "ko"), exact=True).click()
+    expect(page.get_by_text(t("scorecard.score_page.done", "ko", rows="300", mean="")[:12])).to_be_visible(
+        timeout=60_000
+    )
+    page.wait_for_timeout(1500)
+    page.get_by_role("tabpanel", name=t("scorecard.page.tab_score", "ko")).screenshot(
+        path=shots / "scorecard_scoring.png"
+    )
+
+
+def test_grades_of_new_data_without_outcomes_draw_rows_alone():
+    import polars as pl
+
+    from workbench.charts.scorecard import bands_chart
+
+    new = bands_chart(pl.DataFrame({"band": [1, 2, 3], "rows": [30, 50, 20]}))
+    assert [trace.type for trace in new.data] == ["bar"] and "yaxis2" not in new.layout.to_plotly_json()
+    known = bands_chart(pl.DataFrame({"band": [1, 2, 3], "rows": [30, 50, 20], "bad_rate": [0.01, 0.05, 0.2]}))
+    assert [trace.type for trace in known.data] == ["bar", "scatter"] and known.data[1].yaxis == "y2"

@@ -13,16 +13,18 @@ from workbench.i18n import t
 def _rows_and_rate(x: list[str], rows: list[int], rate: list[float | None], title: str, x_title: str) -> go.Figure:
     fig = base_figure(title, height=340)
     fig.add_bar(x=x, y=rows, name=t("scorecard.chart.rows"), marker_color=PALETTE[0], opacity=0.55)
-    fig.add_scatter(
-        x=x, y=rate, name=t("scorecard.chart.bad_rate"), yaxis="y2", mode="lines+markers", marker_color=PALETTE[3]
-    )
-    fig.update_layout(
-        xaxis={"title": x_title, "type": "category"},
-        yaxis={"title": t("scorecard.chart.rows")},
-        yaxis2={"title": t("scorecard.chart.bad_rate"), "overlaying": "y", "side": "right", "tickformat": ".1%",
-                "rangemode": "tozero"},
-        legend={"orientation": "h", "y": -0.25},
-    )  # fmt: skip
+    layout = {
+        "xaxis": {"title": x_title, "type": "category"},
+        "yaxis": {"title": t("scorecard.chart.rows")},
+        "legend": {"orientation": "h", "y": -0.25},
+    }
+    if any(r is not None for r in rate):  # no outcomes yet (new data): rows alone, no empty rate axis
+        fig.add_scatter(
+            x=x, y=rate, name=t("scorecard.chart.bad_rate"), yaxis="y2", mode="lines+markers", marker_color=PALETTE[3]
+        )
+        layout["yaxis2"] = {"title": t("scorecard.chart.bad_rate"), "overlaying": "y", "side": "right",
+                            "tickformat": ".1%", "rangemode": "tozero"}  # fmt: skip
+    fig.update_layout(**layout)
     return fig
 
 

@@ -62,8 +62,9 @@ def section(dataset: str, table: MaskedTable, certified: dict[str, MaskedTable],
         t("scorecard.page.scale", base=f"{card.scale.base_score:g}", odds=f"{card.scale.base_odds:g}",
           pdo=f"{card.scale.pdo:g}", low=f"{card.points.min_score:g}", high=f"{card.points.max_score:g}")
     )  # fmt: skip
-    points, editor, scoring = st.tabs(
-        [t("scorecard.page.tab_points"), t("scorecard.page.tab_bins"), t("scorecard.page.tab_score")]
+    points, editor, scoring = st.tabs(  # keyed: an edit or a choice reruns the page without leaving the tab
+        [t("scorecard.page.tab_points"), t("scorecard.page.tab_bins"), t("scorecard.page.tab_score")],
+        key="wb.scorecard.tabs",
     )
     with points:
         _points(card, dataset, run_id)
