@@ -50,3 +50,53 @@ def base_figure(title: str | None = None, *, height: int = 360) -> go.Figure:
         legend={"orientation": "h", "y": -0.15},
     )
     return fig
+
+
+def _has_hangul(text: str | None) -> bool:
+    return bool(text) and any("\uac00" <= ch <= "\ud7a3" for ch in text)
+
+
+def readable(fig: go.Figure) -> go.Figure:
+    """Last touches every chart gets before it is drawn, so labels never collide:
+
+    - a Korean y-axis title is written horizontally above its axis (plotly turns it 90°, which stacks Hangul
+      syllables one under another), on the left for a left axis, on the right for a right one;
+    - a horizontal legend sits above the plot, right-aligned, instead of under it, where it covered the first
+      category labels of the x-axis;
+    - axes grow their margins to fit their tick labels (long month or category names are not cut).
+    """
+    layout = fig.layout
+    top = 0
+    for name in [k for k in layout.to_plotly_json() if k.startswith("yaxis")]:
+        axis = layout[name]
+        text = axis.title.text if axis.title else None
+        if not _has_hangul(text):
+            continue
+        right = axis.side == "right"
+        x_name = "xaxis" + (axis.anchor[1:] if axis.anchor and axis.anchor not in ("x", "free") else "")
+        domain = layout[x_name].domain if x_name in layout and layout[x_name].domain else (0, 1)
+        y_top = axis.domain[1] if axis.domain else 1
+        fig.add_annotation(
+            text=text,
+            xref="paper",
+            yref="paper",
+            x=domain[1] if right else domain[0],
+            y=y_top,
+            xanchor="right" if right else "left",
+            yanchor="bottom",
+            yshift=4,
+            showarrow=False,
+            font={"size": 12, "color": "#555"},
+        )
+        axis.title.text = None
+        top = 24
+    legend = layout.legend
+    if legend.orientation == "h" and (legend.y is None or legend.y < 0):
+        fig.update_layout(legend={"orientation": "h", "x": 1, "xanchor": "right", "y": 1.0, "yanchor": "bottom"})
+        top = max(top, 28)
+    if top:
+        margin_top = layout.margin.t if layout.margin.t is not None else 20
+        fig.update_layout(margin={"t": margin_top + top})
+    fig.update_xaxes(automargin=True)
+    fig.update_yaxes(automargin=True)
+    return fig

@@ -7,6 +7,7 @@ from __future__ import annotations
 import polars as pl
 
 from workbench.i18n import t
+from workbench.i18n.formats import number
 from workbench.profile import Profile
 from workbench.profile.columns import ColumnProfile
 from workbench.profile.stability import Stability
@@ -36,12 +37,9 @@ def overview_frame(p: Profile) -> pl.DataFrame:
 
 
 def _fmt(v: object) -> str | None:
-    """Amounts in whole units with separators (26,520, not 2.652e+04); small values to four digits."""
-    if v is None:
-        return None
-    if isinstance(v, float):
-        return f"{v:,.0f}" if abs(v) >= 1_000 and abs(v) < 1e18 else f"{v:,.4g}"
-    return str(v)
+    """Amounts in whole units with separators (26,520, not 2.652e+04); small values to four digits; the one
+    number format of the app (``workbench.i18n.formats.number``). None stays None: the table marks it."""
+    return None if v is None else number(v)
 
 
 def columns_frame(p: Profile) -> pl.DataFrame:

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 
 import streamlit as st
 
+from workbench.charts.common import readable
 from workbench.charts.features import bins_chart, iv_ranking
 from workbench.errors import UserError
 from workbench.features.codegen import to_polars_code
@@ -239,7 +240,7 @@ def score_section(run: FeatureRun | None) -> None:
         column_config=score_column_config(),
     )
     how_to_read("features.page.how_table")
-    st.plotly_chart(iv_ranking(table, lang=lang), width="stretch")
+    st.plotly_chart(readable(iv_ranking(table, lang=lang)), width="stretch")
     how_to_read("features.page.how_iv")
 
 
@@ -406,7 +407,9 @@ def feature_card(item: ReviewItem, run: FeatureRun) -> None:
         score_metrics(item.score)
         if item.recommendation is not None:
             st.caption(item.recommendation.explain(item.score, run.thresholds, lang))
-        st.plotly_chart(bins_chart(item.score, lang=lang), width="stretch", key=f"wb.features.bins.{item.name}")
+        st.plotly_chart(
+            readable(bins_chart(item.score, lang=lang)), width="stretch", key=f"wb.features.bins.{item.name}"
+        )
         how_to_read("features.page.how_bins")
     with st.expander(t("features.page.definition")):
         st.json(item.spec.to_dict())

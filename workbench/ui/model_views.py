@@ -6,6 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from workbench.charts import model as charts
+from workbench.charts.common import readable
 from workbench.charts.runs import importance_overlay, roc_overlay
 from workbench.errors import UserError
 from workbench.i18n import t
@@ -40,7 +41,7 @@ def help_box(name: str) -> None:
 
 
 def show_chart(fig, name: str, key: str) -> None:
-    st.plotly_chart(fig, key=key, config={"displaylogo": False})
+    st.plotly_chart(readable(fig), key=key, config={"displaylogo": False})
     help_box(name)
 
 

@@ -15,6 +15,7 @@ from streamlit.errors import StreamlitPageNotFoundError
 
 import workbench.profile as wp
 from workbench.charts import profile as charts
+from workbench.charts.common import readable
 from workbench.errors import UserError
 from workbench.i18n import get_language, t
 from workbench.privacy import MaskedTable
@@ -25,11 +26,13 @@ from workbench.profile.target import numeric_target_rows
 from workbench.report import tables
 from workbench.ui.glossary import glossary_link, term_help
 from workbench.ui.nav import available_pages
+from workbench.ui.tables import show_frame
 
 SECTIONS = ("overview", "alerts", "columns", "correlations", "target", "stability")
 SECTION_KEY = "wb.profile.section"
 COLUMN_KEY = "wb.profile.column"
 ALERTS_TABLE_KEY = "wb.profile.alerts_table"
+REPORTS_KEY = "wb.profile.reports_made"  # (fingerprint, target, time column, monotonic, language) already made
 
 
 @dataclass(frozen=True)
@@ -89,7 +92,7 @@ def how_to_read(key: str) -> None:
 
 
 def chart(fig, read_key: str) -> None:
-    st.plotly_chart(fig, width="stretch", config={"displaylogo": False})
+    st.plotly_chart(readable(fig), width="stretch", config={"displaylogo": False})
     how_to_read(read_key)
 
 
@@ -233,13 +236,13 @@ def overview(c: Choice, result: Profile) -> None:
     cc.metric(t("profile.overview.memory"), f"{tp.memory_bytes / 2**20:,.1f} MiB")
     d.metric(t("profile.overview.duplicate_rows"), f"{tp.duplicate_rows:,}")
     e.metric(t("profile.page.alerts"), f"{len(result.alerts):,}")
-    st.dataframe(tables.overview_frame(result), hide_index=True, width="stretch")
+    show_frame(tables.overview_frame(result), right=(t("profile.col.value"),))
     how_to_read("profile.read.overview")
     chart(charts.kinds_bar(tp), "profile.read.kinds")
     chart(charts.missing_bars(tp), "profile.read.missing")
     chart(charts.missing_patterns(tp), "profile.read.patterns")
     st.subheader(t("profile.page.columns_table"))
-    st.dataframe(tables.columns_frame(result), hide_index=True, width="stretch")
+    show_frame(tables.columns_frame(result))
     how_to_read("profile.read.tables")
     reports(c, result)
 
@@ -247,16 +250,24 @@ def overview(c: Choice, result: Profile) -> None:
 def reports(c: Choice, result: Profile) -> None:
     """HTML and Excel reports of the profile on screen, made on demand (a few seconds on a large table)."""
     st.subheader(t("profile.page.reports"))
+    made = st.session_state.setdefault(REPORTS_KEY, set())
+    wanted = (c.table.fingerprint, c.target, c.time_column, c.monotonic, get_language())
     if st.button(t("profile.page.make_reports"), key="wb.profile.make_reports"):
+        made.add(wanted)
+    # the buttons stay after a download (which reruns the page): the files come back from the cache
+    if wanted in made:
         with st.spinner(t("profile.page.making_reports")):
-            html, xlsx = report_files(c.table.fingerprint, c.target, c.time_column, c.monotonic, get_language(), result)
+            html, xlsx = report_files(*wanted, result)
         d1, d2 = st.columns(2)
-        d1.download_button(t("profile.page.download_html"), html, f"{c.name}_profile.html", "text/html")
+        d1.download_button(
+            t("profile.page.download_html"), html, f"{c.name}_profile.html", "text/html", on_click="ignore"
+        )
         d2.download_button(
             t("profile.page.download_excel"),
             xlsx,
             f"{c.name}_profile.xlsx",
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            on_click="ignore",
         )
 
 
@@ -302,7 +313,7 @@ def column_explorer(c: Choice, result: Profile) -> None:
     if saved := st.session_state.pop("wb.profile.kind_saved", None):
         left.caption(t(f"profile.page.kind_saved_{saved}"))
     with left:
-        st.dataframe(tables.column_stats_frame(cp), hide_index=True, width="stretch")
+        show_frame(tables.column_stats_frame(cp), right=(t("profile.col.value"),))
         how_to_read("profile.read.column_stats")
     with right:
         if charts.has_distribution(cp):
@@ -328,7 +339,7 @@ def correlations(c: Choice, result: Profile) -> None:
         st.caption(t("profile.page.sampled", n=f"{corr.sample_size:,}", rows=f"{corr.rows:,}"))
     chart(charts.correlation_heatmap(corr, method), "profile.read.correlation")
     st.subheader(t("profile.page.top_pairs"))
-    st.dataframe(tables.pairs_frame(result), hide_index=True, width="stretch")
+    show_frame(tables.pairs_frame(result))
     how_to_read("profile.read.tables")
 
 
@@ -349,7 +360,7 @@ def target(c: Choice, result: Profile) -> None:
         )
         glossary_row("iv", "woe", "auc", "ks")
         chart(charts.iv_bars(ta), "profile.read.iv")
-        st.dataframe(tables.iv_frame(ta), hide_index=True, width="stretch")
+        show_frame(tables.iv_frame(ta))
         how_to_read("profile.read.iv_table")
         feature = st.selectbox(
             t("profile.col.feature"),
@@ -358,10 +369,10 @@ def target(c: Choice, result: Profile) -> None:
             help=term_help("woe"),
         )
         chart(charts.woe_chart(ta.table(feature)), "profile.read.woe")
-        st.dataframe(tables.bins_frame(ta.table(feature)), hide_index=True, width="stretch")
+        show_frame(tables.bins_frame(ta.table(feature)))
         how_to_read("profile.read.bins")
     elif result.numeric_target is not None:
-        st.dataframe(numeric_target_rows(result.numeric_target), hide_index=True, width="stretch")
+        show_frame(numeric_target_rows(result.numeric_target))
         how_to_read("profile.read.tables")
 
 
@@ -395,5 +406,5 @@ def stability(c: Choice, result: Profile, columns_profile: TableProfile) -> None
         t("profile.page.compare_feature"), names, key="wb.profile.psi_feature", help=term_help("psi")
     )
     chart(charts.stability_bins(shown, feature), "profile.read.psi_bins")
-    st.dataframe(tables.psi_frame(shown), hide_index=True, width="stretch")
+    show_frame(tables.psi_frame(shown))
     how_to_read("profile.read.tables")

@@ -48,15 +48,20 @@ def with_missing_mark(frame: pl.DataFrame | pd.DataFrame) -> pl.DataFrame | pd.D
     if isinstance(frame, pd.DataFrame):
         out = frame.copy()
         for name in out.columns:
-            if out[name].dtype == object:
-                out[name] = out[name].where(out[name].notna(), mark)
+            if out[name].dtype == object or pd.api.types.is_string_dtype(out[name]):
+                out[name] = out[name].astype(object).where(out[name].notna(), mark)
         return out
     return frame.with_columns(pl.col(pl.String).fill_null(mark))
 
 
-def show_frame(frame: pl.DataFrame | pd.DataFrame, *, headers: bool = False, **kwargs: Any) -> Any:
-    """``st.dataframe`` with the conventions above; extra ``column_config`` entries win over the defaults."""
+def show_frame(
+    frame: pl.DataFrame | pd.DataFrame, *, headers: bool = False, right: tuple[str, ...] = (), **kwargs: Any
+) -> Any:
+    """``st.dataframe`` with the conventions above; ``right``: text columns that hold formatted numbers
+    ("1,234 (5.00%)"), right-aligned like numbers. Extra ``column_config`` entries win over the defaults."""
     kwargs.setdefault("width", "stretch")
     kwargs.setdefault("hide_index", True)
-    config = {**column_config(frame, headers=headers), **kwargs.pop("column_config", {})}
+    config = column_config(frame, headers=headers)
+    config.update({name: st.column_config.TextColumn(alignment="right") for name in right if name in frame.columns})
+    config.update(kwargs.pop("column_config", {}))
     return st.dataframe(with_missing_mark(frame), column_config=config, **kwargs)
