@@ -87,12 +87,56 @@ def bomb(path: Path, megabytes: int = 600) -> Path:
     return path
 
 
+ODS_NS = (
+    'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+    'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+    'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"'
+)
+
+
+def ods(path: Path, rows_xml: str) -> Path:
+    """A minimal OpenDocument spreadsheet whose one sheet holds ``rows_xml``."""
+    content = (
+        f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {ODS_NS} office:version="1.2">'
+        f'<office:body><office:spreadsheet><table:table table:name="고객">{rows_xml}</table:table>'
+        "</office:spreadsheet></office:body></office:document-content>"
+    )
+    manifest = (
+        '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest '
+        'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
+        '<manifest:file-entry manifest:full-path="/" '
+        'manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+        '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>'
+    )
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet", compress_type=zipfile.ZIP_STORED)
+        z.writestr("META-INF/manifest.xml", manifest, compress_type=zipfile.ZIP_DEFLATED)
+        z.writestr("content.xml", content, compress_type=zipfile.ZIP_DEFLATED)
+    return path
+
+
+def _cell(value) -> str:
+    if isinstance(value, str):
+        return f'<table:table-cell office:value-type="string"><text:p>{value}</text:p></table:table-cell>'
+    number = f'office:value-type="float" office:value="{value}"'
+    return f"<table:table-cell {number}><text:p>{value}</text:p></table:table-cell>"
+
+
+def _row(*values) -> str:
+    return "<table:table-row>" + "".join(_cell(v) for v in values) + "</table:table-row>"
+
+
 @pytest.fixture
 def grid(tmp_path) -> Path:
     return whole_grid_xlsx(tmp_path / "grid.xlsx")
 
 
-HOSTILE = ("grid.xlsx", "nodim.xlsx", "bomb.csv.gz", "bomb.csv.bz2", "bomb.csv.xz", "bomb.zip")
+HOSTILE = ("grid.xlsx", "nodim.xlsx", "grid.ods", "bomb.csv.gz", "bomb.csv.bz2", "bomb.csv.xz", "bomb.zip")
+FILLED_GRID = (  # every cell of the grid holds 1: 17 billion cells in under 1 KB
+    '<table:table-row table:number-rows-repeated="1048575">'
+    '<table:table-cell table:number-columns-repeated="16384" office:value-type="float" office:value="1">'
+    "<text:p>1</text:p></table:table-cell></table:table-row>"
+)
 
 
 @pytest.fixture
@@ -101,7 +145,8 @@ def hostile(tmp_path) -> dict[str, Path]:
     files.mkdir()
     grid = whole_grid_xlsx(files / "grid.xlsx")
     made = {"grid.xlsx": grid, "nodim.xlsx": without_dimension(grid, files / "nodim.xlsx")}
-    for name in HOSTILE[2:]:
+    made["grid.ods"] = ods(files / "grid.ods", _row("customer_id", "amount") + FILLED_GRID)
+    for name in HOSTILE[3:]:
         made[name] = bomb(files / name, 200 if name.endswith(".zip") else 600)
     return made
 
@@ -226,3 +271,13 @@ def test_every_limit_is_in_the_readme_configuration_table():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     for limit in LIMITS:
         assert f"| `{limit.env}` |" in readme and f"`{limit.default}`" in readme, limit.env
+
+
+def test_a_libreoffice_style_sheet_with_its_empty_repeated_grid_reads(tmp_path):
+    """LibreOffice writes the unused rest of the grid as repeated *empty* cells: those do not count."""
+    empty_rest = (
+        '<table:table-row table:number-rows-repeated="1048573">'
+        '<table:table-cell table:number-columns-repeated="16384"/></table:table-row>'
+    )
+    path = ods(tmp_path / "ok.ods", _row("고객", "금액") + _row("가", 1) + _row("나", 2) + empty_rest)
+    assert read_table(path).frame.to_dict(as_series=False) == {"고객": ["가", "나"], "금액": [1, 2]}

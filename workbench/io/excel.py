@@ -77,20 +77,62 @@ def sheet_extent(chunks: Iterable[bytes]) -> SheetExtent:
     return SheetExtent(max(rows, row_tags), max(columns, 1 if cells else 0), cells)
 
 
+_ODS_TAG = re.compile(rb"<table:(table-row|table-cell|covered-table-cell|table)\b([^>]*)>")
+_ODS_REPEAT = re.compile(rb"number-(?:rows|columns)-repeated=\"(\d{1,10})\"")
+
+
+def ods_extent(chunks: Iterable[bytes]) -> SheetExtent:
+    """The largest sheet range in an OpenDocument ``content.xml``, from its rows and cells and their
+    ``number-rows-repeated``/``number-columns-repeated``: only cells with a value count (LibreOffice writes
+    the empty rest of the grid as one repeated empty cell)."""
+    rows = columns = cells = 0
+    row = row_start = row_repeat = col = 0
+    carry = b""
+    for chunk in chain(chunks, [None]):
+        if chunk is None:
+            data, carry = carry, b""
+        else:
+            data = carry + chunk
+            cut = data.rfind(b"<")
+            data, carry = (data[:cut], data[cut:]) if 0 <= cut > len(data) - 65536 else (data, b"")
+        for m in _ODS_TAG.finditer(data):
+            kind, attrs = m[1], m[2]
+            repeat = int(r[1]) if (r := _ODS_REPEAT.search(attrs)) else 1
+            if kind == b"table":
+                row = 0
+            elif kind == b"table-row":
+                row_start, row_repeat, col = row, repeat, 0
+                row += repeat
+            else:
+                if b"value-type=" in attrs:
+                    columns = max(columns, col + repeat)
+                    rows = max(rows, row_start + row_repeat)
+                    cells += repeat * row_repeat
+                col += repeat
+    return SheetExtent(rows, columns, cells)
+
+
 def check_extent(path: Path) -> None:
-    """Refuse an .xlsx/.xlsm whose sheet would make the reader allocate past ``WORKBENCH_MAX_EXCEL_CELLS``,
+    """Refuse an .xlsx/.xlsm/.ods whose sheet would make the reader allocate past ``WORKBENCH_MAX_EXCEL_CELLS``,
     before the reader sees it (it aborts the whole process when an allocation fails), reading each sheet's
     XML from the zip as a stream within ``WORKBENCH_MAX_INFLATED_MB``."""
-    if path.suffix.lower() not in (".xlsx", ".xlsm"):
+    suffix = path.suffix.lower()
+    if suffix not in (".xlsx", ".xlsm", ".ods"):
         return
     limit = MAX_EXCEL_CELLS.value()
     try:
         with zipfile.ZipFile(path) as z:
             for info in z.infolist():
-                if not (info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")):
+                if suffix == ".ods":
+                    if info.filename != "content.xml":
+                        continue
+                    measure = ods_extent
+                elif info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
+                    measure = sheet_extent
+                else:
                     continue
                 with z.open(info) as src:
-                    extent = sheet_extent(limited_chunks(src, compressed=None, label=path.name))
+                    extent = measure(limited_chunks(src, compressed=None, label=path.name))
                 if max(extent.range_cells, extent.cells) > limit:
                     found = f"{extent.rows:,} × {extent.columns:,} = {max(extent.range_cells, extent.cells):,}"
                     raise MAX_EXCEL_CELLS.refuse(path.name, found)
