@@ -24,6 +24,7 @@ from workbench.store.schema import metadata
 TABLES = {
     "datasets", "dataset_versions", "policies", "audit_log", "audit_head", "table_meta", "relationships",
     "features", "review_state", "review_history", "runs", "learn_progress", "alembic_version", "scorecard_bin_edits",
+    "timing_marks",
 }  # fmt: skip
 
 

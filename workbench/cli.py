@@ -28,6 +28,7 @@ COMMANDS: dict[str, str] = {
     "features": "workbench.commands.features:features",
     "train": "workbench.commands.train:train",
     "score": "workbench.commands.score:score",
+    "timing": "workbench.commands.timing:timing",
 }
 
 

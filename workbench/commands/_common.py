@@ -54,6 +54,20 @@ def load_masked(path: str | Path, *, sheet: str | None = None, actor: str | None
     return auto_certify(table, actor=actor)
 
 
+def timing_marks(dataset: str) -> dict:
+    """A domain expert's current timing marks on ``dataset``'s columns, from the workspace store."""
+    from workbench.store import Store
+
+    with Store.open() as store:
+        return store.timing.current(dataset)
+
+
+def add_notice(code: str, message: str) -> None:
+    """A notice of the command's own (a column left out because of its timing mark): JSON and stderr."""
+    click.echo(f"notice: {message}", err=True)
+    _notices.set((*_notices.get(), {"code": code, "message": message}))
+
+
 def echo_json(payload: Any) -> None:
     """The contract's JSON on stdout: UTF-8 (Korean stays readable), no NaN; an object gets the command's
     ``notices`` (``[{code, message}]``, empty when nothing was dropped at load)."""

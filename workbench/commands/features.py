@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import click
 
-from workbench.commands._common import echo_json, load_masked
+from workbench.commands._common import add_notice, echo_json, load_masked, timing_marks
 
 
 @click.command()
@@ -83,7 +83,15 @@ def features(
 
     project = FeatureProject.from_yaml(spec_path)
     tables = _load_tables(project.paths())
-    run = build_features(project, tables, batches=batches)
+    marks = {name: timing_marks(table.name) for name, table in tables.items()}
+    run = build_features(project, tables, batches=batches, known_after=_known_after(marks))
+    for gone in run.left_out:  # said on stderr and in the JSON's notices
+        m = marks[gone.table][gone.column]
+        add_notice(
+            "known_after",
+            t("features.cli.known_after", column=gone.column, table=gone.table, n=len(gone.features),
+              who=m.actor, comment=m.comment or "-"),
+        )  # fmt: skip
     names = run.selected if selected_only and run.recommendations else None
     out = write_feature_table(run.features, output, names)
     chosen = [s for s in run.specs if names is None or s.name in names]
@@ -109,6 +117,12 @@ def features(
         coding = run.target
         if coding and coding.event is not None:
             click.echo(t("features.cli.event", column=coding.column, event=coding.event, non_event=coding.non_event))
+
+
+def _known_after(marks):
+    from workbench.signals.timing import known_after
+
+    return {name: known_after(by_column.values()) for name, by_column in marks.items()}
 
 
 def _load_tables(paths):

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from workbench.commands._common import echo_json, load_masked
+from workbench.commands._common import echo_json, load_masked, timing_marks
 from workbench.i18n import t
 
 
@@ -30,7 +30,7 @@ def profile(
     from workbench.report.json import profile_json
 
     table = load_masked(path, lazy=None)  # a Parquet file larger than memory is read in column batches
-    result = run_profile(table, target=target, time_column=time_col)
+    result = run_profile(table, target=target, time_column=time_col, marks=timing_marks(table.name))
     if html_out is not None:
         from workbench.report import html_report
 

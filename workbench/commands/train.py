@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from workbench.commands._common import echo_json, load_masked
+from workbench.commands._common import echo_json, load_masked, timing_marks
 
 
 @click.command("train")
@@ -98,6 +98,7 @@ def train(
         seed=seed,
         scorecard_options=with_stored_edits(store, table.name, target) if store is not None else None,
         generated=tuple(f.name for f in store.features.list()) if store is not None else (),
+        timing_marks=tuple(timing_marks(table.name).values()),
     )  # type: ignore[arg-type]
     result = train_baseline(table, config)
     record = run_record(result)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 import polars as pl
@@ -17,6 +17,7 @@ from workbench.features.scoring import FeatureScore, score_features
 from workbench.features.selection import Recommendation, Thresholds, ranked_table, select_features
 from workbench.features.spec import FeatureSpec
 from workbench.features.target import TargetCoding
+from workbench.features.timing import LeftOut, without_known_after
 from workbench.privacy.gate import MaskedTable
 
 Progress = Callable[[float, str], None]
@@ -31,6 +32,7 @@ class FeatureRun:
     recommendations: tuple[Recommendation, ...]
     thresholds: Thresholds
     target: TargetCoding | None = None  # which target value was read as the event
+    left_out: tuple[LeftOut, ...] = ()  # features of columns marked known only after (``features.timing``)
 
     @property
     def specs(self) -> tuple[FeatureSpec, ...]:
@@ -125,19 +127,22 @@ def build_features(
     specs: Sequence[FeatureSpec] | None = None,
     progress: Progress | None = None,
     batches: int | None = None,
+    known_after: Mapping[str, Collection[str]] | None = None,
 ) -> FeatureRun:
     """Generate (planned ``specs`` unless given), then score and select when the label has a target.
-    ``batches`` overrides the customer batch count of ``generate``."""
+    ``batches`` overrides the customer batch count of ``generate``; ``known_after`` (spec table → columns a
+    domain expert marked known only after the decision) takes out every feature built from those columns."""
     report = progress or (lambda _f, _m: None)
     coding = ensure_valid(project.relations, tables)  # every spec problem, one line each, before any work
     report(0.02, "plan")
     specs = tuple(specs) if specs is not None else plan_features(project.relations, tables, project.options)
+    specs, left_out = without_known_after(specs, known_after)  # an expert's "known only after": out
     check_label_columns(project, tables, specs)
     fs = generate(project.relations, tables, specs, progress=lambda f, m: report(0.05 + 0.7 * f, m), batches=batches)
     target = project.relations.label.target
     if not target or coding is None:
         report(1.0, "")
-        return FeatureRun(fs, (), (), project.thresholds)
+        return FeatureRun(fs, (), (), project.thresholds, left_out=left_out)
     fs = without_target_copies(fs, coding)
     report(0.8, "score")
     frame = fs.frame.with_columns(pl.col(project.relations.label.cutoff).alias("_period"))
@@ -148,4 +153,4 @@ def build_features(
         fs.frame.filter(pl.col(target).is_not_null()), scores, project.thresholds, snapshots=snapshots
     )
     report(1.0, "")
-    return FeatureRun(fs, scores, recs, project.thresholds, coding)
+    return FeatureRun(fs, scores, recs, project.thresholds, coding, left_out)

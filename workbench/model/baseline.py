@@ -40,6 +40,7 @@ from workbench.model.metrics import (
 from workbench.model.scorecard import Scorecard, ScorecardOptions, fit_scorecard
 from workbench.model.splits import SPLITS, Split, SplitSpec, make_split
 from workbench.privacy.gate import MaskedTable
+from workbench.signals.timing import TimingMark, known_after
 
 METRIC_SAMPLE = 200_000  # training rows scored for the train-split metrics
 StageFn = Callable[[str], None]  # called with an i18n key (model.stage.*) as each step starts
@@ -68,6 +69,7 @@ class TrainConfig:
     shap_rows: int = explain.SHAP_SAMPLE
     seed: int = 42
     generated: tuple[str, ...] = ()  # features the workbench built (the catalog's): never left out as identifiers
+    timing_marks: tuple[TimingMark, ...] = ()  # a domain expert's marks: columns known only after are left out
 
 
 @dataclass(frozen=True)
@@ -172,6 +174,7 @@ def train_baseline(
         features=config.features,
         exclude=config.exclude,
         generated=config.generated,
+        known_after=known_after(config.timing_marks),
     )
     task = mf.target.task
     if config.imbalance != "none" and task != "binary":
@@ -258,6 +261,7 @@ def train_baseline(
     uni = warn.univariate_aucs(mf.X[idx["train"]], ys["train"], seed=config.seed) if task == "binary" else {}
     grades = warn.leakage_grades(table, config.target, mf.features) if task == "binary" else []
     warnings = [
+        *warn.timing_warnings(mf.excluded, config.timing_marks),
         *warn.leakage_warnings(grades, imp),
         *warn.metric_warnings(metrics, time_split=config.split.kind == "time"),
     ]

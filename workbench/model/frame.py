@@ -75,7 +75,7 @@ class Exclusion:
     """A column left out of the model and why (``reason`` is an i18n suffix under ``model.exclude.``)."""
 
     column: str
-    reason: Literal["target", "id_like", "constant", "date", "all_missing", "high_cardinality", "user"]
+    reason: Literal["target", "id_like", "constant", "date", "all_missing", "high_cardinality", "user", "known_after"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -196,6 +196,7 @@ def build_frame(
     features: list[str] | tuple[str, ...] | None = None,
     exclude: list[str] | tuple[str, ...] = (),
     generated: Collection[str] = (),
+    known_after: Collection[str] = (),
 ) -> ModelFrame:
     """The modelling frame of a certified table.
 
@@ -229,6 +230,9 @@ def build_frame(
     for col in candidates:
         if col in exclude:
             excluded.append(Exclusion(col, "user"))
+            continue
+        if col in known_after:  # a domain expert said so (workbench.signals.timing)
+            excluded.append(Exclusion(col, "known_after"))
             continue
         why = _exclusion(labeled[col], labeled.height, generated=col in generated)
         if why:
@@ -287,14 +291,16 @@ def preview_target(table: MaskedTable, target: str) -> TargetPreview:
     return TargetPreview(task, values[:MAX_CLASSES], event, len(s))
 
 
-def candidate_features(table: MaskedTable, target: str) -> tuple[tuple[str, ...], tuple[Exclusion, ...]]:
+def candidate_features(
+    table: MaskedTable, target: str, *, known_after: Collection[str] = ()
+) -> tuple[tuple[str, ...], tuple[Exclusion, ...]]:
     """Columns the model would use by default, and those it leaves out with the reason (no training)."""
     df = table.frame
     kept, excluded = [], [Exclusion(target, "target")]
     for col in df.columns:
         if col == target:
             continue
-        why = _exclusion(df[col], df.height)
+        why = Exclusion(col, "known_after") if col in known_after else _exclusion(df[col], df.height)
         (excluded.append(why) if why else kept.append(col))
     return tuple(kept), tuple(excluded)
 

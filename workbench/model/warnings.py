@@ -5,6 +5,7 @@ Codes (``model.warning.<code>`` in the catalog):
   same words (``workbench.signals.leakage``: IV ≥ 1.0, AUC ≥ 0.90 with ≥ 30 events, a copy of the target) —
   usually information recorded after the outcome (days overdue after the loan, a call's duration).
 - ``strong_predictor``: 0.5 ≤ IV < 1.0 without that evidence: confirm it is known when the decision is made.
+- ``known_after``: a column a domain expert marked "known only after the decision" was left out.
 - ``leakage_auc``: the code runs trained before the evidence rule carry (read back, never raised now).
 - ``leakage_importance``: one feature carries more than half of the model's gain.
 - ``overfit``: train AUC exceeds validation AUC by more than 0.05 (regression: R² by more than 0.10).
@@ -28,6 +29,7 @@ from workbench.model.explain import FeatureImportance
 from workbench.model.metrics import BinaryMetrics, MulticlassMetrics, RegressionMetrics, auc
 from workbench.privacy.gate import MaskedTable
 from workbench.signals import codes, leakage
+from workbench.signals.timing import TimingMark
 
 DOMINANT_GAIN = 0.5
 OVERFIT_AUC_GAP = 0.05
@@ -36,7 +38,15 @@ OOT_AUC_DROP = 0.03
 TINY_TRAIN = 50
 TINY_EVAL = 10
 UNIVARIATE_SAMPLE = 200_000
-CODES = ("leakage_suspect", "strong_predictor", "leakage_importance", "overfit", "tiny_class", "oot_degradation")
+CODES = (
+    "leakage_suspect",
+    "strong_predictor",
+    "known_after",
+    "leakage_importance",
+    "overfit",
+    "tiny_class",
+    "oot_degradation",
+)
 
 
 @dataclass(frozen=True)
@@ -87,6 +97,16 @@ def leakage_grades(table: MaskedTable, target: str, features: Sequence[str]) -> 
     numeric = [c for c in features if table.schema[c].is_numeric()]
     ta = target_analysis(table, target, features=list(features), specials=codes.of_frame(table.frame, numeric))
     return [grade_table(tb) for tb in ta.tables]
+
+
+def timing_warnings(excluded: Sequence, marks: Sequence[TimingMark]) -> list[ModelWarning]:
+    """One warning per column left out because a domain expert marked it known only after the decision."""
+    by = {m.column: m for m in marks}
+    return [
+        ModelWarning("known_after", e.column, {"who": by[e.column].actor, "comment": by[e.column].comment or "-"})
+        for e in excluded
+        if e.reason == "known_after" and e.column in by
+    ]
 
 
 def leakage_warnings(grades: Sequence[leakage.LeakageGrade], imp: tuple[FeatureImportance, ...]) -> list[ModelWarning]:

@@ -28,6 +28,7 @@ from workbench.profile.target import (
     target_analysis,
 )
 from workbench.signals import leakage
+from workbench.signals.timing import TimingMark
 
 STEPS = ("columns", "correlations", "target", "stability", "alerts")
 
@@ -79,11 +80,13 @@ def assemble(
     *,
     dated_after: Mapping[str, float] | None = None,
     time_column: str | None = None,
+    marks: Mapping[str, TimingMark] | None = None,
 ) -> Profile:
-    """Put computed stages together and derive the alerts (cheap: reads the results only)."""
+    """Put computed stages together and derive the alerts (cheap: reads the results only); ``marks`` are a
+    domain expert's timing marks by column, shown on the leakage alerts."""
     ta = target if isinstance(target, TargetAnalysis) else None
     nta = target if isinstance(target, NumericTargetAnalysis) else None
-    alerts = build_alerts(table, corr, ta, dated_after=dated_after, time_column=time_column)
+    alerts = build_alerts(table, corr, ta, dated_after=dated_after, time_column=time_column, marks=marks)
     return Profile(table, corr, alerts, ta, nta, stability, tuple((dated_after or {}).items()))
 
 
@@ -102,6 +105,7 @@ def profile(
     monotonic: bool = False,
     today: date | None = None,
     on_step: Callable[[str, float], None] | None = None,
+    marks: Mapping[str, TimingMark] | None = None,
 ) -> Profile:
     """Profile a certified table: columns, correlations, alerts; with ``target`` WOE/IV (binary) or
     correlation and mutual information (numeric); with ``time_column`` PSI per month.
@@ -128,7 +132,7 @@ def profile(
         st = stability_by_period(table, time_column, profile=tp, features=[c for c in table.columns if c != target])
     step("alerts")
     after = dates_after(table, time_column, tp) if time_column is not None else None
-    result = assemble(tp, corr, analysis, st, dated_after=after, time_column=time_column)
+    result = assemble(tp, corr, analysis, st, dated_after=after, time_column=time_column, marks=marks)
     if on_step is not None:
         on_step("done", 1.0)
     return result

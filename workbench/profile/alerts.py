@@ -16,6 +16,7 @@ from workbench.profile.columns import ColumnProfile, TableProfile
 from workbench.profile.correlations import Correlations
 from workbench.profile.target import BinTable, TargetAnalysis
 from workbench.signals import codes, leakage
+from workbench.signals.timing import TimingMark
 
 Severity = Literal["high", "medium", "low"]
 SEVERITY_ORDER: dict[str, int] = {"high": 0, "medium": 1, "low": 2}
@@ -176,11 +177,13 @@ def build_alerts(
     *,
     dated_after: Mapping[str, float] | None = None,
     time_column: str | None = None,
+    marks: Mapping[str, TimingMark] | None = None,
 ) -> tuple[Alert, ...]:
     """Every alert of a profile, most severe first; table-level alerts (column None) lead their group.
 
     ``dated_after`` (per date column, the share of rows later than ``time_column``) is evidence of leakage
-    (``workbench.signals.leakage``) with or without a target."""
+    (``workbench.signals.leakage``) with or without a target. ``marks`` (a domain expert's timing marks by
+    column) are shown on the column's leakage alerts."""
     out: list[Alert] = []
     if profile.duplicate_rows:
         out.append(
@@ -221,14 +224,16 @@ def build_alerts(
             g = grade_table(tb)
             if g.code:
                 severity: Severity = "high" if g.suspect else "medium"
-                out.append(Alert(g.code, tb.feature, severity, (*g.params(), ("target", target.target))))
+                said = marks[tb.feature].params() if marks and tb.feature in marks else ()
+                out.append(Alert(g.code, tb.feature, severity, (*g.params(), ("target", target.target), *said)))
             if tb.smoothed:
                 out.append(Alert("woe_smoothed", tb.feature, "low", (("bins", ", ".join(tb.smoothed_bins)),)))
     for column, share in (dated_after or {}).items():
         g = leakage.grade(column, after_share=share, time_column=time_column)
         if g.suspect:
             name = target.target if target is not None else ""
-            out.append(Alert(g.code, column, "high", (*g.params(), ("target", name))))  # type: ignore[arg-type]
+            said = marks[column].params() if marks and column in marks else ()
+            out.append(Alert(g.code, column, "high", (*g.params(), ("target", name), *said)))  # type: ignore[arg-type]
     return tuple(sorted(out, key=lambda a: (SEVERITY_ORDER[a.severity], a.column is not None, a.code)))
 
 

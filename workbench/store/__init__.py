@@ -14,7 +14,7 @@ Schema migrations (Alembic, run by ``Store.open``; ``python -m workbench.store.m
 0001 datasets + versions, policies, audit log + head; 0002 table roles, relationships, features, review
 state + history, runs, learn progress; 0003 runs keep the model package's whole record; 0004 lineage of
 datasets the app writes, feature runs with their candidate table, each user's place in the app;
-0005 the expert's scorecard bin edits.
+0005 the expert's scorecard bin edits; 0006 a domain expert's timing marks.
 
 Open::
 
@@ -77,13 +77,21 @@ Audit (``store.audit``; ``AuditEntry(seq, at, actor, action, payload, prev_hash,
     verify(*, anchor=None) -> AuditVerification(ok, entries, first_bad_seq, reason)  # .message(lang)
     Actions the store writes itself, in the same transaction as the change: policy.saved, dataset.saved,
     dataset.deleted, table.described, table.related, table.unrelated, features.saved, feature.reviewed,
-    features.reviewed (one verdict on many), features.run_saved, run.saved, scorecard.bins_edited.
+    features.reviewed (one verdict on many), features.run_saved, run.saved, scorecard.bins_edited,
+    column.timing_marked.
 
 Scorecard bin edits (``store.bin_edits``; ``BinEditSet(dataset, target, version, edits, comment, actor,
 created_at)``, ``edits`` as JSON dicts; a save stores the whole list as the next version)::
 
     save(dataset, target, edits, *, expected_version, comment="", actor=None) -> BinEditSet  # ConflictError
     current(dataset, target) -> BinEditSet | None;  history(dataset, target) -> list[BinEditSet] (oldest first)
+
+Timing marks (``store.timing``; ``TimingMark(dataset, column, mark, comment, actor, created_at)``, ``mark``
+``before`` (known at decision time) or ``after`` (known only after it); ``features`` and ``train`` leave
+``after`` columns out)::
+
+    mark(dataset, column, mark, *, comment="", actor=None) -> TimingMark   # appends; audited
+    current(dataset) -> dict[str, TimingMark];  history(dataset, column) -> list[TimingMark] (oldest first)
 
 Feature catalog (``store.features``; ``Feature(name, dataset, spec, description_ko, description_en, scores,
 created_at, updated_at)``)::

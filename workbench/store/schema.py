@@ -230,3 +230,19 @@ scorecard_bin_edits = sa.Table(
     sa.Column("created_at", UTCDateTime, nullable=False),
     sa.UniqueConstraint("dataset", "target", "version", name="uq_scorecard_bin_edits_dataset_target_version"),
 )
+
+# --- 0006: a domain expert's timing marks --------------------------------------------------------------------
+
+# One row per mark given (history kept); a column's current mark is its newest row.
+timing_marks = sa.Table(
+    "timing_marks",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("dataset", NAME, nullable=False),
+    sa.Column("column_name", NAME, nullable=False),
+    sa.Column("mark", sa.String(10), nullable=False),  # before | after
+    sa.Column("comment", sa.Text, nullable=False),
+    sa.Column("actor", NAME, nullable=False),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Index("ix_timing_marks_dataset", "dataset", "column_name"),
+)

@@ -26,6 +26,7 @@ from workbench.store.progress import LearnProgress
 from workbench.store.runs import Runs
 from workbench.store.schema import dataset_versions, feature_runs, runs
 from workbench.store.tables import Tables
+from workbench.store.timing import Timing
 from workbench.store.ui_state import UiState
 
 DEFAULT_HOME = "./workspace"
@@ -63,6 +64,7 @@ class Store:
         self.feature_runs = FeatureRuns(self)
         self.ui_state = UiState(self)
         self.bin_edits = BinEdits(self)
+        self.timing = Timing(self)
 
     @classmethod
     def open(cls, home: str | os.PathLike[str] | None = None, url: str | None = None) -> Store:

@@ -18,6 +18,7 @@ from workbench.model.runs import comparison_frame, main_metric, metrics_frame, m
 from workbench.model.splits import SplitSpec, split_kinds
 from workbench.privacy import MaskedTable
 from workbench.report.model_card import model_card_html
+from workbench.signals.timing import known_after
 from workbench.ui.glossary import glossary_link, term_help
 from workbench.ui.state import store
 from workbench.ui.tables import header, show_frame
@@ -97,6 +98,7 @@ def training_setup(name: str, table: MaskedTable, default_target: str | None = N
         imbalance=imbalance,
         search=search,
         seed=seed,
+        timing_marks=tuple(store().timing.current(name).values()),
     )
 
 
@@ -120,7 +122,7 @@ def _split_choice(table: MaskedTable) -> SplitSpec:
 
 
 def _feature_choice(name: str, table: MaskedTable, target: str) -> tuple[str, ...]:
-    usable, excluded = candidate_features(table, target)
+    usable, excluded = candidate_features(table, target, known_after=known_after(store().timing.current(name).values()))
     features = st.multiselect(
         t("model.page.features"),
         usable,

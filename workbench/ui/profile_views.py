@@ -136,6 +136,44 @@ def save_kind(dataset: str, column: str, kind: str, meta) -> None:
         st.session_state["wb.profile.kind_saved"] = "session"
 
 
+def stored_marks(dataset: str) -> dict:
+    """The domain expert's timing marks on ``dataset`` (none when the workspace cannot be read)."""
+    try:
+        from workbench.ui.state import store
+
+        return store().timing.current(dataset)
+    except (ImportError, UserError, OSError):
+        return {}
+
+
+def timing_mark(dataset: str, column: str, current) -> None:
+    """Mark ``column`` known at decision time or only after it, with a comment: stored (who, when) and
+    audited; features and train leave an "after" column out, and its alerts show the mark."""
+    from workbench.signals.timing import MARKS
+
+    with st.expander(t("signals.mark.title")):
+        if current is not None:
+            st.caption(t("signals.mark.current", mark=t(f"signals.mark.{current.mark}"), who=current.actor,
+                         at=f"{current.created_at:%Y-%m-%d %H:%M}", comment=current.comment or "-"))  # fmt: skip
+        with st.form(key=f"wb.profile.timing.{dataset}.{column}", border=False):
+            mark = st.radio(
+                t("signals.mark.question", column=column),
+                MARKS,
+                index=MARKS.index(current.mark) if current is not None else 0,
+                format_func=lambda m: t(f"signals.mark.{m}"),
+                horizontal=True,
+            )
+            comment = st.text_input(t("signals.mark.comment"), value=current.comment if current is not None else "")
+            if st.form_submit_button(t("signals.mark.save")):
+                try:
+                    from workbench.ui.state import store
+
+                    store().timing.mark(dataset, column, mark, comment=comment)
+                    st.rerun()
+                except (ImportError, UserError, OSError) as err:
+                    st.error(str(err))
+
+
 def open_alert_column(alert_columns: list[str | None]) -> None:
     rows = st.session_state[ALERTS_TABLE_KEY].selection.rows
     if rows and alert_columns[rows[0]] is not None:
@@ -206,7 +244,15 @@ def compute(c: Choice) -> tuple[TableProfile, Profile]:
             stability = cached_stability(fp, c.kinds_key, c.time_column, c.target, table, columns_profile)
         progress("alerts")
         after = wp.dates_after(table, c.time_column, columns_profile) if c.time_column is not None else None
-        result = wp.assemble(columns_profile, corr, analysis, stability, dated_after=after, time_column=c.time_column)
+        result = wp.assemble(
+            columns_profile,
+            corr,
+            analysis,
+            stability,
+            dated_after=after,
+            time_column=c.time_column,
+            marks=stored_marks(c.name),
+        )
     except UserError as err:  # e.g. a target with three values: one line in the user's language
         bar.empty()
         st.error(str(err))
@@ -320,6 +366,7 @@ def column_explorer(c: Choice, result: Profile) -> None:
             chart(charts.column_distribution(cp), "profile.read.distribution")
         else:
             st.info(t("profile.page.no_chart_id" if cp.kind == "id_like" else "profile.page.no_chart_values"))
+        timing_mark(c.name, col_name, stored_marks(c.name).get(col_name))
 
 
 def correlations(c: Choice, result: Profile) -> None:
