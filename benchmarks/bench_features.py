@@ -2,6 +2,7 @@
 
     python benchmarks/bench_features.py [--customers 100000] [--tx 100] [--ft-customers 10000] [--json OUT]
     python benchmarks/bench_features.py --customers 1000000 --tx 100 --skip-ft --categorical   # 100M transactions
+    python benchmarks/bench_features.py --relational [--accounts 3000] [--tx 30]   # relational bank vs DFS
 
 ``--tx`` is transactions per customer, so ``--customers 1000000 --tx 100`` is a bank of 100M transactions.
 
@@ -44,6 +45,7 @@ CHUNK = 100_000  # customers per generated chunk (10M transactions at --tx 100)
 CATEGORIES = ("direction", "channel", "merchant_category")
 sys.path.insert(0, str(ROOT))  # this checkout's workbench, not an installed one
 
+from benchmarks import relational  # noqa: E402
 from workbench.features.synthetic import BANK_SCHEMA  # noqa: E402
 
 SCHEMA = BANK_SCHEMA
@@ -298,7 +300,7 @@ def compare(wb_path: Path, ft_path: Path) -> dict[str, object]:
 
 
 def child(kind: str, folder: Path, out: Path, extra: list[str] | None = None) -> dict:
-    python = str(FT_PYTHON) if kind == "featuretools" else sys.executable
+    python = str(FT_PYTHON) if kind.startswith("featuretools") else sys.executable
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     load = os.getloadavg()
     t0 = time.perf_counter()
@@ -330,14 +332,27 @@ def main() -> None:
     ap.add_argument("--categorical", action="store_true", help="read category columns as polars Categoricals")
     ap.add_argument("--reuse", action="store_true", help="keep an already written bank of the same size")
     ap.add_argument("--json")
+    ap.add_argument("--relational", action="store_true", help="the relational bank vs featuretools DFS only")
+    ap.add_argument("--accounts", type=int, default=3000, help="accounts of the relational bank")
     ap.add_argument("--child", nargs=3, metavar=("KIND", "FOLDER", "OUT"))
     args = ap.parse_args()
     if args.child:
         kind, folder, out = args.child
         if kind == "featuretools":
             run_featuretools(Path(folder), Path(out))
+        elif kind == "featuretools-relational":
+            relational.run_featuretools_relational(Path(folder), Path(out))
+        elif kind == "workbench-relational":
+            relational.run_workbench_relational(Path(folder), Path(out))
         else:
             run_workbench(Path(folder), Path(out), args.batches, args.categorical)
+        return
+    if args.relational:
+        report = relational_run(args)
+        text = json.dumps(report, indent=2, ensure_ascii=False)
+        print(text)
+        if args.json:
+            Path(args.json).write_text(text, encoding="utf-8")
         return
     extra = [
         *(["--batches", str(args.batches)] if args.batches else []),
@@ -356,6 +371,21 @@ def main() -> None:
     print(text)
     if args.json:
         Path(args.json).write_text(text, encoding="utf-8")
+
+
+def relational_run(args: argparse.Namespace) -> dict:
+    """Workbench and featuretools DFS on the same relational bank (lookups, a bridge, undated children, dated
+    grandchildren); the shared features must agree."""
+    folder = DATA / f"relational_a{args.accounts}_t{args.tx}"
+    report: dict = {"sizes": relational.write_relational(folder, args.accounts, args.tx)}
+    report["workbench"] = child("workbench-relational", folder, folder / "wb.parquet")
+    print("workbench (relational):", report["workbench"], flush=True)
+    if FT_PYTHON.exists() and not args.skip_ft:
+        report["featuretools"] = child("featuretools-relational", folder, folder / "ft.parquet")
+        print("featuretools (relational):", report["featuretools"], flush=True)
+        report["speedup"] = report["featuretools"]["generate_s"] / report["workbench"]["generate_s"]
+        report["agreement"] = relational.compare_relational(folder / "wb.parquet", folder / "ft.parquet")
+    return report
 
 
 def same_data(args: argparse.Namespace, report: dict, extra: list[str]) -> None:

@@ -393,3 +393,10 @@ def test_a_genuinely_drifting_feature_on_682_rows_is_still_flagged_and_the_reaso
 def test_the_psi_null_shrinks_with_the_rows_in_each_period():
     assert psi_null(10, 85, 85, comparisons=7) > 0.4  # a quarter of 85 rows: 0.3 is noise
     assert psi_null(10, 100_000, 100_000, comparisons=7) < 0.001  # 100k rows: the fixed 0.25 line decides
+
+
+def test_customer_batches_give_the_values_of_one_pass_through_lookups_and_bridges(small_bank, built):
+    """Batches cut the rows each path aggregates to the batch's accounts; lookups (clients, districts) are
+    read whole, so a bridge's far side is never missing a row."""
+    rel, specs, frame = built
+    assert_frame_equal(generate(rel, masked(small_bank.tables), specs, batches=4).frame, frame)
