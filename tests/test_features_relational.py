@@ -400,3 +400,11 @@ def test_customer_batches_give_the_values_of_one_pass_through_lookups_and_bridge
     read whole, so a bridge's far side is never missing a row."""
     rel, specs, frame = built
     assert_frame_equal(generate(rel, masked(small_bank.tables), specs, batches=4).frame, frame)
+
+
+def test_the_readme_example_spec_is_the_one_the_relational_bank_is_written_with(tmp_path, small_bank):
+    """The README documents the spec for a schema with a bridge and lookups; it must be the one that runs."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = text[text.index("#### Relational schemas") :]
+    block = section[section.index("```yaml") + len("```yaml") : section.index("```", section.index("```yaml") + 7)]
+    assert yaml.safe_load(block) == write_relational_bank(small_bank, tmp_path)

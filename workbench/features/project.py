@@ -27,9 +27,12 @@ DESIGN.md's minimal shape, extended (every extension is optional)::
     selection: {min_iv: 0.02, max_psi: 0.25, max_corr: 0.9, max_missing: 0.95}
     psi_period: 1q                            # PSI compares cutoff periods of this length (polars duration)
 
-``path`` values are relative to the spec file. Key columns, the time column and ``parent_key`` are never
-aggregated. A table with ``time`` is an event table; a table without it that holds the label key gives
-attributes and tenures (days from its date columns to the cutoff).
+``path`` values are relative to the spec file. A table may link to several parents with
+``parents: {TABLE: COLUMN, ...}`` (a bridge); the walk from the label entity over lookups, children and
+bridges is ``relations.Relations.paths`` (README, "Relational schemas"). Key, time and link columns are never
+aggregated. A table with ``time`` is an event table; the label entity and its lookups give attributes and
+tenures (days from their date columns to the cutoff); an undated one-to-many table is aggregated over all its
+rows, as a snapshot.
 """
 
 from __future__ import annotations
