@@ -12,7 +12,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import date
 
+import numpy as np
 import polars as pl
 
 from workbench.privacy import patterns as p
@@ -323,3 +325,161 @@ def matching_values(detector: Detector, s: pl.Expr) -> pl.Expr:
     """Per value: does it look like this detector's type at all (used to pick evidence examples)."""
     stats = detector.stats_of(p.Parts.of(s))
     return pl.any_horizontal(list(stats.values()))
+
+
+# --- minority identifiers: every row, judged against chance ------------------------------------------------
+
+MIN_HITS = 3  # a handful of valid identifiers is enough to flag a column ...
+Z_MIN = 5.0  # ... when they are this many standard deviations above what chance gives identifier-shaped codes
+HEADER_MIN_SHARE = 0.05  # structured identifiers (no checksum) under a header that names them
+DIGITISH = r"^[+(]?[0-9][0-9 ()\-.]*[0-9]$"  # a number as people write one: the only values the sweep reads
+
+
+@dataclass(frozen=True)
+class Digits:
+    """Values written like a number, as polars expressions: ``text`` as written (None for a number column),
+    ``d`` the digits, ``nd`` how many."""
+
+    text: pl.Expr | None
+    d: pl.Expr
+    nd: pl.Expr
+
+
+Kernel = Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]]  # digits (width, n) → (shaped, valid) per value
+
+
+@dataclass(frozen=True)
+class Checked:
+    """An identifier with a check digit or a strict numbering plan, counted over every row of a column.
+
+    ``shaped``: values of the identifier's shape (13 digits with a real birth date and gender digit);
+    ``valid``: those that also pass the check. ``chance`` is the share of shaped *random* codes that pass:
+    1 in 10 for the resident-number, business-number and Luhn check digits, so a column of 16-digit
+    references (one in ten passes Luhn) is not a card column, while 5 valid cards among other codes are.
+    Check-digit kinds run a numpy ``kernel`` on a matrix of digits (``widths`` digits per value; a number
+    column may have lost up to ``lost_zeros`` leading zeros); phones run a polars ``plan``.
+    """
+
+    pii_type: str
+    chance: float
+    widths: tuple[int, ...]
+    kernel: Kernel | None = None
+    lost_zeros: int = 0
+    plan: Callable[[Digits], tuple[pl.Expr, pl.Expr]] | None = None  # (shaped, valid among the shaped)
+    number_chance: float | None = None  # in a number column, when it differs from ``chance``
+
+    def chance_in(self, numeric: bool) -> float:
+        return self.number_chance if numeric and self.number_chance is not None else self.chance
+
+
+def digit_matrix(d: pl.Series, width: int) -> np.ndarray:
+    """Digit strings of ``width`` or fewer digits (zero-filled on the left) as a (width, n) matrix: row ``i``
+    holds the ``i``-th digit of every value, read from one joined buffer, so a check costs a few vector
+    operations instead of a division per digit and row."""
+    if d.len() == 0:
+        return np.zeros((width, 0), np.int16)
+    if d.str.len_bytes().min() < width:
+        d = d.str.zfill(width)
+    joined = d.str.join("").item()
+    m = np.frombuffer(joined.encode("ascii"), np.uint8).reshape(-1, width).T
+    return np.ascontiguousarray(m, dtype=np.int16) - 48
+
+
+def _weighted(m: np.ndarray, weights: tuple[int, ...]) -> np.ndarray:
+    return sum(m[i] * w for i, w in enumerate(weights))
+
+
+_DAYS = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])
+
+
+def _rrn_kernel(group: tuple[int, ...], const: int) -> Kernel:
+    """YYMMDD a real past date in the century the gender digit names, the gender digit of the group, and
+    the pre-2020 check digit (``const`` − Σ wᵢdᵢ mod 11) mod 10."""
+
+    def kernel(m: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        g = m[6]
+        century = np.array([1800, 1900, 1900, 2000, 2000, 1900, 1900, 2000, 2000, 1800])  # by gender digit
+        year = century[g] + m[0] * 10 + m[1]
+        month, day = (m[2] * 10 + m[3]).astype(np.int32), (m[4] * 10 + m[5]).astype(np.int32)
+        leap = ((year % 4 == 0) & (year % 100 != 0)) | (year % 400 == 0)
+        days = _DAYS[np.clip(month, 0, 12)] + ((month == 2) & leap)
+        today = date.today()
+        born = (month >= 1) & (month <= 12) & (day >= 1) & (day <= days)
+        born &= year * 10_000 + month * 100 + day <= today.year * 10_000 + today.month * 100 + today.day
+        shaped = born & np.isin(g, group)
+        total = _weighted(m, p.RRN_WEIGHTS)
+        return shaped, shaped & ((const - total % 11) % 10 == m[12])
+
+    return kernel
+
+
+def _card_kernel(m: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """An issuer prefix (4, 51–55, 22–27, 30/34/37/38, 35, 60/62/65, 9) and the Luhn sum."""
+    a, b = m[0], m[1]
+    shaped = (
+        (a == 4)
+        | (a == 9)
+        | ((a == 5) & (b >= 1) & (b <= 5))
+        | ((a == 2) & (b >= 2) & (b <= 7))
+        | ((a == 3) & np.isin(b, (0, 4, 5, 7, 8)))
+        | ((a == 6) & np.isin(b, (0, 2, 5)))
+    )
+    n = len(m)
+    total = sum(m[n - 1 - j] if j % 2 == 0 else (2 * m[n - 1 - j] - 9 * (m[n - 1 - j] > 4)) for j in range(n))
+    return shaped, shaped & (total % 10 == 0)
+
+
+def _brn_kernel(m: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Weights 1,3,7,1,3,7,1,3,5 plus ⌊5·d₉/10⌋; check digit (10 − sum mod 10) mod 10."""
+    total = _weighted(m, (1, 3, 7, 1, 3, 7, 1, 3, 5)) + (m[8] * 5) // 10
+    return np.ones(m.shape[1], bool), (10 - total % 10) % 10 == m[9]
+
+
+_MOBILE_010 = r"^010[1-9]\d{7}$"
+
+
+def _phone_plan(v: Digits) -> tuple[pl.Expr, pl.Expr]:
+    """Written phones by the whole numbering plan; a number column (its leading zero lost: 1058293716) only
+    by the 010 mobile plan, since random 10-digit numbers fit a landline plan too often."""
+    if v.text is not None:
+        from workbench.privacy.identifiers import domestic_phone_digits
+
+        # a written phone starts with its 0 or with +82: other digit runs never reach the pattern
+        shaped = v.d.str.starts_with("0") | v.text.str.starts_with("+")
+        return shaped, domestic_phone_digits(v.text).str.contains(p.PHONE)
+    return v.nd.is_between(9, 10), (pl.lit("0") + v.d).str.contains(_MOBILE_010)
+
+
+CHECKED: tuple[Checked, ...] = (
+    Checked("rrn", 0.1, (13,), _rrn_kernel((1, 2, 3, 4, 9, 0), 11), lost_zeros=3),
+    Checked("foreigner_rrn", 0.1, (13,), _rrn_kernel((5, 6, 7, 8), 13), lost_zeros=3),
+    Checked("card_number", 0.1, (15, 16, 19), _card_kernel),  # Amex, most cards, long PANs
+    Checked("business_registration_number", 0.1, (10,), _brn_kernel),
+    # a quarter of random digit codes that start with 0 fit some area code; integers are judged by 010 alone
+    Checked("phone", 0.25, (9, 10, 11, 12), plan=_phone_plan, number_chance=0.02),
+)
+
+
+def above_chance(valid: int, shaped: int, chance: float) -> bool:
+    """At least ``MIN_HITS`` valid values, and more than chance can explain (one-sided z ≥ ``Z_MIN``)."""
+    if valid < MIN_HITS or shaped <= 0:
+        return False
+    spread = (shaped * chance * (1 - chance)) ** 0.5
+    return (valid - chance * shaped) >= Z_MIN * spread
+
+
+def minority_verdict(counts: Mapping[str, tuple[int, int]], non_null: int, *, numeric: bool = False) -> Verdict | None:
+    """The checked identifier that most clearly beats chance in a column, with the share of rows it holds."""
+    best = None
+    for c in CHECKED:
+        shaped, valid = counts.get(c.pii_type, (0, 0))
+        if above_chance(valid, shaped, c.chance_in(numeric)) and (best is None or valid > best[1]):
+            best = (c.pii_type, valid)
+    if best is None:
+        return None
+    return best[0], 0.9, best[1] / max(non_null, 1)
+
+
+def header_minority(hits: int, non_null: int) -> bool:
+    """A header that names the identifier lowers the bar for structured ones to a few percent of rows."""
+    return hits >= MIN_HITS and hits >= HEADER_MIN_SHARE * max(non_null, 1)

@@ -44,6 +44,21 @@ def digits_only(s: pl.Expr) -> pl.Expr:
     )
 
 
+def digit_text(s: pl.Expr, dtype: pl.DataType) -> pl.Expr:
+    """A number column as the digits it was typed as: integers as written, whole floats without ``.0``
+    (above 2⁵³ a float has already lost digits), decimals without a zero fraction; anything else null.
+    Text passes through, so identifiers are checked as digit strings whatever the column's dtype."""
+    if dtype.is_integer():
+        return s.cast(pl.String)
+    if dtype.is_float():
+        whole = (s >= 0) & (s < 1e19) & (s == s.floor())
+        return pl.when(whole).then(s.cast(pl.UInt64, strict=False).cast(pl.String))
+    if isinstance(dtype, pl.Decimal):
+        txt = s.cast(pl.String).str.replace(r"\.0*$", "")
+        return pl.when(txt.str.contains(r"^\d+$")).then(txt)
+    return s.cast(pl.String)
+
+
 def digit_at(d: pl.Expr, i: int) -> pl.Expr:
     """The ``i``-th character of a digit string as an integer (null past the end or if not a digit)."""
     return d.str.slice(i, 1).cast(pl.Int32, strict=False)
@@ -145,7 +160,7 @@ def luhn_sum(v: Parts) -> pl.Expr:
     for j in range(19):
         x = ((v.num // 10**j) % 10).cast(pl.Int64)
         if j % 2:
-            x = pl.when(x > 4).then(x * 2 - 9).otherwise(x * 2)
+            x = x * 2 - (x > 4).cast(pl.Int64) * 9  # arithmetic, not when/then: a third of the time
         terms.append(x)
     return pl.sum_horizontal(terms)
 

@@ -33,6 +33,7 @@ from workbench.errors import UserError
 from workbench.io.table import Table
 from workbench.privacy import identifiers as ids
 from workbench.privacy import kanon
+from workbench.privacy import patterns as p
 from workbench.privacy import transforms as tf
 from workbench.privacy.detectors import PII_TYPES
 from workbench.privacy.gate import GateError
@@ -244,6 +245,9 @@ class Applied:
 def _column_expr(frame: pl.DataFrame, column: str, rule: ColumnRule, key: bytes | None, as_of: date):
     c = pl.col(column)
     dtype = frame.schema[column]
+    if rule.pii_type and (dtype.is_numeric() or isinstance(dtype, pl.Decimal)):
+        # an identifier stored as a number is masked as the digits it was typed as, not as 7.3e12
+        c, dtype = p.digit_text(c, dtype), pl.String
     match rule.action:
         case "mask":
             return tf.partial_mask(c, rule.pii_type)

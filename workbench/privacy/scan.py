@@ -9,21 +9,29 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import polars as pl
 
 from workbench.io.table import ScannedTable, Table
 from workbench.privacy import identifiers as ids
 from workbench.privacy import patterns as p
 from workbench.privacy.detectors import (
+    CHECKED,
     DETECTORS,
+    DIGITISH,
     QUASI_KINDS,
     WITH_HEADER,
     Context,
     Detector,
+    Digits,
+    detector_for,
+    digit_matrix,
     header_agrees,
+    header_minority,
     header_quasi,
     header_type,
     matching_values,
+    minority_verdict,
 )
 from workbench.privacy.gate import Finding
 from workbench.privacy.transforms import partial_mask
@@ -118,6 +126,11 @@ def _text_kind(dtype: pl.DataType) -> str | None:
     return None
 
 
+def _sweepable(dtype: pl.DataType) -> bool:
+    """Columns whose values may be identifiers written as numbers: text and every number type."""
+    return _text_kind(dtype) is not None or dtype.is_float() or isinstance(dtype, pl.Decimal)
+
+
 def _norm(col: str, dtype: pl.DataType | None = None) -> pl.Expr:
     """Stripped text; empty strings count as missing so rates are over real values."""
     s = pl.col(col).cast(pl.String).str.strip_chars()
@@ -139,9 +152,16 @@ def _parts(col_index: int) -> p.Parts:
 
 def _stat_frame(frame: pl.DataFrame | pl.LazyFrame, wanted: dict[int, tuple[Detector, ...]], cols: list[str]) -> dict:
     """One row of rates: every wanted detector's stats for its column, over non-null values."""
+    lf = _stat_lazy(frame, wanted, cols)
+    return {} if lf is None else lf.collect(engine="streaming").row(0, named=True)
+
+
+def _stat_lazy(
+    frame: pl.DataFrame | pl.LazyFrame, wanted: dict[int, tuple[Detector, ...]], cols: list[str]
+) -> pl.LazyFrame | None:
     wanted = {i: dets for i, dets in wanted.items() if dets}
     if not wanted:
-        return {}
+        return None
     stats: list[pl.Expr] = []
     preps: list[pl.Expr] = []
     for i, dets in wanted.items():
@@ -173,7 +193,7 @@ def _stat_frame(frame: pl.DataFrame | pl.LazyFrame, wanted: dict[int, tuple[Dete
         )
     if preps:
         lf = lf.with_columns(preps)
-    return lf.select(stats).collect(engine="streaming").row(0, named=True)
+    return lf.select(stats)
 
 
 def _name(e: pl.Expr) -> str:
@@ -243,9 +263,15 @@ def scan(table: Table | ScannedTable, *, sample_rows: int = SAMPLE_ROWS, seed: i
                 candidates[i] = (*candidates.get(i, ()), det)
                 sample_verdicts.setdefault(i, []).append(v)
 
-    # pass 2, on every row: confirm what passed
+    # pass 2, on every row: confirm what passed; beside it, the sweep of every other column for checked
+    # identifiers however few (0.3 % of a million rows, far past the sample) and whatever the dtype
+    confirm = rows > sample.height and candidates
+    sweep = [
+        i for i, c in enumerate(cols) if _sweepable(schema[c]) and i not in (candidates if confirm else sample_verdicts)
+    ]
+    swept = _sweep(full, schema, sweep, hints)
     verdicts: dict[int, tuple[str, float, float]] = {}
-    if rows > sample.height and candidates:
+    if confirm:
         frow = _stat_frame(full, candidates, cols)
         for i, dets in candidates.items():
             distinct = srow.get(f"{i}{_SEP}distinct", 0)
@@ -258,8 +284,13 @@ def scan(table: Table | ScannedTable, *, sample_rows: int = SAMPLE_ROWS, seed: i
                 verdicts[i] = best
     else:
         verdicts = {i: b for i, vs in sample_verdicts.items() if (b := _best(vs))}
+    unconfirmed = [i for i in candidates if confirm and i not in verdicts and _sweepable(schema[cols[i]])]
+    swept.update(_sweep(full, schema, unconfirmed, hints))  # a majority the sample promised, every row did not
+    swept = {i: found for i, found in swept.items() if i not in verdicts and found}
+    verdicts.update({i: v for i, (v, _) in swept.items()})
 
-    evidence = _evidence(sample, cols, verdicts)
+    evidence = _evidence(sample, cols, {i: v for i, v in verdicts.items() if i not in swept})
+    evidence.update({cols[i]: ex for i, (_, ex) in swept.items()})
     free = [
         i
         for i, c in enumerate(cols)
@@ -279,7 +310,7 @@ def scan(table: Table | ScannedTable, *, sample_rows: int = SAMPLE_ROWS, seed: i
                 column=c,
                 dtype=str(schema[c]),
                 pii_type=v[0] if v else None,
-                confidence=(v[1] if i in inside else round(v[1] * (0.5 + 0.5 * v[2]), 4)) if v else 0.0,
+                confidence=(v[1] if i in inside or i in swept else round(v[1] * (0.5 + 0.5 * v[2]), 4)) if v else 0.0,
                 match_rate=round(v[2], 6) if v else 0.0,
                 header_hint=hints[c],
                 quasi=quasi,
@@ -289,6 +320,117 @@ def scan(table: Table | ScannedTable, *, sample_rows: int = SAMPLE_ROWS, seed: i
             )
         )
     return ScanResult(table=table.name, rows=rows, sampled_rows=sample.height, columns=tuple(out))
+
+
+def _digit_lazy(full: pl.LazyFrame, col: str, dtype: pl.DataType) -> pl.LazyFrame:
+    """One column, every row, reduced to the values written like a number (text of 9–26 bytes that is
+    digits and separators; numbers of 9 digits or more) as ``d`` digits, ``num`` integer, ``nd`` length, and
+    for text ``t`` as written. Most columns keep no row, so the checks that follow cost nothing there."""
+    c = pl.col(col)
+    if _text_kind(dtype) == "text":
+        t = pl.col("t")
+        lf = full.select(c.cast(pl.String).str.strip_chars().alias("t"))
+        # the cheap length test first, as a filter of its own: the pattern then reads only what is left
+        lf = lf.select(t.filter(t.str.len_bytes().is_between(9, 26))).filter(t.str.contains(DIGITISH))
+        lf = lf.with_columns(d=t.str.replace_all(r"[^0-9]", ""))
+    else:
+        lf = full.select(c.alias("x")).filter(pl.col("x") >= 100_000_000)
+        lf = lf.select(p.digit_text(pl.col("x"), dtype).alias("d")).drop_nulls()
+    return lf.with_columns(nd=pl.col("d").str.len_bytes())
+
+
+def _sweep_counts(digits: pl.DataFrame) -> dict[str, tuple[int, int, tuple[str, ...]]]:
+    """Per checked identifier: values of its shape, values that pass its check, and up to three passing
+    examples partially masked in polars before they become Python values."""
+    if digits.height == 0:
+        return {}
+    text = "t" in digits.columns
+    nd = digits["nd"]
+    matrices: dict[tuple[int, int], tuple[pl.DataFrame, np.ndarray]] = {}  # shared by kinds of one length
+    out = {}
+    for k in CHECKED:
+        written = pl.col("t") if text else (pl.lit("0") + pl.col("d") if k.pii_type == "phone" else pl.col("d"))
+        shortest = min(k.widths) - (0 if text else k.lost_zeros)
+        found: list[pl.DataFrame] = []
+        n_shaped = n_valid = 0
+        if k.kernel is not None:
+            for width in k.widths:
+                key = (width, shortest if width == min(k.widths) else width)
+                if key not in matrices:
+                    rows = nd.is_between(key[1], width)
+                    part = digits if rows.all() else digits.filter(rows)  # no copy of a column all this long
+                    matrices[key] = (part, digit_matrix(part["d"], width))
+                part, m = matrices[key]
+                if part.height:
+                    shaped, valid = k.kernel(m)
+                    n_shaped, n_valid = n_shaped + int(shaped.sum()), n_valid + int(valid.sum())
+                    found.append(part.filter(pl.Series(valid)).head(_EXAMPLES))
+        elif k.plan is not None and (part := digits.filter(nd.is_between(shortest, max(k.widths)))).height:
+            shaped_e, valid_e = k.plan(Digits(pl.col("t") if text else None, pl.col("d"), pl.col("nd")))
+            shaped_rows = part.filter(shaped_e)  # the plan's pattern reads only values of the right shape
+            n_shaped = shaped_rows.height
+            passing = shaped_rows.filter(valid_e)
+            n_valid = passing.height
+            found.append(passing.head(_EXAMPLES))
+        if not n_shaped:
+            continue
+        examples = pl.concat(found).head(_EXAMPLES)
+        masked = examples.select(partial_mask(written, k.pii_type)).to_series().to_list()
+        out[k.pii_type] = (n_shaped, n_valid, tuple(x for x in masked if x))
+    return out
+
+
+def _present(col: str, dtype: pl.DataType) -> pl.Expr:
+    """How many values a column holds (text: non-empty), without casting numbers to text."""
+    if _text_kind(dtype) == "text":
+        return (pl.col(col).cast(pl.String).str.len_bytes() > 0).sum()
+    return pl.col(col).count()
+
+
+def _totals_lazy(
+    full: pl.LazyFrame, cols: list[str], schema: pl.Schema, swept: list[int], hinted: dict[int, str]
+) -> pl.LazyFrame:
+    """Non-null values of every swept column, and for columns whose header names a structured identifier
+    (phone, account, passport…), how many values anywhere in the column match it."""
+    exprs = [_present(cols[i], schema[cols[i]]).alias(f"{i}{_SEP}n") for i in swept]
+    exprs += [
+        matching_values(detector_for(t), _norm(cols[i])).sum().alias(f"{i}{_SEP}hinted") for i, t in hinted.items()
+    ]
+    return full.select(exprs or [pl.lit(0).alias("none")])
+
+
+_STRUCTURED = ("phone", "account_number", "passport_number", "driver_license")  # no check digit: header + a few
+
+
+def _sweep(
+    full: pl.LazyFrame, schema: pl.Schema, idx: list[int], hints: dict[str, str | None]
+) -> dict[int, tuple[tuple[str, float, float], tuple[str, ...]] | None]:
+    """Columns ``idx``, every row, in one parallel collect: each judged by ``_swept_verdict``."""
+    if not idx:
+        return {}
+    cols = list(schema)
+    hinted = {i: h for i in idx if _text_kind(schema[cols[i]]) == "text" and (h := hints[cols[i]]) in _STRUCTURED}
+    lazies = [_totals_lazy(full, cols, schema, idx, hinted)]
+    done = pl.collect_all(lazies + [_digit_lazy(full, cols[i], schema[cols[i]]) for i in idx])
+    totals = done[0].row(0, named=True)
+    return {
+        i: _swept_verdict(totals, _sweep_counts(done[1 + j]), i, hinted.get(i), _text_kind(schema[cols[i]]) != "text")
+        for j, i in enumerate(idx)
+    }
+
+
+def _swept_verdict(
+    row: dict, counts: dict, i: int, hint: str | None, numeric: bool
+) -> tuple[tuple[str, float, float], tuple[str, ...]] | None:
+    """A column the majority tests passed over, judged on every row: checked identifiers above chance, or
+    structured ones under a header that names them."""
+    non_null = row.get(f"{i}{_SEP}n") or 0
+    if v := minority_verdict({t: c[:2] for t, c in counts.items()}, non_null, numeric=numeric):
+        return v, counts[v[0]][2]
+    hits = row.get(f"{i}{_SEP}hinted") or 0
+    if hint and header_minority(hits, non_null):
+        return (hint, 0.8, hits / max(non_null, 1)), ()
+    return None
 
 
 def _embedded(frame: pl.DataFrame | pl.LazyFrame, cols: list[str], free: list[int]) -> dict[int, tuple[tuple, tuple]]:
@@ -342,8 +484,6 @@ def _quasi(col: str, row: dict, i: int, kind: str | None) -> str | None:
 
 def _evidence(sample: pl.DataFrame, cols: list[str], verdicts: dict[int, tuple[str, float, float]]) -> dict:
     """Up to three matching examples per flagged column, partially masked by type before leaving polars."""
-    from workbench.privacy.detectors import detector_for
-
     out: dict[str, tuple[str, ...]] = {}
     for i, (pii_type, _, _) in verdicts.items():
         c = cols[i]

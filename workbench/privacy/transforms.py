@@ -58,6 +58,8 @@ def partial_mask(s: pl.Expr, pii_type: str | None) -> pl.Expr:
         return _keep_ends(s, 1, 1)
     if pii_type == "phone":
         digits = s.str.replace(r"^\+82[-\s]?\(?0?\)?", "0").str.replace_all(r"\D", "")
+        lost = digits.str.len_chars().is_between(9, 10) & ~digits.str.starts_with("0")  # stored as a number
+        digits = pl.when(lost).then(pl.lit("0") + digits).otherwise(digits)
         area = digits.str.extract(r"^(01[016789]|02|0\d{2})", 1).fill_null(digits.str.head(3))
         return pl.concat_str([area, pl.lit("-****-"), digits.str.tail(4)])
     if pii_type in ("card_number", "account_number"):
@@ -112,7 +114,8 @@ def pseudonymise(frame: pl.DataFrame, column: str, key: bytes, pii_type: str | N
     """
     if not key:
         raise ValueError("a pseudonym needs a key")
-    norm = frame.select(normalise_for_token(pl.col(column), pii_type).alias("v")).to_series()
+    value = p.digit_text(pl.col(column), frame.schema[column])  # a number keyed as the digits it was typed as
+    norm = frame.select(normalise_for_token(value, pii_type).alias("v")).to_series()
     distinct = norm.drop_nulls().unique()
     tokens = [hmac.new(key, v.encode("utf-8"), hashlib.sha256).hexdigest()[:TOKEN_HEX] for v in distinct]
     mapping = dict(zip(distinct.to_list(), tokens, strict=True))
@@ -144,9 +147,13 @@ def restore_leading_zero(s: pl.Expr) -> pl.Expr:
 
 
 def rrn_birth_date(s: pl.Expr) -> pl.Expr:
-    """Birth date from a resident number (either group), using the century the 7th digit names."""
-    year, month, day = p.rrn_birth(p.Parts.of(restore_leading_zero(s)))
-    return pl.date(year, month, day)
+    """Birth date from a resident number (either group), using the century the 7th digit names; null for a
+    value that is not one (a column flagged for a minority of resident numbers holds other codes too)."""
+    v = p.Parts.of(restore_leading_zero(s))
+    year, month, day = p.rrn_birth(v)
+    real = v.s.str.contains(r"^\d{6}-?\d{7}$") & p.rrn_birth_valid(v)
+    safe = pl.date(year.fill_null(2000), pl.when(real).then(month).otherwise(1), pl.when(real).then(day).otherwise(1))
+    return pl.when(real).then(safe)
 
 
 def as_date(s: pl.Expr, dtype: pl.DataType) -> pl.Expr:
