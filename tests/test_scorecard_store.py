@@ -61,3 +61,20 @@ def test_train_command_uses_the_workspace_edits_and_records_their_version(worksp
     assert rec["config"]["scorecard"]["edits_version"] == 1
     bureau = next(f for f in rec["scorecard_model"]["features"] if f["feature"] == "bureau_score")
     assert bureau["edges"] == [600.0, 650.0, 700.0]
+
+
+def test_train_on_the_bureau_scale_gives_scores_from_1_to_1000(workspace, tmp_path):
+    from workbench.cli import cli
+    from workbench.model.scorecard import Scorecard
+
+    path = tmp_path / "loans.parquet"
+    data = loans(2500, seed=10)
+    data.write_parquet(path)
+    out = CliRunner().invoke(
+        cli, ["train", str(path), "--target", "default_12m", "--exclude", "loan_id", "--bureau-scale", "--json"]
+    )
+    assert out.exit_code == 0, out.output
+    rec = json.loads(out.output)
+    assert rec["scorecard_model"]["scale"] == {"base_score": 600, "base_odds": 50, "pdo": 60, "low": 1, "high": 1000}
+    scores = Scorecard.from_dict(rec["scorecard_model"]).score(data)
+    assert 1 <= scores.min() < scores.max() <= 1000 and scores.max() - scores.min() > 200  # spread over the range

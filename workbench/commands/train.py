@@ -39,6 +39,11 @@ from workbench.commands._common import echo_json, load_masked, timing_marks
     help="Class weighting for rare events.",
 )
 @click.option("--threshold", type=float, default=None, help="Decision threshold (default: training event rate).")
+@click.option(
+    "--bureau-scale",
+    is_flag=True,
+    help="Scorecard points on the 1–1000 range Korean bureaus use (600 at 50:1, 60 to double; else 20 to double).",
+)
 @click.option("--search", is_flag=True, help="Quick random search of LightGBM settings on the validation split.")
 @click.option("--seed", type=int, default=42, show_default=True, help="Seed of the split and of LightGBM.")
 @click.option(
@@ -65,6 +70,7 @@ def train(
     exclude: tuple[str, ...],
     imbalance: str,
     threshold: float | None,
+    bureau_scale: bool,
     search: bool,
     seed: int,
     card_path: Path | None,
@@ -75,11 +81,13 @@ def train(
     """Train the LightGBM baseline on a file (scanned and certified on the way) and report honest metrics."""
     from workbench.i18n import t
     from workbench.model.baseline import TrainConfig, train_baseline
+    from workbench.model.points import PointsScale
     from workbench.model.runs import run_record, save_run
-    from workbench.model.scorecard import with_stored_edits
+    from workbench.model.scorecard import ScorecardOptions, with_stored_edits
     from workbench.model.splits import SplitSpec
 
     spec = SplitSpec.parse(split_text, seed=seed)
+    options = ScorecardOptions(scale=PointsScale.korean_bureau() if bureau_scale else PointsScale())
     table = load_masked(path)
     store = None
     if save or card_path:
@@ -96,7 +104,7 @@ def train(
         threshold=threshold,
         search=search,
         seed=seed,
-        scorecard_options=with_stored_edits(store, table.name, target) if store is not None else None,
+        scorecard_options=with_stored_edits(store, table.name, target, options) if store is not None else options,
         generated=tuple(f.name for f in store.features.list()) if store is not None else (),
         timing_marks=tuple(timing_marks(table.name).values()),
     )  # type: ignore[arg-type]
