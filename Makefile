@@ -47,6 +47,7 @@ bench: setup-dev $(PEERS_VENV)/bin/python
 	$(PY) -m benchmarks.bench_scan               # PII scan, 1M x 50
 	$(PY) benchmarks/bench_features.py           # features vs featuretools DFS
 	$(PY) benchmarks/bench_model.py              # LightGBM 1M x 50, SHAP, public credit data vs a tuned search
+	$(PY) benchmarks/bench_scorecard.py          # scorecard vs optbinning Scorecard and toad ScoreCard
 	$(PY) benchmarks/bench_sample_signal.py      # AUC lift of transaction features on the sample
 
 lint: setup-dev
