@@ -101,3 +101,24 @@ def test_dated_after_counts_only_rows_where_both_dates_are_known():
         }
     )
     assert leakage.dated_after(df, "t", ["d", "t"]) == {"d": 0.5}
+
+
+@pytest.mark.slow
+def test_on_the_sample_bank_only_the_planted_leak_is_a_suspect():
+    """Before the evidence rule the 32 strongest behaviour features (ATM counts among them) were "leakage
+    suspects" beside the planted ``overdue_days_after``; now only what is built from the leak is."""
+    from conftest import SAMPLE
+
+    from workbench.features.pipeline import build_features
+    from workbench.features.project import FeatureProject
+
+    project = FeatureProject.from_yaml(SAMPLE / "features.yaml")
+    tables = {n: certify(Table(n, pl.read_parquet(p)), findings=()) for n, p in project.paths().items()}
+    run = build_features(project, tables)
+    suspects = {s.name for s in run.scores if s.leakage_suspect}
+    assert suspects and all("overdue_days_after" in n for n in suspects)
+    strong = {s.name for s in run.scores if s.strong_predictor}
+    assert len(strong) >= 20 and "tx_count_90d__ATM" in strong
+    recs = {r.name: r for r in run.recommendations}
+    assert recs["tx_count_90d__ATM"].selected and recs["tx_count_90d__ATM"].reason == "selected_flagged"
+    assert all(not recs[n].selected for n in suspects)
