@@ -97,3 +97,28 @@ def test_features_on_the_sample_bank_leave_the_marked_leak_out(workspace, tmp_pa
     assert not [f["name"] for f in out["features"] if "overdue_days_after" in f["name"]]
     assert [n["code"] for n in out["notices"]] == ["known_after"]
     assert "overdue_days_after" in out["notices"][0]["message"]
+
+
+def test_the_profile_page_marks_a_column_and_its_alert_says_so(workspace):
+    from conftest import ROOT
+    from streamlit.testing.v1 import AppTest
+
+    frame = applications(1_500).drop("closed_at")
+    with Store.open(home=workspace) as store:
+        store.datasets.save_masked(certify(Table("apps", frame), findings=()))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180)
+    at.run()
+    at.switch_page("pages/profile.py").run()
+    at.selectbox(key="wb.profile.target.apps").select("default").run()
+    at.session_state["wb.profile.section"] = "columns"
+    at.session_state["wb.profile.column"] = "call_duration"
+    at.run()
+    assert not at.exception, at.exception
+    at.radio(key="wb.profile.timing_mark.apps.call_duration").set_value("after")
+    at.text_input(key="wb.profile.timing_comment.apps.call_duration").input("상담 종료 후 기록")
+    at.button(key="wb.profile.timing_save.apps.call_duration").click().run()
+    assert not at.exception, at.exception
+    with Store.open(home=workspace) as store:
+        mark = store.timing.current("apps")["call_duration"]
+    assert (mark.mark, mark.comment) == ("after", "상담 종료 후 기록")
+    assert any("결정 이후에만 알 수 있음" in w.value for w in at.warning)  # the alert shows the mark

@@ -155,23 +155,42 @@ def timing_mark(dataset: str, column: str, current) -> None:
         if current is not None:
             st.caption(t("signals.mark.current", mark=t(f"signals.mark.{current.mark}"), who=current.actor,
                          at=f"{current.created_at:%Y-%m-%d %H:%M}", comment=current.comment or "-"))  # fmt: skip
-        with st.form(key=f"wb.profile.timing.{dataset}.{column}", border=False):
-            mark = st.radio(
-                t("signals.mark.question", column=column),
-                MARKS,
-                index=MARKS.index(current.mark) if current is not None else 0,
-                format_func=lambda m: t(f"signals.mark.{m}"),
-                horizontal=True,
-            )
-            comment = st.text_input(t("signals.mark.comment"), value=current.comment if current is not None else "")
-            if st.form_submit_button(t("signals.mark.save")):
-                try:
-                    from workbench.ui.state import store
+        st.radio(
+            t("signals.mark.question", column=column),
+            MARKS,
+            index=MARKS.index(current.mark) if current is not None else 0,
+            format_func=lambda m: t(f"signals.mark.{m}"),
+            horizontal=True,
+            key=f"wb.profile.timing_mark.{dataset}.{column}",
+        )
+        st.text_input(
+            t("signals.mark.comment"),
+            value=current.comment if current is not None else "",
+            key=f"wb.profile.timing_comment.{dataset}.{column}",
+        )
+        st.button(
+            t("signals.mark.save"),
+            key=f"wb.profile.timing_save.{dataset}.{column}",
+            on_click=_save_mark,
+            args=(dataset, column),
+        )
+        if failed := st.session_state.pop(MARK_FAILED, None):
+            st.error(failed)
 
-                    store().timing.mark(dataset, column, mark, comment=comment)
-                    st.rerun()
-                except (ImportError, UserError, OSError) as err:
-                    st.error(str(err))
+
+MARK_FAILED = "wb.profile.timing_failed"
+
+
+def _save_mark(dataset: str, column: str) -> None:
+    """The button's callback: runs before the next script run, so the alert drawn in it shows the mark."""
+    mark = st.session_state[f"wb.profile.timing_mark.{dataset}.{column}"]
+    comment = st.session_state.get(f"wb.profile.timing_comment.{dataset}.{column}", "")
+    try:
+        from workbench.ui.state import store
+
+        store().timing.mark(dataset, column, mark, comment=comment)
+    except (ImportError, UserError, OSError) as err:
+        st.session_state[MARK_FAILED] = str(err)
 
 
 def open_alert_column(alert_columns: list[str | None]) -> None:
