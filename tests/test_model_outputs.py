@@ -34,7 +34,7 @@ def clean_run():
 
 def test_every_chart_draws_and_has_help_in_both_languages(clean_run):
     names = charts.charts_for(clean_run)
-    assert len(names) == 12
+    assert len(names) == 13  # … with precision, recall and F1 against the threshold
     for name in names:
         fig = charts.chart(name, clean_run)
         assert fig.data, name
@@ -120,7 +120,7 @@ def test_model_card_is_offline_and_complete(leaky_run, lang, tmp_path):
     assert not URL.search(own_markup), "the card must not load anything from outside"
     assert "@import" not in page and "fonts.googleapis" not in page
     assert page.count('<script type="text/javascript">') == 1  # plotly.js embedded once
-    assert page.count('class="plotly-graph-div"') == 12
+    assert page.count('class="plotly-graph-div"') == 13  # every chart of CHARTS, threshold metrics included
     assert t("model.card.title", lang) in page and t("model.help.roc", lang)[:20] in page
     assert "overdue_days_after" in page and "accepted" in page and t("model.card.not_reviewed", lang) in page
     assert leaky_run.data.fingerprint in page and "run-7" in page

@@ -29,6 +29,7 @@ CHARTS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("gain", ("binary",)),
     ("calibration", ("binary",)),
     ("confusion", ("binary",)),
+    ("threshold_metrics", ("binary",)),
     ("score_distribution", ("binary",)),
     ("importance", ("binary", "multiclass", "regression")),
     ("shap_beeswarm", ("binary", "multiclass", "regression")),
@@ -436,6 +437,42 @@ def run_comparison_chart(runs: Sequence[tuple[str, dict[str, dict[str, float]]]]
     )
 
 
+def threshold_metrics_chart(result: TrainingResult, split: str = "test", threshold: float | None = None) -> go.Figure:
+    """Precision, recall and F1 against the threshold (``workbench.model.thresholds``), with the threshold in
+    use and the best-F1 threshold marked."""
+    from workbench.model.thresholds import threshold_curve
+
+    curve = threshold_curve(result.curves[split])
+    xs = [r.threshold for r in curve.rows]
+    fig = go.Figure()
+    for name, values, colour in (
+        ("precision", [r.precision for r in curve.rows], "#1f77b4"),
+        ("recall", [r.recall for r in curve.rows], "#d62728"),
+        ("f1", [r.f1 for r in curve.rows], "#2ca02c"),
+    ):
+        fig.add_scatter(x=xs, y=values, mode="lines", name=t(f"table.col.{name}"), line={"color": colour})
+    best = curve.best_f1
+    fig.add_scatter(
+        x=[best.threshold],
+        y=[best.f1],
+        mode="markers",
+        marker={"size": 10, "color": "#2ca02c", "symbol": "diamond"},
+        name=t("model.chart.best_f1", threshold=f"{best.threshold:.2f}", f1=f"{best.f1:.3f}"),
+    )
+    current = threshold if threshold is not None else (result.threshold or 0.5)
+    fig.add_vline(x=current, line_dash="dot", line_color="#555")
+    fig.update_xaxes(range=[0, 1])
+    fig.update_yaxes(range=[0, 1.02], tickformat=".0%")
+    return _layout(
+        fig,
+        "model.chart.threshold_metrics",
+        "model.chart.threshold",
+        None,
+        title_text=f"{t('model.chart.threshold_metrics')} · {_split_name(split)}",
+        legend={"orientation": "h", "y": -0.2},
+    )
+
+
 def chart(name: str, result: TrainingResult) -> go.Figure:
     """The chart called ``name`` in ``CHARTS`` with its default arguments (for the card and the page tabs)."""
     return {
@@ -446,6 +483,7 @@ def chart(name: str, result: TrainingResult) -> go.Figure:
         "gain": gain_chart,
         "calibration": calibration_chart,
         "confusion": confusion_chart,
+        "threshold_metrics": threshold_metrics_chart,
         "score_distribution": score_distribution_chart,
         "importance": importance_chart,
         "shap_beeswarm": shap_beeswarm_chart,

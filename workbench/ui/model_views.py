@@ -29,7 +29,7 @@ RESULT = "wb.model.result"  # (TrainingResult, run id or None) of this session's
 TABS = (
     ("model.page.tab_discrimination", ("roc", "pr", "ks"), None),
     ("model.page.tab_ranking", ("lift", "gain", "score_distribution"), "lift"),
-    ("model.page.tab_threshold", ("confusion", "calibration"), "calibration"),
+    ("model.page.tab_threshold", ("confusion", "threshold_metrics", "calibration"), "calibration"),
     ("model.page.tab_explain", ("importance", "shap_beeswarm", "shap_dependence"), "shap"),
     ("model.page.tab_training", ("history",), None),
 )
@@ -217,6 +217,9 @@ def _chart(result: TrainingResult, name: str) -> None:
         default = float(result.threshold or 0.5)
         threshold = st.slider(t("model.chart.threshold"), 0.0, 1.0, default, 0.01, key="wb.model.threshold")
         show_chart(charts.confusion_chart(result, threshold=threshold), name, "wb.model.chart.confusion")
+    elif name == "threshold_metrics":  # follows the confusion matrix's slider
+        threshold = st.session_state.get("wb.model.threshold", result.threshold or 0.5)
+        show_chart(charts.threshold_metrics_chart(result, threshold=threshold), name, "wb.model.chart.thresholds")
     elif name == "shap_dependence" and result.shap is not None:
         ranked = ranked_by_shap(result.importance)
         feature = st.selectbox(t("model.page.dependence_feature"), ranked, key="wb.model.dependence")
