@@ -67,6 +67,7 @@ class MaskReport:
                 "quasi_identifiers": list(ka.after.quasi_identifiers),
                 "target": ka.after.target,
                 "k_before": ka.before.k,
+                "k_generalised": ka.generalised.k if ka.generalised else ka.before.k,
                 "k_after": ka.after.k,
                 "rows_suppressed": ka.rows_suppressed,
                 "categories_merged": ka.categories_merged,

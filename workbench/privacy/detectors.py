@@ -63,13 +63,26 @@ HEADER_PATTERNS: dict[str, str] = {
     "ip_address": r"^(ip|ipaddr|ipaddress|clientip|remoteip|sourceip|srcip|ip주소|접속ip|아이피)$",
 }
 QUASI_HEADER_PATTERNS: dict[str, str] = {
-    "birth_date": r"생년월일|생일|출생|birth|^dob$",
+    "birth_date": r"생년월일|생일|출생|birth|^dob$|주민번호앞|주민앞자리|앞자리",
     "age": r"^(나이|만나이|age|ageband|agegroup|agerange)$|연령",
     "gender": r"성별|^gender$|^sex$",
     "postcode": r"우편번호|^zip|postcode|postalcode",
     "region": r"시도|시군구|지역|거주지|^sido$|^sigungu$|^region$|^city$|^province$|^district$",
     "occupation": r"직업|직종|직군|^occupation$|^job",
 }
+
+
+# the bank's own customer number: no pii_type of its own, but inside a bank it names a person, so ``--auto``
+# gives it a keyed pseudonym (joins between tables keep working); a bare "id" may be a token already
+CUSTOMER_KEY_HEADER = (
+    r"^(고객번호|고객관리번호|고객식별번호|회원번호|cif|cifno|cifnum|cifnumber|cifid|customerno|customernum"
+    r"|customernumber|custno|custnum|clientno|clientnumber)$"
+)
+
+
+def header_customer_key(name: str) -> bool:
+    """Does the header name the bank's customer number (고객번호, CIF, cif_no, customer_no …)?"""
+    return re.search(CUSTOMER_KEY_HEADER, normalise_header(name)) is not None
 
 
 def header_type(name: str) -> str | None:

@@ -20,7 +20,7 @@ from workbench.privacy.scan import ScanResult, scan
 
 NO_PARAM = "-"
 # the generalisation (or mask type) offered per detected kind in the editor
-_TO_CHOICES = ("age_band", "sido", "sigungu", "month", "year")
+_TO_CHOICES = ("age_band", "age_band_5", "sido", "sigungu", "month", "year")
 
 
 def type_label(pii_type: str | None, quasi: str | None = None) -> str:
@@ -30,12 +30,16 @@ def type_label(pii_type: str | None, quasi: str | None = None) -> str:
     return t(f"privacy.quasi.{quasi}") if quasi else ""
 
 
+def _label(c) -> str:
+    return t("privacy.type.customer_key") if c.customer_key and not c.pii_type else type_label(c.pii_type, c.quasi)
+
+
 def scan_rows(result: ScanResult) -> pl.DataFrame:
     """One row per column: verdict, confidence, match rate, masked examples, value format."""
     return pl.DataFrame(
         {
             t("privacy.col.column"): [c.column for c in result.columns],
-            t("privacy.col.type"): [type_label(c.pii_type, c.quasi) for c in result.columns],
+            t("privacy.col.type"): [_label(c) for c in result.columns],
             t("privacy.col.confidence"): [c.confidence for c in result.columns],
             t("privacy.col.match_rate"): [c.match_rate for c in result.columns],
             t("privacy.col.examples"): [", ".join(c.evidence) for c in result.columns],
@@ -53,7 +57,7 @@ def editor_rows(result: ScanResult, policy: Policy) -> list[dict[str, Any]]:
         rows.append(
             {
                 "column": c.column,
-                "detected": type_label(c.pii_type, c.quasi),
+                "detected": _label(c),
                 "action": rule.action,
                 "param": param or NO_PARAM,
                 "reason": rule.reason or "",
@@ -134,7 +138,7 @@ def kanon_summary(cost: KAnonymityCost) -> dict[str, Any]:
 
 def smallest_classes(cost: KAnonymityCost, *, after: bool = False) -> pl.DataFrame:
     """The smallest equivalence classes over the *masked* quasi-identifiers (generalised values only)."""
-    m = cost.after if after else cost.before
+    m = cost.after if after else (cost.generalised or cost.before)  # the raw classes' values are never shown
     cols = list(m.quasi_identifiers)
     data: dict[str, list] = {c: [cls.values[i] for cls in m.smallest] for i, c in enumerate(cols)}
     data[t("privacy.col.class_size")] = [cls.size for cls in m.smallest]

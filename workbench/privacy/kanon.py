@@ -52,10 +52,14 @@ class GeneralisationStep:
 
 @dataclass(frozen=True)
 class KAnonymityCost:
+    """``before``: the classes of the raw input (values withheld: they are raw); ``generalised``: after the
+    policy's column rules, before the ladder and suppression; ``after``: what leaves the gate."""
+
     before: KAnonymity
     after: KAnonymity
     rows_suppressed: int
     steps: tuple[GeneralisationStep, ...]
+    generalised: KAnonymity | None = None
 
     @property
     def categories_merged(self) -> dict[str, int]:
@@ -128,7 +132,12 @@ def _ladder(frame: pl.DataFrame, column: str, k: int) -> list[tuple[str, pl.Expr
     share = frame.select(
         txt.str.contains(r"\s").mean().alias("space"), txt.str.contains(r"^\d+대$").mean().alias("band")
     ).row(0)
-    if (share[1] or 0) > 0.5:  # 10-year age bands (30대) → 20-year bands (20~39세)
+    five = frame.select(txt.str.contains(r"^\d+-\d+$").mean()).item() or 0
+    if five > 0.5:  # 5-year age bands (45-49) → 10-year bands (40대), then 20-year bands as below
+        ten = (txt.str.extract(r"^(\d+)-\d+$", 1).cast(pl.Int32) // 10) * 10
+        txt = pl.concat_str([ten.cast(pl.String), pl.lit("대")])
+        steps.append(("band:10", txt))
+    if five > 0.5 or (share[1] or 0) > 0.5:  # 10-year age bands (30대) → 20-year bands (20~39세)
         lo = (txt.str.extract(r"^(\d+)대$", 1).cast(pl.Int32) // 20) * 20
         txt = pl.concat_str([lo.cast(pl.String), pl.lit("~"), (lo + 19).cast(pl.String), pl.lit("세")])
         steps.append(("band:20", txt))
@@ -148,10 +157,15 @@ def enforce(
     *,
     k: int = 5,
     max_suppression: float = 0.05,
+    raw: pl.DataFrame | None = None,
 ) -> tuple[pl.DataFrame, KAnonymityCost]:
-    """Generalise, then suppress, until every equivalence class has at least ``k`` rows."""
+    """Generalise, then suppress, until every equivalence class has at least ``k`` rows.
+
+    ``raw``: the input before the policy's column rules, so ``before`` is the k the raw data really has
+    (4,686 unique birth numbers: k = 1), not the k of values the rules already coarsened or nulled."""
     qis = list(quasi_identifiers)
-    before = measure(frame, qis, target=k)
+    generalised = measure(frame, qis, target=k)
+    before = generalised if raw is None else measure(raw.select(qis), qis, target=k, show=0)
     ladders = {c: _ladder(frame, c, k) for c in qis}
     level = dict.fromkeys(qis, 0)
     original = frame
@@ -177,4 +191,4 @@ def enforce(
     sizes = pl.len().over(qis) if qis else pl.lit(current.height)
     kept = current.filter(sizes >= k) if qis else current
     after = measure(kept, qis, target=k)
-    return kept, KAnonymityCost(before, after, current.height - kept.height, tuple(steps))
+    return kept, KAnonymityCost(before, after, current.height - kept.height, tuple(steps), generalised)

@@ -351,6 +351,9 @@ def region(s: pl.Expr) -> pl.Expr:
     return (s.str.contains(SIDO_ONLY) | s.str.contains(SIDO_PREFIX)) & ~s.str.contains(HOUSE_NUMBER)
 
 
+# a birth number: YYMMDD with (or without the dash before) the resident-number gender digit, 730915-1
+BIRTH_NUMBER = r"^\d{2}(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])-?[0-9]$"
+
 GENDER_VALUES = (
     "M",
     "F",

@@ -51,7 +51,7 @@ ACTIONS: tuple[str, ...] = (
     "topcode",
 )
 MASKING_ACTIONS = frozenset({"drop", "mask", "pseudonym", "generalize", "redact"})  # enough for a PII column
-GENERALISATIONS = ("age_band", "sido", "sigungu", "month", "year")
+GENERALISATIONS = ("age_band", "age_band_5", "sido", "sigungu", "month", "year")
 
 
 class PolicyError(UserError):
@@ -64,7 +64,7 @@ class ColumnRule:
 
     action: Action = "keep"
     pii_type: str | None = None  # mask/pseudonym: which type-aware mask and normalisation
-    to: str | None = None  # generalize: age_band | sido | sigungu | month | year
+    to: str | None = None  # generalize: age_band | age_band_5 | sido | sigungu | month | year
     base: float | None = None  # round: nearest multiple (e.g. 10000 KRW)
     edges: tuple[float, ...] = ()  # bucket: interval edges
     lower: float | None = None  # topcode: bottom code
@@ -210,7 +210,9 @@ def propose_policy(scan_result, *, keyed: bool = False, k: int = 5) -> Policy:
     over the quasi-identifiers (generalised resident numbers and addresses count as such).
 
     With a key (``keyed``) account, card and business numbers become keyed pseudonyms so joins keep
-    working; without one they are partially masked.
+    working; without one they are partially masked. The bank's customer number (고객번호, CIF) always
+    becomes a keyed pseudonym: a partial mask would break every join on it silently, so without a key
+    ``apply`` refuses in one line that names the column and the key's variables.
     """
     rules: list[tuple[str, ColumnRule]] = []
     qis: list[str] = []
@@ -223,9 +225,10 @@ def propose_policy(scan_result, *, keyed: bool = False, k: int = 5) -> Policy:
         rules.append((f.column, rule))
         if rule.action == "generalize":
             qis.append(f.column)
+    rules += [(c, ColumnRule("pseudonym")) for c in scan_result.customer_keys]
     for q in scan_result.quasi_identifiers:
-        if q.kind == "birth_date":
-            rules.append((q.column, ColumnRule("generalize", to="age_band")))
+        if q.kind == "birth_date":  # a birth date or birth number (YYMMDD + gender digit): a 5-year age band
+            rules.append((q.column, ColumnRule("generalize", to="age_band_5")))
         qis.append(q.column)
     spec = KAnonymitySpec(tuple(qis), k) if qis else None
     return Policy(name=scan_result.table, rules=tuple(rules), k_anonymity=spec)
@@ -311,10 +314,17 @@ def apply(table: Table, policy: Policy, *, key: bytes | None = None) -> Applied:
     for c, r in policy.rules:
         r.check(c)
     check_reasons(frame, policy)
-    if any(r.action == "pseudonym" for _, r in policy.rules) and not key:
-        from workbench.privacy.keys import load_key
+    pseudonymised = [c for c, r in policy.rules if r.action == "pseudonym"]
+    if pseudonymised and not key:
+        from workbench.privacy.keys import KEY_ENV, KEY_FILE_ENV, KeyError_, load_key
 
-        key = load_key()
+        try:
+            key = load_key()
+        except KeyError_ as err:
+            if err.key != "privacy.key.missing":
+                raise
+            columns = ", ".join(pseudonymised)
+            raise KeyError_("privacy.key.missing_for", columns=columns, env=KEY_ENV, file_env=KEY_FILE_ENV) from None
     as_of = policy.as_of or date.today()
     exprs = []
     pseudo = {}
@@ -337,7 +347,9 @@ def apply(table: Table, policy: Policy, *, key: bytes | None = None) -> Applied:
     cost = None
     if policy.k_anonymity and policy.k_anonymity.quasi_identifiers:
         qis = [q for q in policy.k_anonymity.quasi_identifiers if q in out.columns]
-        out, cost = kanon.enforce(out, qis, k=policy.k_anonymity.k, max_suppression=policy.k_anonymity.max_suppression)
+        ka = policy.k_anonymity
+        raw = frame if all(c in frame.columns for c in qis) else None  # measured on the input's own classes
+        out, cost = kanon.enforce(out, qis, k=ka.k, max_suppression=ka.max_suppression, raw=raw)
     return Applied(Table(table.name, out, table.source), cost)
 
 

@@ -27,6 +27,7 @@ from workbench.privacy.detectors import (
     detector_for,
     digit_matrix,
     header_agrees,
+    header_customer_key,
     header_minority,
     header_quasi,
     header_type,
@@ -64,6 +65,7 @@ class ColumnScan:
     evidence: tuple[str, ...]  # partially masked examples, never raw
     value_format: str | None  # most common format of a value, ``######-#######``
     embedded: bool = False  # identifiers inside free text (a memo), not whole values: redact, not mask
+    customer_key: bool = False  # the bank's customer number (고객번호, CIF): pseudonymised by ``--auto``
 
 
 @dataclass(frozen=True)
@@ -86,6 +88,11 @@ class ScanResult:
             for c in self.columns
             if c.quasi and not c.pii_type
         )
+
+    @property
+    def customer_keys(self) -> tuple[str, ...]:
+        """Customer-number columns that are not otherwise PII: ``--auto`` gives them a keyed pseudonym."""
+        return tuple(c.column for c in self.columns if c.customer_key and not c.pii_type)
 
     @property
     def pii_columns(self) -> tuple[str, ...]:
@@ -111,6 +118,7 @@ class ScanResult:
                 for f in self.findings
             ],
             "quasi_identifiers": [{"name": q.column, "kind": q.kind} for q in self.quasi_identifiers],
+            "customer_keys": list(self.customer_keys),
         }
 
 
@@ -241,6 +249,7 @@ def scan(table: Table | ScannedTable, *, sample_rows: int = SAMPLE_ROWS, seed: i
                 s.str.contains(p.FREE_TEXT).mean().alias(f"{i}{_SEP}free"),
                 p.gender(s).mean().alias(f"{i}{_SEP}q{_SEP}gender"),
                 p.region(s).mean().alias(f"{i}{_SEP}q{_SEP}region"),
+                s.str.contains(p.BIRTH_NUMBER).mean().alias(f"{i}{_SEP}q{_SEP}birth"),
             ]
             exprs += [
                 s.str.contains(d.prefilter).mean().alias(f"{i}{_SEP}pre{_SEP}{d.pii_type}")
@@ -317,6 +326,7 @@ def scan(table: Table | ScannedTable, *, sample_rows: int = SAMPLE_ROWS, seed: i
                 evidence=evidence.get(c, ()),
                 value_format=formats.get(c),
                 embedded=i in inside,
+                customer_key=header_customer_key(c),
             )
         )
     return ScanResult(table=table.name, rows=rows, sampled_rows=sample.height, columns=tuple(out))
@@ -474,6 +484,8 @@ def _quasi(col: str, row: dict, i: int, kind: str | None) -> str | None:
     by_header = header_quasi(col)
     if by_header:
         return by_header
+    if (row.get(f"{i}{_SEP}q{_SEP}birth") or 0) >= 0.95:  # 7309151: a birth date with the gender digit
+        return "birth_date"
     if kind == "text":
         if (row.get(f"{i}{_SEP}q{_SEP}gender") or 0) >= 0.95:
             return "gender"

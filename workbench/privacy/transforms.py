@@ -156,16 +156,40 @@ def rrn_birth_date(s: pl.Expr) -> pl.Expr:
     return pl.when(real).then(safe)
 
 
-def as_date(s: pl.Expr, dtype: pl.DataType) -> pl.Expr:
-    """A date column from Date/Datetime or from text like 1990-10-10, 1990.10.10, 19901010."""
+def _birth_number(bn: pl.Expr, today: date) -> pl.Expr:
+    """YYMMDD + gender digit (the digit names the century, as in a resident number), or bare YYMMDD (the
+    century that does not put the birth after ``today``)."""
+    g = bn.str.slice(6, 1).cast(pl.Int32, strict=False)
+    yy = bn.str.slice(0, 2).cast(pl.Int32, strict=False)
+    century = (
+        pl.when(bn.str.contains(r"^\d{7}$"))
+        .then(pl.when(g.is_in([9, 0])).then(18).when(g.is_in([1, 2, 5, 6])).then(19).otherwise(20))
+        .when(bn.str.contains(r"^\d{6}$"))
+        .then(pl.when(yy > today.year % 100).then(19).otherwise(20))
+    )
+    return pl.concat_str([century.cast(pl.String), bn.str.slice(0, 6)]).str.to_date("%Y%m%d", strict=False)
+
+
+def as_date(s: pl.Expr, dtype: pl.DataType, *, as_of: date | None = None) -> pl.Expr:
+    """A date column from Date/Datetime, from text like 1990-10-10, 1990.10.10, 19901010, or from a birth
+    number: YYMMDD with the resident-number gender digit (7309151, 730915-1: the digit names the century)
+    or bare YYMMDD (the century that does not put the birth after ``as_of``). Numbers are read as the
+    digits they were typed as."""
     if dtype == pl.Date:
         return s
     if isinstance(dtype, pl.Datetime):
         return s.dt.date()
-    txt = s.cast(pl.String).str.replace_all(r"[./]", "-").str.strip_chars()
+    txt = p.digit_text(s, dtype).str.replace_all(r"[./]", "-").str.strip_chars()
+    today = as_of or date.today()
+    bn = txt.str.replace_all("-", "", literal=True)
+    birth = _birth_number(bn, today)
+    if dtype.is_integer():  # 0103153 (born 2001) stored as the integer 103153: the zero comes back first
+        birth = pl.coalesce(pl.when(bn.str.len_chars() <= 6).then(_birth_number(bn.str.zfill(7), today)), birth)
+    four_digit_year = txt.str.contains(r"^\d{4}-|^\d{8}$")  # else 7309151 would read as the year 730
     return pl.coalesce(
-        txt.str.to_date("%Y-%m-%d", strict=False),
-        txt.str.to_date("%Y%m%d", strict=False),
+        pl.when(four_digit_year).then(txt.str.to_date("%Y-%m-%d", strict=False)),
+        pl.when(four_digit_year).then(txt.str.to_date("%Y%m%d", strict=False)),
+        birth,
     )
 
 
@@ -176,9 +200,9 @@ def generalise(
     address), ``month``/``year`` (from a date). Values that cannot be read become null, never pass through.
     """
     as_of = as_of or date.today()
-    if to == "age_band":
-        born = rrn_birth_date(s) if pii_type in ("rrn", "foreigner_rrn") else as_date(s, dtype)
-        return age_band(_age_on(born, as_of))
+    if to in ("age_band", "age_band_5"):
+        born = rrn_birth_date(s) if pii_type in ("rrn", "foreigner_rrn") else as_date(s, dtype, as_of=as_of)
+        return age_band(_age_on(born, as_of), width=5 if to == "age_band_5" else 10)
     if to in ("sido", "sigungu"):
         txt = s.cast(pl.String).str.strip_chars()
         first = txt.str.extract(r"^(\S+)", 1)
@@ -187,9 +211,9 @@ def generalise(
         second = txt.str.extract(r"^\S+\s+(\S+(시|군|구))(\s|$)", 1)
         return pl.when(second.is_not_null()).then(pl.concat_str([first, pl.lit(" "), second])).otherwise(first)
     if to == "month":
-        return as_date(s, dtype).dt.truncate("1mo")
+        return as_date(s, dtype, as_of=as_of).dt.truncate("1mo")
     if to == "year":
-        return as_date(s, dtype).dt.year()
+        return as_date(s, dtype, as_of=as_of).dt.year()
     raise ValueError(f"unknown generalisation {to!r}")
 
 
