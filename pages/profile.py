@@ -31,6 +31,8 @@ elif section == "alerts":
     views.alerts(choice, result)
 elif section == "columns":
     views.column_explorer(choice, result)
+elif section == "explore":
+    views.explore(choice, result)
 elif section == "correlations":
     views.correlations(choice, result)
 elif section == "target":

@@ -14,6 +14,7 @@ from workbench.charts.common import BAND_COLORS, MISSING_COLOR, PALETTE, base_fi
 from workbench.i18n import t
 from workbench.profile.columns import ColumnProfile, TableProfile
 from workbench.profile.correlations import Correlations
+from workbench.profile.explore import COUNT, PairView
 from workbench.profile.stability import Stability
 from workbench.profile.target import BinTable, TargetAnalysis
 
@@ -254,4 +255,28 @@ def stability_bins(stability: Stability, feature: str, period: int = -1) -> go.F
         total = sum(counts) or 1
         fig.add_bar(x=labels, y=[100 * counts[i] / total for i in used], name=name, marker_color=color)
     fig.update_layout(barmode="group", yaxis_title=t("profile.chart.share_pct"), xaxis={"type": "category"})
+    return fig
+
+
+def pair_chart(view: PairView) -> go.Figure:
+    """Two columns against each other: points (a density past a few thousand rows) for two numbers, boxes
+    per category for a number against categories, a count heatmap for two categorical columns."""
+    frame = view.frame
+    fig = base_figure(t("profile.explore.pair_title", x=view.x, y=view.y), height=440)
+    if view.x_numeric and view.y_numeric:
+        if view.dense:
+            fig.add_trace(go.Histogram2d(x=frame["x"], y=frame["y"], nbinsx=60, nbinsy=60, colorscale="Blues"))
+        else:
+            fig.add_scatter(x=frame["x"], y=frame["y"], mode="markers", marker={"size": 5, "opacity": 0.6})
+    elif view.x_numeric or view.y_numeric:
+        fig.add_trace(go.Box(x=frame["x"], y=frame["y"], orientation="h" if view.x_numeric else "v", boxpoints=False))
+    else:
+        fig.add_trace(
+            go.Heatmap(
+                x=frame["x"], y=frame["y"], z=frame[COUNT], colorscale="Blues", showscale=False, hoverongaps=False
+            )
+        )
+        fig.update_xaxes(type="category")
+        fig.update_yaxes(type="category")
+    fig.update_layout(xaxis_title=view.x, yaxis_title=view.y, showlegend=False)
     return fig

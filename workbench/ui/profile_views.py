@@ -20,6 +20,7 @@ from workbench.errors import UserError
 from workbench.i18n import get_language, t
 from workbench.privacy import MaskedTable
 from workbench.profile import KINDS, STEPS, Profile, TableProfile
+from workbench.profile import explore as explore_rows
 from workbench.profile.correlations import available_methods
 from workbench.profile.kinds import date_columns, merged_kinds, store_spelling
 from workbench.profile.target import numeric_target_rows
@@ -28,7 +29,7 @@ from workbench.ui.glossary import glossary_link, term_help
 from workbench.ui.nav import available_pages
 from workbench.ui.tables import show_frame
 
-SECTIONS = ("overview", "alerts", "columns", "correlations", "target", "stability")
+SECTIONS = ("overview", "alerts", "columns", "explore", "correlations", "target", "stability")
 SECTION_KEY = "wb.profile.section"
 COLUMN_KEY = "wb.profile.column"
 ALERTS_TABLE_KEY = "wb.profile.alerts_table"
@@ -84,6 +85,21 @@ def report_files(fingerprint: str, target, time_column, monotonic, lang: str, _r
     from workbench.report import excel_report, html_report
 
     return html_report(_result).encode("utf-8"), excel_report(_result)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def cached_pair(fingerprint: str, x: str, y: str, _table):
+    return explore_rows.pair_view(_table, x, y)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def cached_duplicates(fingerprint: str, _table):
+    return explore_rows.duplicate_rows(_table)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def cached_extremes(fingerprint: str, column: str, _table):
+    return explore_rows.extremes(_table, column)
 
 
 def how_to_read(key: str) -> None:
@@ -474,3 +490,53 @@ def stability(c: Choice, result: Profile, columns_profile: TableProfile) -> None
     chart(charts.stability_bins(shown, feature), "profile.read.psi_bins")
     show_frame(tables.psi_frame(shown))
     how_to_read("profile.read.tables")
+
+
+def explore(c: Choice, result: Profile) -> None:
+    """Rows rather than statistics: two columns against each other, the repeated rows, the extreme rows."""
+    fp, table = c.table.fingerprint, c.table
+    names = [col.name for col in result.table.columns if col.kind != "id_like"] or table.columns
+    numeric = [
+        col.name for col in result.table.columns if col.kind == "numeric" and table.schema[col.name].is_numeric()
+    ]
+    st.subheader(t("profile.explore.pair"))
+    left, right = st.columns(2)
+    first = names.index(numeric[0]) if numeric else 0
+    second = names.index(numeric[1]) if len(numeric) > 1 else min(1, len(names) - 1)
+    x = left.selectbox(t("profile.explore.x"), names, index=first, key=f"wb.profile.pair_x.{c.name}")
+    y = right.selectbox(t("profile.explore.y"), names, index=second, key=f"wb.profile.pair_y.{c.name}")
+    view = cached_pair(fp, x, y, table)
+    if view.sampled:
+        st.caption(t("profile.page.sampled", n=f"{explore_rows.PAIR_SAMPLE:,}", rows=f"{view.rows:,}"))
+    chart(charts.pair_chart(view), "profile.read.pair")
+
+    st.subheader(t("profile.explore.duplicates"))
+    dups = cached_duplicates(fp, table)
+    if not dups.groups:
+        st.success(t("profile.explore.no_duplicates"))
+    else:
+        st.caption(
+            t(
+                "profile.explore.duplicates_found",
+                groups=f"{dups.groups:,}",
+                extra=f"{dups.extra_rows:,}",
+                shown=dups.shown,
+            )
+        )
+        shown = dups.frame.rename({explore_rows.COUNT: t("profile.explore.times")})
+        show_frame(shown, height=min(400, 38 + 35 * shown.height))
+
+    st.subheader(t("profile.explore.extremes"))
+    if not numeric:
+        st.info(t("profile.explore.no_numeric"))
+        return
+    column = st.selectbox(t("profile.col.column"), numeric, key=f"wb.profile.extreme_column.{c.name}")
+    ends = cached_extremes(fp, column, table)
+    low, high = st.columns(2)
+    with low:
+        st.caption(t("profile.explore.lowest", column=column))
+        show_frame(ends.lowest)
+    with high:
+        st.caption(t("profile.explore.highest", column=column))
+        show_frame(ends.highest)
+    how_to_read("profile.read.extremes")
