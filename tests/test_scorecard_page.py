@@ -88,6 +88,13 @@ def test_edit_bins_save_retrain_and_score_a_new_month_on_the_page(workspace, app
     assert len(scored) == 200 and {"score", "score_band", "reason_1_ko", "reason_1_en"} <= set(scored.columns)
     assert scored["reason_1_en"].notna().any()
 
+    # the run before the edit, side by side on the same new month
+    first_run = at.selectbox(key="wb.scorecard.challenger").options[0]
+    at.button(key="wb.scorecard.compare").click().run()
+    assert not at.exception
+    assert any(m.value.startswith("Same grade for ") for m in at.markdown), first_run
+    assert table_with(at, "champion_band", "challenger_band")["rows"].sum() == 400
+
 
 def test_scorecard_section_in_the_browser(page, base_url, app_workspace):
     """Train, open the bin editor and score a new month in a real browser; screenshots in test-results/."""

@@ -42,9 +42,8 @@ def score(
 ) -> None:
     """Score PATH with the stored run RUN and write OUT; report drift beyond PSI 0.25 by characteristic."""
     from workbench.i18n import t
-    from workbench.model import monitor
     from workbench.model.runs import record_from_run
-    from workbench.model.scoring import ScoringError, catalog_descriptions, outcome_values, score_record, score_run
+    from workbench.model.scoring import ScoringError, challenge, challenge_record, score_record, score_stored
     from workbench.privacy.certified import record_export
     from workbench.store import Store
 
@@ -53,33 +52,15 @@ def score(
     for col in (outcome, vintage):
         if col and col not in table.columns:
             raise ScoringError("scorecard.score.missing_columns", columns=col, n=1)
-    catalog = catalog_descriptions(store)
-
-    def run(rid: str, kind: str | None):
-        record = record_from_run(store.runs.get(rid))
-        lightgbm = kind == "lightgbm" or (kind is None and not record.get("scorecard_model"))
-        text = store.runs.model_text(rid) if lightgbm else None
-        return record, score_run(record, table, model=kind, model_text=text, catalog=catalog)
-
-    record, result = run(run_id, model)
+    record = record_from_run(store.runs.get(run_id))
+    result = score_stored(store, run_id, table, model=model)
     write_frame(result.frame, out)
     record_export(store, table, str(out.resolve()))
     payload = score_record(result, record, outcome=outcome, vintage=vintage)
     payload["output"] = str(out)
     if challenger:
-        _, other = run(challenger, None)
-        y = outcome_values(result.frame, outcome, record) if outcome else None
-        duel = monitor.champion_challenger(
-            (run_id, result.scores, result.frame["score_band"].to_numpy()),
-            (challenger, other.scores, other.frame["score_band"].to_numpy()),
-            y,
-        )
-        payload["challenger"] = {
-            "champion": duel.champion, "challenger": duel.challenger, "model": other.model, "rows": duel.rows,
-            "same_band": duel.same_band, "rank_correlation": duel.rank_correlation,
-            "auc": list(duel.auc) if duel.auc else None, "ks": list(duel.ks) if duel.ks else None,
-            "crosstab": duel.crosstab.to_dicts(),
-        }  # fmt: skip
+        other = score_stored(store, challenger, table)
+        payload["challenger"] = challenge_record(challenge(result, other, record, outcome), other.model)
     if as_json:
         echo_json(payload)
         return

@@ -144,6 +144,43 @@ def score_run(
     return ScoreResult(record.get("run_id"), kind, out, bands, tuple(drift))  # type: ignore[arg-type]
 
 
+def score_stored(store, run_id: str, table: MaskedTable, *, model: str | None = None) -> ScoreResult:
+    """``score_run`` with a run from the workspace: its record, its LightGBM text when needed, the catalog's
+    descriptions. ``model`` None: the scorecard when the run has one."""
+    from workbench.model.runs import record_from_run
+
+    record = record_from_run(store.runs.get(run_id))
+    lightgbm = model == "lightgbm" or (model is None and not record.get("scorecard_model"))
+    text = store.runs.model_text(run_id) if lightgbm else None
+    return score_run(record, table, model=model, model_text=text, catalog=catalog_descriptions(store))
+
+
+def challenge(
+    champion: ScoreResult, challenger: ScoreResult, record: Mapping[str, Any], outcome: str | None = None
+) -> monitor.Challenge:
+    """Two scorings of the same rows side by side (with the outcome column's AUC and KS when given)."""
+    y = outcome_values(champion.frame, outcome, record) if outcome else None
+    return monitor.champion_challenger(
+        (str(champion.run_id), champion.scores, champion.frame[BAND].to_numpy()),
+        (str(challenger.run_id), challenger.scores, challenger.frame[BAND].to_numpy()),
+        y,
+    )
+
+
+def challenge_record(duel: monitor.Challenge, model: str) -> dict[str, Any]:
+    return {
+        "champion": duel.champion,
+        "challenger": duel.challenger,
+        "model": model,
+        "rows": duel.rows,
+        "same_band": duel.same_band,
+        "rank_correlation": duel.rank_correlation,
+        "auc": list(duel.auc) if duel.auc else None,
+        "ks": list(duel.ks) if duel.ks else None,
+        "crosstab": duel.crosstab.to_dicts(),
+    }
+
+
 def catalog_descriptions(store) -> dict[str, tuple[str, str]]:
     """feature → (description_ko, description_en) from the workspace's feature catalog."""
     return {f.name: (f.description_ko, f.description_en) for f in store.features.list()}

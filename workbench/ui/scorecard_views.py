@@ -18,10 +18,10 @@ from workbench.model.baseline import TrainConfig
 from workbench.model.bins import count
 from workbench.model.edits import BinEdit, apply_edits, edits_from_json
 from workbench.model.monotone import TRENDS
-from workbench.model.runs import record_from_run, run_record, stored_runs
+from workbench.model.runs import run_record, stored_runs
 from workbench.model.scorecard import Scorecard, with_stored_edits
 from workbench.model.scorecard_export import scorecard_polars, scorecard_sql
-from workbench.model.scoring import SCORE, available, catalog_descriptions, outcome_values, score_run
+from workbench.model.scoring import SCORE, available, challenge, outcome_values, score_record, score_stored
 from workbench.privacy import MaskedTable
 from workbench.report.excel import scorecard_excel
 from workbench.ui.state import store
@@ -248,32 +248,29 @@ def _score_new(record: dict[str, Any], run_id: str | None, certified: dict[str, 
     if run_id is None:
         st.info(t("scorecard.score_page.not_saved"))
         return
-    kinds = available(record)
     left, right = st.columns(2)
     name = left.selectbox(t("scorecard.score_page.dataset"), list(certified), key="wb.scorecard.new_data")
     kind = right.radio(
-        t("scorecard.score_page.model"), kinds, horizontal=True, key="wb.scorecard.model",
+        t("scorecard.score_page.model"), available(record), horizontal=True, key="wb.scorecard.model",
         format_func=lambda k: t(f"scorecard.score_page.model_{k}"),
     )  # fmt: skip
     if st.button(t("scorecard.score_page.run"), type="primary", key="wb.scorecard.score"):
         try:
-            text = store().runs.model_text(run_id) if kind == "lightgbm" else None
-            full = record_from_run(store().runs.get(run_id))
-            result = score_run(
-                full, certified[name], model=kind, model_text=text, catalog=catalog_descriptions(store())
-            )
+            st.session_state[SCORED] = (run_id, name, score_stored(store(), run_id, certified[name], model=kind))
         except UserError as err:
             st.error(str(err))
             return
-        st.session_state[SCORED] = (run_id, name, result)
     if SCORED not in st.session_state or st.session_state[SCORED][:2] != (run_id, name):
         return
     result = st.session_state[SCORED][2]
+    outcome = record["target"] if record["target"] in result.frame.columns else None  # outcomes have arrived
+    report = score_record(result, record, outcome=outcome)
     for d in result.alerts:
         st.warning(t("scorecard.score.drift", name=d.name, psi=f"{d.psi:.3f}"))
     st.success(t("scorecard.score_page.done", rows=f"{result.frame.height:,}", mean=f"{result.scores.mean():.0f}"))
-    bands = result.band_table()
-    st.plotly_chart(charts.bands_chart(bands), key="wb.scorecard.new_bands_chart")
+    st.plotly_chart(charts.bands_chart(pl.DataFrame(report["bands"])), key="wb.scorecard.new_bands_chart")
+    with st.expander(t("scorecard.score_page.drift")):
+        st.dataframe(pl.DataFrame(report["drift"]), hide_index=True, key="wb.scorecard.drift")
     added = [c for c in result.frame.columns if c == SCORE or c.startswith(("score_", "event_", "reason_"))]
     shown = [c for c in result.frame.columns if c not in added][:3] + added
     st.dataframe(result.frame.select(shown).head(200), hide_index=True, key="wb.scorecard.scored")
@@ -281,3 +278,25 @@ def _score_new(record: dict[str, Any], run_id: str | None, certified: dict[str, 
         t("scorecard.score_page.download"), result.frame.write_csv().encode("utf-8-sig"), f"scored_{name}.csv",
         key="wb.scorecard.download", on_click="ignore",
     )  # fmt: skip
+    _challenger(record, result, certified[name], outcome)
+
+
+def _challenger(record: dict[str, Any], result, table: MaskedTable, outcome: str | None) -> None:
+    """A second stored run on the same rows, side by side with this one."""
+    others = [rid for rid, rec in stored_runs(store(), limit=20) if rid != result.run_id and available(rec)]
+    if not others:
+        return
+    st.subheader(t("scorecard.score_page.challenger"))
+    rival = st.selectbox(t("scorecard.score_page.challenger_run"), others, key="wb.scorecard.challenger")
+    if not st.button(t("scorecard.score_page.compare"), key="wb.scorecard.compare"):
+        return
+    try:
+        duel = challenge(result, score_stored(store(), rival, table), record, outcome)
+    except UserError as err:
+        st.error(str(err))
+        return
+    st.markdown(
+        t("scorecard.score_page.duel", same=f"{duel.same_band:.1%}", rho=f"{duel.rank_correlation:.3f}")
+        + (f" · AUC {duel.auc[0]:.3f} / {duel.auc[1]:.3f} · KS {duel.ks[0]:.3f} / {duel.ks[1]:.3f}" if duel.auc else "")
+    )
+    st.dataframe(duel.crosstab, hide_index=True, key="wb.scorecard.crosstab")
