@@ -97,7 +97,7 @@ def test_edit_bins_save_retrain_and_score_a_new_month_on_the_page(workspace, app
 
 
 def test_scorecard_section_in_the_browser(page, base_url, app_workspace):
-    """Train, open the bin editor and score a new month in a real browser; screenshots in test-results/."""
+    """Train, open the bin editor and score a new month in a real browser; screenshots in docs/screenshots/."""
     from conftest import ROOT, wait_for_app
     from playwright.sync_api import expect
 
@@ -114,8 +114,8 @@ def test_scorecard_section_in_the_browser(page, base_url, app_workspace):
     expect(page.get_by_role("combobox", name=t("model.page.target", "ko"))).to_have_value("default_12m")
     page.get_by_role("button", name=t("model.page.train", "ko")).click()
     expect(page.get_by_role("heading", name=t("scorecard.page.title", "ko"))).to_be_visible(timeout=180_000)
-    shots = ROOT / "test-results"
-    shots.mkdir(exist_ok=True)
+    shots = ROOT / "docs" / "screenshots"
+    shots.mkdir(parents=True, exist_ok=True)
     page.get_by_role("tab", name=t("scorecard.page.tab_bins", "ko")).click()
     editor = page.get_by_role("tabpanel", name=t("scorecard.page.tab_bins", "ko"))
     expect(editor.get_by_test_id("stPlotlyChart").locator(".main-svg").first).to_be_visible(timeout=30_000)

@@ -183,7 +183,7 @@ def _edit_form(feature: str, fb) -> BinEdit | None:
         elif op in ("edges", "specials"):
             now = fb.binning.edges if op == "edges" else fb.binning.specials
             text = st.text_input(
-                t(f"scorecard.editor.{op}"), ", ".join(f"{v:g}" for v in now), key=f"wb.scorecard.{op}.{feature}"
+                t(f"scorecard.editor.{op}"), ", ".join(f"{v:.12g}" for v in now), key=f"wb.scorecard.{op}.{feature}"
             )
             values = _numbers(text)
             edit = BinEdit(op, feature, edges=values if op == "edges" else (), codes=values if op == "specials" else ())  # type: ignore[arg-type]
