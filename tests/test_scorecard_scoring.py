@@ -172,3 +172,14 @@ def test_personal_data_in_the_new_file_is_refused_by_the_gate(stored, tmp_path):
     out = invoke("score", run_id, str(path), "-o", str(tmp_path / "o.parquet"))
     assert out.exit_code != 0 and not (tmp_path / "o.parquet").exists()
     assert "phone" in str(out.exception) or "phone" in out.output
+
+
+def test_a_run_stored_before_scoring_existed_is_refused_in_one_line(stored):
+    _, record = stored
+    old = {k: v for k, v in record.items() if k not in ("scorecard_model", "lightgbm_reference")}
+    with pytest.raises(ScoringError) as err:
+        score_run(old, masked(loans(50, seed=27)))
+    assert err.value.key == "scorecard.score.old_run" and record["run_id"] in str(err.value)
+    with pytest.raises(ScoringError) as err:
+        score_run({**record, "lightgbm_reference": None}, masked(loans(50, seed=27)), model="lightgbm")
+    assert err.value.key == "scorecard.score.no_model"

@@ -107,7 +107,9 @@ def score_run(
     their (Korean, English) descriptions for the reasons.
     """
     kinds = available(record)
-    kind = model or (kinds[0] if kinds else None)
+    if not kinds:  # a run stored before runs kept their scorecard and score reference
+        raise ScoringError("scorecard.score.old_run", run=str(record.get("run_id") or "—"))
+    kind = model or kinds[0]
     if kind not in kinds:
         raise ScoringError("scorecard.score.no_model", model=str(kind), available=", ".join(kinds) or "—")
     card = Scorecard.from_dict(record["scorecard_model"]) if record.get("scorecard_model") else None
