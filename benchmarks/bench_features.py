@@ -237,19 +237,8 @@ def run_featuretools(folder: Path, out: Path) -> None:
     )
     defs = [d for d in defs if "accounts." not in d.get_name() or "transactions" in d.get_name()]
     t1 = time.perf_counter()
-    frames = []
-    for w in WINDOWS:
-        fm = ft.calculate_feature_matrix(
-            defs,
-            entityset=es,
-            cutoff_time=cutoff,
-            training_window=f"{w} days",
-            include_cutoff_time=False,
-            cutoff_time_in_index=False,
-        )
-        frames.append(fm.add_suffix(f"@{w}d"))
+    result = relational.windowed_matrix(defs, es, cutoff, WINDOWS)
     t_calc = time.perf_counter() - t1
-    result = pd.concat(frames, axis=1).reset_index()
     result.to_parquet(out)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
     print(

@@ -134,20 +134,29 @@ def run_featuretools_relational(folder: Path, out: Path) -> None:
     )
     t_setup = time.perf_counter() - t0
     t1 = time.perf_counter()
-    frames = []
-    for w in REL_WINDOWS:
-        fm = ft.calculate_feature_matrix(
+    windowed_matrix(defs, es, cutoff, REL_WINDOWS).to_parquet(out)
+    t_calc = time.perf_counter() - t1
+    print(json.dumps({"features": len(defs) * len(REL_WINDOWS), "setup_s": t_setup, "generate_s": t_calc}))
+
+
+def windowed_matrix(defs, es, cutoff, windows):
+    """featuretools' feature matrix once per training window (rows strictly before each cutoff), columns
+    suffixed ``@{w}d``, side by side with the target's index as a column."""
+    import featuretools as ft
+    import pandas as pd
+
+    frames = [
+        ft.calculate_feature_matrix(
             defs,
             entityset=es,
             cutoff_time=cutoff,
             training_window=f"{w} days",
             include_cutoff_time=False,
             cutoff_time_in_index=False,
-        )
-        frames.append(fm.add_suffix(f"@{w}d"))
-    t_calc = time.perf_counter() - t1
-    pd.concat(frames, axis=1).reset_index().to_parquet(out)
-    print(json.dumps({"features": len(defs) * len(REL_WINDOWS), "setup_s": t_setup, "generate_s": t_calc}))
+        ).add_suffix(f"@{w}d")
+        for w in windows
+    ]
+    return pd.concat(frames, axis=1).reset_index()
 
 
 def relational_pairs() -> list[tuple[str, str]]:

@@ -121,28 +121,22 @@ def _to_sqlite_text(frame: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def test_sqlite_rebuilds_every_polars_value_with_its_own_date_arithmetic(case):
-    frames, rel, specs, expected = case
+def sqlite_run(frames: dict[str, pl.DataFrame], sql: str) -> pl.DataFrame:
+    """``sql`` on an in-memory SQLite holding ``frames`` (dates as text, as SQLite keeps them)."""
     con = sqlite3.connect(":memory:")
     for name, frame in frames.items():
         text = _to_sqlite_text(frame)
         cols = ", ".join(f'"{c}"' for c in text.columns)
         con.execute(f'CREATE TABLE "{name}" ({cols})')
         con.executemany(f'INSERT INTO "{name}" VALUES ({", ".join("?" * text.width)})', text.rows())
-    sql = to_sql(rel, specs, frames["loans"].columns, dialect="sqlite")
-    assert "datetime(wb_cutoff, '-365 days')" in sql
     cur = con.execute(sql)
     names = [c[0] for c in cur.description]
-    got = pl.DataFrame(cur.fetchall(), schema=names, orient="row", infer_schema_length=None)
-    assert_same(expected, got, exportable(specs))
-    assert_same(served(specs, frames["loans"]), got, ["loan_default_12m_te"])
+    return pl.DataFrame(cur.fetchall(), schema=names, orient="row", infer_schema_length=None)
 
 
-@pytest.mark.postgres
-@pytest.mark.slow
-def test_postgresql_rebuilds_every_polars_value(case, pg_url):
+def postgres_run(pg_url: str, frames: dict[str, pl.DataFrame], sql_for) -> pl.DataFrame:
+    """``sql_for(table_names)`` on PostgreSQL, ``frames`` loaded into a schema of their own (dropped after)."""
     sqlalchemy = pytest.importorskip("sqlalchemy")
-    frames, rel, specs, expected = case
     engine = sqlalchemy.create_engine(pg_url)
     schema = f"wb_features_{datetime.now():%H%M%S%f}"
     with engine.begin() as conn:
@@ -150,24 +144,34 @@ def test_postgresql_rebuilds_every_polars_value(case, pg_url):
     try:
         for name, frame in frames.items():
             frame.to_pandas().to_sql(name, engine, schema=schema, index=False)
-        sql = to_sql(
-            rel,
-            specs,
-            frames["loans"].columns,
-            dialect="postgres",
-            table_names={n: f"{schema}.{n}" for n in frames},
-        )
         with engine.connect() as conn:
-            result = conn.exec_driver_sql(sql)
+            result = conn.exec_driver_sql(sql_for({n: f"{schema}.{n}" for n in frames}))
             names = list(result.keys())
             rows = [tuple(float(v) if hasattr(v, "as_tuple") else v for v in r) for r in result.fetchall()]
-        got = pl.DataFrame(rows, schema=names, orient="row", infer_schema_length=None)
-        assert_same(expected, got, exportable(specs))
-        assert_same(served(specs, frames["loans"]), got, ["loan_default_12m_te"])
+        return pl.DataFrame(rows, schema=names, orient="row", infer_schema_length=None)
     finally:
         with engine.begin() as conn:
             conn.execute(sqlalchemy.text(f"DROP SCHEMA {schema} CASCADE"))
         engine.dispose()
+
+
+def test_sqlite_rebuilds_every_polars_value_with_its_own_date_arithmetic(case):
+    frames, rel, specs, expected = case
+    sql = to_sql(rel, specs, frames["loans"].columns, dialect="sqlite")
+    assert "datetime(wb_cutoff, '-365 days')" in sql
+    got = sqlite_run(frames, sql)
+    assert_same(expected, got, exportable(specs))
+    assert_same(served(specs, frames["loans"]), got, ["loan_default_12m_te"])
+
+
+@pytest.mark.postgres
+@pytest.mark.slow
+def test_postgresql_rebuilds_every_polars_value(case, pg_url):
+    frames, rel, specs, expected = case
+    columns = frames["loans"].columns
+    got = postgres_run(pg_url, frames, lambda names: to_sql(rel, specs, columns, dialect="postgres", table_names=names))
+    assert_same(expected, got, exportable(specs))
+    assert_same(served(specs, frames["loans"]), got, ["loan_default_12m_te"])
 
 
 def test_an_event_at_the_cutoff_instant_is_excluded_by_the_sql_too():

@@ -4,13 +4,10 @@ every cutoff, so an export that let the future in would differ)."""
 
 from __future__ import annotations
 
-import sqlite3
-from datetime import datetime
-
 import duckdb
 import polars as pl
 import pytest
-from test_features_sql import _to_sqlite_text, assert_same
+from test_features_sql import assert_same, postgres_run, sqlite_run
 
 from workbench.features.codegen import to_polars_code
 from workbench.features.generate import generate
@@ -52,41 +49,17 @@ def test_duckdb_rebuilds_lookups_bridges_and_undated_aggregates(case):
 
 def test_sqlite_rebuilds_lookups_bridges_and_undated_aggregates(case):
     frames, rel, specs, expected = case
-    con = sqlite3.connect(":memory:")
-    for name, frame in frames.items():
-        text = _to_sqlite_text(frame)
-        con.execute(f'CREATE TABLE "{name}" ({", ".join(repr(c).replace(chr(39), chr(34)) for c in text.columns)})')
-        con.executemany(f'INSERT INTO "{name}" VALUES ({", ".join("?" * text.width)})', text.rows())
-    cur = con.execute(to_sql(rel, specs, frames["loan"].columns, dialect="sqlite"))
-    got = pl.DataFrame(cur.fetchall(), schema=[c[0] for c in cur.description], orient="row", infer_schema_length=None)
+    got = sqlite_run(frames, to_sql(rel, specs, frames["loan"].columns, dialect="sqlite"))
     assert_same(expected, got, names(specs))
 
 
 @pytest.mark.postgres
 @pytest.mark.slow
 def test_postgresql_rebuilds_lookups_bridges_and_undated_aggregates(case, pg_url):
-    sqlalchemy = pytest.importorskip("sqlalchemy")
     frames, rel, specs, expected = case
-    engine = sqlalchemy.create_engine(pg_url)
-    schema = f"wb_rel_{datetime.now():%H%M%S%f}"
-    with engine.begin() as conn:
-        conn.execute(sqlalchemy.text(f"CREATE SCHEMA {schema}"))
-    try:
-        for name, frame in frames.items():
-            frame.to_pandas().to_sql(name, engine, schema=schema, index=False)
-        sql = to_sql(
-            rel, specs, frames["loan"].columns, dialect="postgres", table_names={n: f"{schema}.{n}" for n in frames}
-        )
-        with engine.connect() as conn:
-            result = conn.exec_driver_sql(sql)
-            cols = list(result.keys())
-            rows = [tuple(float(v) if hasattr(v, "as_tuple") else v for v in r) for r in result.fetchall()]
-        got = pl.DataFrame(rows, schema=cols, orient="row", infer_schema_length=None)
-        assert_same(expected, got, names(specs))
-    finally:
-        with engine.begin() as conn:
-            conn.execute(sqlalchemy.text(f"DROP SCHEMA {schema} CASCADE"))
-        engine.dispose()
+    columns = frames["loan"].columns
+    got = postgres_run(pg_url, frames, lambda tn: to_sql(rel, specs, columns, dialect="postgres", table_names=tn))
+    assert_same(expected, got, names(specs))
 
 
 def test_exported_polars_code_rebuilds_lookups_bridges_and_undated_aggregates(case):
