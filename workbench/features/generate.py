@@ -1,11 +1,12 @@
 """Compute feature values for every row of the label table, using only what happened before its cutoff.
 
-Per event table: walk the key path (transactions → accounts) to attach the label key, join once to the
-distinct (key, cutoff) pairs of the label table, drop every event at or after the cutoff (``_age_us <= 0``)
-and before the widest window, then compute all windows and aggregations from that one joined frame
-(``_event_features``; the fast path is in ``buckets``). Features depend only on (key, cutoff), so duplicate
-label rows cost nothing extra, and customers can be computed in batches (``batches``): the joined frame then
-holds one batch's events at a time, and the values are the same.
+Per path (``relations.RelPath``: a dated child, an undated one, a bridge's far table, a lookup): walk from
+the source to the root to attach the label key (``path_rows``), join once to the distinct (key, cutoff)
+pairs of the label table, drop every row at or after the cutoff (``_age_us <= 0``; an undated table's rows
+all count, as a snapshot) and before the widest window, then compute all windows and aggregations from that
+one joined frame (``_event_features``; the fast path is in ``buckets``). Features depend only on (key,
+cutoff), so duplicate label rows cost nothing extra, and customers can be computed in batches (``batches``):
+the joined frame then holds one batch's events at a time, and the values are the same.
 """
 
 from __future__ import annotations

@@ -3,7 +3,10 @@
 The query has the same shape as the polars engine: label rows → distinct (key, cutoff) → events joined on the
 key with ``t.ts < cutoff`` and ``t.ts >= cutoff - interval`` (the widest window) → one ``GROUP BY`` with
 ``CASE WHEN`` per window. Median and last value need an order inside each group, so each gets a small
-``ROW_NUMBER()`` CTE (portable to SQLite). Dialects differ only in date arithmetic and standard deviation:
+``ROW_NUMBER()`` CTE (portable to SQLite). Each spec's rows come from its path (``path_from``, as the engine's
+``path_rows``): lookups join the child's link column, a bridge's far table joins its bridge rows, and an
+undated table has no time condition (all its rows, a snapshot). Dialects differ only in date arithmetic and
+standard deviation:
 
 - ``ansi``/``duckdb``/``postgres``: ``cutoff - INTERVAL '90' DAY``, ``EXTRACT(EPOCH FROM …)``, ``STDDEV_SAMP``;
 - ``sqlite``: text timestamps normalised with ``datetime()``, ``datetime(cutoff, '-90 days')``, ``julianday``,
