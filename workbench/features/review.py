@@ -116,12 +116,17 @@ REVIEW_COLUMNS = (
 def review_frame(run: FeatureRun, states: dict[str, object], lang: str | None = None) -> pl.DataFrame:
     """One row per candidate: what the review table shows and filters on. ``version`` is the review version
     the reader sees, which a bulk verdict must expect (see ``submit_many``)."""
+    return with_verdicts(review_base(run, lang), states)
+
+
+def review_base(run: FeatureRun, lang: str | None = None) -> pl.DataFrame:
+    """The part of the review table a run fixes (description, source, IV, band, flag, timing, selected), in
+    review order; computed once per run and language, the verdicts are joined on each draw."""
     from workbench.profile.target import iv_band
 
     rows = []
     for spec in run.specs:
         score, rec = run.score(spec.name), run.recommendation(spec.name)
-        current = states.get(spec.name)
         reason = rec.reason if rec is not None else None
         rows.append(
             {
@@ -133,18 +138,21 @@ def review_frame(run: FeatureRun, states: dict[str, object], lang: str | None = 
                 "flag": reason if reason in FLAGS else None,
                 "timing": spec.timing,
                 "selected": rec.selected if rec is not None else None,
-                "verdict": getattr(current, "verdict", None),
-                "reviewer": getattr(current, "reviewer", None),
-                "version": getattr(current, "version", 0),
             }
         )
-    schema = dict.fromkeys(REVIEW_COLUMNS, pl.String) | {
-        "iv": pl.Float64,
-        "selected": pl.Boolean,
-        "version": pl.Int64,
-    }
-    frame = pl.DataFrame(rows, schema=schema)
-    return frame.sort(["selected", "iv"], descending=True, nulls_last=True)
+    schema = dict.fromkeys(REVIEW_COLUMNS[:8], pl.String) | {"iv": pl.Float64, "selected": pl.Boolean}
+    return pl.DataFrame(rows, schema=schema).sort(["selected", "iv"], descending=True, nulls_last=True)
+
+
+def with_verdicts(base: pl.DataFrame, states: dict[str, object]) -> pl.DataFrame:
+    """``base`` with each feature's current verdict, reviewer and version (0 = never reviewed)."""
+    names = base["name"].to_list()
+    current = [states.get(n) for n in names]
+    return base.with_columns(
+        pl.Series("verdict", [getattr(c, "verdict", None) for c in current], dtype=pl.String),
+        pl.Series("reviewer", [getattr(c, "reviewer", None) for c in current], dtype=pl.String),
+        pl.Series("version", [getattr(c, "version", 0) for c in current], dtype=pl.Int64),
+    )
 
 
 UNREVIEWED = "unreviewed"  # the verdict filter's value for features nobody has judged yet

@@ -34,11 +34,12 @@ from workbench.features.review import (
     ReviewItem,
     export_picks,
     filter_reviews,
-    review_frame,
+    review_base,
     review_queue,
     save_catalog,
     submit_many,
     submit_review,
+    with_verdicts,
 )
 from workbench.features.saved import latest_feature_run, save_feature_run
 from workbench.features.scoring import FeatureScore
@@ -56,6 +57,21 @@ BULK = "wb.features.bulk"  # outcome of the last bulk verdict, shown once after 
 SEEN = "wb.features.seen"  # feature -> review version this reviewer saw
 WINDOW_CHOICES = [7, 14, 30, 60, 90, 180, 365]
 VERDICTS = ["accept", "reject", "needs_change"]
+
+
+MEMO = "wb.features.memo"  # (run, {name: value}): tables and charts a run fixes, drawn again without recomputing
+
+
+def memo(run: FeatureRun, name: tuple, make):
+    """``make()`` once per run and ``name`` in this session: a rerun (a filter, a verdict) redraws the same
+    ranking table and charts instead of computing them again."""
+    box = st.session_state.get(MEMO)
+    if box is None or box[0] is not run:
+        box = (run, {})
+        st.session_state[MEMO] = box
+    if name not in box[1]:
+        box[1][name] = make()
+    return box[1][name]
 
 
 def current_run(store=None) -> FeatureRun | None:
@@ -228,7 +244,7 @@ def score_section(run: FeatureRun | None) -> None:
         st.info(t("features.page.no_scores"))
         return
     lang = get_language()
-    table = run.table(lang)
+    table = memo(run, ("table", lang), lambda: run.table(lang))
     m1, m2, m3 = st.columns(3)
     m1.metric(t("features.page.n_features"), len(run.specs))
     m2.metric(t("features.page.n_selected"), len(run.selected))
@@ -240,7 +256,7 @@ def score_section(run: FeatureRun | None) -> None:
         column_config=score_column_config(),
     )
     how_to_read("features.page.how_table")
-    st.plotly_chart(readable(iv_ranking(table, lang=lang)), width="stretch")
+    st.plotly_chart(memo(run, ("iv", lang), lambda: readable(iv_ranking(table, lang=lang))), width="stretch")
     how_to_read("features.page.how_iv")
 
 
@@ -275,12 +291,16 @@ def _choices(key: str, options: list[str], label_key: str, fmt=None) -> list[str
     )
 
 
+@st.fragment
 def review_table(run: FeatureRun, store, reviewer: str) -> None:
-    """Filter by source, IV band, flag, timing and verdict; pick rows (or take all shown); one verdict."""
+    """Filter by source, IV band, flag, timing and verdict; pick rows (or take all shown); one verdict.
+
+    A fragment: a filter or a row pick reruns this table alone; a verdict reruns the page, so the detail card
+    and the export tab count it too."""
     from workbench.profile.target import IV_BANDS
 
     lang = get_language()
-    frame = review_frame(run, store.reviews.states(), lang)
+    frame = with_verdicts(memo(run, ("review", lang), lambda: review_base(run, lang)), store.reviews.states())
     cols = st.columns(5)
     with cols[0]:
         sources = _choices("source", sorted(set(frame["source"])), "features.review.source")
@@ -407,9 +427,8 @@ def feature_card(item: ReviewItem, run: FeatureRun) -> None:
         score_metrics(item.score)
         if item.recommendation is not None:
             st.caption(item.recommendation.explain(item.score, run.thresholds, lang))
-        st.plotly_chart(
-            readable(bins_chart(item.score, lang=lang)), width="stretch", key=f"wb.features.bins.{item.name}"
-        )
+        fig = memo(run, ("bins", item.name, lang), lambda: readable(bins_chart(item.score, lang=lang)))
+        st.plotly_chart(fig, width="stretch", key=f"wb.features.bins.{item.name}")
         how_to_read("features.page.how_bins")
     with st.expander(t("features.page.definition")):
         st.json(item.spec.to_dict())

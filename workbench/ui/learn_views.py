@@ -266,8 +266,11 @@ def glossary() -> None:
 
 
 def enter_tour() -> None:
-    """The Learn page runs the tour in the practice workspace; says so, with the way back."""
-    state.set_tour(True)
+    """The Learn page runs the tour in the practice workspace; says so, with the way back. Entering reruns
+    once, so the sidebar (drawn before the page) shows the practice workspace too."""
+    if not state.in_tour():
+        state.set_tour(True)
+        st.rerun()
     with st.container(border=True):
         st.info(t("learn.sandbox.banner", path=str(state.store().home)), icon=":material/school:")
         if st.button(t("learn.sandbox.leave"), key="wb.learn.leave"):
