@@ -72,3 +72,10 @@ def test_the_rule_needs_text_or_whole_numbers():
     assert not is_identifier("loan_id", pl.Float64, **common)  # a float named like a key is still a number
     assert not is_identifier("x", pl.Int64, **{**common, "maximum": 40_000.0})  # spread: a measurement
     assert not is_identifier("x", pl.String, count=1_000, distinct=1_000, length_min=3, length_max=30)
+
+
+def test_the_feature_planner_reads_the_same_rule(table):
+    from workbench.signals.identifiers import frame_identifiers
+
+    planner = frame_identifiers(table.lazy(), [c for c in table.columns if c != "default"])
+    assert planner == {"customer_no", "row_seq", "token", "고객번호"}  # no sums of customer numbers

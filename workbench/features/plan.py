@@ -18,6 +18,7 @@ from workbench.features.relations import FeatureSpecError, Relations, RelPath, T
 from workbench.features.spec import LIMIT_USE_STATS, FeatureSpec
 from workbench.features.transforms import fit_transform_specs
 from workbench.privacy.gate import MaskedTable
+from workbench.signals.identifiers import frame_identifiers
 
 DEFAULT_WINDOWS: tuple[int, ...] = (7, 30, 90, 180, 365)
 DEFAULT_AGGREGATIONS: tuple[str, ...] = (
@@ -228,13 +229,19 @@ def plan_features(
     if label.target:  # the target is never a candidate, whichever table holds a column of that name
         keys |= {label.target}
     out: list[FeatureSpec] = []
+    unkeyed: dict[str, set[str]] = {}  # per table, identifiers nobody declared (workbench.signals.identifiers)
     for path in relations.paths(columns_of, opt.max_depth):
         role = relations.table(path.source)
+        if role.name not in unkeyed:
+            unkeyed[role.name] = frame_identifiers(
+                tables[role.name].lazy(), [c for c in columns_of[role.name] if c not in keys]
+            )
+        table_keys = keys | unkeyed[role.name]
         if path.to_many:
-            out.extend(_event_specs(role, tables[role.name].lazy(), path, opt, keys))
+            out.extend(_event_specs(role, tables[role.name].lazy(), path, opt, table_keys))
             out.extend(_limit_use_specs(role, path, columns_of, opt))
         else:
-            out.extend(_entity_specs(role, tables[role.name].lazy(), path, label.key, opt, keys))
+            out.extend(_entity_specs(role, tables[role.name].lazy(), path, label.key, opt, table_keys))
     out.append(FeatureSpec(source=label.table, aggregation="cutoff_month", alias="label"))
     out.append(FeatureSpec(source=label.table, aggregation="cutoff_weekday", alias="label"))
     lt = opt.label_transforms
