@@ -88,3 +88,20 @@ def test_the_relationship_graph_in_the_browser(page, tmp_path_factory):
         shots.mkdir(parents=True, exist_ok=True)
         chart.screenshot(path=shots / "features_relationship_graph.png")
         page.screenshot(path=folder / "features_relational.png", full_page=True)
+
+
+def test_spec_problems_on_the_page_are_one_line_each_and_the_page_keeps_working(workspace, app_test, tables):
+    """Duplicated district rows: district_id is no key, so nothing links the district and region lookups."""
+    from workbench.i18n import t
+
+    district = tables["district"].frame
+    broken = {**tables, "district": certify(Table("district", district.vstack(district.head(2))), findings=())}
+    at = open_page(app_test, broken)
+    at.button(key="wb.features.build").click().run()
+    assert not at.exception, at.exception
+    (error,) = [str(e.value) for e in at.error]
+    lines = [
+        t("features.check.not_linked", "ko", table=n, label="loan", label_key="account_id")
+        for n in ("region", "district")
+    ]
+    assert error.split("  \n") == lines

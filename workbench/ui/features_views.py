@@ -210,7 +210,7 @@ def build(project: FeatureProject, tables: Mapping[str, MaskedTable], store) -> 
         st.session_state[RUN_ID] = save_feature_run(store, run, project)
     except UserError as err:
         bar.empty()
-        st.error(str(err))
+        st.error("  \n".join(err.lines()))  # a checked spec: one line per problem
         return
     store.ui_state.update(None, {"label": label})
     st.session_state[RUN] = run
