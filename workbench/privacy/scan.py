@@ -339,9 +339,10 @@ def _digit_lazy(full: pl.LazyFrame, col: str, dtype: pl.DataType) -> pl.LazyFram
     c = pl.col(col)
     if _text_kind(dtype) == "text":
         t = pl.col("t")
-        lf = full.select(c.cast(pl.String).str.strip_chars().alias("t"))
-        # the cheap length test first, as a filter of its own: the pattern then reads only what is left
-        lf = lf.select(t.filter(t.str.len_bytes().is_between(9, 26))).filter(t.str.contains(DIGITISH))
+        # the cheap length test first, as a filter of its own: stripping and the pattern read only what is left
+        raw = c.cast(pl.String)
+        lf = full.select(raw.filter(raw.str.len_bytes().is_between(9, 40)).str.strip_chars().alias("t"))
+        lf = lf.filter(t.str.len_bytes().is_between(9, 26) & t.str.contains(DIGITISH))
         lf = lf.with_columns(d=t.str.replace_all(r"[^0-9]", ""))
     else:
         lf = full.select(c.alias("x")).filter(pl.col("x") >= 100_000_000)
