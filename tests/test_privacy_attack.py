@@ -7,11 +7,15 @@ The spellings come from this file's own generator (``spellings``), applied to ch
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 
 import numpy as np
 import polars as pl
 import pytest
+from conftest import ROOT
 
 from workbench.io.table import Table
 from workbench.privacy import GateError, certify, fakes, mask_table, propose_policy, scan
@@ -209,3 +213,31 @@ def test_a_plain_override_reason_is_accepted():
     reason = "test cards issued by the bank in 2019 for branch 0012, no customer holds them"
     out = apply_policy(Table("people", PEOPLE), _kept(reason)).frame
     assert out["카드번호"].to_list() == PEOPLE["카드번호"].to_list()
+
+
+def _cli(*args: str, env: dict) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "workbench", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={**os.environ, **env},
+        timeout=120,
+    )
+
+
+def test_cli_mask_auto_leaves_no_planted_spelling_in_the_written_memos(tmp_path):
+    memos = [f"{i}번째 상담, 특이사항 없음" for i in range(200)]
+    planted = [text for _, _, text in CASES]
+    for j, text in enumerate(planted):
+        memos[j * 3] = f"고객 요청: {text} 로 연락 바람"
+    raw = tmp_path / "memos.csv"
+    pl.DataFrame({"상담메모": memos, "지점코드": [f"{i % 7:04d}" for i in range(200)]}).write_csv(raw)
+    env = {"WORKBENCH_HOME": str(tmp_path / "ws"), "WORKBENCH_PSEUDONYM_KEY": "memo-test-key-" + "Zq8#" * 5}
+    out = tmp_path / "masked.csv"
+    proc = _cli("mask", str(raw), "--auto", "-o", str(out), env=env)
+    assert proc.returncode == 0, proc.stderr
+    written = out.read_text(encoding="utf-8")
+    left = [t for k, _, t in CASES if (_digits(t) in _digits(written) if k != "address" else t in written)]
+    assert not left, f"still written: {left}"
+    assert written.count("로 연락 바람") == len(planted)  # the memos themselves stay readable

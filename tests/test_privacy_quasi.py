@@ -4,11 +4,15 @@ bank's customer number gets a keyed pseudonym (issue 17, finding 3)."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from datetime import date
 
 import numpy as np
 import polars as pl
 import pytest
+from conftest import ROOT
 
 from workbench.io.table import Table
 from workbench.privacy import fakes, mask_table, propose_policy, scan
@@ -125,3 +129,24 @@ def test_a_customer_token_column_named_customer_id_is_left_as_it_is():
     frame = pl.DataFrame({"customer_id": [f"C{i:09x}" for i in range(50)]})
     result = scan(Table("t", frame))
     assert result.customer_keys == () and propose_policy(result).rules == ()
+
+
+def test_cli_mask_auto_without_a_key_exits_2_with_one_line_and_writes_nothing(tmp_path):
+    raw = tmp_path / "customers.csv"
+    _customers("CIF").write_csv(raw)
+    env = {**os.environ, "WORKBENCH_HOME": str(tmp_path / "ws"), "WORKBENCH_LANG": "en"}
+    env.pop("WORKBENCH_PSEUDONYM_KEY", None)
+    env.pop("WORKBENCH_PSEUDONYM_KEY_FILE", None)
+    out = tmp_path / "masked.parquet"
+    proc = subprocess.run(
+        [sys.executable, "-m", "workbench", "mask", str(raw), "--auto", "-o", str(out)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    assert proc.returncode == 2
+    assert proc.stderr.startswith("error: ") and proc.stderr.count("\n") == 1
+    assert "CIF" in proc.stderr and "WORKBENCH_PSEUDONYM_KEY" in proc.stderr and "Traceback" not in proc.stderr
+    assert not out.exists()

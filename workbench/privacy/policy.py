@@ -220,7 +220,7 @@ def propose_policy(scan_result, *, keyed: bool = False, k: int = 5) -> Policy:
         rule = _PROPOSAL[f.pii_type]
         if scan_result.column(f.column).embedded:  # identifiers inside a memo: redact them, keep the text
             rule = ColumnRule("redact")
-        if keyed and f.pii_type in _JOIN_KEYS:
+        elif keyed and f.pii_type in _JOIN_KEYS:
             rule = ColumnRule("pseudonym", f.pii_type)
         rules.append((f.column, rule))
         if rule.action == "generalize":
