@@ -31,6 +31,7 @@ from workbench.ui import state
 from workbench.ui.glossary import term_help
 from workbench.ui.nav import ROOT
 from workbench.ui.privacy_key import key_chooser, keyed
+from workbench.ui.tables import coded, labelled
 
 SAMPLE_RAW = ROOT / "sample_data" / "raw" / "customers_raw_cp949.csv"
 SCANS = "wb.privacy.scans"  # fingerprint -> ScanResult, so a rerun does not scan again
@@ -95,7 +96,8 @@ def certify_clean(table, result) -> None:
 
 def policy_editor(table, result):
     proposal = propose_policy(result, keyed=keyed())
-    rows = view.editor_rows(result, proposal)
+    action = lambda a: t(f"privacy.action.{a}")  # noqa: E731
+    rows = labelled(view.editor_rows(result, proposal), "action", action)
     edited = st.data_editor(
         rows,
         key=f"wb.privacy.editor.{table.name}",
@@ -107,16 +109,15 @@ def policy_editor(table, result):
             "detected": st.column_config.TextColumn(t("privacy.col.type")),
             "action": st.column_config.SelectboxColumn(
                 t("privacy.col.action"),
-                options=list(view.actions()),
+                options=[action(a) for a in view.actions()],
                 required=True,
-                format_func=lambda a: t(f"privacy.action.{a}"),
             ),
             "param": st.column_config.TextColumn(t("privacy.col.param")),
             "reason": st.column_config.TextColumn(t("privacy.col.reason")),
         },
     )
     how_to_read("privacy.editor.help")
-    return view.policy_from_rows(proposal, result, edited)
+    return view.policy_from_rows(proposal, result, coded(edited, "action", view.actions(), action))
 
 
 def kanon_panel(table, policy):

@@ -63,7 +63,8 @@ def readable(fig: go.Figure) -> go.Figure:
       syllables one under another), on the left for a left axis, on the right for a right one;
     - a horizontal legend sits above the plot, right-aligned, instead of under it, where it covered the first
       category labels of the x-axis;
-    - axes grow their margins to fit their tick labels (long month or category names are not cut).
+    - axes grow their margins to fit their tick labels (long month or category names are not cut);
+    - dates are ticked as 2024-01, not as plotly's English month names.
     """
     layout = fig.layout
     top = 0
@@ -97,6 +98,18 @@ def readable(fig: go.Figure) -> go.Figure:
     if top:
         margin_top = layout.margin.t if layout.margin.t is not None else 20
         fig.update_layout(margin={"t": margin_top + top})
+    if any(_dated(trace.x) for trace in fig.data if getattr(trace, "x", None) is not None):
+        # plotly names months in English ("Jan", "Apr") whatever the page's language: numbers instead
+        fig.update_xaxes(tickformat="%Y-%m")
     fig.update_xaxes(automargin=True)
     fig.update_yaxes(automargin=True)
     return fig
+
+
+def _dated(values) -> bool:
+    import datetime as dt
+
+    import numpy as np
+
+    first = next((v for v in values if v is not None), None) if len(values) else None
+    return isinstance(first, dt.date | np.datetime64)

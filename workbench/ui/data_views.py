@@ -32,7 +32,7 @@ from workbench.relations import ROLES, foreign_key_candidates, suggest_roles, ta
 from workbench.ui import state
 from workbench.ui.glossary import term_help
 from workbench.ui.shell import page_link
-from workbench.ui.tables import show_frame
+from workbench.ui.tables import coded, labelled, show_frame
 
 
 def _mib(n: int) -> str:
@@ -251,6 +251,10 @@ def retype(masked: MaskedTable, overrides: dict[str, str]) -> None:
     st.rerun()
 
 
+def role_label(role: str) -> str:
+    return t(f"relations.role.{role}")
+
+
 def roles_editor(tables: dict[str, MaskedTable]) -> None:
     """Suggested roles, keys and links; the analyst edits and saves them to the workspace."""
     s = state.store()
@@ -273,7 +277,7 @@ def roles_editor(tables: dict[str, MaskedTable]) -> None:
     times = sorted({c for m in tables.values() for c in time_columns(m)})
     targets = sorted({c for m in tables.values() for c in target_candidates(m)})
     edited = st.data_editor(
-        pd.DataFrame(rows),
+        pd.DataFrame(labelled(rows, "role", role_label)),
         hide_index=True,
         width="stretch",
         key="wb.data.roles",
@@ -281,7 +285,7 @@ def roles_editor(tables: dict[str, MaskedTable]) -> None:
         column_config={
             "table": st.column_config.TextColumn(t("data.col.table")),
             "role": st.column_config.SelectboxColumn(
-                t("data.roles.role"), options=list(ROLES), required=True, format_func=lambda r: t(f"relations.role.{r}")
+                t("data.roles.role"), options=[role_label(r) for r in ROLES], required=True
             ),
             "key": st.column_config.SelectboxColumn(t("data.roles.key"), options=["", *all_cols]),
             "time": st.column_config.SelectboxColumn(
@@ -309,7 +313,7 @@ def roles_editor(tables: dict[str, MaskedTable]) -> None:
         )
     if st.button(t("data.roles.save"), key="wb.data.save_roles"):
         try:
-            _save_roles(edited.to_dict("records"), fks)
+            _save_roles(coded(edited.to_dict("records"), "role", ROLES, role_label), fks)
         except UserError as err:
             st.error(str(err))
         else:

@@ -25,6 +25,7 @@ from workbench.model.scoring import SCORE, available, challenge, outcome_values,
 from workbench.privacy import MaskedTable
 from workbench.report.excel import scorecard_excel
 from workbench.ui.state import store
+from workbench.ui.tables import header, show_frame
 
 PENDING = "wb.scorecard.pending"  # (dataset, target) -> edits not saved yet, as JSON dicts
 SCORED = "wb.scorecard.scored"  # the last scoring of new data in this session
@@ -75,17 +76,18 @@ def section(dataset: str, table: MaskedTable, certified: dict[str, MaskedTable],
 
 
 def _points(card: Scorecard, dataset: str, run_id: str | None) -> None:
-    st.dataframe(
+    show_frame(
         card.points.frame().select("feature", "bin", "label", "rows", "bad_rate", "woe", "points"),
-        hide_index=True,
+        headers=True,
+        width="content",
         key="wb.scorecard.points",
-        column_config={"bad_rate": st.column_config.NumberColumn(format="percent")},
+        column_config={"bad_rate": st.column_config.NumberColumn(header("bad_rate"), format="percent")},
     )
     shown = next((s for s in ("test", "valid", "train") if s in card.band_rates), None)
     if shown and "bad_rate" in card.band_rates[shown].columns:
         st.subheader(t("scorecard.page.grades", split=t(f"model.split.{shown}")))
         st.plotly_chart(charts.bands_chart(card.band_rates[shown]), key="wb.scorecard.bands_chart")
-        st.dataframe(card.band_rates[shown], hide_index=True, key="wb.scorecard.bands")
+        show_frame(card.band_rates[shown], headers=True, width="content", key="wb.scorecard.bands")
     if card.distribution is not None:
         st.plotly_chart(charts.distribution_chart(card.distribution), key="wb.scorecard.distribution")
     left, mid, right = st.columns(3)
@@ -127,9 +129,9 @@ def _editor(dataset: str, table: MaskedTable, card: Scorecard, record: dict[str,
     if edited.trend is not None and not edited.trend.feasible:
         st.warning(t(f"scorecard.trend.{edited.trend.reason}"))
     bins = fb.frame()
-    st.dataframe(
-        bins, hide_index=True, key="wb.scorecard.bins",
-        column_config={"bad_rate": st.column_config.NumberColumn(format="percent")},
+    show_frame(
+        bins, headers=True, width="content", key="wb.scorecard.bins",
+        column_config={"bad_rate": st.column_config.NumberColumn(header("bad_rate"), format="percent")},
     )  # fmt: skip
     st.plotly_chart(charts.bins_chart(bins, feature), key="wb.scorecard.bins_chart")
     edit = _edit_form(feature, fb)

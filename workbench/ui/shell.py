@@ -50,7 +50,28 @@ def language_picker() -> None:
     )
 
 
+def widget_texts() -> None:
+    """Streamlit's widgets carry a few English words of their own that no argument reaches: the file
+    uploader's button and size line, and a select box's search placeholder while it is open. The uploader's
+    are replaced from the catalog; the search placeholder is left blank (the box's label says what to pick)."""
+    limit = st.get_option("server.maxUploadSize")
+    size = f"{limit / 1024:g} GB" if limit >= 1024 else f"{limit} MB"
+    upload, instructions = t("ui.upload"), t("ui.upload_limit", size=size)
+    st.html(
+        "<style>"
+        '[data-testid="stSelectbox"] input::placeholder, [data-testid="stMultiSelect"] input::placeholder'
+        " { color: transparent; }"
+        '[data-testid="stFileUploaderDropzone"] button p { font-size: 0; }'
+        f'[data-testid="stFileUploaderDropzone"] button p::after {{ content: "{upload}"; font-size: 0.875rem; }}'
+        '[data-testid="stFileUploaderDropzoneInstructions"] span { font-size: 0; }'
+        '[data-testid="stFileUploaderDropzoneInstructions"] span::after'
+        f' {{ content: "{instructions}"; font-size: 0.8rem; }}'
+        "</style>"
+    )
+
+
 def sidebar() -> None:
+    widget_texts()
     language_picker()
     st.sidebar.caption(f"{t('app.workspace')}: `{workspace_dir()}`")
 

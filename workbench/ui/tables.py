@@ -8,6 +8,7 @@ the data's own column names (``headers=False``).
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import pandas as pd
@@ -65,3 +66,17 @@ def show_frame(
     config.update({name: st.column_config.TextColumn(alignment="right") for name in right if name in frame.columns})
     config.update(kwargs.pop("column_config", {}))
     return st.dataframe(with_missing_mark(frame), column_config=config, **kwargs)
+
+
+def labelled(rows: list[dict[str, Any]], column: str, label: Callable[[str], str]) -> list[dict[str, Any]]:
+    """Rows for ``st.data_editor`` with ``column``'s codes (``keep``, ``label``) shown as the reader's words: the
+    editor's grid shows cell values as they are, whatever the select column's ``format_func``."""
+    return [{**r, column: label(r[column])} for r in rows]
+
+
+def coded(
+    rows: list[dict[str, Any]], column: str, codes: Iterable[str], label: Callable[[str], str]
+) -> list[dict[str, Any]]:
+    """``labelled`` undone: the codes back from the words the reader picked (an unknown word stays as is)."""
+    back = {label(c): c for c in codes}
+    return [{**r, column: back.get(r[column], r[column])} for r in rows]

@@ -1,0 +1,110 @@
+"""Every page and tab in both languages, in headless Chromium on the sample bank: no Hangul on an English
+screen and no English words on a Korean one, outside the data, codes and metric abbreviations
+(``tests/ui_words.py``). Screenshots at 1280 px (Korean) and 1920 px (English) wide are kept for a reader
+to look at: set WORKBENCH_SCREENSHOTS to a folder to keep them there.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from conftest import SAMPLE, running_app, wait_for_app
+from playwright.sync_api import Page, expect
+from ui_words import COLLECT_JS, data_words, english_in_korean, glossary_words, hangul_in_english
+
+from workbench.i18n import t
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+WIDTH = {"ko": 1280, "en": 1920}
+
+
+@pytest.fixture(scope="module")
+def sample_app(tmp_path_factory):
+    from workbench.commands.app import seed_sample
+
+    home = tmp_path_factory.mktemp("bilingual-workspace")
+    old = os.environ.get("WORKBENCH_HOME")
+    os.environ["WORKBENCH_HOME"] = str(home)
+    try:
+        seed_sample(home)
+    finally:
+        if old is None:
+            os.environ.pop("WORKBENCH_HOME", None)
+        else:
+            os.environ["WORKBENCH_HOME"] = old
+    with running_app(home, tmp_path_factory.mktemp("streamlit") / "server.log") as url:
+        yield url
+
+
+class Walk:
+    """One session in one language: reads each screen, keeps what should not be there, takes screenshots."""
+
+    def __init__(self, page: Page, url: str, lang: str, shots: Path) -> None:
+        self.page, self.url, self.lang, self.shots = page, url, lang, shots
+        self.allowed = data_words(SAMPLE) | glossary_words("en" if lang == "ko" else "ko")
+        self.found: dict[str, set[str]] = {}
+
+    def settle(self) -> None:
+        self.page.wait_for_timeout(400)
+        wait_for_app(self.page, timeout=120_000)
+        self.page.wait_for_timeout(600)
+
+    def read(self, where: str) -> None:
+        self.settle()
+        texts = self.page.evaluate(COLLECT_JS)
+        bad = english_in_korean(texts, self.allowed) if self.lang == "ko" else hangul_in_english(texts, self.allowed)
+        if bad:
+            self.found[where] = bad
+        self.page.screenshot(path=str(self.shots / f"{self.lang}_{WIDTH[self.lang]}_{where}.png"), full_page=True)
+
+    def go(self, url_path: str) -> None:
+        self.page.locator(f'[data-testid="stSidebarNav"] a[href*="/{url_path}"]').first.click()
+        self.settle()
+
+    def tabs(self, where: str) -> None:
+        tabs = self.page.get_by_test_id("stMain").get_by_role("tab")
+        for i in range(tabs.count()):
+            tabs.nth(i).click()
+            self.read(f"{where}_tab{i + 1}")
+
+
+def walk_every_page(page: Page, url: str, lang: str, shots: Path) -> dict[str, set[str]]:
+    w = Walk(page, url, lang, shots)
+    page.set_viewport_size({"width": WIDTH[lang], "height": 1000})
+    page.goto(f"{url}/?lang={lang}")
+    w.settle()
+    w.tabs("data")
+    w.go("privacy")
+    w.read("privacy")
+    w.go("profile")
+    main = page.get_by_test_id("stMain")
+    main.get_by_role("combobox", name=t("profile.page.dataset", lang)).click()
+    page.get_by_role("option", name="loans", exact=True).click()
+    w.settle()
+    for section in ("overview", "alerts", "columns", "explore", "correlations", "target", "stability"):
+        main.get_by_test_id("stButtonGroup").get_by_text(t(f"profile.section.{section}", lang), exact=True).click()
+        w.read(f"profile_{section}")
+    w.go("features")
+    w.tabs("features")
+    w.go("model")
+    w.read("model")
+    main.get_by_role("button", name=t("model.page.train", lang)).click()
+    expect(main.get_by_role("heading", name=t("model.page.results", lang))).to_be_visible(timeout=180_000)
+    w.tabs("model_results")
+    w.go("learn")
+    w.tabs("learn")
+    page.goto(f"{url}/no-such-page?lang={lang}")
+    w.read("not_found")
+    return w.found
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_every_page_speaks_one_language(page: Page, sample_app, lang, tmp_path):
+    shots = Path(os.environ.get("WORKBENCH_SCREENSHOTS") or tmp_path)
+    shots.mkdir(parents=True, exist_ok=True)
+    found = walk_every_page(page, sample_app, lang, shots)
+    other = "English words on the Korean screens" if lang == "ko" else "Hangul on the English screens"
+    assert not found, f"{other}: " + "; ".join(f"{where}: {sorted(words)}" for where, words in found.items())
