@@ -103,3 +103,16 @@ def test_a_long_column_finds_its_codes_from_the_probe_and_leaves_them_out_of_eve
     xs = p.table.column("x")
     assert [s.value for s in xs.special_codes] == [-9.0, -7.0]  # -7 is on no list
     assert xs.mean == pytest.approx(df.filter(pl.col("x") >= 0)["x"].mean())
+
+
+def test_a_candidate_that_is_no_code_stays_in_the_statistics_of_a_long_column():
+    rng = np.random.default_rng(8)
+    n = 60_000
+    x = rng.integers(0, 1_000_000, n)
+    x[rng.random(n) < 0.04] = -1  # a code: every other value is non-negative
+    x[rng.random(n) < 0.005] = 99  # an agreed spelling, but a value like the others here: inside the range, rare
+    df = pl.DataFrame({"x": x})
+    c = profile(certify(Table("t", df), findings=())).table.column("x")
+    assert [s.value for s in c.special_codes] == [-1.0]
+    rest = df.filter(pl.col("x") != -1)["x"]
+    assert c.mean == pytest.approx(rest.mean()) and c.min_without_codes == rest.min()

@@ -315,7 +315,8 @@ def _pass2(
         if seen:
             codes = pl.lit(pl.Series([c for c, _ in seen], dtype=dtype))
             x = _values(i, name, dtype).filter(~pl.col(name).is_in(codes.implode()))
-            exprs += [x.min().alias(_k(i, "cmin")), x.max().alias(_k(i, "cmax"))]
+            # every statistic without the candidates: the codes when all are confirmed (the usual case)
+            exprs += [e.name.suffix("|seen") for e in _numeric_exprs(i, x, quantiles=not sampled_quantiles)]
         if is_date_dtype(dtype):
             d = pl.col(name).cast(pl.Date).drop_nulls().unique().sort()
             exprs.append(d.diff().dt.total_days().max().alias(_k(i, "gap")))
@@ -356,6 +357,8 @@ def _pass2(
         out.update(_from_levels(i, dtype, counts, p1, rows, today or date.today()))
     if exprs:
         out.update(results[-1].row(0, named=True))
+    for key in [k for k in out if k.endswith(("|min|seen", "|max|seen"))]:  # the range without the candidates
+        out[key.removesuffix("|seen").replace("|min", "|cmin").replace("|max", "|cmax")] = out.pop(key)
     return out
 
 
@@ -463,19 +466,31 @@ def _without_codes(
     found: Mapping[int, tuple[SpecialCode, ...]],
     piece: pl.DataFrame,
     sampled_quantiles: bool,
+    seen: Mapping[int, list[tuple[int, int]]],
+    p2: Mapping[str, object],
 ) -> dict[str, object]:
-    """Moments, quantiles, histogram and range of the columns holding special codes, the codes left out: one
-    more ``select`` over those columns only (their sample quantiles from the row sample, likewise)."""
-    exprs, sampled = [], []
+    """Moments, quantiles, histogram and range of the columns holding special codes, the codes left out.
+
+    Pass 2 computed them without every candidate (``|seen``); when every candidate is confirmed, those are
+    the numbers. Otherwise one more ``select`` over those columns only (their sample quantiles from the row
+    sample, likewise)."""
+    exprs, sampled, out = [], [], {}
     for i, name, dtype in items:
         if not found.get(i):
+            continue
+        if {c.value for c in found[i]} == {float(c) for c, _n in seen[i]}:
+            ready = {k.removesuffix("|seen"): v for k, v in p2.items() if k.startswith(f"{i}|") and k.endswith("|seen")}
+            out.update(ready)
+            out.update({_k(i, "min"): p2.get(_k(i, "cmin")), _k(i, "max"): p2.get(_k(i, "cmax"))})
+            if sampled_quantiles and name in piece.columns:
+                sampled.append((i, name, [c.value for c in found[i]]))
             continue
         listed = pl.lit(pl.Series([c.value for c in found[i]], dtype=pl.Float64)).implode()
         x = _values(i, name, dtype).filter(~pl.col(name).cast(pl.Float64).is_in(listed))
         exprs += _numeric_exprs(i, x, quantiles=not sampled_quantiles)
         if sampled_quantiles and name in piece.columns:
             sampled.append((i, name, [c.value for c in found[i]]))
-    out = chunk.select(exprs).row(0, named=True) if exprs else {}
+    out.update(chunk.select(exprs).row(0, named=True) if exprs else {})
     for i, name, listed in sampled:
         kept = piece.select(pl.col(name).cast(pl.Float64).fill_nan(None)).filter(~pl.col(name).is_in(listed))
         out.update(_sample_quantiles(kept, [(i, name)]))
@@ -651,13 +666,10 @@ def scan_columns(
 
         t0 = time.perf_counter()
         b2 = _pass2(chunk, items, b1, rows, sampled_quantiles, few, today)
-        found = {
-            i: _confirmed(i, seen, b1, b2, rows)
-            for i, _n, d in items
-            if i not in few and (seen := _codes_seen(i, d, b1, rows))
-        }
+        seen = {i: c for i, _n, d in items if i not in few and (c := _codes_seen(i, d, b1, rows))}
+        found = {i: _confirmed(i, c, b1, b2, rows) for i, c in seen.items()}
         b1.update({_k(i, "special"): f for i, f in found.items()})
-        clean = _without_codes(chunk, items, found, piece, sampled_quantiles)
+        clean = _without_codes(chunk, items, found, piece, sampled_quantiles, seen, b2)
         for i in few:  # exact distinct counts; text counted by level also takes its statistics from pass 2
             b1[_k(i, "approx")] = b2[_k(i, "distinct")]
             if is_string_dtype(schema[names[i]]):
