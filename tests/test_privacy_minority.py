@@ -106,9 +106,18 @@ def test_phones_stored_as_integers_lose_the_leading_zero_and_are_flagged():
     rng = np.random.default_rng(3)
     mobiles = [p.replace("-", "") for p in fakes.phone(rng, 2_000) if p.startswith("010")]
     ints = pl.Series([int(p) for p in mobiles], dtype=pl.Int64)  # 01058293716 → 1058293716
-    col = _verdict(pl.DataFrame({"code": ints}))
+    half = pl.concat([ints.head(300), pl.Series([1] * 300, dtype=pl.Int64)])
+    result = scan(Table("t", pl.DataFrame({"c07": ints.head(600), "연락처": half})))
+    col = result.column("c07")  # a neutral header, nothing but phones
     assert col.pii_type == "phone"
     assert all(e.startswith("010-****-") for e in col.evidence)  # the zero comes back in the example
+    assert result.column("연락처").pii_type == "phone"  # half phones, half 1: the header says phone
+
+
+def test_the_banks_own_10_digit_numbers_that_start_with_10_are_not_phones():
+    seq = pl.Series([1_010_000_000 + 37 * i for i in range(5_000)], dtype=pl.Int64)  # 01010000000 fits 010-…
+    frame = pl.DataFrame({"cust_no": seq, "account_id": seq + 1, "고객번호": seq + 2, "ref_code": seq + 3})
+    assert scan(Table("t", frame)).pii_columns == ()
 
 
 def test_cards_stored_as_floats_are_flagged():

@@ -481,11 +481,28 @@ def above_chance(valid: int, shaped: int, chance: float) -> bool:
     return (valid - chance * shaped) >= Z_MIN * spread
 
 
-def minority_verdict(counts: Mapping[str, tuple[int, int]], non_null: int, *, numeric: bool = False) -> Verdict | None:
+ID_HEADER = r"(id|no|num|number|key|code|seq|번호|코드|키)$"
+
+
+def number_as_phone(valid: int, non_null: int, column: str) -> bool:
+    """An integer 1058293716 is a phone that lost its 0, or the bank's own 10-digit number that happens to
+    start with 10: only a header that names a phone, or a column of nothing else whose name does not read
+    as an id or code, says phone."""
+    if header_type(column) == "phone":
+        return True
+    h = normalise_header(column)
+    return valid >= PLAIN * non_null and not re.search(ID_HEADER, h) and not header_customer_key(column)
+
+
+def minority_verdict(
+    counts: Mapping[str, tuple[int, int]], non_null: int, *, numeric: bool = False, column: str = ""
+) -> Verdict | None:
     """The checked identifier that most clearly beats chance in a column, with the share of rows it holds."""
     best = None
     for c in CHECKED:
         shaped, valid = counts.get(c.pii_type, (0, 0))
+        if numeric and c.pii_type == "phone" and not number_as_phone(valid, non_null, column):
+            continue
         if above_chance(valid, shaped, c.chance_in(numeric)) and (best is None or valid > best[1]):
             best = (c.pii_type, valid)
     if best is None:

@@ -425,18 +425,20 @@ def _sweep(
     done = pl.collect_all(lazies + [_digit_lazy(full, cols[i], schema[cols[i]]) for i in idx])
     totals = done[0].row(0, named=True)
     return {
-        i: _swept_verdict(totals, _sweep_counts(done[1 + j]), i, hinted.get(i), _text_kind(schema[cols[i]]) != "text")
+        i: _swept_verdict(
+            totals, _sweep_counts(done[1 + j]), i, cols[i], hinted.get(i), _text_kind(schema[cols[i]]) != "text"
+        )
         for j, i in enumerate(idx)
     }
 
 
 def _swept_verdict(
-    row: dict, counts: dict, i: int, hint: str | None, numeric: bool
+    row: dict, counts: dict, i: int, column: str, hint: str | None, numeric: bool
 ) -> tuple[tuple[str, float, float], tuple[str, ...]] | None:
     """A column the majority tests passed over, judged on every row: checked identifiers above chance, or
     structured ones under a header that names them."""
     non_null = row.get(f"{i}{_SEP}n") or 0
-    if v := minority_verdict({t: c[:2] for t, c in counts.items()}, non_null, numeric=numeric):
+    if v := minority_verdict({t: c[:2] for t, c in counts.items()}, non_null, numeric=numeric, column=column):
         return v, counts[v[0]][2]
     hits = row.get(f"{i}{_SEP}hinted") or 0
     if hint and header_minority(hits, non_null):
