@@ -163,9 +163,8 @@ def certify(
     return _seal(table, policy_version=policy_version, actor=actor, overrides=overrides)
 
 
-def _reason_holds_no_value(lf: pl.LazyFrame, columns: list[str], column: str, reason: str) -> None:
-    """A reason goes to the audit log, so it may not hold an identifier in any spelling (``find_identifiers``)
-    nor quote a value of the column it excuses ("keep: 900101-1234568 is a test number")."""
+def refuse_identifiers_in_reason(column: str, reason: str) -> None:
+    """An override reason holding an identifier in any spelling ``find_identifiers`` knows is refused."""
     from workbench.privacy.identifiers import find_identifiers
 
     if found := find_identifiers(reason):
@@ -173,6 +172,12 @@ def _reason_holds_no_value(lf: pl.LazyFrame, columns: list[str], column: str, re
 
         kind = t(f"privacy.type.{found[0].pii_type}")
         raise GateError("privacy.gate.reason_has_identifier", column=column, kind=kind)
+
+
+def _reason_holds_no_value(lf: pl.LazyFrame, columns: list[str], column: str, reason: str) -> None:
+    """A reason goes to the audit log, so it may not hold an identifier in any spelling (``find_identifiers``)
+    nor quote a value of the column it excuses ("keep: 900101-1234568 is a test number")."""
+    refuse_identifiers_in_reason(column, reason)
     if column not in columns:
         return
     words = {w for w in re.findall(r"[\w@.+\-*]+", reason) if len(w) >= 2}

@@ -36,7 +36,7 @@ from workbench.privacy import kanon
 from workbench.privacy import patterns as p
 from workbench.privacy import transforms as tf
 from workbench.privacy.detectors import PII_TYPES
-from workbench.privacy.gate import GateError
+from workbench.privacy.gate import GateError, refuse_identifiers_in_reason
 
 Action = Literal["keep", "drop", "mask", "pseudonym", "generalize", "redact", "round", "bucket", "topcode"]
 ACTIONS: tuple[str, ...] = (
@@ -279,11 +279,7 @@ def check_reasons(frame: pl.DataFrame, policy: Policy) -> None:
     reasons = policy.overrides
     watched = [c for c in dict.fromkeys([*policy.masked_columns, *reasons]) if c in frame.columns]
     for column, reason in reasons.items():
-        if found := ids.find_identifiers(reason):
-            from workbench.i18n import t
-
-            kind = t(f"privacy.type.{found[0].pii_type}")
-            raise GateError("privacy.gate.reason_has_identifier", column=column, kind=kind)
+        refuse_identifiers_in_reason(column, reason)
         words = [w for w in re.findall(r"[\w@.+\-*]+", reason) if len(w) >= 2]
         digits = sorted(reason_digits(reason))
         if not watched or not (words or digits):
