@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, wait_for_app
+from conftest import wait_for_app
 from playwright.sync_api import Browser, Page, expect
 
 from workbench.i18n import t
@@ -17,7 +17,6 @@ from workbench.store import Store
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 LONG = 180_000
-SHOTS = ROOT / "docs" / "screenshots"
 
 
 def ko(key: str, **kw) -> str:
@@ -174,6 +173,7 @@ def test_analyst_expert_and_trainee_with_a_reload_between_every_step(browser: Br
         pick(expert, ko("features.review.source"), "customers")
         n_customers = shown_count(expert)
         timings["bulk_needs_change"] = bulk(expert, "needs_change", "기준일 시점의 고객 정보인지 확인 필요")
+        expert.screenshot(path=tmp_path / "expert_review.png", full_page=True)
         reload(expert)
         with store_of(home) as s:
             states = s.reviews.states()
@@ -203,5 +203,3 @@ def test_analyst_expert_and_trainee_with_a_reload_between_every_step(browser: Br
         assert shown_count(analyst) > 100
         no_error_box(analyst)
     print({k: f"{v * 1000:.0f} ms" for k, v in timings.items()})
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    (tmp_path / "timings.txt").write_text(repr(timings))

@@ -382,17 +382,17 @@ def _review_display(frame):
         codes = frame[col].drop_nulls().unique().to_list()
         return pl.col(col).replace_strict(codes, [t(f"{prefix}.{c}") for c in codes], default=None)
 
-    return frame.select(
+    return frame.select(  # what a reviewer scans first on the left; the long description last
         pl.col("name").alias(t("features.catalog.name")),
-        pl.col("description").alias(t("features.page.description")),
-        pl.col("source").alias(t("features.review.source")),
         pl.col("iv").alias("IV"),
         label("iv_band", "profile.iv_band").alias(t("features.review.band")),
-        label("flag", "features.flag").alias(t("features.review.flag")),
-        label("timing", "features.timing").alias(t("features.review.timing")),
-        pl.col("selected").alias(t("features.catalog.selected")),
         label("verdict", "features.verdict").fill_null("").alias(t("features.review.verdict")),
         pl.col("reviewer").fill_null("").alias(t("features.catalog.reviewer")),
+        label("flag", "features.flag").fill_null("").alias(t("features.review.flag")),
+        label("timing", "features.timing").alias(t("features.review.timing")),
+        pl.col("selected").alias(t("features.catalog.selected")),
+        pl.col("source").alias(t("features.review.source")),
+        pl.col("description").alias(t("features.page.description")),
     )
 
 

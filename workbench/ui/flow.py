@@ -62,6 +62,8 @@ def resume_link() -> None:
     goes there or elsewhere past the first page."""
     from workbench.ui.nav import available_pages
 
+    if state.in_tour():  # the tour starts where it says, not where an analyst was
+        return
     resume = st.session_state.get(RESUME)
     target = next((p for p in available_pages() if p.url == resume), None)
     if target is None or st.session_state.get(PLACE) == resume:

@@ -270,8 +270,9 @@ def run_history(dataset: str) -> None:
     if len(picked) < 2:
         st.caption(t("model.runs.pick_two"))
         return
-    show_frame(comparison_frame(picked), headers=True, key="wb.model.runs_table")
-    help_box("run_comparison")
+    if len(picked) < len(runs):  # the history above already shows every run side by side
+        show_frame(comparison_frame(picked), headers=True, key="wb.model.runs_table")
+        help_box("run_comparison")
     show_chart(
         charts.run_comparison_chart([(rid, rec["metrics"]) for rid, rec in picked], main_metric(picked[-1][1]["task"])),
         "run_comparison",
