@@ -18,12 +18,17 @@ from workbench.privacy import load_certified
 from workbench.store import Store
 
 
+def load_bank(store, customers: int, per_customer: int) -> None:
+    """The synthetic bank certified into the workspace store with its suggested roles, as the Data page does."""
+    frames = bank_frames(customers, per_customer)
+    tables = {n: take_in(Table(n, f, SourceInfo("parquet", n)), store).masked for n, f in frames.items()}
+    record_suggested_structure(store, tables)
+
+
 @pytest.fixture
 def store(workspace):
     with Store.open() as s:
-        frames = bank_frames(200, 15)
-        tables = {n: take_in(Table(n, f, SourceInfo("parquet", n)), s).masked for n, f in frames.items()}
-        record_suggested_structure(s, tables)
+        load_bank(s, 200, 15)
         yield s
 
 

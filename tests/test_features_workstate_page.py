@@ -4,10 +4,8 @@ verdict on many rows; a saved modelling table stays out of the next build, which
 from __future__ import annotations
 
 import pytest
-from test_features_generate import bank_frames
+from test_features_lineage import load_bank
 
-from workbench.intake import record_suggested_structure, take_in
-from workbench.io.table import SourceInfo, Table
 from workbench.store import Store
 
 PAGE = "pages/features.py"
@@ -17,9 +15,7 @@ PAGE = "pages/features.py"
 def loaded(workspace):
     """The synthetic bank certified into the workspace store, as the Data page leaves it."""
     with Store.open() as s:
-        frames = bank_frames(250, 20)
-        tables = {n: take_in(Table(n, f, SourceInfo("parquet", n)), s).masked for n, f in frames.items()}
-        record_suggested_structure(s, tables)
+        load_bank(s, 250, 20)
     return workspace
 
 

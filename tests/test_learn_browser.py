@@ -33,7 +33,7 @@ def said(key: str) -> re.Pattern:
 
 def workspace_facts(page: Page) -> Facts:
     """The tour's practice workspace beside the server's (read from the sidebar caption), opened like the app."""
-    caption = page.get_by_test_id("stSidebar").get_by_text(re.compile(ko("app.workspace"))).inner_text()
+    caption = page.get_by_test_id("stSidebar").get_by_text(re.compile("^" + ko("app.workspace") + ":")).inner_text()
     home = Path(re.search(r"(/\S+)", caption).group(1).strip("`"))
     store = open_sandbox(home)
     tables = {d.name: load_certified(store, d.name) for d in store.datasets.list() if d.certified}
