@@ -1,17 +1,22 @@
-"""Work state in the store: bulk verdicts (one transaction, conflicts reported), each user's place in the app."""
+"""Work state in the store, on SQLite and PostgreSQL: bulk verdicts (one transaction, conflicts reported), lineage
+of derived datasets, feature runs, each user's place in the app."""
 
 from __future__ import annotations
 
+import polars as pl
 import pytest
+from test_store_support import db_url, pg_shared_schema  # noqa: F401
+from test_store_support import store as empty_store  # noqa: F401
 
 from workbench.store import Feature, Store, StoreError
 
 
 @pytest.fixture
-def store(workspace):
-    with Store.open() as s:
-        s.features.save_many(Feature(f"f{i}", "loans", {"source": "t", "aggregation": "count"}) for i in range(40))
-        yield s
+def store(empty_store):  # noqa: F811
+    empty_store.features.save_many(
+        Feature(f"f{i}", "loans", {"source": "t", "aggregation": "count"}) for i in range(40)
+    )
+    return empty_store
 
 
 def test_one_verdict_on_many_features_saves_each_with_history_and_audit(store):
@@ -41,8 +46,20 @@ def test_each_users_place_survives_a_new_session(store):
     store.ui_state.update("park", {"page": "features", "dataset": "loans"})
     store.ui_state.update("park", {"page": "model"})
     store.ui_state.update("kim", {"page": "profile"})
-    with Store.open(home=store.home) as fresh:
+    with Store.open(home=store.home, url=store.engine.url.render_as_string(hide_password=False)) as fresh:
         assert fresh.ui_state.get("park") == {"page": "model", "dataset": "loans"}
         assert fresh.ui_state.get("kim") == {"page": "profile"}
         fresh.ui_state.update("park", {"dataset": None})
         assert fresh.ui_state.get("park") == {"page": "model"}
+
+
+def test_a_derived_dataset_carries_its_role_and_source_run_and_loses_it_with_the_dataset(store):
+    run = store.feature_runs.save("loans", {"specs": []}, pl.DataFrame({"customer_id": ["a"], "x": [1.0]}))
+    store.datasets.save("features_loans", pl.DataFrame({"customer_id": ["a"], "default_12m": [1]}))
+    store.lineage.record("features_loans", role="modelling_table", source_dataset="loans", source_run=run.id)
+    assert store.lineage.get("features_loans").source_run == run.id
+    assert store.feature_runs.frame(store.feature_runs.latest("loans"))["x"].to_list() == [1.0]
+    with pytest.raises(StoreError):
+        store.lineage.record("features_loans", role="label")
+    store.datasets.delete("features_loans")
+    assert store.lineage.all() == {}
