@@ -17,6 +17,7 @@ from plotly.offline import get_plotlyjs
 from workbench.charts import profile as charts
 from workbench.charts.common import FONT, SEVERITY_COLORS
 from workbench.i18n import get_language, t
+from workbench.i18n.formats import time_zone, when
 from workbench.profile import Profile
 from workbench.report import svg, tables
 
@@ -162,7 +163,7 @@ def html_report(result: Profile, *, title: str | None = None) -> str:
         parts.append("</section>")
 
     links = "".join(f'<a href="#{anchor}">{_esc(t(f"profile.section.{key}"))}</a>' for anchor, key in nav)
-    stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    stamp = f"{when(datetime.now(UTC))} ({time_zone().key})"  # the bank's zone (WORKBENCH_TZ), not the server's
     subtitle = t(
         "profile.report.subtitle",
         rows=f"{tp.rows:,}",
