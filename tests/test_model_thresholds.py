@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 
 import numpy as np
@@ -37,7 +38,7 @@ def test_each_threshold_agrees_with_counting_rows(scored):
 def test_recall_falls_as_the_threshold_rises_and_best_f1_is_the_maximum(scored):
     curve = threshold_curve(binary_curves(*scored))
     recalls = [r.recall for r in curve.rows]
-    assert recalls[0] == 1.0 and all(a >= b for a, b in zip(recalls, recalls[1:], strict=False))
+    assert recalls[0] == 1.0 and all(a >= b for a, b in itertools.pairwise(recalls))
     best = curve.best_f1
     assert best.f1 == max(r.f1 for r in curve.rows if not math.isnan(r.f1))
     assert 0.1 < best.threshold < 0.5

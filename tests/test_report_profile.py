@@ -72,7 +72,10 @@ def test_html_report_renders_the_profile_numbers_and_links_alerts_to_columns(res
 
 @pytest.mark.parametrize(
     ("lang", "names"),
-    [("ko", ("개요", "컬럼", "경고", "IV", "구간", "PSI")), ("en", ("Overview", "Columns", "Alerts", "IV", "Bins", "PSI"))],
+    [
+        ("ko", ("개요", "컬럼", "경고", "IV", "구간", "PSI")),
+        ("en", ("Overview", "Columns", "Alerts", "IV", "Bins", "PSI")),
+    ],
 )
 def test_excel_workbook_has_the_sheets_in_the_readers_language_and_the_same_iv(result, lang, names):
     from workbench.i18n import set_language

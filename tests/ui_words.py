@@ -19,8 +19,9 @@ LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z'’\-]*")
 
 COLLECT_JS = """() => {
   const out = [];
-  const skip = (el) => el.closest('[data-testid="stIconMaterial"], code, pre, [data-testid="stCode"],'
-      + ' [data-testid="stSidebarNav"] [data-testid="stIconMaterial"], .bilingual');
+  // icons are ligatures of Material names (translate="no"), code blocks are code
+  const skip = (el) => el.closest(
+    '[data-testid="stIconMaterial"], [translate="no"], code, pre, [data-testid="stCode"]');
   const walk = (root) => {
     if (!root) return;
     const w = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
@@ -99,6 +100,7 @@ LATIN_ALLOWED = {
     "Categorical",  # polars' dtype names in the column table
 }
 HANGUL_ALLOWED = {"한국어"}  # the language picker names each language in itself
+GLOSS = re.compile(r"[\uac00-\ud7a3]\s?\(([A-Za-z][A-Za-z\- ]*)\)")
 FORMAT_CODE = re.compile(r"[aA#]+")  # value formats on the privacy page: digits #, Latin a, Hangul 가
 HANGUL_DATA = re.compile(r"[가#]+|\d+대")  # … and age bands a generalisation writes (80대)
 
@@ -107,9 +109,11 @@ def data_words(folder: Path) -> set[str]:
     """Every word of the sample's table names, column names and text values, in either script (the raw
     export the privacy page scans included)."""
     from workbench.io import read_table
+    from workbench.privacy.policy import GENERALISATIONS
     from workbench.profile.alerts import ALERT_CODES
 
-    words: set[str] = set(ALERT_CODES)  # alert codes are a documented vocabulary, shown beside their titles
+    # alert codes and generalisation levels are documented vocabularies, shown beside their titles
+    words: set[str] = set(ALERT_CODES) | set(GENERALISATIONS)
     frames = {path.stem: pl.read_parquet(path) for path in folder.glob("*.parquet")}
     for path in (folder / "raw").glob("*.csv"):
         frames[path.stem] = read_table(path).frame
@@ -142,9 +146,13 @@ def english_in_korean(texts: list[str], allowed: set[str]) -> set[str]:
     found = set()
     lowered = {w.lower() for w in allowed}
     for text in texts:
-        text = re.sub(r"\S*[/@]\S*", " ", text)  # paths, addresses and e-mail examples are code or data
+        text = re.sub(r"\S*[/@]\S*|\S+\.[a-z0-9]{2,4}\b", " ", text)  # paths, addresses, file names: code or data
+        allowed_here = set(GLOSS.findall(text))  # a term glossed in brackets, 점수표(scorecard), teaches the word
         for token in re.findall(r"[A-Za-z0-9_][A-Za-z0-9_'’\-]*", text):
+            token = token.strip("'’")
             words = [token, *token.split("-")]
+            if token in allowed_here:
+                continue
             if any(
                 w.lower() in lowered or w in LATIN_ALLOWED or _is_code(w) or FORMAT_CODE.fullmatch(w)
                 for w in words

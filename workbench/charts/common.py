@@ -98,7 +98,7 @@ def readable(fig: go.Figure) -> go.Figure:
     if top:
         margin_top = layout.margin.t if layout.margin.t is not None else 20
         fig.update_layout(margin={"t": margin_top + top})
-    if any(_dated(trace.x) for trace in fig.data if getattr(trace, "x", None) is not None):
+    if layout.xaxis.type == "date" or any(_dated(tr.x) for tr in fig.data if getattr(tr, "x", None) is not None):
         # plotly names months in English ("Jan", "Apr") whatever the page's language: numbers instead
         fig.update_xaxes(tickformat="%Y-%m")
     fig.update_xaxes(automargin=True)
@@ -112,4 +112,6 @@ def _dated(values) -> bool:
     import numpy as np
 
     first = next((v for v in values if v is not None), None) if len(values) else None
-    return isinstance(first, dt.date | np.datetime64)
+    return isinstance(first, dt.date | np.datetime64) or (
+        isinstance(first, str) and len(first) >= 10 and first[4] == "-" and first[7] == "-" and first[:4].isdigit()
+    )

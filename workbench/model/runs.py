@@ -68,7 +68,13 @@ def run_record(result: TrainingResult, *, lang: str | None = None) -> dict[str, 
             for f in result.importance
         ],
         "warnings": [
-            {"code": w.code, "feature": w.feature, "severity": w.severity, "message": w.message(lang)}
+            {
+                "code": w.code,
+                "feature": w.feature,
+                "severity": w.severity,
+                "message": w.message(lang),
+                "params": {k: v.item() if hasattr(v, "item") else v for k, v in w.params.items()},  # re-rendered in
+            }  # the reader's language after a reload
             for w in result.warnings
         ],
         "features": list(result.features),

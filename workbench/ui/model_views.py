@@ -238,7 +238,7 @@ def stored_result(dataset: str) -> None:
     st.header(t("model.page.results"))
     st.info(t("model.runs.restored", run=run_id, actor=rec.get("actor", "-"), at=_when(rec)))
     for w in rec.get("warnings") or ():
-        (st.error if w.get("severity") == "danger" else st.warning)(w.get("message") or w.get("code"))
+        (st.error if w.get("severity") == "danger" else st.warning)(stored_warning(w))
     st.subheader(t("model.card.section.metrics"))
     show_frame(metrics_table(rec["task"], rec["metrics"], rec.get("scorecard")), headers=True, width="content")
     help_box("metrics")
@@ -246,6 +246,19 @@ def stored_result(dataset: str) -> None:
         show_chart(roc_overlay([(run_id, rec)]), "roc", "wb.model.stored.roc")
     if rec.get("importance"):
         show_chart(importance_overlay([(run_id, rec)]), "importance", "wb.model.stored.importance")
+
+
+def stored_warning(w: dict) -> str:
+    """A stored warning in the reader's language (its code and parameters are stored); older records kept
+    only the message in the language of whoever trained."""
+    from workbench.model.warnings import ModelWarning
+
+    if "params" in w:
+        try:
+            return ModelWarning(w["code"], w.get("feature"), dict(w["params"]), w.get("severity", "warning")).message()
+        except (KeyError, IndexError, ValueError):
+            pass
+    return w.get("message") or w.get("code")
 
 
 def _when(rec: dict) -> str:

@@ -190,7 +190,12 @@ def _edit_form(feature: str, fb) -> BinEdit | None:
             values = _numbers(text)
             edit = BinEdit(op, feature, edges=values if op == "edges" else (), codes=values if op == "specials" else ())  # type: ignore[arg-type]
         else:
-            trend = st.selectbox(t("scorecard.editor.trend"), TRENDS, key=f"wb.scorecard.trend.{feature}")
+            trend = st.selectbox(
+                t("scorecard.editor.trend"),
+                TRENDS,
+                format_func=lambda v: t(f"scorecard.trend_name.{v}"),
+                key=f"wb.scorecard.trend.{feature}",
+            )
             edit = BinEdit("trend", feature, trend=trend)
         submitted = st.form_submit_button(t("scorecard.editor.apply"), key="wb.scorecard.apply")
     return edit if submitted else None
@@ -215,7 +220,8 @@ def _infeasible(card: Scorecard) -> None:
     if bad:
         with st.expander(t("scorecard.editor.infeasible", n=len(bad))):
             for r in bad:
-                st.markdown(f"- **{r.feature}** ({r.asked}): {t(f'scorecard.trend.{r.reason}')}")
+                asked = t(f"scorecard.trend_name.{r.asked}")
+                st.markdown(f"- **{r.feature}** ({asked}): {t(f'scorecard.trend.{r.reason}')}")
 
 
 def _save(dataset: str, target: str, record: dict[str, Any], pending: list[dict[str, Any]]) -> None:
