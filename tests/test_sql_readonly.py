@@ -53,12 +53,6 @@ def _rows(path) -> int:
         return con.execute("SELECT count(*) FROM audit_log").fetchone()[0]
 
 
-@pytest.fixture
-def unchecked(monkeypatch):
-    """The query check off: only the read-only connection stands between the query and the data."""
-    monkeypatch.setattr(sql_module, "check_select", lambda query, dialect="sqlite": query)
-
-
 @pytest.mark.parametrize("query", [*ATTACKS.values(), *SQLITE_ONLY.values()], ids=[*ATTACKS, *SQLITE_ONLY])
 def test_sqlite_refuses_every_write(sqlite_db, tmp_path, query):
     query = query.format(out=tmp_path)
@@ -70,10 +64,28 @@ def test_sqlite_refuses_every_write(sqlite_db, tmp_path, query):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["bank.db"]
 
 
+# the authorizer ("not authorized", "authorization denied"), or SQLite itself: no DML inside WITH, no
+# SELECT INTO or COPY ("syntax error"), one statement per call
+SQLITE_REFUSALS = r"not authorized|authorization denied|syntax error|one statement"
+
+
+def run_on_read_only_connection(uri: str, query: str) -> None:
+    """The statement sent as it is on the connection ``read_sql`` reads through, with neither the query check
+    nor the row bound around it: only the connection's own read-only setting stands in the way."""
+    engine = sql_module._engine(uri)
+    try:
+        with engine.connect() as conn:
+            sql_module._read_only(conn)
+            conn.exec_driver_sql(query)
+            conn.commit()
+    finally:
+        engine.dispose()
+
+
 @pytest.mark.parametrize("query", [*ATTACKS.values(), *SQLITE_ONLY.values()], ids=[*ATTACKS, *SQLITE_ONLY])
-def test_sqlite_connection_is_read_only_without_the_check(sqlite_db, tmp_path, query, unchecked):
-    with pytest.raises(LoadError):
-        read_sql(f"sqlite:///{sqlite_db}", query=query.format(out=tmp_path))
+def test_sqlite_connection_is_read_only_without_the_check(sqlite_db, tmp_path, query):
+    with pytest.raises(sa.exc.DBAPIError, match=SQLITE_REFUSALS):
+        run_on_read_only_connection(f"sqlite:///{sqlite_db}", query.format(out=tmp_path))
     assert _rows(sqlite_db) == 2
     assert sorted(p.name for p in tmp_path.iterdir()) == ["bank.db"]
 
@@ -182,9 +194,9 @@ def test_postgres_refuses_every_write(pg_url, pg_table, query):
         "SELECT * INTO stolen FROM audit_log",
     ],
 )
-def test_postgres_transaction_is_read_only_without_the_check(pg_url, pg_table, query, unchecked):
-    with pytest.raises(LoadError, match="read-only transaction"):  # the server's own words
-        read_sql(pg_url, query=query)
+def test_postgres_transaction_is_read_only_without_the_check(pg_url, pg_table, query):
+    with pytest.raises(sa.exc.DBAPIError, match="read-only transaction"):  # the server's own words
+        run_on_read_only_connection(pg_url, query)
     assert _pg_state(pg_table) == (2, False)
 
 
@@ -261,3 +273,25 @@ def test_data_page_sql_box_refuses_drop_and_the_store_keeps_its_audit(roots, app
     assert _rows(target) == 2
     at.text_input(key="wb.data.uri").input(f"sqlite:///{workspace / 'workbench.db'}").run()
     assert any("store" in e.value or "저장소" in e.value for e in at.error)
+
+
+def test_a_query_returns_at_most_the_row_limit(sqlite_db, monkeypatch):
+    """The database is asked for one row more than the limit, never for all: a cross join cannot fill memory."""
+    huge = (
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 100000) "
+        "SELECT a.i, b.i AS j FROM n a, n b"  # 10 billion rows: only the LIMIT around it stops it
+    )
+    monkeypatch.setenv("WORKBENCH_MAX_SQL_ROWS", "1000")
+    with pytest.raises(LoadError) as err:
+        read_sql(f"sqlite:///{sqlite_db}", query=huge)
+    assert err.value.key == "io.error.limit_rows" and "WORKBENCH_MAX_SQL_ROWS" in err.value.message("en")
+    monkeypatch.setenv("WORKBENCH_MAX_SQL_ROWS", "2")
+    assert read_sql(f"sqlite:///{sqlite_db}", table="audit_log").frame.height == 2
+    assert read_sql(f"sqlite:///{sqlite_db}", query="SELECT * FROM audit_log -- trailing comment").frame.height == 2
+
+
+def test_postgres_query_is_bounded_too(pg_url, pg_table, monkeypatch):
+    monkeypatch.setenv("WORKBENCH_MAX_SQL_ROWS", "1000")
+    with pytest.raises(LoadError) as err:
+        read_sql(pg_url, query="SELECT g FROM generate_series(1, 1000000000) g")
+    assert err.value.key == "io.error.limit_rows"

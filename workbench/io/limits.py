@@ -8,6 +8,8 @@ its environment variable, read when the limit is checked.
   compresses 3–20×; a 1 MB file that expands to 600 MB is a decompression bomb and stops after 64 MB.
 - ``WORKBENCH_MAX_EXCEL_CELLS`` (30,000,000): rows × columns of a sheet's range (from ``A1`` to its last
   cell), checked before the Excel reader allocates it: one cell at ``XFD1048576`` asks for 17 billion.
+- ``WORKBENCH_MAX_SQL_ROWS`` (10,000,000): rows a table or query from a database may return; the database
+  is asked for one more than that, never for all (a cross join in the SQL box cannot fill the memory).
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ class Limit:
 MAX_INFLATED_MB = Limit("WORKBENCH_MAX_INFLATED_MB", 2048, "io.error.limit_inflated")
 MAX_INFLATE_RATIO = Limit("WORKBENCH_MAX_INFLATE_RATIO", 100, "io.error.limit_ratio")
 MAX_EXCEL_CELLS = Limit("WORKBENCH_MAX_EXCEL_CELLS", 30_000_000, "io.error.limit_cells")
+MAX_SQL_ROWS = Limit("WORKBENCH_MAX_SQL_ROWS", 10_000_000, "io.error.limit_rows")
 RATIO_FLOOR = 64 << 20  # bytes out before the ratio is judged: small files may compress as well as they like
 
-LIMITS = (MAX_INFLATED_MB, MAX_INFLATE_RATIO, MAX_EXCEL_CELLS)
+LIMITS = (MAX_INFLATED_MB, MAX_INFLATE_RATIO, MAX_EXCEL_CELLS, MAX_SQL_ROWS)

@@ -21,6 +21,7 @@ import polars as pl
 
 from workbench.io.errors import LoadError, human_list
 from workbench.io.infer import apply_overrides, cast_frame, guess_notes, guess_types
+from workbench.io.limits import MAX_SQL_ROWS
 from workbench.io.names import unique_names
 from workbench.io.readonly_sql import check_select
 from workbench.io.table import SourceInfo, Table
@@ -109,6 +110,10 @@ def list_tables(uri: str) -> list[str]:
         engine.dispose()
 
 
+def label_of(table: str | None, name: str | None) -> str:
+    return name or (table if table is not None else "query")
+
+
 def read_sql(
     uri: str,
     table: str | None = None,
@@ -144,7 +149,11 @@ def read_sql(
                 sql = check_select(query, conn.dialect.name)
             if conn.dialect.name == "sqlite":
                 _read_only(conn)
-            frame = pl.read_database(text(sql), connection=conn, infer_schema_length=None)
+            most = MAX_SQL_ROWS.value()
+            bounded = f"SELECT * FROM (\n{sql}\n) AS workbench_bounded LIMIT {most + 1}"
+            frame = pl.read_database(text(bounded), connection=conn, infer_schema_length=None)
+            if frame.height > most:
+                raise MAX_SQL_ROWS.refuse(label_of(table, name), f"> {most:,}")
     except LoadError:
         raise
     except SQLAlchemyError as err:
@@ -155,7 +164,7 @@ def read_sql(
     finally:
         engine.dispose()
 
-    label = name or (table if table is not None else "query")
+    label = label_of(table, name)
     if frame.height == 0:
         raise LoadError("io.error.no_rows", path=label, columns=human_list(frame.columns, 5), names=frame.columns)
     names, notes = unique_names(frame.columns)
