@@ -183,7 +183,7 @@ def _metrics_table(result: TrainingResult) -> None:
     st.subheader(t("model.card.section.metrics"))
     frame = metrics_frame(result)
     glossary = {
-        c: st.column_config.NumberColumn(header(c), help=term_help(c), format="localized", alignment="right")
+        c: st.column_config.NumberColumn(header(c), help=term_help(c), format="%.3f", alignment="right")
         for c in GLOSSARY_COLUMNS
         if c in frame.columns
     }

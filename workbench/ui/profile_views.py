@@ -379,7 +379,7 @@ def column_explorer(c: Choice, result: Profile) -> None:
     cp = result.table.column(col_name)
     for alert in result.alerts_for(col_name):
         st.warning(f"**{alert.title()}** — {alert.message()}")
-    left, right = st.columns([1, 2])
+    left, right = st.columns([2, 3])  # wide enough for "2024-01-01 ~ 2025-06-30" without clipping
     chosen = left.selectbox(
         t("profile.page.kind"),
         KINDS,
