@@ -1,7 +1,7 @@
 """Every page and tab in both languages, in headless Chromium on the sample bank: no Hangul on an English
 screen and no English words on a Korean one, outside the data, codes and metric abbreviations
 (``tests/ui_words.py``). Screenshots at 1280 px (Korean) and 1920 px (English) wide are kept for a reader
-to look at: set WORKBENCH_SCREENSHOTS to a folder to keep them there.
+to look at: set WORKBENCH_SCREENSHOTS to a folder to keep them there (a few are in docs/screenshots/bilingual).
 """
 
 from __future__ import annotations
