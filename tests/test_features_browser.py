@@ -33,5 +33,8 @@ def test_features_page_on_the_sample_bank(page: Page, tmp_path):
     expect(page.get_by_role("button", name="검토 저장")).to_be_visible()
     page.screenshot(path=tmp_path / "review.png", full_page=True)
     page.get_by_role("tab", name="④ 내보내기").click()
-    expect(page.get_by_text("아직 승인된 특성이 없습니다")).to_be_visible()
+    # nothing reviewed yet: the auto-selected features go out, each marked as decided automatically
+    expect(page.get_by_text("검토에서 승인 0개")).to_be_visible()
+    page.get_by_text(t("features.page.use_selected", "ko")).click()
+    expect(page.get_by_text(t("features.page.none_accepted", "ko"))).to_be_visible()
     print(tmp_path)

@@ -47,7 +47,7 @@ def test_json_contract_and_the_leak_on_the_sample_loans(workspace, tmp_path):
     periods = {s["name"]: s["period"] for s in out["splits"]}
     assert periods["train"][1] < periods["valid"][0] <= periods["valid"][1] < periods["test"][0]
     assert {"customer_id", "loan_id"} <= {e["column"] for e in out["excluded"]}
-    assert card.read_text(encoding="utf-8").count("plotly-graph-div") == 12
+    assert card.read_text(encoding="utf-8").count("plotly-graph-div") == 13  # threshold metrics included
 
     # the run is in the workspace, and its model text predicts exactly what the run did
     from workbench.io import read_table

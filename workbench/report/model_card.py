@@ -16,6 +16,7 @@ from plotly.offline import get_plotlyjs
 
 from workbench.charts import model as charts
 from workbench.i18n import get_language, t
+from workbench.i18n.formats import when
 from workbench.model.baseline import TrainingResult
 from workbench.model.metrics import BinaryMetrics, MulticlassMetrics
 
@@ -165,7 +166,7 @@ def _render(result: TrainingResult, reviews: Mapping[str, str] | None, run_id: s
         (t("model.card.target"), f"{result.target.column} · {target_line}"),
         (t("model.card.split"), split.kind + (f" ({split.column})" if split.column else "") + f" · seed {split.seed}"),
         *split_rows,
-        (t("model.card.trained_at"), result.trained_at),
+        (t("model.card.trained_at"), when(result.trained_at, seconds=True)),
         (t("model.card.best_iteration"), result.best_iteration),
     ]
     if run_id:

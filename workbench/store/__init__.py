@@ -75,6 +75,7 @@ Audit (``store.audit``; ``AuditEntry(seq, at, actor, action, payload, prev_hash,
     get(seq) -> AuditEntry | None
     head() -> (seq, hash);  count() -> int
     verify(*, anchor=None) -> AuditVerification(ok, entries, first_bad_seq, reason)  # .message(lang)
+    verify_files() -> tuple[FileProblem, ...]   # every certified dataset file re-hashed against its entry
     Actions the store writes itself, in the same transaction as the change: policy.saved, dataset.saved,
     dataset.deleted, table.described, table.related, table.unrelated, features.saved, feature.reviewed,
     features.reviewed (one verdict on many), features.run_saved, run.saved, scorecard.bins_edited,
@@ -106,6 +107,9 @@ Reviews (``store.reviews``; ``Review(feature, version, verdict, comment, reviewe
     record(feature, verdict, comment, reviewer, expected_version) -> Review
         # expected_version: the version the reviewer saw (0 = none). Someone else wrote in between →
         # ConflictError naming who and when; nothing saved. Every review stays in the history.
+    record_many(seen, verdict, comment, reviewer) -> (saved: list[Review], conflicts: dict[str, Review])
+        # seen: feature -> version the reviewer saw; one transaction, one features.reviewed audit entry;
+        # a feature a colleague reviewed in between is left as it is and returned in conflicts
     current(feature) -> Review | None;  version(feature) -> int;  history(feature) -> list[Review]
     states(dataset=None) -> dict[str, Review]    # current review per feature
 

@@ -14,6 +14,7 @@ from workbench.features.project import FeatureProject
 from workbench.features.propose import with_label_columns
 from workbench.i18n import get_language, t
 from workbench.privacy import MaskedTable
+from workbench.ui.explain import how_to_read
 
 
 def relationship_view(project: FeatureProject, tables: Mapping[str, MaskedTable]) -> None:
@@ -28,7 +29,7 @@ def relationship_view(project: FeatureProject, tables: Mapping[str, MaskedTable]
         key="wb.features.graph",
         config={"displayModeBar": False, "staticPlot": True},
     )
-    st.caption(t("features.graph.caption"))
+    how_to_read("features.graph.how_read")
 
 
 def label_columns_choice(project: FeatureProject) -> FeatureProject:

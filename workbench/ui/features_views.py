@@ -45,9 +45,11 @@ from workbench.features.saved import latest_feature_run, save_feature_run
 from workbench.features.scoring import FeatureScore
 from workbench.features.sql import DIALECTS, to_sql
 from workbench.i18n import get_language, t
+from workbench.i18n.formats import when
 from workbench.privacy import MaskedTable
 from workbench.ui import features_relations_views as relations_views
 from workbench.ui import state
+from workbench.ui.explain import how_to_read
 from workbench.ui.glossary import term_help
 
 RUN = "wb.features.run"
@@ -89,12 +91,6 @@ def current_run(store=None) -> FeatureRun | None:
             st.session_state[RUN_ID], st.session_state[RUN], st.session_state[PROJECT] = found
             st.session_state[SEEN] = {}
     return st.session_state.get(RUN)
-
-
-def how_to_read(prefix: str) -> None:
-    """The "how to read this" expander after a chart or table: catalog keys ``<prefix>.title`` / ``.body``."""
-    with st.expander(t(f"{prefix}.title")):
-        st.markdown(t(f"{prefix}.body"))
 
 
 def _verdict(v: str) -> str:
@@ -438,7 +434,7 @@ def feature_card(item: ReviewItem, run: FeatureRun) -> None:
                 "features.page.current",
                 verdict=_verdict(item.current.verdict),
                 reviewer=item.current.reviewer,
-                at=f"{item.current.at:%Y-%m-%d %H:%M}",
+                at=when(item.current.at),
                 comment=item.current.comment or "-",
             )
         )
@@ -481,7 +477,7 @@ def history_rows(history) -> list[dict[str, object]]:
             t("features.catalog.verdict"): _verdict(r.verdict),
             t("features.catalog.reviewer"): r.reviewer,
             t("features.catalog.comment"): r.comment,
-            t("features.page.at"): f"{r.at:%Y-%m-%d %H:%M}",
+            t("features.page.at"): when(r.at),
         }
         for r in history
     ]

@@ -18,6 +18,7 @@ from workbench.charts import profile as charts
 from workbench.charts.common import readable
 from workbench.errors import UserError
 from workbench.i18n import get_language, t
+from workbench.i18n.formats import when
 from workbench.privacy import MaskedTable
 from workbench.profile import KINDS, STEPS, Profile, TableProfile
 from workbench.profile import explore as explore_rows
@@ -170,7 +171,7 @@ def timing_mark(dataset: str, column: str, current) -> None:
     with st.expander(t("signals.mark.title")):
         if current is not None:
             st.caption(t("signals.mark.current", mark=t(f"signals.mark.{current.mark}"), who=current.actor,
-                         at=f"{current.created_at:%Y-%m-%d %H:%M}", comment=current.comment or "-"))  # fmt: skip
+                         at=when(current.created_at), comment=current.comment or "-"))  # fmt: skip
         st.radio(
             t("signals.mark.question", column=column),
             MARKS,

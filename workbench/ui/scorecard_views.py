@@ -24,6 +24,7 @@ from workbench.model.scorecard_export import scorecard_polars, scorecard_sql
 from workbench.model.scoring import SCORE, available, challenge, outcome_values, score_record, score_stored
 from workbench.privacy import MaskedTable
 from workbench.report.excel import scorecard_excel
+from workbench.ui.model_views import show_chart
 from workbench.ui.state import store
 from workbench.ui.tables import header, show_frame
 
@@ -86,10 +87,12 @@ def _points(card: Scorecard, dataset: str, run_id: str | None) -> None:
     shown = next((s for s in ("test", "valid", "train") if s in card.band_rates), None)
     if shown and "bad_rate" in card.band_rates[shown].columns:
         st.subheader(t("scorecard.page.grades", split=t(f"model.split.{shown}")))
-        st.plotly_chart(charts.bands_chart(card.band_rates[shown]), key="wb.scorecard.bands_chart")
+        show_chart(charts.bands_chart(card.band_rates[shown]), "scorecard_bands", key="wb.scorecard.bands_chart")
         show_frame(card.band_rates[shown], headers=True, width="content", key="wb.scorecard.bands")
     if card.distribution is not None:
-        st.plotly_chart(charts.distribution_chart(card.distribution), key="wb.scorecard.distribution")
+        show_chart(
+            charts.distribution_chart(card.distribution), "scorecard_distribution", key="wb.scorecard.distribution"
+        )
     left, mid, right = st.columns(3)
     name = f"scorecard_{run_id or dataset}"
     left.download_button(
@@ -133,7 +136,7 @@ def _editor(dataset: str, table: MaskedTable, card: Scorecard, record: dict[str,
         bins, headers=True, width="content", key="wb.scorecard.bins",
         column_config={"bad_rate": st.column_config.NumberColumn(header("bad_rate"), format="percent")},
     )  # fmt: skip
-    st.plotly_chart(charts.bins_chart(bins, feature), key="wb.scorecard.bins_chart")
+    show_chart(charts.bins_chart(bins, feature), "scorecard_bins", key="wb.scorecard.bins_chart")
     edit = _edit_form(feature, fb)
     if edit is not None:
         try:
@@ -276,7 +279,7 @@ def _score_new(record: dict[str, Any], run_id: str | None, certified: dict[str, 
     for d in result.alerts:
         st.warning(t("scorecard.score.drift", name=d.name, psi=f"{d.psi:.3f}"))
     st.success(t("scorecard.score_page.done", rows=f"{result.frame.height:,}", mean=f"{result.scores.mean():.0f}"))
-    st.plotly_chart(charts.bands_chart(pl.DataFrame(report["bands"])), key="wb.scorecard.new_bands_chart")
+    show_chart(charts.bands_chart(pl.DataFrame(report["bands"])), "scorecard_bands", key="wb.scorecard.new_bands_chart")
     with st.expander(t("scorecard.score_page.drift")):
         st.dataframe(pl.DataFrame(report["drift"]), hide_index=True, key="wb.scorecard.drift")
     added = [c for c in result.frame.columns if c == SCORE or c.startswith(("score_", "event_", "reason_"))]
