@@ -35,7 +35,7 @@ def test_the_table_has_a_row_per_candidate_with_what_the_filters_need(store, run
     assert frame.height == len(run.specs)
     assert set(frame["source"]) >= {"transactions", "loans"}
     assert set(frame["timing"]) <= {"before_cutoff", "snapshot"}
-    assert set(frame["iv_band"].drop_nulls()) <= {"useless", "weak", "medium", "strong", "suspicious"}
+    assert set(frame["iv_band"].drop_nulls()) <= {"useless", "weak", "medium", "strong", "very_strong", "suspicious"}
     assert frame["version"].to_list() == [0] * frame.height and frame["verdict"].null_count() == frame.height
     selected = frame.filter(frame["selected"])
     assert selected.height == len(run.selected) and frame["selected"][0]  # selected first

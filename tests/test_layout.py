@@ -98,3 +98,19 @@ def test_english_axis_titles_stay_on_the_axis():
     fig.update_layout(yaxis_title="Rows")
     readable(fig)
     assert fig.layout.yaxis.title.text == "Rows" and not fig.layout.annotations
+
+
+def test_the_legend_leaves_the_right_corner_to_a_right_hand_axis_title():
+    fig = make_subplots(specs=[[{"secondary_y": True}]])
+    fig.add_bar(x=[1, 2], y=[10, 20], name="행 수")
+    fig.add_scatter(x=[1, 2], y=[0.1, 0.2], secondary_y=True, name="불량률")
+    fig.update_yaxes(title_text="행 수", secondary_y=False)
+    fig.update_yaxes(title_text="불량률", secondary_y=True)
+    fig.update_layout(legend={"orientation": "h", "y": -0.25})
+    readable(fig)
+    assert fig.layout.legend.xanchor == "center" and fig.layout.legend.x == 0.5  # the title holds the right corner
+    one_axis = base_figure()
+    one_axis.add_bar(x=[1], y=[1], name="행 수")
+    one_axis.update_layout(yaxis_title="행 수", legend={"orientation": "h", "y": -0.25})
+    readable(one_axis)
+    assert one_axis.layout.legend.xanchor == "right"

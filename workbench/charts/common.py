@@ -12,6 +12,7 @@ BAND_COLORS = {
     "weak": "#85c1e9",
     "medium": "#2e86c1",
     "strong": "#1b4f72",
+    "very_strong": "#d68910",
     "suspicious": "#c0392b",
     "stable": "#3a9d5d",
     "shifting": "#e0a339",
@@ -61,13 +62,14 @@ def readable(fig: go.Figure) -> go.Figure:
 
     - a Korean y-axis title is written horizontally above its axis (plotly turns it 90°, which stacks Hangul
       syllables one under another), on the left for a left axis, on the right for a right one;
-    - a horizontal legend sits above the plot, right-aligned, instead of under it, where it covered the first
-      category labels of the x-axis;
+    - a horizontal legend sits above the plot instead of under it, where it covered the first category labels
+      of the x-axis: right-aligned, or centred when a right-hand axis title already holds the right corner;
     - axes grow their margins to fit their tick labels (long month or category names are not cut);
     - dates are ticked as 2024-01, not as plotly's English month names.
     """
     layout = fig.layout
     top = 0
+    right_title = False
     for name in [k for k in layout.to_plotly_json() if k.startswith("yaxis")]:
         axis = layout[name]
         text = axis.title.text if axis.title else None
@@ -90,10 +92,12 @@ def readable(fig: go.Figure) -> go.Figure:
             font={"size": 12, "color": "#555"},
         )
         axis.title.text = None
+        right_title = right_title or right
         top = 24
     legend = layout.legend
     if legend.orientation == "h" and (legend.y is None or legend.y < 0):
-        fig.update_layout(legend={"orientation": "h", "x": 1, "xanchor": "right", "y": 1.0, "yanchor": "bottom"})
+        x, anchor = (0.5, "center") if right_title else (1, "right")
+        fig.update_layout(legend={"orientation": "h", "x": x, "xanchor": anchor, "y": 1.0, "yanchor": "bottom"})
         top = max(top, 28)
     if top:
         margin_top = layout.margin.t if layout.margin.t is not None else 20

@@ -16,9 +16,10 @@ Conventions (the ones a credit-scoring team expects):
   ``EDGE_SAMPLE`` rows when the table is larger); counts are always over every row. ``monotonic=True``
   merges adjacent numeric bins (pool-adjacent-violators on counts) until the event rate only rises or only
   falls.
-* IV bands: < 0.02 useless, 0.02–0.1 weak, 0.1–0.3 medium, 0.3–0.5 strong, > 0.5 suspicious (very strong:
-  a ``strong_predictor`` alert asks whether it is known at decision time, and from IV 1.0 a ``leakage_suspect``
-  one; ``workbench.signals.leakage`` holds the rules).
+* IV bands: < 0.02 useless, 0.02–0.1 weak, 0.1–0.3 medium, 0.3–0.5 strong, 0.5–1.0 very strong (a
+  ``strong_predictor`` alert asks whether it is known at decision time), ≥ 1.0 suspicious (a
+  ``leakage_suspect``); the top two edges are ``workbench.signals.leakage``'s, so a band never says more
+  than the alert.
 
 A binary target may be 0/1, booleans, or strings (yes/no, Y/N, good/bad, 1/0, 예/아니오, …): the event value
 is chosen by ``resolve_event`` and reported (``TargetAnalysis.event``).
@@ -49,15 +50,17 @@ from workbench.profile.binning import (
 )
 from workbench.profile.columns import TableProfile
 from workbench.profile.reading import read_batches, read_columns
+from workbench.signals.leakage import LEAK_IV, STRONG_IV
 
 SMOOTHING = 0.5
 EDGE_SAMPLE = 100_000
-IVBand = Literal["useless", "weak", "medium", "strong", "suspicious"]
-IV_BANDS: tuple[tuple[float, IVBand], ...] = (
+IVBand = Literal["useless", "weak", "medium", "strong", "very_strong", "suspicious"]
+IV_BANDS: tuple[tuple[float, IVBand], ...] = (  # the top two follow the leakage grades (signals.leakage)
     (0.02, "useless"),
     (0.1, "weak"),
     (0.3, "medium"),
-    (0.5, "strong"),
+    (STRONG_IV, "strong"),
+    (LEAK_IV, "very_strong"),
     (math.inf, "suspicious"),
 )
 EVENT_WORDS = ("1", "y", "yes", "true", "t", "bad", "default", "event", "예", "네", "불량", "부도")

@@ -141,11 +141,23 @@ def iv_frame(target: TargetAnalysis) -> pl.DataFrame:
     )
 
 
+def bin_label(label: str, kind: str) -> str:
+    """A bin's label as the reader says it: the missing, other and single-range bins are named by the catalog
+    (their stored labels ``missing``/``other``/``all`` are codes); ranges, codes and levels stay as written."""
+    if kind in ("missing", "other") or (kind == "range" and label == "all"):
+        return t(f"bins.label.{label}")
+    return label
+
+
+def bin_kind(kind: str) -> str:
+    return t(f"bins.kind.{kind}")
+
+
 def bins_frame(table: BinTable) -> pl.DataFrame:
     used = table.used
     return pl.DataFrame(
         {
-            _h("bin"): [b.label for b in used],
+            _h("bin"): [bin_label(b.label, b.kind) for b in used],
             _h("rows"): [b.total for b in used],
             _h("events"): [b.events for b in used],
             _h("non_events"): [b.non_events for b in used],

@@ -24,6 +24,7 @@ from workbench.model.scorecard_export import scorecard_polars, scorecard_sql
 from workbench.model.scoring import SCORE, available, challenge, outcome_values, score_record, score_stored
 from workbench.privacy import MaskedTable
 from workbench.report.excel import scorecard_excel
+from workbench.report.tables import bin_kind, bin_label
 from workbench.ui.model_views import show_chart
 from workbench.ui.state import store
 from workbench.ui.tables import header, show_frame
@@ -78,7 +79,7 @@ def section(dataset: str, table: MaskedTable, certified: dict[str, MaskedTable],
 
 def _points(card: Scorecard, dataset: str, run_id: str | None) -> None:
     show_frame(
-        card.points.frame().select("feature", "bin", "label", "rows", "bad_rate", "woe", "points"),
+        readable_bins(card.points.frame()).select("feature", "bin", "label", "rows", "bad_rate", "woe", "points"),
         headers=True,
         width="content",
         key="wb.scorecard.points",
@@ -109,6 +110,14 @@ def _points(card: Scorecard, dataset: str, run_id: str | None) -> None:
     )  # fmt: skip
 
 
+def readable_bins(bins: pl.DataFrame) -> pl.DataFrame:
+    """The bin table with its missing/other labels and its kinds in the reader's words (codes stay in the model)."""
+    return bins.with_columns(
+        pl.Series("label", [bin_label(lb, k) for lb, k in zip(bins["label"], bins["kind"], strict=True)]),
+        pl.Series("kind", [bin_kind(k) for k in bins["kind"]]),
+    )
+
+
 def _editor(dataset: str, table: MaskedTable, card: Scorecard, record: dict[str, Any]) -> None:
     target = record["target"]
     if target not in table.columns:
@@ -131,7 +140,7 @@ def _editor(dataset: str, table: MaskedTable, card: Scorecard, record: dict[str,
     st.caption(t("scorecard.editor.counts", rows=f"{len(y):,}", iv=f"{base.iv:.4f}", new_iv=f"{fb.iv:.4f}"))
     if edited.trend is not None and not edited.trend.feasible:
         st.warning(t(f"scorecard.trend.{edited.trend.reason}"))
-    bins = fb.frame()
+    bins = readable_bins(fb.frame())
     show_frame(
         bins, headers=True, width="content", key="wb.scorecard.bins",
         column_config={"bad_rate": st.column_config.NumberColumn(header("bad_rate"), format="percent")},
