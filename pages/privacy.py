@@ -4,9 +4,6 @@ The page draws; scanning, policies, previews and certification are ``workbench.p
 never reach the screen: the raw side of every preview shows value formats (``######-#######``).
 """
 
-import tempfile
-from pathlib import Path
-
 import streamlit as st
 
 from workbench.ui.router import through_router
@@ -15,70 +12,21 @@ through_router()
 
 from workbench.errors import UserError
 from workbench.i18n import t
-from workbench.io import read_table
 from workbench.privacy import (
     auto_certify,
     mask_table,
     propose_policy,
     save_certified,
     save_policy,
-    scan,
 )
 from workbench.privacy import display as view
 from workbench.privacy.gate import stamp_policy_version
 from workbench.privacy.policy import KAnonymitySpec, apply
 from workbench.ui import state
 from workbench.ui.glossary import term_help
-from workbench.ui.nav import ROOT
 from workbench.ui.privacy_key import key_chooser, keyed
+from workbench.ui.privacy_views import how_to_read, pick_table, scanned
 from workbench.ui.tables import coded, labelled
-
-SAMPLE_RAW = ROOT / "sample_data" / "raw" / "customers_raw_cp949.csv"
-SCANS = "wb.privacy.scans"  # fingerprint -> ScanResult, so a rerun does not scan again
-
-
-def how_to_read(key: str) -> None:
-    with st.expander(t("privacy.how_to_read")):
-        st.markdown(t(key))
-
-
-def pick_table():
-    """A raw table from this session, the sample's raw export, or an uploaded file."""
-    raw = state.raw_tables()
-    sources = ["session", "sample", "upload"] if raw else ["sample", "upload"]
-    source = st.radio(
-        t("privacy.source.label"),
-        sources,
-        format_func=lambda s: t(f"privacy.source.{s}"),
-        horizontal=True,
-        key="wb.privacy.source",
-    )
-    if source == "session":
-        name = st.selectbox(t("privacy.source.pick"), list(raw), key="wb.privacy.pick")
-        return raw[name] if name else None
-    if source == "sample":
-        if "sample" not in st.session_state.setdefault("wb.privacy.loaded", {}):
-            st.session_state["wb.privacy.loaded"]["sample"] = read_table(SAMPLE_RAW)
-        return st.session_state["wb.privacy.loaded"]["sample"]
-    upload = st.file_uploader(t("privacy.source.upload"), key="wb.privacy.upload")
-    if upload is None:
-        return None
-    loaded = st.session_state.setdefault("wb.privacy.loaded", {})
-    if upload.file_id not in loaded:
-        with tempfile.TemporaryDirectory(prefix="wb-privacy-") as folder:  # no raw copy left on disk
-            path = Path(folder) / upload.name
-            path.write_bytes(upload.getvalue())
-            loaded[upload.file_id] = read_table(path, name=Path(upload.name).stem)
-    return loaded[upload.file_id]
-
-
-def scanned(table):
-    cache = st.session_state.setdefault(SCANS, {})
-    key = (table.name, table.fingerprint)
-    if key not in cache:
-        with st.spinner(t("privacy.scan.running", rows=f"{table.frame.height:,}")):
-            cache[key] = scan(table)
-    return cache[key]
 
 
 def certify_clean(table, result) -> None:
