@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the test suite drives: chromium (Playwright cannot download its own browser
-# here), postgresql (the store's tests start a throwaway server on loopback) and a Korean font. Best effort: without root
+# here), postgresql (the store's tests start a throwaway server on loopback), a Java runtime (the Spark SQL
+# export is tested on pyspark in local mode) and a Korean font. Best effort: without root
 # the affected tests skip and say why.
 set -u
 need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || need+=(postgresql)
+command -v java >/dev/null 2>&1 || need+=(openjdk-17-jre-headless)  # pyspark 3.5 (the [spark] extra) runs on 17
 # Korean glyphs for screenshots taken by the browser tests (without them Hangul renders as empty boxes)
 [ -d /usr/share/fonts/truetype/nanum ] || need+=(fonts-nanum)
 [ ${#need[@]} -eq 0 ] && exit 0

@@ -156,3 +156,12 @@ def test_selected_only_output_leaves_the_leak_out_and_trains_without_a_leakage_w
     codes = {w["code"] for w in record["warnings"]}
     assert not codes & {"leakage_suspect", "leakage_importance"}, record["warnings"]
     assert record["metrics"]["test"]["auc"] > 0.7
+
+
+def test_the_dialect_choice_is_the_exports_list():
+    """The CLI spells the list out (importing the exporter would load polars at start); it must not drift."""
+    from workbench.commands.features import features
+    from workbench.features.sql import DIALECTS
+
+    (option,) = [p for p in features.params if p.name == "dialect"]
+    assert tuple(option.type.choices) == DIALECTS

@@ -13,11 +13,10 @@ import polars as pl
 import pytest
 from scorecard_data import FEATURES, loans
 
-from workbench.features.sql import DIALECTS
 from workbench.model.points import PointsScale
 from workbench.model.reasons import descriptions, scorecard_reasons
 from workbench.model.scorecard import ScorecardOptions, fit_scorecard
-from workbench.model.scorecard_export import scorecard_polars, scorecard_sql
+from workbench.model.scorecard_export import DIALECTS, scorecard_polars, scorecard_sql
 from workbench.report.excel import scorecard_excel
 
 

@@ -36,7 +36,8 @@ from workbench.commands._common import add_notice, echo_json, load_masked, timin
 @click.option("--sql", "sql_path", type=click.Path(dir_okay=False), help="Also write SQL that rebuilds them.")
 @click.option(
     "--dialect",
-    type=click.Choice(["ansi", "duckdb", "postgres", "sqlite"]),
+    # features.sql.DIALECTS spelled out: importing it would load polars at every start (a test keeps them equal)
+    type=click.Choice(["ansi", "duckdb", "postgres", "sqlite", "spark"]),
     default="ansi",
     show_default=True,
     help="SQL dialect for --sql (date arithmetic differs).",

@@ -10,7 +10,11 @@ standard deviation:
 
 - ``ansi``/``duckdb``/``postgres``: ``cutoff - INTERVAL '90' DAY``, ``EXTRACT(EPOCH FROM …)``, ``STDDEV_SAMP``;
 - ``sqlite``: text timestamps normalised with ``datetime()``, ``datetime(cutoff, '-90 days')``, ``julianday``,
-  and the sample standard deviation from sums (SQLite has no ``STDDEV_SAMP``).
+  and the sample standard deviation from sums (SQLite has no ``STDDEV_SAMP``);
+- ``spark``: Spark SQL reads ``"name"`` as a string literal and ``1.0`` as a DECIMAL (a trend drifted to 7.50009
+  from 7.5), so identifiers are backticked (table names too), fractional arithmetic starts from
+  ``CAST(1 AS DOUBLE)``, day differences come from ``unix_micros`` (no ``EXTRACT(EPOCH …)``), the ISO weekday
+  is ``DAYOFWEEK_ISO`` and the types are ``DOUBLE``/``STRING``.
 
 A target encoding is exported as its fitted lookup (``CASE`` on the category as text, the prior for a category
 never seen): the full-data fit that serves new rows. The training table's own values are out-of-fold, so
@@ -22,14 +26,19 @@ the header comment.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from contextvars import ContextVar
 from typing import Literal
 
 from workbench.features.expressions import lookback_days
 from workbench.features.relations import Relations
 from workbench.features.spec import TENURE_AGGREGATIONS, ZERO_WHEN_EMPTY, FeatureSpec
 
-Dialect = Literal["ansi", "duckdb", "postgres", "sqlite"]
-DIALECTS: tuple[str, ...] = ("ansi", "duckdb", "postgres", "sqlite")
+Dialect = Literal["ansi", "duckdb", "postgres", "sqlite", "spark"]
+DIALECTS: tuple[str, ...] = ("ansi", "duckdb", "postgres", "sqlite", "spark")
+
+# The identifier quote of the query being written: set by ``to_sql`` for its dialect, so every helper that
+# names a column (``q``) quotes it the dialect's way without threading the dialect through each of them.
+_QUOTE: ContextVar[str] = ContextVar("wb_sql_quote", default='"')
 
 
 def exportable(spec: FeatureSpec) -> bool:
@@ -38,12 +47,13 @@ def exportable(spec: FeatureSpec) -> bool:
 
 
 def _number(x: float) -> str:
-    return "NULL" if x != x else repr(float(x))  # NaN (no labelled row at fit time) → NULL
+    return "NULL" if x != x else repr(float(x))  # NaN (no labelled row at fit time) → NULL; exact as a decimal
 
 
 def q(name: str) -> str:
     """A quoted identifier (Korean names and reserved words survive every dialect)."""
-    return '"' + name.replace('"', '""') + '"'
+    mark = _QUOTE.get()
+    return mark + name.replace(mark, mark + mark) + mark
 
 
 def lit(value: str) -> str:
@@ -54,6 +64,13 @@ class _Dialect:
     def __init__(self, name: str) -> None:
         self.name = name
         self.sqlite = name == "sqlite"
+        self.spark = name == "spark"
+        self.quote = "`" if self.spark else '"'
+        # a fractional literal: Spark reads 1.0 as DECIMAL, whose division rounds; everywhere else it is a double
+        self.one = "CAST(1 AS DOUBLE)" if self.spark else "1.0"
+        self.zero = "CAST(0 AS DOUBLE)" if self.spark else "0.0"
+        self.double = "DOUBLE" if self.spark else "DOUBLE PRECISION"
+        self.text = "STRING" if self.spark else "VARCHAR"
 
     def ts(self, expr: str) -> str:
         return f"datetime({expr})" if self.sqlite else f"CAST({expr} AS TIMESTAMP)"
@@ -64,6 +81,9 @@ class _Dialect:
     def age_days(self, later: str, earlier: str) -> str:
         if self.sqlite:
             return f"(julianday({later}) - julianday({earlier}))"
+        if self.spark:
+            micros = [f"unix_micros({self.ts(x)})" for x in (later, earlier)]  # a DATE column must be cast first
+            return f"(CAST({micros[0]} - {micros[1]} AS DOUBLE) / 86400000000)"
         return f"(EXTRACT(EPOCH FROM ({later} - {earlier})) / 86400.0)"
 
     def std(self, x: str) -> str:
@@ -82,7 +102,8 @@ class _Dialect:
                 return f"((CAST(strftime('%m', {expr}) AS INTEGER) + 2) / 3)"
             fmt = {"month": "%m", "day": "%d", "year": "%Y"}[part]
             return f"CAST(strftime('{fmt}', {expr}) AS INTEGER)"
-        field = {"weekday": "ISODOW", "month": "MONTH", "day": "DAY", "quarter": "QUARTER", "year": "YEAR"}[part]
+        iso = "DAYOFWEEK_ISO" if self.spark else "ISODOW"
+        field = {"weekday": iso, "month": "MONTH", "day": "DAY", "quarter": "QUARTER", "year": "YEAR"}[part]
         return f"CAST(EXTRACT({field} FROM {expr}) AS INTEGER)"
 
 
@@ -95,14 +116,19 @@ def _when(conds: Sequence[str], value: str) -> str:
     return f"CASE WHEN {cond} THEN {value} END"
 
 
-def _limit_use(spec: FeatureSpec) -> str:
+def _limit_use(spec: FeatureSpec, d: _Dialect) -> str:
     """Each event's use of the credit limit, as ``expressions.limit_use``: overdrawn balance ÷ a positive limit."""
     b, lim = q(spec.column), q(str(spec.param("limit")))  # type: ignore[arg-type]
-    return f"CASE WHEN {lim} > 0 AND {b} IS NOT NULL THEN (CASE WHEN {b} < 0 THEN -1.0 * {b} ELSE 0.0 END) / {lim} END"
+    used = f"CASE WHEN {b} < 0 THEN -{d.one} * {b} ELSE {d.zero} END"
+    return f"CASE WHEN {lim} > 0 AND {b} IS NOT NULL THEN ({used}) / {lim} END"
 
 
-def _event_select(spec: FeatureSpec, d: _Dialect) -> str | None:
-    """The aggregate for one spec over the joined rows ``j`` (None: computed in its own CTE)."""
+def _event_select(spec: FeatureSpec, d: _Dialect, order_key: str | None = None) -> str | None:
+    """The aggregate for one spec over the joined rows ``j`` (None: computed in its own CTE).
+
+    Spark has the ordered aggregates in the ``GROUP BY`` itself (``percentile`` at 0.5 is the mean of the two
+    middle values, ``max_by`` the latest row, ties broken by the row key as the CTE does): a window CTE per
+    median or last value made Spark scan, join and shuffle the events once for each of them."""
     win = [f"ts >= {d.minus_days('wb_cutoff', spec.window)}"] if spec.window else []
     cond = win + _match(spec.filter)
     x = q(spec.column) if spec.column else "1"
@@ -112,16 +138,16 @@ def _event_select(spec: FeatureSpec, d: _Dialect) -> str | None:
     if agg == "sum":
         return f"COALESCE(SUM({_when(cond, x)}), 0)"
     if agg == "mean":
-        return f"AVG(1.0 * {_when(cond, x)})"
+        return f"AVG({d.one} * {_when(cond, x)})"
     if agg in ("min", "max"):
         return f"{agg.upper()}({_when(cond, x)})"
     if agg == "std":
-        return d.std(_when(cond, f"1.0 * {x}"))
+        return d.std(_when(cond, f"{d.one} * {x}"))
     if agg == "n_unique":
         return f"COUNT(DISTINCT {_when(cond, x)})"
     if agg == "limit_use":
         fn = {"mean": "AVG", "max": "MAX"}[str(spec.param("stat"))]
-        return f"{fn}({_when(cond, _limit_use(spec))})"
+        return f"{fn}({_when(cond, _limit_use(spec, d))})"
     if agg in TENURE_AGGREGATIONS:  # dates at or after the cutoff do not count
         fn = "MIN" if agg == "tenure_min" else "MAX"
         age = q(tenure_of(str(spec.column)))
@@ -132,7 +158,7 @@ def _event_select(spec: FeatureSpec, d: _Dialect) -> str | None:
         return f"MAX({_when(cond, 'wb_age')})"
     if agg in ("share", "ratio"):
         den = win + (_match(spec.denominator_filter) if agg == "ratio" else [])
-        return f"1.0 * COALESCE(SUM({_when(cond, x)}), 0) / NULLIF(SUM({_when(den, x)}), 0)"
+        return f"{d.one} * COALESCE(SUM({_when(cond, x)}), 0) / NULLIF(SUM({_when(den, x)}), 0)"
     if agg == "trend":
         assert spec.window and spec.base_window
         base = [
@@ -140,8 +166,13 @@ def _event_select(spec: FeatureSpec, d: _Dialect) -> str | None:
             f"ts >= {d.minus_days('wb_cutoff', spec.window + spec.base_window)}",
             *_match(spec.filter),
         ]
-        recent = f"1.0 * COALESCE(SUM({_when(cond, x)}), 0) / {spec.window}"
-        return f"({recent}) / NULLIF(1.0 * SUM({_when(base, x)}) / {spec.base_window}, 0)"
+        recent = f"{d.one} * COALESCE(SUM({_when(cond, x)}), 0) / {spec.window}"
+        return f"({recent}) / NULLIF({d.one} * SUM({_when(base, x)}) / {spec.base_window}, 0)"
+    if d.spark and agg == "median":
+        return f"percentile({_when(cond, x)}, 0.5)"
+    if d.spark and agg == "last":
+        order = f"struct(ts, {q(order_key)})" if order_key else "ts"
+        return f"max_by({x}, {_when(cond, order)})"
     return None  # median, last
 
 
@@ -152,7 +183,7 @@ def _ordered_cte(spec: FeatureSpec, j: str, order_key: str | None, d: _Dialect) 
     part = "PARTITION BY wb_key, wb_cutoff"
     if spec.aggregation == "median":
         return (
-            f"SELECT wb_key, wb_cutoff, AVG(1.0 * v) AS v FROM (SELECT wb_key, wb_cutoff, {x} AS v, "
+            f"SELECT wb_key, wb_cutoff, AVG({d.one} * v) AS v FROM (SELECT wb_key, wb_cutoff, {x} AS v, "
             f"ROW_NUMBER() OVER ({part} ORDER BY {x}) AS rn, COUNT(*) OVER ({part}) AS n "
             f"FROM {j} WHERE {cond} AND {x} IS NOT NULL) s WHERE rn * 2 IN (n, n + 1, n + 2) "
             f"GROUP BY wb_key, wb_cutoff"
@@ -174,20 +205,20 @@ def _transform_select(spec: FeatureSpec, d: _Dialect) -> str:
         return f"CASE WHEN {x} IS NULL THEN NULL ELSE {steps or '0'} END"
     if kind == "ratio":
         other = f"lbl.{q(spec.param('other'))}"
-        return f"CASE WHEN {other} <> 0 THEN 1.0 * {x} / {other} END"
+        return f"CASE WHEN {other} <> 0 THEN {d.one} * {x} / {other} END"
     if kind == "missing":
         return f"CASE WHEN {x} IS NULL THEN 1 ELSE 0 END"
     if kind == "frequency":
-        return f"1.0 * COUNT(*) OVER (PARTITION BY {x}) / COUNT(*) OVER ()"
+        return f"{d.one} * COUNT(*) OVER (PARTITION BY {x}) / COUNT(*) OVER ()"
     if kind == "date_part":
         return d.part(str(spec.param("part", "month")), d.ts(x))
     if kind == "target_encoding":
         prior = _number(spec.param("prior"))
         pairs = dict(spec.param("mapping"))
         whens = [f"WHEN {x} IS NULL THEN {_number(pairs.pop(None)) if None in pairs else prior}"]
-        text = f"CAST({x} AS VARCHAR)"
+        text = f"CAST({x} AS {d.text})"
         whens += [f"WHEN {text} = {lit(k)} THEN {_number(v)}" for k, v in pairs.items()]
-        return f"CAST(CASE {' '.join(whens)} ELSE {prior} END AS DOUBLE PRECISION)"  # literals are DECIMAL
+        return f"CAST(CASE {' '.join(whens)} ELSE {prior} END AS {d.double})"  # literals are DECIMAL
     raise ValueError(f"transform {kind!r} has no SQL")
 
 
@@ -209,7 +240,22 @@ def to_sql(
     if dialect not in DIALECTS:
         raise ValueError(f"dialect must be one of {DIALECTS}")
     d = _Dialect(dialect)
-    names = dict(table_names or {})
+    token = _QUOTE.set(d.quote)
+    try:
+        return _query(relations, specs, label_columns, d, dict(table_names or {}), columns_of)
+    finally:
+        _QUOTE.reset(token)
+
+
+def _query(
+    relations: Relations,
+    specs: Sequence[FeatureSpec],
+    label_columns: Sequence[str],
+    d: _Dialect,
+    names: dict[str, str],
+    columns_of: Mapping[str, Sequence[str]] | None,
+) -> str:
+    dialect = d.name
 
     def tbl(name: str) -> str:
         return ".".join(q(p) for p in names.get(name, name).split("."))
@@ -274,12 +320,13 @@ def to_sql(
                 f"FROM keys k JOIN (SELECT {', '.join([*inner, link])} FROM {from_sql}) e ON {on})"
             )
             aggs = []
+            order_key = "wb_rowkey" if row.key else None
             for s in event:
-                expr = _event_select(s, d)
+                expr = _event_select(s, d, order_key)
                 if expr is None:
                     n_cte += 1
                     name = f"o_{n_cte}"
-                    ctes.append(f"{name} AS ({_ordered_cte(s, j, 'wb_rowkey' if row.key else None, d)})")
+                    ctes.append(f"{name} AS ({_ordered_cte(s, j, order_key, d)})")
                     joins.append(f"LEFT JOIN {name} ON {name}.wb_key = lbl.{key} AND {name}.wb_cutoff = lbl.wb_cutoff")
                     outputs[s.name] = f"{name}.v"
                 else:
@@ -289,7 +336,7 @@ def to_sql(
                 ctes.append(f"{a} AS (SELECT wb_key, wb_cutoff, {', '.join(aggs)} FROM {j} GROUP BY wb_key, wb_cutoff)")
                 joins.append(f"LEFT JOIN {a} ON {a}.wb_key = lbl.{key} AND {a}.wb_cutoff = lbl.wb_cutoff")
                 for s in event:
-                    if _event_select(s, d) is not None:
+                    if _event_select(s, d, order_key) is not None:
                         ref = f"{a}.{q(s.name)}"
                         outputs[s.name] = f"COALESCE({ref}, 0)" if s.aggregation in ZERO_WHEN_EMPTY else ref
         if entity:

@@ -12,9 +12,14 @@ Numeric ranges are left-closed as in the app: ``x < 600`` is the first range, ``
 
 from __future__ import annotations
 
-from workbench.features.sql import DIALECTS, lit, q
+from workbench.features.sql import DIALECTS as _FEATURE_DIALECTS
+from workbench.features.sql import lit, q
 from workbench.model.bins import FeatureBins
 from workbench.model.scorecard import Scorecard
+
+# The features export's dialects but Spark: this SQL double-quotes and uses decimal literals, which Spark reads
+# as string literals and DECIMALs (``features.sql``); a Spark scorecard export is not written yet.
+DIALECTS: tuple[str, ...] = tuple(d for d in _FEATURE_DIALECTS if d != "spark")
 
 SCORE = "score"
 BAND = "score_band"

@@ -12,7 +12,6 @@ import streamlit as st
 
 from workbench.charts import scorecard as charts
 from workbench.errors import UserError
-from workbench.features.sql import DIALECTS
 from workbench.i18n import t
 from workbench.model.baseline import TrainConfig
 from workbench.model.bins import count
@@ -20,7 +19,7 @@ from workbench.model.edits import BinEdit, apply_edits, edits_from_json
 from workbench.model.monotone import TRENDS
 from workbench.model.runs import run_record, stored_runs
 from workbench.model.scorecard import Scorecard, with_stored_edits
-from workbench.model.scorecard_export import scorecard_polars, scorecard_sql
+from workbench.model.scorecard_export import DIALECTS, scorecard_polars, scorecard_sql
 from workbench.model.scoring import SCORE, available, challenge, outcome_values, score_record, score_stored
 from workbench.privacy import MaskedTable
 from workbench.report.excel import scorecard_excel
