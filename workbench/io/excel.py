@@ -11,7 +11,7 @@ import logging
 import re
 import zipfile
 import zlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from itertools import chain
 from pathlib import Path
@@ -56,18 +56,25 @@ class SheetExtent:
         return self.rows * self.columns
 
 
+def _whole_tags(chunks: Iterable[bytes]) -> Iterator[bytes]:
+    """XML as it streams, each piece ending before a tag cut at the chunk's end; the cut tag is carried into
+    the next piece (a tag is never 64 KB long), so a pattern never sees half a tag."""
+    carry = b""
+    for chunk in chain(chunks, [None]):
+        if chunk is None:
+            yield carry
+            return
+        data = carry + chunk
+        cut = data.rfind(b"<")
+        data, carry = (data[:cut], data[cut:]) if 0 <= cut > len(data) - 65536 else (data, b"")
+        yield data
+
+
 def sheet_extent(chunks: Iterable[bytes]) -> SheetExtent:
     """Scan a worksheet's XML as it streams: the ``<dimension ref=…>``, every ``<row r=…>`` and ``<c r=…>``
     (cells without ``r`` count in order). Tags cut between two chunks are carried to the next one."""
     rows = columns = cells = row_tags = 0
-    carry = b""
-    for chunk in chain(chunks, [None]):
-        if chunk is None:
-            data, carry = carry, b""
-        else:
-            data = carry + chunk
-            cut = data.rfind(b"<")  # a tag cut at the end waits for the rest (a tag is never 64 KB long)
-            data, carry = (data[:cut], data[cut:]) if 0 <= cut > len(data) - 65536 else (data, b"")
+    for data in _whole_tags(chunks):
         for m in (*_DIMENSION.finditer(data), *_CELL.finditer(data)):
             columns, rows = max(columns, _column_number(m[1])), max(rows, int(m[2]))
         for m in _ROW.finditer(data):
@@ -87,14 +94,7 @@ def ods_extent(chunks: Iterable[bytes]) -> SheetExtent:
     the empty rest of the grid as one repeated empty cell)."""
     rows = columns = cells = 0
     row = row_start = row_repeat = col = 0
-    carry = b""
-    for chunk in chain(chunks, [None]):
-        if chunk is None:
-            data, carry = carry, b""
-        else:
-            data = carry + chunk
-            cut = data.rfind(b"<")
-            data, carry = (data[:cut], data[cut:]) if 0 <= cut > len(data) - 65536 else (data, b"")
+    for data in _whole_tags(chunks):
         for m in _ODS_TAG.finditer(data):
             kind, attrs = m[1], m[2]
             repeat = int(r[1]) if (r := _ODS_REPEAT.search(attrs)) else 1
