@@ -17,6 +17,7 @@ from workbench.io import read_table
 from workbench.learn import DONE, STEPS, TERMS, Facts, Step, actions, current_index
 from workbench.learn.tour import RAW_EXPORT
 from workbench.ui import state
+from workbench.ui.explain import read_box
 from workbench.ui.nav import PAGES
 from workbench.ui.shell import page_link
 
@@ -63,8 +64,7 @@ def link(path: str, label: str, icon: str) -> None:
 
 
 def how_to_read(key: str) -> None:
-    with st.expander(t("learn.page.how.title")):
-        st.markdown(t(key))
+    read_box(key, "learn.page.how.title")
 
 
 # --- answers -------------------------------------------------------------------------------------------------

@@ -19,6 +19,7 @@ from workbench.model.splits import SplitSpec, split_kinds
 from workbench.privacy import MaskedTable
 from workbench.report.model_card import model_card_html
 from workbench.signals.timing import known_after
+from workbench.ui.explain import read_box
 from workbench.ui.glossary import glossary_link, term_help
 from workbench.ui.state import store
 from workbench.ui.tables import header, show_frame
@@ -37,8 +38,7 @@ GLOSSARY_COLUMNS = ("auc", "gini", "ks")  # metrics-table columns with a glossar
 
 
 def help_box(name: str) -> None:
-    with st.expander(t("model.help.title")):
-        st.markdown(t(f"model.help.{name}"))
+    read_box(f"model.help.{name}", "model.help.title")
 
 
 def show_chart(fig, name: str, key: str) -> None:

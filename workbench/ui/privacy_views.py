@@ -13,6 +13,7 @@ from workbench.intake import spooled
 from workbench.io import read_table
 from workbench.privacy import scan
 from workbench.ui import state
+from workbench.ui.explain import read_box
 from workbench.ui.nav import ROOT
 
 SAMPLE_RAW = ROOT / "sample_data" / "raw" / "customers_raw_cp949.csv"
@@ -20,8 +21,7 @@ SCANS = "wb.privacy.scans"  # fingerprint -> ScanResult, so a rerun does not sca
 
 
 def how_to_read(key: str) -> None:
-    with st.expander(t("privacy.how_to_read")):
-        st.markdown(t(key))
+    read_box(key, "privacy.how_to_read")
 
 
 def pick_table():

@@ -26,6 +26,7 @@ from workbench.profile.correlations import available_methods
 from workbench.profile.kinds import date_columns, merged_kinds, store_spelling
 from workbench.profile.target import numeric_target_rows
 from workbench.report import tables
+from workbench.ui.explain import read_box
 from workbench.ui.glossary import glossary_link, term_help
 from workbench.ui.nav import available_pages
 from workbench.ui.tables import show_frame
@@ -104,8 +105,7 @@ def cached_extremes(fingerprint: str, column: str, _table):
 
 
 def how_to_read(key: str) -> None:
-    with st.expander(t("profile.read.title")):
-        st.markdown(t(key))
+    read_box(key, "profile.read.title")
 
 
 def chart(fig, read_key: str) -> None:
