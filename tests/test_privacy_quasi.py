@@ -150,3 +150,75 @@ def test_cli_mask_auto_without_a_key_exits_2_with_one_line_and_writes_nothing(tm
     assert proc.stderr.startswith("error: ") and proc.stderr.count("\n") == 1
     assert "CIF" in proc.stderr and "WORKBENCH_PSEUDONYM_KEY" in proc.stderr and "Traceback" not in proc.stderr
     assert not out.exists()
+
+
+# --- a raw customer number never reaches analysis through the automatic path ---------------------------------
+
+
+def _run(args: list[str], home, *, key: str | None = None) -> subprocess.CompletedProcess:
+    env = {**os.environ, "WORKBENCH_HOME": str(home), "WORKBENCH_LANG": "en"}
+    env.pop("WORKBENCH_PSEUDONYM_KEY_FILE", None)
+    env.pop("WORKBENCH_PSEUDONYM_KEY", None)
+    if key:
+        env["WORKBENCH_PSEUDONYM_KEY"] = key
+    return subprocess.run(
+        [sys.executable, "-m", "workbench", *args], cwd=ROOT, capture_output=True, text=True, env=env, timeout=180
+    )
+
+
+@pytest.mark.parametrize(
+    ("header", "spell"),
+    [
+        ("고객번호", lambda i: f"{100_000_000 + 7 * i:010d}"),  # text with leading zeros
+        ("CIF", lambda i: 100_000_000 + 7 * i),  # stored as an integer
+        ("cust_no", lambda i: f"C-{i:07d}"),  # letters and a dash
+        ("회원번호", lambda i: f"{i:06d}" if i % 10 else None),  # with nulls
+    ],
+)
+def test_auto_certify_refuses_a_customer_number_as_issued(header, spell):
+    from workbench.privacy import GateError, auto_certify, raw_customer_keys
+
+    frame = pl.DataFrame({header: [spell(i) for i in range(60)], "grade": [i % 5 for i in range(60)]})
+    table = Table("customers", frame)
+    assert raw_customer_keys(table, scan(table)) == (header,)
+    with pytest.raises(GateError) as err:
+        auto_certify(table)
+    message = str(err.value)
+    assert "\n" not in message and header in message and "--auto" in message
+    assert str(spell(1)) not in message  # named, never shown
+
+
+def test_a_customer_number_already_keyed_is_certified_and_a_plain_id_is_not_asked_about(monkeypatch):
+    from workbench.privacy import auto_certify
+
+    monkeypatch.setenv("WORKBENCH_PSEUDONYM_KEY", "customer-key-" + "k7#Q" * 6)
+    frame = _customers("고객번호")
+    masked = mask_table(Table("customers", frame), propose_policy(scan(Table("customers", frame)))).masked
+    again = Table("customers", masked.frame)  # the masked file read back by the next command
+    assert auto_certify(again).columns == list(frame.columns)
+    ids = Table("t", pl.DataFrame({"customer_id": [f"{i:010d}" for i in range(50)]}))  # a bare id: a token already
+    assert auto_certify(ids).height == 50
+
+
+def test_the_data_page_intake_holds_a_raw_customer_number_back_and_saves_nothing(tmp_path):
+    from workbench.intake import take_in
+    from workbench.store import Store
+
+    store = Store.open(tmp_path / "ws")
+    intake = take_in(Table("customers", _customers("CIF")), store)
+    assert not intake.certified and [(f.column, f.pii_type) for f in intake.findings] == [("CIF", "customer_key")]
+    assert store.datasets.list() == []
+
+
+def test_cli_profile_of_a_raw_customer_file_exits_2_and_after_mask_auto_it_runs(tmp_path):
+    raw = tmp_path / "customers.csv"
+    _customers("고객번호").write_csv(raw)
+    refused = _run(["profile", str(raw)], tmp_path / "ws")
+    assert refused.returncode == 2 and refused.stderr.count("\n") == 1 and "Traceback" not in refused.stderr
+    assert "고객번호" in refused.stderr and "mask" in refused.stderr
+    assert "0100000007" not in refused.stderr + refused.stdout
+    masked = tmp_path / "masked.parquet"
+    key = "customer-key-" + "k7#Q" * 6
+    assert _run(["mask", str(raw), "--auto", "-o", str(masked)], tmp_path / "ws", key=key).returncode == 0
+    ran = _run(["profile", str(masked), "--json"], tmp_path / "ws")
+    assert ran.returncode == 0, ran.stderr

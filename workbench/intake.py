@@ -18,7 +18,7 @@ from pathlib import Path
 from workbench.io import SourceInfo, read_table
 from workbench.io.infer import apply_overrides
 from workbench.io.table import Table
-from workbench.privacy import Finding, MaskedTable, auto_certify, scan
+from workbench.privacy import Finding, MaskedTable, auto_certify, raw_customer_keys, scan
 from workbench.relations import foreign_key_candidates, suggest_roles
 from workbench.store import Dataset, Store
 
@@ -46,8 +46,10 @@ class Intake:
 def take_in(table: Table, store: Store | None = None, *, actor: str | None = None) -> Intake:
     """Scan ``table``; certify and save it when it holds no PII, otherwise report the PII columns."""
     result = scan(table)
-    if result.findings:
-        return Intake(table.name, table.frame.height, table.frame.width, None, tuple(result.findings))
+    raw_keys = raw_customer_keys(table, result)  # a customer number as issued names a person: masked first
+    blocking = (*result.findings, *(Finding(c, "customer_key", 1.0, 1.0, ()) for c in raw_keys))
+    if blocking:
+        return Intake(table.name, table.frame.height, table.frame.width, None, blocking)
     masked = auto_certify(table, actor=actor, store=store, scan_result=result)
     dataset = store.datasets.save_masked(masked, source=table.source, actor=actor) if store is not None else None
     return Intake(table.name, masked.height, len(masked.columns), masked, (), dataset)

@@ -17,6 +17,7 @@ from workbench.privacy.gate import GateError, MaskedTable, certify, restore
 from workbench.privacy.kanon import KAnonymityCost
 from workbench.privacy.policy import Policy, apply
 from workbench.privacy.scan import ScanResult, scan
+from workbench.privacy.transforms import TOKEN_HEX
 
 
 @dataclass(frozen=True)
@@ -170,11 +171,29 @@ def certification_payload(masked: MaskedTable, **extra: Any) -> dict[str, Any]:
     }
 
 
+def raw_customer_keys(table, result: ScanResult) -> tuple[str, ...]:
+    """Customer-number columns (고객번호, CIF …) whose values are not all keyed pseudonyms.
+
+    The scan does not count a customer number as PII (it has no pattern of its own), yet inside a bank it names
+    a person: a file that still holds it as issued must pass ``workbench mask --auto`` (a keyed pseudonym,
+    joins kept) before analysis. A column already holding this workbench's tokens (``TOKEN_HEX`` hex digits)
+    passes; a bank's own pseudonyms are kept on purpose in ``workbench mask`` with a reason, which certifies.
+    """
+    keys = result.customer_keys
+    if not keys:
+        return ()
+    token = rf"^[0-9a-f]{{{TOKEN_HEX}}}$"
+    checks = [(~pl.col(c).cast(pl.String).str.contains(token) & pl.col(c).is_not_null()).any().alias(c) for c in keys]
+    row = table.lazy().select(checks).collect().row(0, named=True)
+    return tuple(c for c in keys if row[c])
+
+
 def auto_certify(
     table: Table, *, actor: str | None = None, store=None, scan_result: ScanResult | None = None
 ) -> MaskedTable:
-    """Certify a table with no PII column (quasi-identifiers alone do not block) and audit it as
-    "auto-certified"; with PII, refuse in one line naming the columns and pointing to ``workbench mask``.
+    """Certify a table with no PII column and no customer number as issued (quasi-identifiers alone do not
+    block) and audit it as "auto-certified"; otherwise refuse in one line naming the columns and pointing to
+    ``workbench mask``.
 
     ``scan_result``: the caller's scan of this very table, so it is not scanned twice (the gate still
     re-scans what it seals)."""
@@ -184,6 +203,14 @@ def auto_certify(
             "privacy.gate.refused",
             table=table.name,
             columns=", ".join(f"{f.column} ({f.pii_type})" for f in result.findings),
+            table_path=table.source.location or table.name,
+        )
+    raw_keys = raw_customer_keys(table, result)
+    if raw_keys:
+        raise GateError(
+            "privacy.gate.raw_customer_key",
+            table=table.name,
+            columns=", ".join(raw_keys),
             table_path=table.source.location or table.name,
         )
     masked = certify(table, (), actor=actor, _scanned=None if scan_result else result)
