@@ -54,6 +54,20 @@ def load_masked(path: str | Path, *, sheet: str | None = None, actor: str | None
     return auto_certify(table, actor=actor)
 
 
+def load_tables(paths):
+    """Each file passes the gate once, whatever the spec calls its table: the feature engine knows a table by
+    the spec's name (the key of this mapping), never by the certified table's own name, so a spec may call
+    ``account_x.parquet`` ``account`` and the label may share a file with a table."""
+    certified: dict = {}
+    out = {}
+    for name, path in paths.items():
+        where = str(path.resolve())
+        if where not in certified:
+            certified[where] = load_masked(path)
+        out[name] = certified[where]
+    return out
+
+
 def timing_marks(dataset: str) -> dict:
     """A domain expert's current timing marks on ``dataset``'s columns, from the workspace store."""
     from workbench.store import Store

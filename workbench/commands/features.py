@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import click
 
-from workbench.commands._common import add_notice, echo_json, load_masked, timing_marks
+from workbench.commands._common import add_notice, echo_json, load_tables, timing_marks
 
 
 @click.command()
@@ -79,11 +79,12 @@ def features(
     from workbench.features.export import label_columns, modelling_columns, write_catalog_excel, write_feature_table
     from workbench.features.pipeline import build_features
     from workbench.features.project import FeatureProject
+    from workbench.features.rebuild import build_of
     from workbench.features.sql import to_sql
     from workbench.i18n import t
 
     project = FeatureProject.from_yaml(spec_path)
-    tables = _load_tables(project.paths())
+    tables = load_tables(project.paths())
     marks = {name: timing_marks(table.name) for name, table in tables.items()}
     run = build_features(project, tables, batches=batches, known_after=_known_after(marks))
     for gone in run.left_out:  # said on stderr and in the JSON's notices
@@ -94,8 +95,8 @@ def features(
               who=m.actor, comment=m.comment or "-"),
         )  # fmt: skip
     names = run.selected if selected_only and run.recommendations else None
-    out = write_feature_table(run.features, output, names)
     chosen = [s for s in run.specs if names is None or s.name in names]
+    out = write_feature_table(run.features, output, names, build=build_of(project, chosen))
     if sql_path:  # the same columns as the table written
         carried = label_columns(run.features) if names is None else modelling_columns(run.features)
         Path(sql_path).write_text(to_sql(project.relations, chosen, carried, dialect=dialect), encoding="utf-8")
@@ -124,17 +125,3 @@ def _known_after(marks):
     from workbench.signals.timing import known_after
 
     return {name: known_after(by_column.values()) for name, by_column in marks.items()}
-
-
-def _load_tables(paths):
-    """Each file passes the gate once, whatever the spec calls its table: the feature engine knows a table by
-    the spec's name (the key of this mapping), never by the certified table's own name, so a spec may call
-    ``account_x.parquet`` ``account`` and the label may share a file with a table."""
-    certified: dict = {}
-    out = {}
-    for name, path in paths.items():
-        where = str(path.resolve())
-        if where not in certified:
-            certified[where] = load_masked(path)
-        out[name] = certified[where]
-    return out

@@ -79,6 +79,7 @@ def train(
     as_json: bool,
 ) -> None:
     """Train the LightGBM baseline on a file (scanned and certified on the way) and report honest metrics."""
+    from workbench.features.rebuild import build_in_file
     from workbench.i18n import t
     from workbench.model.baseline import TrainConfig, train_baseline
     from workbench.model.points import PointsScale
@@ -107,6 +108,7 @@ def train(
         scorecard_options=with_stored_edits(store, table.name, target, options) if store is not None else options,
         generated=tuple(f.name for f in store.features.list()) if store is not None else (),
         timing_marks=tuple(timing_marks(table.name).values()),
+        feature_build=build.to_dict() if (build := build_in_file(path)) else None,
     )  # type: ignore[arg-type]
     result = train_baseline(table, config)
     record = run_record(result)

@@ -19,8 +19,11 @@ from workbench.features.spec import FeatureSpec
 from workbench.i18n import t
 
 
-def write_feature_table(features: FeatureSet, path: str | Path, names: Sequence[str] | None = None) -> Path:
-    """Parquet or CSV, chosen by the suffix.
+def write_feature_table(
+    features: FeatureSet, path: str | Path, names: Sequence[str] | None = None, *, build=None
+) -> Path:
+    """Parquet or CSV, chosen by the suffix; a Parquet file carries ``build`` (``rebuild.FeatureBuild``) in its
+    metadata, so a run trained on it can rebuild its features on new raw tables.
 
     Without ``names``: the whole candidate table (every label column and every feature), for review. With
     ``names``: the modelling frame of ``feature_table``, so a label column that was not chosen (a
@@ -29,7 +32,11 @@ def write_feature_table(features: FeatureSet, path: str | Path, names: Sequence[
     p = Path(path)
     frame = features.frame if names is None else feature_table(features, names)
     p.parent.mkdir(parents=True, exist_ok=True)
-    if p.suffix.lower() == ".parquet":
+    if p.suffix.lower() == ".parquet" and build is not None:
+        from workbench.features.rebuild import write_build
+
+        write_build(p, frame, build)
+    elif p.suffix.lower() == ".parquet":
         frame.write_parquet(p)
     elif p.suffix.lower() == ".csv":
         frame.write_csv(p)  # UTF-8; Excel users open the .xlsx catalog instead

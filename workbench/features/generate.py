@@ -310,8 +310,12 @@ def generate(
     *,
     progress: Progress | None = None,
     batches: int | None = None,
+    serve: bool = False,
 ) -> FeatureSet:
     """Feature values for every row of the label table (``tables[relations.label.table]``), in its order.
+
+    ``serve``: new rows to score, not training rows: a target encoding takes its fitted mapping instead of
+    out-of-fold values (``transforms.apply_transforms``).
 
     Only ``MaskedTable`` inputs are accepted. Event tables are read strictly before each row's cutoff.
     ``batches``: how many customer batches to compute in turn (default ``batch_count``: about 5M rows of the
@@ -358,7 +362,7 @@ def generate(
         )
     transforms = [s for s in specs if s.aggregation == "transform"]
     if transforms:
-        out = apply_transforms(out, transforms, target=lab.target)
+        out = apply_transforms(out, transforms, target=lab.target, serve=serve)
     report(1.0, "")
     names = [s.name for s in specs]
     dupes = sorted({n for n in names if names.count(n) > 1})

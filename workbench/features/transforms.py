@@ -115,11 +115,31 @@ def transform_expr(spec: FeatureSpec, frame: pl.DataFrame) -> pl.Expr:
     raise ValueError(f"transform {kind!r} has no expression")
 
 
-def apply_transforms(frame: pl.DataFrame, specs: Sequence[FeatureSpec], *, target: str | None) -> pl.DataFrame:
+def served_encoding(spec: FeatureSpec) -> pl.Expr:
+    """A target encoding for new rows: the mapping fitted on all training rows, the prior for a category it
+    never saw (and for missing, unless missing was a category of its own)."""
+    if spec.param("mapping") is None:
+        raise ValueError(f"{spec.name}: stored without a fitted mapping, it cannot score new rows")
+    prior = float(spec.param("prior"))
+    pairs = dict(spec.param("mapping"))
+    default = None if prior != prior else prior  # NaN: no labelled row at fit time
+    missing = float(pairs.pop(None)) if None in pairs else default
+    col = pl.col(spec.column).cast(pl.String)
+    lookup = col.replace_strict(list(pairs), [float(v) for v in pairs.values()], default=default,
+                                return_dtype=pl.Float64)  # fmt: skip
+    return pl.when(col.is_null()).then(pl.lit(missing, dtype=pl.Float64)).otherwise(lookup).alias(spec.name)
+
+
+def apply_transforms(
+    frame: pl.DataFrame, specs: Sequence[FeatureSpec], *, target: str | None, serve: bool = False
+) -> pl.DataFrame:
+    """The transforms of ``specs`` on ``frame``; ``serve``: target encodings from their fitted mapping
+    (new rows), else out-of-fold on the training rows."""
     exprs = [transform_expr(s, frame) for s in specs if s.transform != "target_encoding"]
+    exprs += [served_encoding(s) for s in specs if serve and s.transform == "target_encoding"]
     out = frame.with_columns(exprs) if exprs else frame
     for s in specs:
-        if s.transform == "target_encoding":
+        if s.transform == "target_encoding" and not serve:
             if not target or target not in frame.columns:
                 raise ValueError(f"{s.name}: target encoding needs the label's target column")
             out = out.with_columns(_target_encoding(frame, s, target))

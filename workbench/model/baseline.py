@@ -8,9 +8,10 @@ all read the same ``TrainingResult`` and never recompute it.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 
 import lightgbm as lgb
 import numpy as np
@@ -70,6 +71,7 @@ class TrainConfig:
     seed: int = 42
     generated: tuple[str, ...] = ()  # features the workbench built (the catalog's): never left out as identifiers
     timing_marks: tuple[TimingMark, ...] = ()  # a domain expert's marks: columns known only after are left out
+    feature_build: Mapping[str, Any] | None = None  # how the table's features were built (``features.rebuild``)
 
 
 @dataclass(frozen=True)

@@ -113,10 +113,20 @@ def run_record(result: TrainingResult, *, lang: str | None = None) -> dict[str, 
             {"params": dict(tr.params), "valid_loss": _num(tr.valid_loss), "best_iteration": tr.best_iteration}
             for tr in result.search
         ],
+        "feature_build": _feature_build(cfg.feature_build, result.features),
         "data": asdict(result.data),
         "timings": result.timings,
         "trained_at": result.trained_at,
     }
+
+
+def _feature_build(build: Any, features: tuple[str, ...]) -> dict[str, Any] | None:
+    """The build of the model's features only (scoring new raw tables rebuilds these and nothing else)."""
+    if not build:
+        return None
+    from workbench.features.rebuild import FeatureBuild
+
+    return FeatureBuild.from_dict(build).for_features(features).to_dict()
 
 
 def metrics_frame(result: TrainingResult) -> pl.DataFrame:

@@ -74,13 +74,34 @@ def available(record: Mapping[str, Any]) -> tuple[ModelKind, ...]:
     return tuple(out)
 
 
-def _check_columns(table: MaskedTable, needed: list[str]) -> None:
-    missing = [c for c in needed if c not in table.columns]
+def _check_columns(columns: list[str], needed: list[str]) -> None:
+    missing = [c for c in needed if c not in columns]
     if missing:
         raise ScoringError("scorecard.score.missing_columns", columns=", ".join(missing), n=len(missing))
-    taken = [c for c in ADDED if c in table.columns]
+    taken = [c for c in ADDED if c in columns]
     if taken:
         raise ScoringError("scorecard.score.column_taken", columns=", ".join(taken))
+
+
+def model_columns(record: Mapping[str, Any], model: str | None = None) -> list[str]:
+    """The columns the run's model reads (the scorecard's characteristics, or LightGBM's features)."""
+    kind = model or next(iter(available(record)), "scorecard")
+    if kind == "scorecard" and record.get("scorecard_model"):
+        return [f["feature"] for f in record["scorecard_model"]["features"]]
+    return list(record.get("features", ()))
+
+
+def feature_build(record: Mapping[str, Any]):
+    """The run's feature build (``features.rebuild``), or None for a run trained on a table built otherwise."""
+    from workbench.features.rebuild import FeatureBuild
+
+    return FeatureBuild.from_dict(record["feature_build"]) if record.get("feature_build") else None
+
+
+def needs_rebuild(record: Mapping[str, Any], columns: list[str], model: str | None = None) -> bool:
+    """Whether ``columns`` (a new table) lack model columns that the run's feature build can make."""
+    build = feature_build(record)
+    return build is not None and any(c not in columns and c in build.names for c in model_columns(record, model))
 
 
 def _characteristics(card: Scorecard | None, frame: pl.DataFrame) -> list[monitor.Drift]:
@@ -100,23 +121,34 @@ def score_run(
     model: str | None = None,
     model_text: str | None = None,
     catalog: Mapping[str, tuple[str, str]] | None = None,
+    tables: Mapping[str, MaskedTable] | None = None,
 ) -> ScoreResult:
     """Score ``table`` with the run ``record`` (``model``: scorecard by default when the run has one).
 
     ``model_text`` is the stored LightGBM model (needed for ``lightgbm``); ``catalog`` maps feature names to
-    their (Korean, English) descriptions for the reasons.
+    their (Korean, English) descriptions for the reasons. ``table`` may be a new month's *label* table: when
+    it lacks the model's features and the run kept its feature build, they are rebuilt from ``tables`` (the
+    related tables by the spec's names) and the output keeps the label table's columns only.
     """
     kinds = available(record)
     if not kinds:  # a run stored before runs kept their scorecard and score reference
         raise ScoringError("scorecard.score.old_run", run=str(record.get("run_id") or "—"))
     kind = model or kinds[0]
+    build = feature_build(record)
+    if build is not None:  # a generated feature is named in reasons by its spec's description
+        catalog = {s.name: (s.description_ko, s.description_en) for s in build.specs} | dict(catalog or {})
     if kind not in kinds:
         raise ScoringError("scorecard.score.no_model", model=str(kind), available=", ".join(kinds) or "—")
     card = Scorecard.from_dict(record["scorecard_model"]) if record.get("scorecard_model") else None
-    frame = table.frame
+    frame, keep = table.frame, None
+    if needs_rebuild(record, table.columns, kind):
+        from workbench.features.rebuild import rebuild
+
+        _check_columns(table.columns, [])  # an output column already there: refused before any work
+        frame, keep = rebuild(build, {**(tables or {}), build.label: table}), table.columns
     if kind == "scorecard":
         assert card is not None
-        _check_columns(table, list(card.names))
+        _check_columns(frame.columns, list(card.names))
         scores = card.score(frame)
         probability = card.probability(frame)
         bands, band_rows = card.bands, record["scorecard_model"].get("band_rows", [])
@@ -127,7 +159,7 @@ def score_run(
         if model_text is None:
             raise ScoringError("scorecard.score.no_model", model=kind, available=", ".join(kinds))
         features = list(record["features"])
-        _check_columns(table, features)
+        _check_columns(frame.columns, features)
         ref = record["lightgbm_reference"]
         booster = load_model(model_text)
         X = model_input(dict(record), booster, frame)
@@ -138,15 +170,21 @@ def score_run(
         why = reasons.shap_reasons(contrib, features, reasons.descriptions(features, catalog))
     drift = [monitor.score_drift(bands, band_rows, scores)] if band_rows else []
     drift += _characteristics(card, frame)
-    out = frame.with_columns(
-        pl.Series(SCORE, scores, dtype=pl.Float64),
-        pl.Series(BAND, bands.band(scores), dtype=pl.Int64),
-        pl.Series(PROBABILITY, probability, dtype=pl.Float64),
-    ).hstack(why)
+    out = (
+        (frame if keep is None else frame.select(keep))
+        .with_columns(
+            pl.Series(SCORE, scores, dtype=pl.Float64),
+            pl.Series(BAND, bands.band(scores), dtype=pl.Int64),
+            pl.Series(PROBABILITY, probability, dtype=pl.Float64),
+        )
+        .hstack(why)
+    )
     return ScoreResult(record.get("run_id"), kind, out, bands, tuple(drift))  # type: ignore[arg-type]
 
 
-def score_stored(store, run_id: str, table: MaskedTable, *, model: str | None = None) -> ScoreResult:
+def score_stored(
+    store, run_id: str, table: MaskedTable, *, model: str | None = None, tables: Mapping[str, MaskedTable] | None = None
+) -> ScoreResult:
     """``score_run`` with a run from the workspace: its record, its LightGBM text when needed, the catalog's
     descriptions. ``model`` None: the scorecard when the run has one."""
     from workbench.model.runs import record_from_run
@@ -154,7 +192,7 @@ def score_stored(store, run_id: str, table: MaskedTable, *, model: str | None = 
     record = record_from_run(store.runs.get(run_id))
     lightgbm = model == "lightgbm" or (model is None and not record.get("scorecard_model"))
     text = store.runs.model_text(run_id) if lightgbm else None
-    return score_run(record, table, model=model, model_text=text, catalog=catalog_descriptions(store))
+    return score_run(record, table, model=model, model_text=text, catalog=catalog_descriptions(store), tables=tables)
 
 
 def challenge(

@@ -12,6 +12,7 @@ import streamlit as st
 
 from workbench.charts import scorecard as charts
 from workbench.errors import UserError
+from workbench.features.rebuild import build_of_dataset
 from workbench.i18n import t
 from workbench.model.baseline import TrainConfig
 from workbench.model.bins import count
@@ -33,10 +34,13 @@ SCORED = "wb.scorecard.scored"  # the last scoring of new data in this session
 
 
 def with_edits(dataset: str, config: TrainConfig) -> TrainConfig:
-    """The training setup with the expert's stored bin edits for this dataset and target, so they are replayed."""
+    """The training setup with the expert's stored bin edits for this dataset and target, so they are replayed,
+    and the feature build behind a modelling table (so the run can score new raw tables)."""
     from dataclasses import replace
 
-    return replace(config, scorecard_options=with_stored_edits(store(), dataset, config.target))
+    build = build_of_dataset(store(), dataset)
+    options = with_stored_edits(store(), dataset, config.target, config.scorecard_options)
+    return replace(config, scorecard_options=options, feature_build=build.to_dict() if build else None)
 
 
 def _current(dataset: str, result_key: str) -> tuple[Scorecard, dict[str, Any], str | None] | None:
