@@ -241,3 +241,47 @@ def test_cli_mask_auto_leaves_no_planted_spelling_in_the_written_memos(tmp_path)
     left = [t for k, _, t in CASES if (_digits(t) in _digits(written) if k != "address" else t in written)]
     assert not left, f"still written: {left}"
     assert written.count("로 연락 바람") == len(planted)  # the memos themselves stay readable
+
+
+# --- resident numbers issued since October 2020 (no check digit) typed without their dash -------------------
+
+NEW_RRNS = fakes.rrn(np.random.default_rng(2020), 6, dashed=False, valid_checksum=False)
+NAMED = [
+    "주민번호 {}",
+    "주민등록번호: {}",
+    "주민 {} 확인",
+    "실명번호{}",
+    "RRN {}",
+    "주민번호 {} ",
+]
+
+
+@pytest.mark.parametrize("template", NAMED)
+@pytest.mark.parametrize("rrn", NEW_RRNS[:3])
+def test_a_resident_number_without_check_digit_is_found_after_a_word_that_names_it(template, rrn):
+    for spelled in (rrn, f"{rrn[:6]} {rrn[6:]}", rrn.translate(WIDE)):
+        text = template.format(spelled)
+        assert [s.pii_type for s in find_identifiers(text)] == ["rrn"], text
+        assert _digits(rrn) not in _digits(redact_text(text).translate(WIDE))
+    frame = _memo(template.format(rrn))
+    out = mask_table(Table("memos", frame), propose_policy(scan(Table("memos", frame)))).masked.frame
+    assert rrn not in out["상담메모"][17] and "[주민번호]" in out["상담메모"][17]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "계좌 {} 입금",  # the same digits, not named as a resident number
+        "주문번호 {}",
+        "주민번호 {}9",  # a longer run
+    ],
+)
+def test_the_same_digits_not_named_or_longer_are_left_alone(text):
+    for rrn in NEW_RRNS:
+        assert find_identifiers(text.format(rrn)) == (), text.format(rrn)
+
+
+def test_a_named_number_that_is_no_date_of_birth_is_left_alone():
+    for bad in ("9013012123457", "9002302123457", "9001015123457", "3001014123456"):  # month 13, Feb 30,
+        assert find_identifiers(f"주민번호 {bad}") == ()  # a foreigner digit, born in 2030
+    assert [s.pii_type for s in find_identifiers("외국인등록번호 9001015123457")] == ["foreigner_rrn"]

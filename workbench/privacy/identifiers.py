@@ -68,6 +68,19 @@ def _rrn_valid(*, foreigner: bool) -> Callable[[pl.Expr], pl.Expr]:
     return valid
 
 
+def _rrn_named(*, foreigner: bool) -> Callable[[pl.Expr], pl.Expr]:
+    """After a word that names it (주민번호, RRN …): date of birth and gender digit are enough in any spelling,
+    so a number issued since October 2020 (no check digit) typed without its dash is still found."""
+
+    def valid(c: pl.Expr) -> pl.Expr:
+        v = _parts(c)
+        g = p.digit(v.num, 6, 13)
+        group = g.is_in([5, 6, 7, 8]) if foreigner else g.is_in([1, 2, 3, 4, 9, 0])
+        return (v.ndig == 13) & group & p.rrn_birth_valid(v)
+
+    return valid
+
+
 def _card_valid(c: pl.Expr) -> pl.Expr:
     v = _parts(c)
     return v.ndig.is_between(13, 19) & v.d.str.contains(p.CARD_IIN) & (p.luhn_sum(v) % 10 == 0)
@@ -107,11 +120,18 @@ class IdentifierKind:
     valid: Callable[[pl.Expr], pl.Expr] | None = None
     before: str = _NOT_DIGIT
     numeric: bool = True
+    named_by: str = ""  # words that, a few characters before a candidate, make ``named_valid`` enough
+    named_valid: Callable[[pl.Expr], pl.Expr] | None = None
 
     @property
     def finder(self) -> str:
         """The pattern with its left boundary and, for numbers, one trailing digit that rules a match out."""
         return rf"(?:^|{self.before})(?:{self.pattern})" + (r"[0-9]?" if self.numeric else "")
+
+    @property
+    def named_finder(self) -> str:
+        """The pattern right after a word that names the kind (``주민번호: 9001014…``), up to 8 characters on."""
+        return rf"(?:{self.named_by})[^0-9]{{0,8}}(?:{self.pattern})" + (r"[0-9]?" if self.numeric else "")
 
     @property
     def exact(self) -> str:
@@ -134,9 +154,26 @@ _LOT = (
     rf"|(?:(?:{_SIDO})\s+)?(?:{_SIGUNGU}\s+){{1,2}}[가-힣0-9]*[가-힣](?:동|읍|면|리|가)\s(?:산\s?)?\d+(?:-\d+)?"
 )
 
+_NAMES_RRN = r"주민(?:등록)?(?:번호)?|실명(?:번호)?|[Rr][Rr][Nn]|resident"
+_NAMES_FOREIGNER = r"외국인(?:등록)?(?:번호)?|[Ff]oreigner"
+
 KINDS: tuple[IdentifierKind, ...] = (
-    IdentifierKind("rrn", _RRN, "[주민번호]", _rrn_valid(foreigner=False)),
-    IdentifierKind("foreigner_rrn", _RRN, "[외국인번호]", _rrn_valid(foreigner=True)),
+    IdentifierKind(
+        "rrn",
+        _RRN,
+        "[주민번호]",
+        _rrn_valid(foreigner=False),
+        named_by=_NAMES_RRN,
+        named_valid=_rrn_named(foreigner=False),
+    ),
+    IdentifierKind(
+        "foreigner_rrn",
+        _RRN,
+        "[외국인번호]",
+        _rrn_valid(foreigner=True),
+        named_by=_NAMES_FOREIGNER,
+        named_valid=_rrn_named(foreigner=True),
+    ),
     IdentifierKind(
         "card_number",
         rf"\d{{4}}{SEP}\d{{4}}{SEP}\d{{4}}{SEP}\d{{4}}|\d{{4}}{SEP}\d{{6}}{SEP}\d{{5}}",
@@ -176,13 +213,20 @@ TOKENS = tuple(k.token for k in KINDS)
 def found(s: pl.Expr, kind: IdentifierKind) -> pl.Expr:
     """Per row: the identifiers of ``kind`` written in the text, exactly as written (a list, maybe empty)."""
     text = ascii_spelling(s)
+    out = _candidates(text, kind, kind.finder, kind.valid)
+    if kind.named_by:  # a weaker check is enough where a word names the kind
+        out = out.list.concat(_candidates(text, kind, kind.named_finder, kind.named_valid)).list.unique()
+    return out
+
+
+def _candidates(text: pl.Expr, kind: IdentifierKind, finder: str, valid) -> pl.Expr:
     groups = pl.element().str.extract_groups(kind.exact)
     cand = groups.struct.field("id")
     ok = cand.is_not_null()
     if kind.numeric:
         ok = ok & (groups.struct.field("after") == "")
-    keep = ok & kind.valid(cand) if kind.valid else ok
-    return text.str.extract_all(kind.finder).list.eval(pl.when(keep).then(cand)).list.drop_nulls()
+    keep = ok & valid(cand) if valid else ok
+    return text.str.extract_all(finder).list.eval(pl.when(keep).then(cand)).list.drop_nulls()
 
 
 def contains(s: pl.Expr, kind: IdentifierKind) -> pl.Expr:
