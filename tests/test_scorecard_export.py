@@ -5,6 +5,7 @@ characteristics that cost the most points."""
 from __future__ import annotations
 
 import io
+import shutil
 import sqlite3
 from datetime import datetime
 
@@ -19,18 +20,55 @@ from workbench.model.scorecard import ScorecardOptions, fit_scorecard
 from workbench.model.scorecard_export import DIALECTS, scorecard_polars, scorecard_sql
 from workbench.report.excel import scorecard_excel
 
+NUMERIC = ("bureau_score", "months_at_job", "monthly_income")
+
+
+def _with_codes(df: pl.DataFrame) -> pl.DataFrame:
+    """Numbers as floats (a NaN is possible), months at the job -1 ("not employed") on 1 row in 40: a special
+    code nobody declares, found by ``workbench.signals.codes`` like the income's 9999999."""
+    i = pl.int_range(pl.len())
+    return df.with_columns(pl.col(c).cast(pl.Float64) for c in NUMERIC).with_columns(
+        months_at_job=pl.when(i % 40 == 7).then(-1.0).otherwise("months_at_job")
+    )
+
+
+def _odd_rows(card, like: pl.DataFrame) -> pl.DataFrame:
+    """A row per bin edge (exactly on it), per special code, NaN and NULL per number, an unseen level."""
+    base = like.row(0, named=True)
+    rows = []
+    for f in NUMERIC:
+        b = card.feature(f).binning
+        rows += [{**base, f: v} for v in (*b.edges, *b.specials, float("nan"), None)]
+    rows.append({**base, "loan_product": "처음보는상품"})
+    rows.append({**base, "loan_product": None})
+    out = pl.DataFrame(rows, schema=like.schema)
+    return out.with_columns(loan_id=pl.format("E{}", pl.int_range(pl.len())))
+
 
 def _card(scale: PointsScale | None = None):
-    df = loans(3000, seed=3)
+    df = _with_codes(loans(3000, seed=3))
     X, y = df.select(FEATURES), df["default_12m"].to_numpy()
     idx = np.arange(len(y))
-    options = ScorecardOptions(specials=(("monthly_income", (9999999.0,)),), scale=scale or PointsScale())
+    options = ScorecardOptions(scale=scale or PointsScale())  # no special code declared: they are found
     card = fit_scorecard(X, y, {"train": idx[:2000], "valid": idx[2000:2500], "test": idx[2500:]}, options=options)
-    new = loans(500, seed=30, month0=13, shift=-20).with_columns(  # a later month, with odd rows mixed in
+    new = _with_codes(loans(500, seed=30, month0=13, shift=-20)).with_columns(  # a later month, odd rows mixed in
         loan_product=pl.when(pl.int_range(pl.len()) % 50 == 0).then(pl.lit("오토론")).otherwise("loan_product"),
         bureau_score=pl.when(pl.int_range(pl.len()) % 61 == 0).then(None).otherwise("bureau_score"),
     )
-    return card, new
+    return card, pl.concat([new, _odd_rows(card, new)])
+
+
+def test_special_codes_are_the_signals_rule_and_odd_rows_are_in_the_fixture(fitted):
+    card, new = fitted
+    assert card.feature("months_at_job").binning.specials == (-1.0,)  # found, never declared
+    assert card.feature("monthly_income").binning.specials == (9999999.0,)
+    assert new["months_at_job"].is_nan().sum() == 1 and new["monthly_income"].is_nan().sum() == 1
+    codes = card.codes(new)
+    assert (codes["months_at_job"] == 1).sum() >= 10  # the -1 rows score in their own bin
+    assert (
+        codes["loan_product"][new["loan_product"].to_list().index("처음보는상품")]
+        == card.feature("loan_product").binning.n_bins - 1
+    )  # an unseen level is "other"
 
 
 @pytest.fixture(scope="module", params=["default", "bureau"])
@@ -66,6 +104,8 @@ def test_duckdb_score_equals_the_in_app_score(fitted):
     duckdb = pytest.importorskip("duckdb")
     card, new = fitted
     con = duckdb.connect()
+    con.register("probe", new.to_arrow())
+    assert con.sql("SELECT count(*) FROM probe WHERE isnan(months_at_job)").fetchall() == [(1,)]  # a real NaN
     con.register("loans", new.to_arrow())
     _check(card, new, pl.from_arrow(con.sql(scorecard_sql(card, table="loans", dialect="duckdb")).to_arrow_table()))
 
@@ -78,8 +118,16 @@ def test_postgresql_score_equals_the_in_app_score(fitted, pg_url):
     schema = f"wb_scorecard_{datetime.now():%H%M%S%f}"
     with engine.begin() as conn:
         conn.execute(sqlalchemy.text(f"CREATE SCHEMA {schema}"))
+    types = {pl.String: "TEXT", pl.Float64: "DOUBLE PRECISION", pl.Int64: "BIGINT", pl.Date: "DATE"}
+    cols = ", ".join(f'"{c}" {types[d]}' for c, d in new.schema.items())
     try:
-        new.to_pandas().to_sql("loans", engine, schema=schema, index=False)
+        with engine.begin() as conn:  # row by row, so a NaN reaches PostgreSQL as NaN (pandas would send NULL)
+            conn.exec_driver_sql(f"CREATE TABLE {schema}.loans ({cols})")
+            marks = ", ".join(["%s"] * new.width)
+            conn.exec_driver_sql(f"INSERT INTO {schema}.loans VALUES ({marks})", new.rows())
+            assert (
+                conn.exec_driver_sql(f"SELECT count(*) FROM {schema}.loans WHERE months_at_job = 'NaN'").scalar() == 1
+            )
         with engine.connect() as conn:
             result = conn.exec_driver_sql(scorecard_sql(card, table=f"{schema}.loans", dialect="postgres"))
             rows = [tuple(float(v) if hasattr(v, "as_tuple") else v for v in r) for r in result.fetchall()]
@@ -93,10 +141,12 @@ def test_postgresql_score_equals_the_in_app_score(fitted, pg_url):
 
 def test_every_dialect_of_the_features_export_gets_one_case_per_characteristic(fitted):
     card, _ = fitted
+    assert DIALECTS == ("ansi", "duckdb", "postgres", "sqlite", "spark")  # the features export's, Spark too
     for dialect in DIALECTS:
         sql = scorecard_sql(card, table="대출_신청", dialect=dialect)
-        assert sql.count(' END AS "points_') == len(card.names)
-        assert 'FROM "대출_신청" t' in sql and f"({dialect})" in sql
+        mark = "`" if dialect == "spark" else '"'
+        assert sql.count(f" END AS {mark}points_") == len(card.names)
+        assert f"FROM {mark}대출_신청{mark} t" in sql and f"({dialect})" in sql
     with pytest.raises(ValueError):
         scorecard_sql(card, table="loans", dialect="oracle")
 
@@ -145,3 +195,33 @@ def test_a_row_in_every_best_bin_gets_no_reason():
     reasons = scorecard_reasons(card, new, descriptions(card.names))
     assert reasons.filter(pl.Series(perfect))["reason_1"].null_count() == int(perfect.sum())
     assert reasons.filter(~pl.Series(perfect))["reason_1"].null_count() == 0
+
+
+@pytest.fixture(scope="module")
+def spark():
+    if shutil.which("java") is None:
+        pytest.skip("Spark needs Java (scripts/system-deps.sh installs openjdk-17-jre-headless)")
+    sql = pytest.importorskip("pyspark.sql", reason="pyspark is not installed (pip install -e '.[spark]')")
+    session = (
+        sql.SparkSession.builder.master("local[2]")
+        .appName("workbench-scorecard-test")
+        .config("spark.sql.session.timeZone", "UTC")
+        .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
+        .config("spark.sql.adaptive.enabled", "false")
+        .config("spark.sql.shuffle.partitions", "1")
+        .config("spark.driver.memory", "1g")
+        .getOrCreate()
+    )
+    yield session
+    session.stop()
+
+
+def test_spark_score_equals_the_in_app_score(fitted, spark, tmp_path):
+    card, new = fitted
+    new.write_parquet(tmp_path / "loans.parquet")  # a bank's table: nulls stay nulls, a NaN stays NaN
+    spark.read.parquet(str(tmp_path / "loans.parquet")).createOrReplaceTempView("loans")
+    assert spark.sql("SELECT count(*) FROM loans WHERE isnan(months_at_job)").collect()[0][0] == 1
+    df = spark.sql(scorecard_sql(card, table="loans", dialect="spark"))
+    rows = [tuple(float(v) if hasattr(v, "as_tuple") else v for v in r) for r in df.collect()]
+    _check(card, new, pl.DataFrame(rows, schema=df.columns, orient="row", infer_schema_length=None))

@@ -25,7 +25,8 @@ the header comment.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Literal
 
@@ -71,6 +72,18 @@ class _Dialect:
         self.zero = "CAST(0 AS DOUBLE)" if self.spark else "0.0"
         self.double = "DOUBLE" if self.spark else "DOUBLE PRECISION"
         self.text = "STRING" if self.spark else "VARCHAR"
+
+    def number(self, x: float) -> str:
+        """A float literal that is a double in every dialect (Spark reads ``1.5`` as a DECIMAL)."""
+        text = repr(float(x))
+        return f"CAST({text} AS DOUBLE)" if self.spark else text
+
+    def is_missing(self, expr: str) -> str:
+        """Null, or a float NaN: to PostgreSQL, DuckDB and Spark a NaN is a number above every other (so it
+        would fall in the last range) and equal to itself; SQLite stores a NaN as NULL."""
+        if self.sqlite:
+            return f"{expr} IS NULL"
+        return f"({expr} IS NULL OR {expr} = CAST('NaN' AS {self.double}))"
 
     def ts(self, expr: str) -> str:
         return f"datetime({expr})" if self.sqlite else f"CAST({expr} AS TIMESTAMP)"
@@ -237,12 +250,20 @@ def to_sql(
     ``columns_of`` (table → column names) lets the key path stop at the first table holding the label key;
     without it the path follows ``parent`` links to the table keyed by the label key.
     """
+    with writing(dialect) as d:
+        return _query(relations, specs, label_columns, d, dict(table_names or {}), columns_of)
+
+
+@contextmanager
+def writing(dialect: str) -> Iterator[_Dialect]:
+    """The dialect of a query being written (the features' and the scorecard's): inside, ``q`` quotes
+    identifiers its way; the ``_Dialect`` gives its literals, types, missing test and date arithmetic."""
     if dialect not in DIALECTS:
-        raise ValueError(f"dialect must be one of {DIALECTS}")
+        raise ValueError(f"dialect must be one of {', '.join(DIALECTS)}")
     d = _Dialect(dialect)
     token = _QUOTE.set(d.quote)
     try:
-        return _query(relations, specs, label_columns, d, dict(table_names or {}), columns_of)
+        yield d
     finally:
         _QUOTE.reset(token)
 

@@ -38,6 +38,7 @@ from workbench.model.points import (
     score_distribution,
     score_from_codes,
 )
+from workbench.signals import codes
 
 FIT_SAMPLE = 200_000  # bins, WOE and the logistic fit use at most this many training rows
 
@@ -168,14 +169,16 @@ def fit_scorecard(
 ) -> Scorecard:
     """Bins and the logistic regression are fit on ``splits['train']`` only (on a seeded sample of
     ``FIT_SAMPLE`` rows past that size: quantile edges and WOE counts are stable long before); the
-    validation and test splits are scored in full, the training metrics on the fitted rows."""
+    validation and test splits are scored in full, the training metrics on the fitted rows. A numeric
+    characteristic's special codes are those ``workbench.signals.codes`` finds on the training rows (one rule
+    with the profile and the leakage grades), unless ``options.specials`` lists the characteristic's own."""
     options = options or ScorecardOptions()
     train = splits["train"]
     if len(train) > FIT_SAMPLE:
         train = np.sort(np.random.default_rng(seed).choice(train, FIT_SAMPLE, replace=False))
     splits = {**splits, "train": train}
     Xt, yt = X[train], y[train]
-    specials = dict(options.specials)
+    specials = {**codes.of_frame(Xt, Xt.columns), **dict(options.specials)}  # the expert's list wins
     fitted = [
         fit_bins(Xt[c], yt, trend=options.trend, specials=specials.get(c, ()), edits=options.edits) for c in X.columns
     ]

@@ -1,28 +1,28 @@
 """The scorecard as rules the bank's systems run: SQL (one ``CASE`` per characteristic) and polars code.
 
 Both are generated from the points table, so they give exactly the in-app score (``Scorecard.score``) and
-grade: a test runs the SQL on SQLite, DuckDB and PostgreSQL and the polars code on the same rows. Quoting and
-the dialect list are the features export's (``features.sql``): identifiers are double-quoted (Korean names and
-reserved words survive), text literals single-quoted. The SQL is the same in every dialect: a ``CASE`` on a
-column needs nothing dialect-specific, and ``CAST(… AS VARCHAR)`` is understood by all four.
+grade: a test runs the SQL on SQLite, DuckDB, PostgreSQL and Spark and the polars code on the same rows. The
+SQL is written through the features export's dialect layer (``features.sql.writing``): its quoting (double
+quotes, Spark's backticks; Korean names and reserved words survive), its text type and literals (a Spark
+fraction is cast to ``DOUBLE``, never read as a DECIMAL), so every dialect the features export has, the
+scorecard has.
 
-Missing is SQL ``NULL`` (a NaN stored in a float column is not missing to a database: load it as NULL).
-Numeric ranges are left-closed as in the app: ``x < 600`` is the first range, ``600`` falls in the next.
+Missing is what the app calls missing: SQL ``NULL`` and a float ``NaN`` (which PostgreSQL, DuckDB and Spark
+would otherwise sort above every number, into the last range). Special codes are the ones stored with each
+characteristic's bins (found on the training rows by ``workbench.signals.codes``, or set by the expert): each
+has its ``WHEN`` before the ranges. Numeric ranges are left-closed as in the app: ``x < 600`` is the first
+range, ``600`` falls in the next; a level never seen in training falls to the ``ELSE`` ("other") bin.
 """
 
 from __future__ import annotations
 
-from workbench.features.sql import DIALECTS as _FEATURE_DIALECTS
-from workbench.features.sql import lit, q
+from workbench.features.sql import DIALECTS, lit, q, writing
 from workbench.model.bins import FeatureBins
 from workbench.model.scorecard import Scorecard
 
-# The features export's dialects but Spark: this SQL double-quotes and uses decimal literals, which Spark reads
-# as string literals and DECIMALs (``features.sql``); a Spark scorecard export is not written yet.
-DIALECTS: tuple[str, ...] = tuple(d for d in _FEATURE_DIALECTS if d != "spark")
-
 SCORE = "score"
 BAND = "score_band"
+__all__ = ["DIALECTS", "points_column", "scorecard_polars", "scorecard_sql"]
 
 
 def points_column(feature: str) -> str:
@@ -33,17 +33,18 @@ def _num(x: float) -> str:
     return repr(float(x))
 
 
-def _case_sql(fb: FeatureBins, points: list[int]) -> str:
+def _case_sql(fb: FeatureBins, points: list[int], d) -> str:
     b = fb.binning
     col = q(b.feature)
-    whens = [f"WHEN {col} IS NULL THEN {points[0]}"]
-    whens += [f"WHEN {col} = {_num(s)} THEN {points[1 + k]}" for k, s in enumerate(b.specials)]
     body = b.first_body
     if b.numeric:
-        whens += [f"WHEN {col} < {_num(e)} THEN {points[body + k]}" for k, e in enumerate(b.edges)]
+        whens = [f"WHEN {d.is_missing(col)} THEN {points[0]}"]
+        whens += [f"WHEN {col} = {d.number(s)} THEN {points[1 + k]}" for k, s in enumerate(b.specials)]
+        whens += [f"WHEN {col} < {d.number(e)} THEN {points[body + k]}" for k, e in enumerate(b.edges)]
         last = points[body + len(b.edges)]
     else:
-        text = f"CAST({col} AS VARCHAR)"
+        text = f"CAST({col} AS {d.text})"
+        whens = [f"WHEN {col} IS NULL THEN {points[0]}"]
         whens += [
             f"WHEN {text} IN ({', '.join(lit(v) for v in g)}) THEN {points[body + k]}" for k, g in enumerate(b.groups)
         ]
@@ -51,14 +52,14 @@ def _case_sql(fb: FeatureBins, points: list[int]) -> str:
     return "CASE " + " ".join(whens) + f" ELSE {last} END"
 
 
-def _clip_sql(expr: str, low: float | None, high: float | None) -> str:
+def _clip_sql(expr: str, low: float | None, high: float | None, d) -> str:
     if low is None and high is None:
         return expr
     parts = []
     if low is not None:
-        parts.append(f"WHEN {expr} < {_num(low)} THEN {_num(low)}")
+        parts.append(f"WHEN {expr} < {d.number(low)} THEN {d.number(low)}")
     if high is not None:
-        parts.append(f"WHEN {expr} > {_num(high)} THEN {_num(high)}")
+        parts.append(f"WHEN {expr} > {d.number(high)} THEN {d.number(high)}")
     return "CASE " + " ".join(parts) + f" ELSE {expr} END"
 
 
@@ -66,21 +67,24 @@ def scorecard_sql(card: Scorecard, *, table: str, dialect: str = "ansi", title: 
     """A query that keeps every column of ``table`` and adds ``points_<feature>``, ``score`` and ``score_band``.
 
     ``table`` may be schema-qualified (``risk.loans``): each part is quoted on its own."""
-    if dialect not in DIALECTS:
-        raise ValueError(f"dialect must be one of {', '.join(DIALECTS)}")
+    with writing(dialect) as d:
+        return _scorecard_sql(card, table, d, title)
+
+
+def _scorecard_sql(card: Scorecard, table: str, d, title: str) -> str:
     s = card.scale
     pts = {f: [int(v) for v in card.points.points(f)] for f in card.names}
     head = [
-        f"-- Workbench scorecard{' ' + title if title else ''} ({dialect}): {s.base_score:g} points at odds "
+        f"-- Workbench scorecard{' ' + title if title else ''} ({d.name}): {s.base_score:g} points at odds "
         f"{s.base_odds:g}:1, {s.pdo:g} points to double the odds; grade 1 is the best of {card.bands.n}.",
-        "-- One CASE per characteristic; NULL and special codes have points of their own.",
+        "-- One CASE per characteristic; missing (NULL, NaN) and each special code have points of their own.",
     ]
     cases = ",\n".join(
-        f"    {_case_sql(fb, pts[fb.feature])} AS {q(points_column(fb.feature))}" for fb in card.features
+        f"    {_case_sql(fb, pts[fb.feature], d)} AS {q(points_column(fb.feature))}" for fb in card.features
     )
     total = " + ".join(q(points_column(f)) for f in card.names) or "0"
     bands = " ".join(
-        f"WHEN {q(SCORE)} >= {_num(e)} THEN {card.bands.n - 1 - k}"
+        f"WHEN {q(SCORE)} >= {d.number(e)} THEN {card.bands.n - 1 - k}"
         for k, e in reversed(list(enumerate(card.bands.edges)))
     )
     band_sql = f"CASE {bands} ELSE {card.bands.n} END" if bands else "1"
@@ -92,7 +96,7 @@ def scorecard_sql(card: Scorecard, *, table: str, dialect: str = "ansi", title: 
             cases,
             f"  FROM {'.'.join(q(part) for part in table.split('.'))} t",
             "), wb_score AS (",
-            f"  SELECT wb_points.*, {_clip_sql('(' + total + ')', s.low, s.high)} AS {q(SCORE)} FROM wb_points",
+            f"  SELECT wb_points.*, {_clip_sql('(' + total + ')', s.low, s.high, d)} AS {q(SCORE)} FROM wb_points",
             ")",
             f"SELECT wb_score.*, {band_sql} AS {q(BAND)} FROM wb_score",
         ]
