@@ -38,3 +38,46 @@ def test_korean_is_the_default_and_english_switches():
     assert t("app.title", "ko") == "워크벤치"
     assert t("app.title", "en") == "Workbench"
     assert t("privacy.gate.unmasked", "en", columns="a, b").startswith("Columns")
+
+
+# --- counts and their nouns (English singular and plural; Korean has none) ---------------------------------------
+COUNTED = re.compile(
+    r"\{(\w+)\} (?:[a-z]+ )?(rows|columns|tables|runs|features|entries|events|groups|values|days|lines|cells|"
+    r"statements|trees|bytes|characters|classes|steps|applications|alerts|transactions|customers|dates|points|"
+    r"fields|changes|edits|characteristics)\b"
+)
+
+
+def test_the_sidebar_says_one_run_and_two_runs():
+    assert t("flow.model", "en", n=1) == "Train the baseline (1 run)"
+    assert t("flow.model", "en", n=2) == "Train the baseline (2 runs)"
+    assert t("flow.model", "en", n=0) == "Train the baseline (0 runs)"
+    assert t("flow.data", "en", n=1) == "Load data (1 table)"
+    assert t("flow.model", "ko", n=1) == t("flow.model", "ko", n=2).replace("2", "1")  # Korean: one form
+
+
+def test_a_count_already_written_for_the_reader_picks_its_noun_too():
+    assert t("model.chart.missing_rows", "en", rows="1") == "1 missing row not shown"
+    assert t("model.chart.missing_rows", "en", rows="1,000") == "1,000 missing rows not shown"
+    assert t("features.review.shown", "en", n=1, total=1) == "1 of 1 feature shown"
+    assert t("features.review.conflicts", "en", n=1, who="x").startswith("1 feature was reviewed")
+    assert t("privacy.scan.found", "en", n=1, columns="phone").startswith("1 column looks like personal data")
+
+
+def test_other_format_specs_still_work_beside_plurals():
+    from workbench.i18n import _PLURAL
+
+    assert _PLURAL.format("{x:.2f} ({n} {n:run|runs})", x=0.5, n=1) == "0.50 (1 run)"
+
+
+def test_no_english_message_puts_a_bare_plural_after_a_count():
+    """``{n} runs`` reads "1 runs" when n is one: every count+noun in English goes through ``{n:run|runs}``
+    (``{what}`` is a noun, ``{word}`` a SQL keyword, ``{same}`` a share),
+    and no message hedges with "(s)" after a count."""
+    bare = {
+        key: entry["en"]
+        for key, entry in catalog().items()
+        if any(var not in {"what", "word", "same"} for var, _ in COUNTED.findall(entry["en"]))
+        or re.search(r"\{\w+\} (?:[a-z]+ )?[a-z]+\(s\)", entry["en"])
+    }
+    assert not bare, bare

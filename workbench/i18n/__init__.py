@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextvars
 import os
+import string
 import tomllib
 from functools import cache
 from pathlib import Path
@@ -79,7 +80,34 @@ def t(key: str, lang: str | None = None, /, **kw: object) -> str:
     """
     entry = catalog()[key]
     text = entry[lang or get_language()]
-    return text.format(**kw) if kw else text
+    if not kw:
+        return text
+    return _PLURAL.format(text, **kw) if "|" in text else text.format(**kw)
+
+
+def is_one(count: object) -> bool:
+    """Whether ``count`` reads as exactly one: ``1``, ``1.0``, or a number already written for the reader
+    ("1"; "1,234" is not one)."""
+    if isinstance(count, bool):
+        return False
+    if isinstance(count, int | float):
+        return count == 1
+    return str(count).strip() in {"1", "1.0"}
+
+
+class _PluralFormatter(string.Formatter):
+    """``{n:run|runs}`` writes the word for ``n`` (singular for exactly one), not ``n`` itself, so an English
+    message says "1 run" and "3 runs": ``"({n} {n:run|runs})"``. Korean has no plural and never needs it.
+    Any other format spec (``{x:.3f}``) works as in ``str.format``."""
+
+    def format_field(self, value: object, format_spec: str) -> str:
+        if "|" in format_spec:
+            one, many = format_spec.split("|", 1)
+            return one if is_one(value) else many
+        return super().format_field(value, format_spec)
+
+
+_PLURAL = _PluralFormatter()
 
 
 def has(key: str) -> bool:
