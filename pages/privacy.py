@@ -26,7 +26,7 @@ from workbench.ui import state
 from workbench.ui.glossary import term_help
 from workbench.ui.privacy_key import key_chooser, keyed
 from workbench.ui.privacy_views import how_to_read, pick_table, scanned
-from workbench.ui.tables import coded, labelled
+from workbench.ui.tables import coded, labelled, missing_mark
 
 
 def certify_clean(table, result) -> None:
@@ -49,6 +49,7 @@ def policy_editor(table, result):
     edited = st.data_editor(
         rows,
         key=f"wb.privacy.editor.{table.name}",
+        placeholder=missing_mark(),
         hide_index=True,
         width="stretch",
         disabled=["column", "detected"],
@@ -101,7 +102,7 @@ def kanon_panel(table, policy):
         m3.metric(t("privacy.kanon.suppressed"), f"{s['rows_suppressed']:,}")
         m4.metric(t("privacy.kanon.merged"), sum(s["categories_merged"].values()))
         st.caption(t("privacy.kanon.smallest"))
-        st.dataframe(view.smallest_classes(cost), hide_index=True, width="stretch")
+        st.dataframe(view.smallest_classes(cost), placeholder=missing_mark(), hide_index=True, width="stretch")
         how_to_read("privacy.kanon.help")
     return policy
 
@@ -130,7 +131,7 @@ try:
         st.stop()
     result = scanned(table)
     st.subheader(t("privacy.scan.title", table=table.name))
-    st.dataframe(view.scan_rows(result), hide_index=True, width="stretch")
+    st.dataframe(view.scan_rows(result), placeholder=missing_mark(), hide_index=True, width="stretch")
     how_to_read("privacy.scan.help")
     if not result.findings:
         certify_clean(table, result)
@@ -144,9 +145,9 @@ try:
     before, after = view.preview(table, result, policy, key=key)
     left, right = st.columns(2)
     left.caption(t("privacy.preview.before"))
-    left.dataframe(before, hide_index=True, width="stretch")
+    left.dataframe(before, placeholder=missing_mark(), hide_index=True, width="stretch")
     right.caption(t("privacy.preview.after"))
-    right.dataframe(after, hide_index=True, width="stretch")
+    right.dataframe(after, placeholder=missing_mark(), hide_index=True, width="stretch")
     how_to_read("privacy.preview.help")
     apply_and_certify(table, result, policy, key)
 except UserError as err:

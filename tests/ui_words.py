@@ -129,24 +129,34 @@ def data_words(folder: Path) -> set[str]:
     return {w for w in words if w}
 
 
-def glossary_words(lang: str) -> set[str]:
-    """The glossary pairs every term with its name in the other language: those words may appear."""
+def glossary_names(lang: str) -> tuple[str, ...]:
+    """The glossary pairs every term with its name in the other language: that whole name may appear, as
+    written (longest first). Its words alone may not: "random" of "Missing not at random (MNAR)" allowed
+    everywhere, in any case, let a run history's raw split code ``random`` and metric ``auc`` through."""
     from workbench.i18n import t
     from workbench.learn.glossary import TERMS
 
-    return {w for term in TERMS for w in re.split(r"[^\w\uac00-\ud7a3\-]+", t(term.name_key, lang)) if w}
+    return tuple(sorted({t(term.name_key, lang) for term in TERMS}, key=len, reverse=True))
+
+
+def without(text: str, phrases: tuple[str, ...]) -> str:
+    for phrase in phrases:
+        text = text.replace(phrase, " ")
+    return text
 
 
 def _is_code(word: str) -> bool:
     return word.isupper() or any(ch.isdigit() for ch in word) or "_" in word
 
 
-def english_in_korean(texts: list[str], allowed: set[str]) -> set[str]:
-    """Latin words on a Korean screen that are neither data, codes nor on the allow-list."""
+def english_in_korean(texts: list[str], allowed: set[str], phrases: tuple[str, ...] = ()) -> set[str]:
+    """Latin words on a Korean screen that are neither data, codes, whole ``phrases`` nor on the allow-list."""
     found = set()
     lowered = {w.lower() for w in allowed}
     for text in texts:
-        text = re.sub(r"\S*[/@]\S*|\S+\.[a-z0-9]{2,4}\b", " ", text)  # paths, addresses, file names: code or data
+        text = re.sub(
+            r"\S*[/@]\S*|\S+\.[a-z0-9]{2,4}\b", " ", without(text, phrases)
+        )  # paths, addresses, file names: code or data
         allowed_here = set(GLOSS.findall(text))  # a term glossed in brackets, 점수표(scorecard), teaches the word
         for token in re.findall(r"[A-Za-z0-9_][A-Za-z0-9_'’\-]*", text):
             token = token.strip("'’")
@@ -164,11 +174,11 @@ def english_in_korean(texts: list[str], allowed: set[str]) -> set[str]:
     return found
 
 
-def hangul_in_english(texts: list[str], allowed: set[str]) -> set[str]:
-    """Hangul on an English screen that is not the data's own."""
+def hangul_in_english(texts: list[str], allowed: set[str], phrases: tuple[str, ...] = ()) -> set[str]:
+    """Hangul on an English screen that is not the data's own nor a whole ``phrase``."""
     found = set()
     for text in texts:
-        for token in re.findall(r"[\w\uac00-\ud7a3]+", text):
+        for token in re.findall(r"[\w\uac00-\ud7a3]+", without(text, phrases)):
             if not HANGUL.search(token) or token in allowed or token in HANGUL_ALLOWED or HANGUL_DATA.fullmatch(token):
                 continue
             if not any(token in w or w in token for w in allowed if HANGUL.search(w) and len(w) > 1):

@@ -14,6 +14,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from workbench.i18n import t
+from workbench.i18n.formats import column_header
 from workbench.model.baseline import TrainingResult
 
 SPLIT_COLOURS = {"train": "#8c8c8c", "valid": "#1f77b4", "test": "#d62728"}
@@ -433,7 +434,7 @@ def run_comparison_chart(runs: Sequence[tuple[str, dict[str, dict[str, float]]]]
         None,
         None,
         barmode="group",
-        title_text=f"{t('model.chart.run_comparison')} · {metric}",
+        title_text=f"{t('model.chart.run_comparison')} · {column_header(metric)}",
     )
 
 

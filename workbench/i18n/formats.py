@@ -11,10 +11,26 @@ import os
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from workbench.i18n import t
+from workbench.i18n import has, t
 
 MISSING_KEY = "table.missing"
 DEFAULT_TZ = "Asia/Seoul"
+
+
+def column_header(name: str) -> str:
+    """The reader's word for a result column or metric code (``auc`` → "AUC", ``test`` → "평가"), looked up
+    as ``table.col.<name>``; a name the catalog does not know (a data column) is shown as is."""
+    key = f"table.col.{name}"
+    return t(key) if has(key) else name
+
+
+def split_kind(split: str) -> str:
+    """A stored split (``random``, ``time:applied_at``, ``group:customer_id``) as the reader says it, the
+    column named after the kind."""
+    kind, _, column = split.partition(":")
+    key = f"table.split.{kind}"
+    label = t(key) if has(key) else kind
+    return f"{label} · {column}" if column else label
 
 
 def number(value: object, *, digits: int | None = None) -> str:

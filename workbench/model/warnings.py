@@ -59,7 +59,10 @@ class ModelWarning:
     def message(self, lang: str | None = None) -> str:
         if self.code in (leakage.SUSPECT, leakage.STRONG):
             return leakage.message(self.code, self.feature or "", self.params, lang)
-        return t(f"model.warning.{self.code}", lang, feature=self.feature or "", **self.params)
+        params = dict(self.params)
+        if "split" in params:  # a split is stored as its code (train, valid, test), read in the reader's words
+            params["split"] = t(f"model.split.{params['split']}", lang)
+        return t(f"model.warning.{self.code}", lang, feature=self.feature or "", **params)
 
 
 def univariate_auc(s: pl.Series, y: np.ndarray) -> float:

@@ -32,7 +32,7 @@ from workbench.relations import ROLES, foreign_key_candidates, suggest_roles, ta
 from workbench.ui import state
 from workbench.ui.glossary import term_help
 from workbench.ui.shell import page_link
-from workbench.ui.tables import coded, labelled, show_frame
+from workbench.ui.tables import coded, labelled, missing_mark, show_frame
 
 
 def _mib(n: int) -> str:
@@ -224,6 +224,7 @@ def preview(masked: MaskedTable) -> None:
     )
     edited = st.data_editor(
         schema,
+        placeholder=missing_mark(),
         hide_index=True,
         width="stretch",
         disabled=["column", "missing"],
@@ -278,6 +279,7 @@ def roles_editor(tables: dict[str, MaskedTable]) -> None:
     targets = sorted({c for m in tables.values() for c in target_candidates(m)})
     edited = st.data_editor(
         pd.DataFrame(labelled(rows, "role", role_label)),
+        placeholder=missing_mark(),
         hide_index=True,
         width="stretch",
         key="wb.data.roles",

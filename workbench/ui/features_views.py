@@ -51,6 +51,7 @@ from workbench.ui import features_relations_views as relations_views
 from workbench.ui import state
 from workbench.ui.explain import how_to_read
 from workbench.ui.glossary import term_help
+from workbench.ui.tables import missing_mark
 
 RUN = "wb.features.run"
 PROJECT = "wb.features.project"
@@ -120,7 +121,9 @@ def build_section(tables: Mapping[str, MaskedTable], store) -> None:
         return
     st.markdown(t("features.page.schema", label=proposed.relations.label.table, key=proposed.relations.label.key))
     columns_of = {n: tb.columns for n, tb in tables.items()}
-    st.dataframe(schema_rows(proposed, get_language(), columns_of), hide_index=True, width="stretch")
+    st.dataframe(
+        schema_rows(proposed, get_language(), columns_of), placeholder=missing_mark(), hide_index=True, width="stretch"
+    )
     how_to_read("features.page.schema_how")
     relations_views.relationship_view(proposed, tables)
     project = relations_views.label_columns_choice(choices(proposed, tables))
@@ -247,6 +250,7 @@ def score_section(run: FeatureRun | None) -> None:
     m3.metric(t("features.page.n_flagged"), int(table["leakage_suspect"].sum()), help=term_help("leakage"))
     st.dataframe(
         table.select("rank", "name", "description", "iv", "auc", "ks", "missing", "psi", "selected", "reason"),
+        placeholder=missing_mark(),
         hide_index=True,
         width="stretch",
         column_config=score_column_config(),
@@ -321,6 +325,7 @@ def review_table(run: FeatureRun, store, reviewer: str) -> None:
     st.caption(t("features.review.shown", n=shown.height, total=frame.height))
     event = st.dataframe(
         _review_display(shown),
+        placeholder=missing_mark(),
         hide_index=True,
         width="stretch",
         height=360,
@@ -487,7 +492,7 @@ def review_history(store, name: str) -> None:
     history = store.reviews.history(name)
     if history:
         with st.expander(t("features.page.history", n=len(history))):
-            st.dataframe(history_rows(history), hide_index=True)
+            st.dataframe(history_rows(history), placeholder=missing_mark(), hide_index=True)
 
 
 # --- export -----------------------------------------------------------------------------------------------------
@@ -512,6 +517,7 @@ def export_section(run: FeatureRun | None, store) -> None:
             }
             for p in picks
         ],
+        placeholder=missing_mark(),
         hide_index=True,
         width="stretch",
     )

@@ -20,6 +20,7 @@ from workbench.ui import state
 from workbench.ui.explain import read_box
 from workbench.ui.nav import PAGES
 from workbench.ui.shell import page_link
+from workbench.ui.tables import missing_mark
 
 USER = "wb.learn.user"
 LAST = "wb.learn.last"  # (step id, params) of the step just answered right, shown once above the next one
@@ -250,7 +251,7 @@ def steps_table(done: Mapping[str, str]) -> None:
                 t("learn.page.col_status"): t(f"learn.page.status_{status}"),
             }
         )
-    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    st.dataframe(pd.DataFrame(rows), placeholder=missing_mark(), hide_index=True, width="stretch")
     how_to_read("learn.page.how.steps")
 
 

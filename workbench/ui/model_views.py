@@ -3,6 +3,7 @@ run comparison and the downloads. Every number comes from ``workbench.model``; t
 
 from __future__ import annotations
 
+import polars as pl
 import streamlit as st
 
 from workbench.charts import model as charts
@@ -10,7 +11,7 @@ from workbench.charts.common import readable
 from workbench.charts.runs import importance_overlay, roc_overlay
 from workbench.errors import UserError
 from workbench.i18n import t
-from workbench.i18n.formats import when
+from workbench.i18n.formats import column_header, split_kind, when
 from workbench.model.baseline import TrainConfig, TrainingResult, train_baseline
 from workbench.model.explain import ranked_by_shap
 from workbench.model.frame import candidate_features, preview_target, split_columns
@@ -271,7 +272,7 @@ def run_history(dataset: str) -> None:
     if not runs:
         return
     st.header(t("model.runs.history"))
-    show_frame(comparison_frame(runs), headers=True, key="wb.model.history_table")
+    show_frame(history_view(runs), headers=True, key="wb.model.history_table")
     help_box("run_comparison")
     if len(runs) < 2:
         return
@@ -284,7 +285,7 @@ def run_history(dataset: str) -> None:
         st.caption(t("model.runs.pick_two"))
         return
     if len(picked) < len(runs):  # the history above already shows every run side by side
-        show_frame(comparison_frame(picked), headers=True, key="wb.model.runs_table")
+        show_frame(history_view(picked), headers=True, key="wb.model.runs_table")
         help_box("run_comparison")
     show_chart(
         charts.run_comparison_chart([(rid, rec["metrics"]) for rid, rec in picked], main_metric(picked[-1][1]["task"])),
@@ -294,6 +295,16 @@ def run_history(dataset: str) -> None:
     if any(rec.get("curves") for _, rec in picked):
         show_chart(roc_overlay(picked), "roc", "wb.model.compare.roc")
     show_chart(importance_overlay(picked), "importance", "wb.model.compare.importance")
+
+
+def history_view(runs: list[tuple[str, dict]]) -> pl.DataFrame:
+    """``comparison_frame`` in the reader's words: the split kind and the metric from the catalog (the stored
+    records and the library's frame keep their codes: ``random``, ``time:applied_at``, ``auc``)."""
+    frame = comparison_frame(runs)
+    return frame.with_columns(
+        pl.Series("split", [split_kind(s) for s in frame["split"]], dtype=pl.String),
+        pl.Series("metric", [column_header(m) for m in frame["metric"]], dtype=pl.String),
+    )
 
 
 def remembered_dataset(options: list[str]) -> int:

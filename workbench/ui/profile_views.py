@@ -29,7 +29,7 @@ from workbench.report import tables
 from workbench.ui.explain import read_box
 from workbench.ui.glossary import glossary_link, term_help
 from workbench.ui.nav import available_pages
-from workbench.ui.tables import show_frame
+from workbench.ui.tables import missing_mark, show_frame
 
 SECTIONS = ("overview", "alerts", "columns", "explore", "correlations", "target", "stability")
 SECTION_KEY = "wb.profile.section"
@@ -362,6 +362,7 @@ def alerts(c: Choice, result: Profile) -> None:
     alert_columns = [a.column for a in result.alerts]
     st.dataframe(
         tables.alerts_frame(result),
+        placeholder=missing_mark(),
         hide_index=True,
         width="stretch",
         key=ALERTS_TABLE_KEY,

@@ -27,7 +27,7 @@ from workbench.report.excel import scorecard_excel
 from workbench.report.tables import bin_kind, bin_label
 from workbench.ui.model_views import show_chart
 from workbench.ui.state import store
-from workbench.ui.tables import header, show_frame
+from workbench.ui.tables import header, missing_mark, show_frame
 
 PENDING = "wb.scorecard.pending"  # (dataset, target) -> edits not saved yet, as JSON dicts
 SCORED = "wb.scorecard.scored"  # the last scoring of new data in this session
@@ -293,10 +293,14 @@ def _score_new(record: dict[str, Any], run_id: str | None, certified: dict[str, 
     st.success(t("scorecard.score_page.done", rows=f"{result.frame.height:,}", mean=f"{result.scores.mean():.0f}"))
     show_chart(charts.bands_chart(pl.DataFrame(report["bands"])), "scorecard_bands", key="wb.scorecard.new_bands_chart")
     with st.expander(t("scorecard.score_page.drift")):
-        st.dataframe(pl.DataFrame(report["drift"]), hide_index=True, key="wb.scorecard.drift")
+        st.dataframe(
+            pl.DataFrame(report["drift"]), placeholder=missing_mark(), hide_index=True, key="wb.scorecard.drift"
+        )
     added = [c for c in result.frame.columns if c == SCORE or c.startswith(("score_", "event_", "reason_"))]
     shown = [c for c in result.frame.columns if c not in added][:3] + added
-    st.dataframe(result.frame.select(shown).head(200), hide_index=True, key="wb.scorecard.scored")
+    st.dataframe(
+        result.frame.select(shown).head(200), placeholder=missing_mark(), hide_index=True, key="wb.scorecard.scored"
+    )
     st.download_button(
         t("scorecard.score_page.download"), result.frame.write_csv().encode("utf-8-sig"), f"scored_{name}.csv",
         key="wb.scorecard.download", on_click="ignore",
@@ -322,4 +326,4 @@ def _challenger(record: dict[str, Any], result, table: MaskedTable, outcome: str
         t("scorecard.score_page.duel", same=f"{duel.same_band:.1%}", rho=f"{duel.rank_correlation:.3f}")
         + (f" · AUC {duel.auc[0]:.3f} / {duel.auc[1]:.3f} · KS {duel.ks[0]:.3f} / {duel.ks[1]:.3f}" if duel.auc else "")
     )
-    st.dataframe(duel.crosstab, hide_index=True, key="wb.scorecard.crosstab")
+    st.dataframe(duel.crosstab, placeholder=missing_mark(), hide_index=True, key="wb.scorecard.crosstab")

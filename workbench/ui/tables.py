@@ -15,14 +15,10 @@ import pandas as pd
 import polars as pl
 import streamlit as st
 
-from workbench.i18n import has, t
-from workbench.i18n.formats import MISSING_KEY
+from workbench.i18n import t
+from workbench.i18n.formats import MISSING_KEY, column_header
 
-
-def header(name: str) -> str:
-    """The reader's header for a result column ``name``; a name the catalog does not know is shown as is."""
-    key = f"table.col.{name}"
-    return t(key) if has(key) else name
+header = column_header  # the reader's header for a result column; a name the catalog does not know stays
 
 
 def column_config(frame: pl.DataFrame | pd.DataFrame, *, headers: bool = False) -> dict[str, Any]:
@@ -43,6 +39,12 @@ def column_config(frame: pl.DataFrame | pd.DataFrame, *, headers: bool = False) 
         elif label is not None and label != name:
             config[name] = st.column_config.Column(label)
     return config
+
+
+def missing_mark() -> str:
+    """What every table shows in an empty cell, numbers included (``st.dataframe``'s ``placeholder``): the
+    catalog's mark, so a number column keeps its type, alignment and separators and never reads "None"."""
+    return t(MISSING_KEY)
 
 
 def with_missing_mark(frame: pl.DataFrame | pd.DataFrame) -> pl.DataFrame | pd.DataFrame:
@@ -67,7 +69,8 @@ def show_frame(
     config = column_config(frame, headers=headers)
     config.update({name: st.column_config.TextColumn(alignment="right") for name in right if name in frame.columns})
     config.update(kwargs.pop("column_config", {}))
-    return st.dataframe(with_missing_mark(frame), column_config=config, **kwargs)
+    mark = kwargs.pop("placeholder", missing_mark())
+    return st.dataframe(with_missing_mark(frame), column_config=config, placeholder=mark, **kwargs)
 
 
 def labelled(rows: list[dict[str, Any]], column: str, label: Callable[[str], str]) -> list[dict[str, Any]]:
