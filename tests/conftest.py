@@ -58,8 +58,8 @@ def app_workspace(tmp_path_factory) -> Path:
 
 @contextmanager
 def running_app(workspace: Path, log: Path, script: Path | str = "app.py") -> Iterator[str]:
-    """``streamlit run app.py`` (or a test harness ``script``) on a free loopback port with its own workspace;
-    yields the URL once healthy."""
+    """``streamlit run app.py`` (or a test harness ``script``) through ``workbench.serve``, as ``workbench app``
+    starts it, on a free loopback port with its own workspace; yields the URL once healthy."""
     if not Path(CHROMIUM).exists():
         pytest.skip(f"no Chromium at {CHROMIUM}: install Debian's chromium (make system-deps)")
     port = free_port()
@@ -72,7 +72,7 @@ def running_app(workspace: Path, log: Path, script: Path | str = "app.py") -> It
     }
     env.pop("WORKBENCH_DB_URL", None)
     # fmt: off
-    cmd = [sys.executable, "-m", "streamlit", "run", str(script), "--server.headless", "true",
+    cmd = [sys.executable, "-m", "workbench.serve", "run", str(script), "--server.headless", "true",
            "--server.address", "127.0.0.1", "--server.port", str(port),
            "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false"]
     # fmt: on

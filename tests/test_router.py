@@ -66,6 +66,38 @@ def test_an_unknown_address_gets_a_page_in_the_users_language(page: Page, own_ap
     expect(page.get_by_role("dialog")).to_have_count(0)
 
 
+NESTED = ("/a/b", "/a/b/c", "/profile/x")
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("lang", ["ko", "en"])
+@pytest.mark.parametrize("path", NESTED)
+def test_a_nested_unknown_address_gets_the_same_page_instead_of_a_blank_one(page: Page, own_app, path, lang):
+    """Streamlit answers ``/a/b`` with index.html whose scripts are linked relative to the address, so they
+    came back as HTML and the page stayed blank; ``workbench.serve`` sends it to the not-found page."""
+    from workbench.i18n import t
+
+    page.goto(f"{own_app}{path}?lang={lang}")
+    wait_for_app(page)
+    main = page.get_by_test_id("stMain")
+    expect(main.get_by_role("heading", name=t("nav.not_found", lang))).to_be_visible(timeout=20_000)
+    expect(main.get_by_text(path, exact=True)).to_be_visible()  # the address as it was asked
+    expect(page.get_by_role("dialog")).to_have_count(0)
+    if lang == "ko":
+        expect(page.get_by_text("Page not found")).to_have_count(0)
+    main.get_by_role("link", name=t("nav.profile", lang)).click()  # and the way on works
+    expect(main.get_by_role("heading", name=t("nav.profile", lang))).to_be_visible(timeout=20_000)
+
+
+def test_only_a_nested_address_is_redirected_and_its_query_is_kept():
+    from workbench.serve import not_found_redirect
+
+    assert not_found_redirect("nope") is None and not_found_redirect("") is None  # the router answers these
+    assert not_found_redirect("a/b") == "/not-found?path=/a/b"
+    assert not_found_redirect("profile/x/", "lang=en") == "/not-found?path=/profile/x&lang=en"
+    assert not_found_redirect("a/b c", root="/wb/") == "/wb/not-found?path=/a/b%20c"
+
+
 @pytest.mark.browser
 def test_the_first_pages_own_address_opens_it(page: Page, own_app):
     page.goto(f"{own_app}/data")

@@ -31,6 +31,7 @@ def available_pages() -> tuple[PageSpec, ...]:
 
 
 FAVICON = Path(__file__).with_name("favicon.png")
+NOT_FOUND_URL = "not-found"  # where workbench.serve sends a nested unknown address (?path=/a/b)
 
 
 def requested_path() -> str | None:

@@ -86,15 +86,17 @@ def page_link(path: str, label: str, icon: str | None = None) -> None:
 
 def not_found_page(path: str | None):
     """The page for an address no page answers, in the user's language, with the way back to every page.
-    ``None``: the root while ``/data`` is asked for; it goes on to the first page."""
-    from workbench.ui.nav import available_pages
+    ``None``: the root while ``/data`` is asked for; it goes on to the first page. A nested address comes
+    here through ``workbench.serve`` as ``/not-found?path=/a/b`` and is named as asked."""
+    from workbench.ui.nav import NOT_FOUND_URL, available_pages
 
     def page() -> None:
         pages = available_pages()
         if path is None:
             st.switch_page(pages[0].path)
         st.title(t("nav.not_found"))
-        st.warning(t("nav.not_found_body", path=f"/{path}"))
+        asked = (st.query_params.get("path") if path == NOT_FOUND_URL else None) or f"/{path}"
+        st.warning(t("nav.not_found_body", path=asked.replace("`", "'")))  # shown in a code span, as typed
         for p in pages:
             st.page_link(p.path, label=t(p.title_key), icon=p.icon)
 
