@@ -224,6 +224,9 @@ def compare(customers: int | None) -> dict:
         (folder / "bins.json").write_text(json.dumps([fb.binning.to_dict() for fb in card.features]))
         peers = {}
         for name in ("optbinning", "toad"):
+            if not PEERS_PY.exists():  # the peers' interpreter is set up by hand (see the module docstring)
+                peers[name] = {"error": f"not installed ({PEERS_PY} is missing)"}
+                continue
             proc = subprocess.run(
                 [str(PEERS_PY), __file__, "peer", name, str(folder)], capture_output=True, text=True, timeout=3600
             )

@@ -56,3 +56,38 @@ def distribution_chart(distribution: pl.DataFrame) -> go.Figure:
         barmode="stack", xaxis={"title": t("scorecard.chart.score")}, yaxis={"title": t("scorecard.chart.rows")}
     )
     return fig
+
+
+def vintage_chart(vintages: pl.DataFrame) -> go.Figure:
+    """``monitor.vintage_bad_rates``: bad rate per grade, one line per vintage (grade 1 best, left)."""
+    fig = base_figure(t("scorecard.chart.vintages"), height=340)
+    for k, (vintage, part) in enumerate(vintages.sort("vintage", "band").group_by("vintage", maintain_order=True)):
+        fig.add_scatter(
+            x=[str(b) for b in part["band"]], y=part["bad_rate"].to_list(), name=str(vintage[0])[:10],
+            mode="lines+markers", marker_color=PALETTE[k % len(PALETTE)],
+            customdata=part["rows"].to_list(), hovertemplate="%{y:.1%} (%{customdata})",
+        )  # fmt: skip
+    fig.update_layout(
+        xaxis={"title": t("scorecard.chart.band"), "type": "category"},
+        yaxis={"title": t("scorecard.chart.bad_rate"), "tickformat": ".1%", "rangemode": "tozero"},
+        legend={"orientation": "h", "y": -0.25},
+    )
+    return fig
+
+
+def challenge_chart(champion: pl.DataFrame, challenger: pl.DataFrame, names: tuple[str, str]) -> go.Figure:
+    """Two runs' ``band_table`` on the same rows, side by side: bad rate per grade once outcomes are known,
+    else the share of rows per grade."""
+    known = "bad_rate" in champion.columns
+    column = "bad_rate" if known else "share"
+    fig = base_figure(t("scorecard.chart.challenge"), height=340)
+    for k, (name, bands) in enumerate(zip(names, (champion, challenger), strict=True)):
+        x = [str(b) for b in bands["band"]]
+        fig.add_bar(x=x, y=bands[column].to_list(), name=name, marker_color=PALETTE[k * 3])
+    fig.update_layout(
+        barmode="group",
+        xaxis={"title": t("scorecard.chart.band"), "type": "category"},
+        yaxis={"title": t("scorecard.chart.bad_rate" if known else "scorecard.chart.share"), "tickformat": ".1%"},
+        legend={"orientation": "h", "y": -0.25},
+    )
+    return fig

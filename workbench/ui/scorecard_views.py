@@ -18,19 +18,21 @@ from workbench.model.baseline import TrainConfig
 from workbench.model.bins import count
 from workbench.model.edits import BinEdit, apply_edits, edits_from_json
 from workbench.model.monotone import TRENDS
-from workbench.model.runs import run_record, stored_runs
+from workbench.model.rescale import SCALES, save_rescaled, scale_name
+from workbench.model.runs import record_from_run, run_record, stored_runs
 from workbench.model.scorecard import Scorecard, with_stored_edits
 from workbench.model.scorecard_export import DIALECTS, scorecard_polars, scorecard_sql
-from workbench.model.scoring import SCORE, available, challenge, outcome_values, score_record, score_stored
+from workbench.model.scoring import outcome_values
 from workbench.privacy import MaskedTable
 from workbench.report.excel import scorecard_excel
 from workbench.report.tables import bin_kind, bin_label
 from workbench.ui.model_views import show_chart
+from workbench.ui.scorecard_scoring import score_tab
 from workbench.ui.state import store
-from workbench.ui.tables import header, missing_mark, show_frame
+from workbench.ui.tables import header, show_frame
 
 PENDING = "wb.scorecard.pending"  # (dataset, target) -> edits not saved yet, as JSON dicts
-SCORED = "wb.scorecard.scored"  # the last scoring of new data in this session
+RUN = "wb.scorecard.run"  # a run this session saved from the scorecard view (the scorecard on another scale)
 
 
 def with_edits(dataset: str, config: TrainConfig) -> TrainConfig:
@@ -44,7 +46,12 @@ def with_edits(dataset: str, config: TrainConfig) -> TrainConfig:
 
 
 def _current(dataset: str, result_key: str) -> tuple[Scorecard, dict[str, Any], str | None] | None:
-    """The scorecard to show: this session's training, else the newest stored run on ``dataset`` that has one."""
+    """The scorecard to show: a run this session rescaled, this session's training, else the newest stored run
+    on ``dataset`` that has one."""
+    rescaled = st.session_state.get(RUN)
+    if rescaled and rescaled[0] == dataset:
+        record = record_from_run(store().runs.get(rescaled[1]))
+        return Scorecard.from_dict(record["scorecard_model"]), record, rescaled[1]
     if result_key in st.session_state:
         result, run_id = st.session_state[result_key]
         if result.scorecard is None:
@@ -73,11 +80,37 @@ def section(dataset: str, table: MaskedTable, certified: dict[str, MaskedTable],
         key="wb.scorecard.tabs",
     )
     with points:
+        _scale(card, dataset, table, run_id)
         _points(card, dataset, run_id)
     with editor:
         _editor(dataset, table, card, record)
     with scoring:
-        _score_new(record, run_id, certified)
+        score_tab(record, run_id, certified)
+
+
+def _scale(card: Scorecard, dataset: str, table: MaskedTable, run_id: str | None) -> None:
+    """600 at 50:1 (20 to double) or the bureaus' 1–1000: a new choice is saved as a new run on that scale (the
+    bins, WOE and coefficients unchanged), which the exports and scoring below then use."""
+    current = scale_name(card.scale)
+    options = list(SCALES) if current else [*SCALES, "custom"]
+    left, right = st.columns([3, 1])
+    chosen = left.radio(
+        t("scorecard.scale.choice"), options, index=options.index(current or "custom"), horizontal=True,
+        format_func=lambda k: t(f"scorecard.scale.{k}"), key=f"wb.scorecard.scale.{run_id}",
+    )  # fmt: skip
+    if chosen == (current or "custom") or chosen == "custom":
+        return
+    if run_id is None:
+        st.info(t("scorecard.score_page.not_saved"))
+        return
+    if right.button(t("scorecard.scale.apply"), type="primary", key="wb.scorecard.scale_apply"):
+        try:
+            new = save_rescaled(store(), run_id, SCALES[chosen], table)
+        except UserError as err:
+            st.error(str(err))
+            return
+        st.session_state[RUN] = (dataset, new)
+        st.rerun()
 
 
 def _points(card: Scorecard, dataset: str, run_id: str | None) -> None:
@@ -265,65 +298,3 @@ def _save(dataset: str, target: str, record: dict[str, Any], pending: list[dict[
             return
         pending.clear()
         st.success(t("scorecard.editor.saved", version=saved.version))
-
-
-def _score_new(record: dict[str, Any], run_id: str | None, certified: dict[str, MaskedTable]) -> None:
-    if run_id is None:
-        st.info(t("scorecard.score_page.not_saved"))
-        return
-    left, right = st.columns(2)
-    name = left.selectbox(t("scorecard.score_page.dataset"), list(certified), key="wb.scorecard.new_data")
-    kind = right.radio(
-        t("scorecard.score_page.model"), available(record), horizontal=True, key="wb.scorecard.model",
-        format_func=lambda k: t(f"scorecard.score_page.model_{k}"),
-    )  # fmt: skip
-    if st.button(t("scorecard.score_page.run"), type="primary", key="wb.scorecard.score"):
-        try:
-            st.session_state[SCORED] = (run_id, name, score_stored(store(), run_id, certified[name], model=kind))
-        except UserError as err:
-            st.error(str(err))
-            return
-    if SCORED not in st.session_state or st.session_state[SCORED][:2] != (run_id, name):
-        return
-    result = st.session_state[SCORED][2]
-    outcome = record["target"] if record["target"] in result.frame.columns else None  # outcomes have arrived
-    report = score_record(result, record, outcome=outcome)
-    for d in result.alerts:
-        st.warning(t("scorecard.score.drift", name=d.name, psi=f"{d.psi:.3f}"))
-    st.success(t("scorecard.score_page.done", rows=f"{result.frame.height:,}", mean=f"{result.scores.mean():.0f}"))
-    show_chart(charts.bands_chart(pl.DataFrame(report["bands"])), "scorecard_bands", key="wb.scorecard.new_bands_chart")
-    with st.expander(t("scorecard.score_page.drift")):
-        st.dataframe(
-            pl.DataFrame(report["drift"]), placeholder=missing_mark(), hide_index=True, key="wb.scorecard.drift"
-        )
-    added = [c for c in result.frame.columns if c == SCORE or c.startswith(("score_", "event_", "reason_"))]
-    shown = [c for c in result.frame.columns if c not in added][:3] + added
-    st.dataframe(
-        result.frame.select(shown).head(200), placeholder=missing_mark(), hide_index=True, key="wb.scorecard.scored"
-    )
-    st.download_button(
-        t("scorecard.score_page.download"), result.frame.write_csv().encode("utf-8-sig"), f"scored_{name}.csv",
-        key="wb.scorecard.download", on_click="ignore",
-    )  # fmt: skip
-    _challenger(record, result, certified[name], outcome)
-
-
-def _challenger(record: dict[str, Any], result, table: MaskedTable, outcome: str | None) -> None:
-    """A second stored run on the same rows, side by side with this one."""
-    others = [rid for rid, rec in stored_runs(store(), limit=20) if rid != result.run_id and available(rec)]
-    if not others:
-        return
-    st.subheader(t("scorecard.score_page.challenger"))
-    rival = st.selectbox(t("scorecard.score_page.challenger_run"), others, key="wb.scorecard.challenger")
-    if not st.button(t("scorecard.score_page.compare"), key="wb.scorecard.compare"):
-        return
-    try:
-        duel = challenge(result, score_stored(store(), rival, table), record, outcome)
-    except UserError as err:
-        st.error(str(err))
-        return
-    st.markdown(
-        t("scorecard.score_page.duel", same=f"{duel.same_band:.1%}", rho=f"{duel.rank_correlation:.3f}")
-        + (f" · AUC {duel.auc[0]:.3f} / {duel.auc[1]:.3f} · KS {duel.ks[0]:.3f} / {duel.ks[1]:.3f}" if duel.auc else "")
-    )
-    st.dataframe(duel.crosstab, placeholder=missing_mark(), hide_index=True, key="wb.scorecard.crosstab")
