@@ -3,6 +3,7 @@
 import streamlit as st
 
 from workbench.i18n import t
+from workbench.ui import place
 from workbench.ui.flow import flow_status, remember_place, resume_link
 from workbench.ui.learn_views import tour_sidebar
 from workbench.ui.nav import FAVICON, available_pages, requested_path, unknown_path
@@ -13,6 +14,7 @@ def run() -> None:
     # A local favicon: a Material icon here would be fetched from a font CDN, which the bank network blocks.
     st.set_page_config(page_title="Workbench", page_icon=str(FAVICON), layout="wide")
     apply_language()
+    place.adopt()  # whose place this tab keeps: ?who= of the address, else the OS user
     specs = available_pages()
     pages = [st.Page(p.path, title=t(p.title_key), icon=p.icon, url_path=p.url) for p in specs]
     requested = requested_path()

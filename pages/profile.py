@@ -12,6 +12,7 @@ from workbench.ui.router import through_router
 through_router()
 
 from workbench.i18n import t
+from workbench.ui import place
 from workbench.ui import profile_views as views
 from workbench.ui.state import certified_tables
 
@@ -20,7 +21,11 @@ certified = certified_tables()  # this session's, reloaded from the workspace st
 if not certified:
     views.no_data()
 
-name = st.selectbox(t("profile.page.dataset"), sorted(certified), key="wb.profile.dataset")
+names = sorted(certified)
+name = st.selectbox(
+    t("profile.page.dataset"), names, key="wb.profile.dataset", index=place.dataset_index("profile_dataset", names)
+)
+place.remember_dataset("profile_dataset", name)
 choice = views.choose(name, certified)
 columns_profile, result = views.compute(choice)
 

@@ -3,6 +3,8 @@ Model page reopens on the dataset chosen last."""
 
 from __future__ import annotations
 
+import pytest
+
 from workbench.i18n import t
 from workbench.store import Store
 
@@ -45,3 +47,94 @@ def test_the_model_page_reopens_on_the_dataset_chosen_last(app_test, workspace):
     other = next(n for n in tables if n != first)
     at.selectbox(key="wb.model.dataset").set_value(other).run()
     assert model_page().selectbox(key="wb.model.dataset").value == other
+
+
+# --- two analysts on one server: the place is keyed by the analyst and by the browser tab ---------------------
+def analyst_session(app_test, tables, who: str | None = None, dataset: str | None = None):
+    """A new browser tab: its address may carry the analyst's name and the dataset it showed."""
+    at = app_test()
+    at.session_state["wb.data.certified"] = dict(tables)
+    if who:
+        at.query_params["who"] = who
+    if dataset:
+        at.query_params["dataset"] = dataset
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def on_model_page(at):
+    at.switch_page("pages/model.py").run()
+    assert not at.exception, at.exception
+    return at.selectbox(key="wb.model.dataset")
+
+
+@pytest.fixture
+def two_tables():
+    from test_model_core import loans, masked
+
+    return {"loans": masked(loans(300)), "loans_2025": masked(loans(200))}
+
+
+def test_two_analysts_on_one_server_never_get_each_others_place(app_test, workspace, two_tables):
+    kim = analyst_session(app_test, two_tables, who="김 분석가")
+    on_model_page(kim).set_value("loans_2025").run()
+    assert kim.query_params["dataset"] == "loans_2025" and kim.query_params["who"] == "김 분석가"
+
+    lee = analyst_session(app_test, two_tables, who="이 전문가")
+    assert on_model_page(lee).value == "loans"  # not kim's choice
+    lee.switch_page("pages/profile.py").run()
+
+    with Store.open() as s:
+        assert s.ui_state.get("김 분석가") == {"page": "model", "model_dataset": "loans_2025"}
+        assert s.ui_state.get("이 전문가")["page"] == "profile"
+        assert "page" not in s.ui_state.get()  # the OS user's place is nobody's here
+
+    again = analyst_session(app_test, two_tables, who="김 분석가")  # kim reloads: her place, not lee's
+    assert t("flow.resume", "ko", page=t("nav.model", "ko")) in links(again)
+    assert t("flow.resume", "ko", page=t("nav.profile", "ko")) not in links(again)
+    assert on_model_page(again).value == "loans_2025"
+    other = analyst_session(app_test, two_tables, who="이 전문가")
+    assert t("flow.resume", "ko", page=t("nav.profile", "ko")) in links(other)
+    assert on_model_page(other).value == "loans"
+
+    fresh = analyst_session(app_test, two_tables)  # a fresh tab without a name: neither analyst's place
+    assert not [x for x in links(fresh) if x.startswith(t("flow.resume", "ko", page=""))]
+    assert on_model_page(fresh).value == "loans"
+
+
+def test_a_reload_restores_the_tabs_own_dataset_even_after_another_tab_moved_on(app_test, workspace, two_tables):
+    first_tab = analyst_session(app_test, two_tables, who="kim")
+    on_model_page(first_tab).set_value("loans_2025").run()
+    second_tab = analyst_session(app_test, two_tables, who="kim")
+    on_model_page(second_tab).set_value("loans").run()  # the analyst's last choice is now loans
+
+    reload = analyst_session(app_test, two_tables, who="kim", dataset="loans_2025")  # the first tab's address
+    assert on_model_page(reload).value == "loans_2025"
+    fresh = on_model_page(analyst_session(app_test, two_tables, who="kim"))  # a fresh tab: the last one she saw
+    assert fresh.value == "loans_2025"
+
+
+@pytest.mark.slow
+def test_the_name_typed_for_reviews_is_whose_place_the_tab_keeps(app_test, workspace):
+    from test_features_lineage import load_bank
+
+    with Store.open() as s:
+        load_bank(s, 120, 10)
+    at = app_test()
+    at.run()
+    at.switch_page("pages/features.py").run()
+    at.button(key="wb.features.build").click().run()
+    assert not at.exception, at.exception
+    at.text_input(key="wb.features.reviewer").input("박 심사역").run()
+    assert at.query_params["who"] == "박 심사역"
+    at.switch_page("pages/model.py").run()  # a page change clears the address; the name is written back
+    assert at.query_params["who"] == "박 심사역"
+    with Store.open() as s:
+        assert s.ui_state.get("박 심사역")["page"] == "model"
+
+    reload = app_test()  # the tab reloaded: the name comes back from the address, in the review form too
+    reload.query_params["who"] = "박 심사역"
+    reload.run()
+    reload.switch_page("pages/features.py").run()
+    assert reload.text_input(key="wb.features.reviewer").value == "박 심사역"

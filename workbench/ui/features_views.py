@@ -48,7 +48,7 @@ from workbench.i18n import get_language, t
 from workbench.i18n.formats import when
 from workbench.privacy import MaskedTable
 from workbench.ui import features_relations_views as relations_views
-from workbench.ui import state
+from workbench.ui import place, state
 from workbench.ui.explain import how_to_read
 from workbench.ui.glossary import term_help
 from workbench.ui.tables import missing_mark
@@ -82,7 +82,7 @@ def current_run(store=None) -> FeatureRun | None:
     the user worked on last (else the newest of all), with the reviews the store holds."""
     if RUN not in st.session_state and store is not None:
         st.session_state[RUN] = None
-        label = store.ui_state.get().get("label")
+        label = place.last("label")
         try:
             found = latest_feature_run(store, label) or latest_feature_run(store)
         except UserError as err:
@@ -211,7 +211,7 @@ def build(project: FeatureProject, tables: Mapping[str, MaskedTable], store) -> 
         bar.empty()
         st.error("  \n".join(err.lines()))  # a checked spec: one line per problem
         return
-    store.ui_state.update(None, {"label": label})
+    place.remember("label", label)
     st.session_state[RUN] = run
     st.session_state[PROJECT] = project
     st.session_state[SEEN] = {}
@@ -266,7 +266,12 @@ def review_section(run: FeatureRun | None, store) -> None:
     if run is None:
         st.info(t("features.page.build_first"))
         return
-    reviewer = st.text_input(t("features.page.reviewer"), value=getpass.getuser(), key="wb.features.reviewer")
+    reviewer = st.text_input(
+        t("features.page.reviewer"),
+        value=place.analyst() or getpass.getuser(),
+        key="wb.features.reviewer",
+        on_change=lambda: place.set_analyst(st.session_state["wb.features.reviewer"]),
+    )  # the name verdicts are recorded under is also whose place this tab keeps
     review_table(run, store, reviewer)
     st.subheader(t("features.review.detail"))
     queue = review_queue(store, run)

@@ -6,7 +6,7 @@ import streamlit as st
 
 from workbench.errors import UserError
 from workbench.i18n import t
-from workbench.ui import state
+from workbench.ui import place, state
 
 
 def flow_status() -> None:
@@ -38,23 +38,19 @@ RESUME = "wb.place.resume"  # the page this user was on before this session star
 
 
 def remember_place(url_path: str) -> None:
-    """Record the page in the store (``store.ui_state``) when it changes, so a new session can offer the way
-    back; the first run of a session reads where the user was before."""
+    """Record the page as this analyst's place (``workbench.ui.place``) when it changes, so a new session can
+    offer the way back; the first run of a session reads where the analyst was before."""
     from workbench.ui.nav import available_pages
 
     pages = available_pages()
     url = url_path or (pages[0].url if pages else "")
-    if st.session_state.get(PLACE) == url:
+    if st.session_state.get(PLACE) == (place.analyst(), url):
         return
-    try:
-        s = state.store()
-        if PLACE not in st.session_state:
-            last = s.ui_state.get().get("page")
-            st.session_state[RESUME] = last if last != url else None
-        s.ui_state.update(None, {"page": url})
-    except UserError:
-        return
-    st.session_state[PLACE] = url
+    if PLACE not in st.session_state:
+        last = place.last("page")
+        st.session_state[RESUME] = last if last != url else None
+    place.remember("page", url)
+    st.session_state[PLACE] = (place.analyst(), url)
 
 
 def resume_link() -> None:
@@ -66,6 +62,6 @@ def resume_link() -> None:
         return
     resume = st.session_state.get(RESUME)
     target = next((p for p in available_pages() if p.url == resume), None)
-    if target is None or st.session_state.get(PLACE) == resume:
+    if target is None or st.session_state.get(PLACE, (None, None))[1] == resume:
         return
     st.sidebar.page_link(target.path, label=t("flow.resume", page=t(target.title_key)), icon=":material/history:")

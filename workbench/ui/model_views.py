@@ -20,6 +20,7 @@ from workbench.model.splits import SplitSpec, split_kinds
 from workbench.privacy import MaskedTable
 from workbench.report.model_card import model_card_html
 from workbench.signals.timing import known_after
+from workbench.ui import place
 from workbench.ui.explain import read_box
 from workbench.ui.glossary import glossary_link, term_help
 from workbench.ui.state import store
@@ -308,14 +309,12 @@ def history_view(runs: list[tuple[str, dict]]) -> pl.DataFrame:
 
 
 def remembered_dataset(options: list[str]) -> int:
-    """Index of the dataset this user had on the Model page last time (0 when unknown)."""
-    last = store().ui_state.get().get("model_dataset")
-    return options.index(last) if last in options else 0
+    """Index of the dataset this tab showed (``?dataset=``), else the one this analyst had last (else 0)."""
+    return place.dataset_index("model_dataset", options)
 
 
 def remember_dataset(name: str) -> None:
-    if store().ui_state.get().get("model_dataset") != name:
-        store().ui_state.update(None, {"model_dataset": name})
+    place.remember_dataset("model_dataset", name)
 
 
 def downloads(result: TrainingResult, run_id: str | None) -> None:
