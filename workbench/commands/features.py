@@ -60,6 +60,19 @@ from workbench.commands._common import add_notice, echo_json, load_tables, timin
     default=None,
     help="Customer batches to generate in turn (default: one per ~5M events; more batches, less memory).",
 )
+@click.option(
+    "--engine",
+    type=click.Choice(["polars", "spark"]),
+    default="polars",
+    show_default=True,
+    help="Where the values are computed: polars on this machine, or Apache Spark (local or the bank's cluster).",
+)
+@click.option(
+    "--master",
+    default=None,
+    help="Spark master for --engine spark: local[*] (default), yarn, spark://host:port, k8s://…, or Spark Connect "
+    "sc://host:port. Default from WORKBENCH_SPARK_MASTER.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON: rows, features with scores, output.")
 def features(
     spec_path: str,
@@ -70,6 +83,8 @@ def features(
     catalog_path: str | None,
     polars_path: str | None,
     batches: int | None,
+    engine: str,
+    master: str | None,
     as_json: bool,
 ) -> None:
     """Generate, score and select candidate features described by SPEC (YAML)."""
@@ -80,13 +95,28 @@ def features(
     from workbench.features.pipeline import build_features
     from workbench.features.project import FeatureProject
     from workbench.features.rebuild import build_of
+    from workbench.features.relations import FeatureSpecError
     from workbench.features.sql import to_sql
     from workbench.i18n import t
 
     project = FeatureProject.from_yaml(spec_path)
-    tables = load_tables(project.paths())
-    marks = {name: timing_marks(table.name) for name, table in tables.items()}
-    run = build_features(project, tables, batches=batches, known_after=_known_after(marks))
+    spark = None
+    if engine == "spark":
+        from workbench.spark.features import SparkFeatureEngine
+        from workbench.spark.inputs import spark_inputs
+        from workbench.spark.session import running_session
+
+        with running_session(master, app_name="workbench-features") as session:
+            tables, views = spark_inputs(session, project)
+            marks = {name: timing_marks(table.name) for name, table in tables.items()}
+            spark = SparkFeatureEngine(session, views)
+            run = build_features(project, tables, known_after=_known_after(marks), engine=spark, progress=_progress())
+    else:
+        for name, table in project.metastore_tables().items():
+            raise FeatureSpecError("features.error.metastore_needs_spark", table=name, source=table)
+        tables = load_tables(project.paths())
+        marks = {name: timing_marks(table.name) for name, table in tables.items()}
+        run = build_features(project, tables, batches=batches, known_after=_known_after(marks))
     for gone in run.left_out:  # said on stderr and in the JSON's notices
         m = marks[gone.table][gone.column]
         add_notice(
@@ -105,7 +135,7 @@ def features(
     if catalog_path:
         write_catalog_excel(run, catalog_path)
     if as_json:
-        echo_json(run.summary(str(out)))
+        echo_json(run.summary(str(out)) | ({"spark": spark.to_dict()} if spark else {}))
     else:
         click.echo(
             t(
@@ -119,6 +149,26 @@ def features(
         coding = run.target
         if coding and coding.event is not None:
             click.echo(t("features.cli.event", column=coding.column, event=coding.event, non_event=coding.non_event))
+
+
+def _progress():
+    """Spark's job progress on stderr: one line rewritten in place on a terminal, else one line per tenth."""
+    import sys
+
+    from workbench.i18n import t
+
+    tty = sys.stderr.isatty()
+    last = [-1]
+
+    def show(fraction: float, where: str) -> None:
+        tenth = int(fraction * 10)
+        if not where or (not tty and tenth == last[0]):
+            return
+        last[0] = tenth
+        line = t("features.spark.progress", percent=f"{fraction:.0%}", where=where)
+        click.echo(("\r" + line) if tty else line, err=True, nl=not tty)
+
+    return show
 
 
 def _known_after(marks):

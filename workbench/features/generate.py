@@ -326,12 +326,8 @@ def generate(
     if lab.table not in tables:
         raise FeatureSpecError("features.error.unknown_table", table=lab.table)
     label = tables[lab.table].frame
-    for col in (lab.key, lab.cutoff):
-        if col not in label.columns:
-            raise FeatureSpecError("features.error.missing_columns", table=lab.table, columns=col)
     report = progress or (lambda _f, _m: None)
-    base = label.with_columns(_as_datetime(pl.col(lab.cutoff), label.schema[lab.cutoff]).alias(CUTOFF))
-    keys = base.select(lab.key, CUTOFF).unique(maintain_order=True).filter(pl.col(CUTOFF).is_not_null())
+    base, keys = label_keys(relations, label)
 
     by_source: dict[RelPath, list[FeatureSpec]] = {}
     for s in specs:
@@ -351,6 +347,37 @@ def generate(
         wide.append(_batch_features(relations, scoped, part, by_source, step))
     features = wide[0] if len(wide) == 1 else pl.concat(wide, how="vertical", rechunk=False)
     del wide
+    out = assemble(relations, label, base, features, specs, serve=serve)
+    report(1.0, "")
+    return out
+
+
+def label_keys(relations: Relations, label: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The label rows with their cutoff as a ``CUTOFF`` datetime, and the distinct (key, cutoff) pairs the
+    features are computed for (rows without a cutoff get none). Every engine starts here."""
+    lab = relations.label
+    for col in (lab.key, lab.cutoff):
+        if col not in label.columns:
+            raise FeatureSpecError("features.error.missing_columns", table=lab.table, columns=col)
+    base = label.with_columns(_as_datetime(pl.col(lab.cutoff), label.schema[lab.cutoff]).alias(CUTOFF))
+    keys = base.select(lab.key, CUTOFF).unique(maintain_order=True).filter(pl.col(CUTOFF).is_not_null())
+    return base, keys
+
+
+def assemble(
+    relations: Relations,
+    label: pl.DataFrame,
+    base: pl.DataFrame,
+    features: pl.DataFrame,
+    specs: Sequence[FeatureSpec],
+    *,
+    serve: bool = False,
+) -> FeatureSet:
+    """The feature table from the (key, ``CUTOFF``) rows of event and entity features, whichever engine
+    computed them: placed on the label rows in their order, then the label's own features (the cutoff's
+    month and weekday, transforms of its columns, target encodings out-of-fold or, with ``serve``, from
+    their fitted mapping) computed here."""
+    lab = relations.label
     out = _in_label_order(base, features, [lab.key, CUTOFF])
     label_level = [s for s in specs if s.aggregation in ("cutoff_month", "cutoff_weekday")]
     if label_level:
@@ -363,7 +390,6 @@ def generate(
     transforms = [s for s in specs if s.aggregation == "transform"]
     if transforms:
         out = apply_transforms(out, transforms, target=lab.target, serve=serve)
-    report(1.0, "")
     names = [s.name for s in specs]
     dupes = sorted({n for n in names if names.count(n) > 1})
     if dupes:

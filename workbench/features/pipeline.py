@@ -128,17 +128,20 @@ def build_features(
     progress: Progress | None = None,
     batches: int | None = None,
     known_after: Mapping[str, Collection[str]] | None = None,
+    engine: Callable[..., FeatureSet] = generate,
 ) -> FeatureRun:
     """Generate (planned ``specs`` unless given), then score and select when the label has a target.
     ``batches`` overrides the customer batch count of ``generate``; ``known_after`` (spec table → columns a
-    domain expert marked known only after the decision) takes out every feature built from those columns."""
+    domain expert marked known only after the decision) takes out every feature built from those columns.
+    ``engine`` computes the values (``generate``, or ``workbench.spark.features.SparkFeatureEngine``); the
+    plan, checks, scoring and selection are the same for every engine."""
     report = progress or (lambda _f, _m: None)
     coding = ensure_valid(project.relations, tables)  # every spec problem, one line each, before any work
     report(0.02, "plan")
     specs = tuple(specs) if specs is not None else plan_features(project.relations, tables, project.options)
     specs, left_out = without_known_after(specs, known_after)  # an expert's "known only after": out
     check_label_columns(project, tables, specs)
-    fs = generate(project.relations, tables, specs, progress=lambda f, m: report(0.05 + 0.7 * f, m), batches=batches)
+    fs = engine(project.relations, tables, specs, progress=lambda f, m: report(0.05 + 0.7 * f, m), batches=batches)
     target = project.relations.label.target
     if not target or coding is None:
         report(1.0, "")

@@ -27,12 +27,13 @@ DESIGN.md's minimal shape, extended (every extension is optional)::
     selection: {min_iv: 0.02, max_psi: 0.25, max_corr: 0.9, max_missing: 0.95}
     psi_period: 1q                            # PSI compares cutoff periods of this length (polars duration)
 
-``path`` values are relative to the spec file. A table may link to several parents with
-``parents: {TABLE: COLUMN, ...}`` (a bridge); the walk from the label entity over lookups, children and
-bridges is ``relations.Relations.paths`` (README, "Relational schemas"). Key, time and link columns are never
-aggregated. A table with ``time`` is an event table; the label entity and its lookups give attributes and
-tenures (days from their date columns to the cutoff); an undated one-to-many table is aggregated over all its
-rows, as a snapshot.
+``path`` values are relative to the spec file; ``table: db.name`` instead of a path names a metastore table
+(``--engine spark`` only; the label may be one of them, named by ``label.table``). A table may link to
+several parents with ``parents: {TABLE: COLUMN, ...}`` (a bridge); the walk from the label entity over
+lookups, children and bridges is ``relations.Relations.paths`` (README, "Relational schemas"). Key, time and
+link columns are never aggregated. A table with ``time`` is an event table; the label entity and its lookups
+give attributes and tenures (days from their date columns to the cutoff); an undated one-to-many table is
+aggregated over all its rows, as a snapshot.
 """
 
 from __future__ import annotations
@@ -64,6 +65,11 @@ class FeatureProject:
         if self.relations.label.path:
             out[self.relations.label.table] = base / self.relations.label.path
         return out
+
+    def metastore_tables(self) -> dict[str, str]:
+        """Table name → metastore table (``db.name``) for tables given as ``table:`` instead of a path:
+        data that already lives in the bank's Spark estate, read only by ``--engine spark``."""
+        return {r.name: r.table for r in self.relations.tables if r.table and not r.path}
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any], base_dir: Path | None = None) -> FeatureProject:

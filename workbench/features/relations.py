@@ -50,6 +50,7 @@ class TableRole:
     by: tuple[str, ...] = ()
     columns: tuple[str, ...] = ()  # numeric columns to aggregate; empty = every numeric non-key column
     path: str | None = None  # file path in a YAML spec (resolved by the command, never by the library)
+    table: str | None = None  # a metastore table (``db.name``) the Spark engine reads instead of a file
 
     @property
     def links(self) -> tuple[tuple[str, str], ...]:
@@ -212,6 +213,7 @@ class Relations:
                     by=tuple(conf.get("by") or ()),
                     columns=tuple(conf.get("columns") or ()),
                     path=conf.get("path"),
+                    table=conf.get("table"),
                 )
                 for name, conf in (data.get("tables") or {}).items()
             )

@@ -125,37 +125,52 @@ def spark_session(
 
 @contextmanager
 def running_session(master: str | None = None, **kwargs: Any) -> Iterator[Any]:
-    """``spark_session`` that is always stopped on the way out (a CLI command must not leave a JVM)."""
+    """``spark_session`` stopped on the way out (a CLI command must not leave a JVM), unless it was already
+    running in this process before (a notebook's or a test's session): then it is used and left running."""
+    existing = _active_session()
     session = spark_session(master, **kwargs)
     try:
         yield session
     finally:
-        session.stop()
+        if session is not existing:
+            session.stop()
+
+
+def _active_session() -> Any:
+    try:
+        from pyspark.sql import SparkSession
+    except ImportError:
+        return None
+    return SparkSession.getActiveSession()
 
 
 @contextmanager
 def job_progress(
     session: Any, report: Callable[[float, str], None], label: str, *, every: float = 0.5
 ) -> Iterator[None]:
-    """While the body runs, ``report(done_tasks / all_tasks, label)`` every ``every`` seconds from the
-    active stages of ``statusTracker()`` (a thread that only reads counters). Spark Connect has no tracker:
-    there the body runs without progress."""
+    """While the body runs, ``report(done_tasks / all_tasks, label)`` every ``every`` seconds over the stages
+    ``statusTracker()`` has shown so far (a thread that only reads counters; the fraction only grows). Spark
+    Connect has no tracker: there the body runs without progress."""
     tracker = None if _is_connect_session(session) else session.sparkContext.statusTracker()
     if tracker is None:
         yield
         return
     stop = threading.Event()
 
+    seen: dict[int, tuple[int, int]] = {}  # stage → (completed tasks, tasks): stages come and go
+    shown = [0.0]
+
     def poll() -> None:
         while not stop.wait(every):
-            done = total = 0
             for stage_id in tracker.getActiveStageIds():
                 info = tracker.getStageInfo(stage_id)
                 if info is not None:
-                    done += info.numCompletedTasks
-                    total += info.numTasks
-            if total:
-                report(done / total, label)
+                    seen[stage_id] = (info.numCompletedTasks, info.numTasks)
+            total = sum(n for _, n in seen.values())
+            fraction = sum(d for d, _ in seen.values()) / total if total else 0.0
+            if fraction > shown[0]:  # a new stage adds tasks: never show less than before
+                shown[0] = fraction
+                report(fraction, label)
 
     thread = threading.Thread(target=poll, name="workbench-spark-progress", daemon=True)
     thread.start()
