@@ -135,7 +135,8 @@ class SparkFeatureEngine:
         specs: Sequence[FeatureSpec],
         *,
         progress: Progress | None = None,
-        batches: int | None = None,
+        batches: int | None = None,  # Spark partitions the work itself
+        serve: bool = False,  # new rows to score: target encodings from their fitted mapping
     ) -> FeatureSet:
         report = progress or (lambda _f, _m: None)
         lab = relations.label
