@@ -116,11 +116,16 @@ def test_scorecard_section_in_the_browser(page, base_url, app_workspace):
     expect(page.get_by_role("heading", name=t("scorecard.page.title", "ko"))).to_be_visible(timeout=180_000)
     shots = ROOT / "docs" / "screenshots"
     shots.mkdir(parents=True, exist_ok=True)
+    page.set_viewport_size({"width": 1280, "height": 2200})
+    points = page.get_by_role("tabpanel", name=t("scorecard.page.tab_points", "ko"))
+    expect(points.get_by_text(t("scorecard.scale.bureau", "ko"))).to_be_visible()  # the scale is a choice here
+    expect(points.get_by_test_id("stPlotlyChart").locator(".main-svg").first).to_be_visible(timeout=30_000)
+    page.wait_for_timeout(1000)
+    points.screenshot(path=shots / "scorecard_view.png")
     page.get_by_role("tab", name=t("scorecard.page.tab_bins", "ko")).click()
     editor = page.get_by_role("tabpanel", name=t("scorecard.page.tab_bins", "ko"))
     expect(editor.get_by_test_id("stPlotlyChart").locator(".main-svg").first).to_be_visible(timeout=30_000)
     editor.get_by_text(t("scorecard.editor.op_merge", "ko"), exact=True).click()
-    page.set_viewport_size({"width": 1400, "height": 2000})
     page.wait_for_timeout(1000)
     editor.screenshot(path=shots / "scorecard_bin_editor.png")
     page.get_by_role("tab", name=t("scorecard.page.tab_score", "ko")).click()

@@ -68,9 +68,7 @@ def score_tab(record: dict[str, Any], run_id: str | None, certified: dict[str, M
         )
     added = [c for c in result.frame.columns if c == SCORE or c.startswith(("score_", "event_", "reason_"))]
     shown = [c for c in result.frame.columns if c not in added][:3] + added
-    st.dataframe(
-        result.frame.select(shown).head(200), placeholder=missing_mark(), hide_index=True, key="wb.scorecard.scored"
-    )
+    show_frame(result.frame.select(shown).head(200), key="wb.scorecard.scored")  # dates as dates, "–" for none
     st.download_button(
         t("scorecard.score_page.download"), result.frame.write_csv().encode("utf-8-sig"), f"scored_{name}.csv",
         key="wb.scorecard.download", on_click="ignore",

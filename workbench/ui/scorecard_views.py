@@ -125,7 +125,15 @@ def _points(card: Scorecard, dataset: str, run_id: str | None) -> None:
     if shown and "bad_rate" in card.band_rates[shown].columns:
         st.subheader(t("scorecard.page.grades", split=t(f"model.split.{shown}")))
         show_chart(charts.bands_chart(card.band_rates[shown]), "scorecard_bands", key="wb.scorecard.bands_chart")
-        show_frame(card.band_rates[shown], headers=True, width="content", key="wb.scorecard.bands")
+        show_frame(
+            card.band_rates[shown], headers=True, width="content", key="wb.scorecard.bands",
+            column_config={
+                "score_from": st.column_config.NumberColumn(header("score_from"), format="%d"),
+                "score_to": st.column_config.NumberColumn(header("score_to"), format="%d"),
+                "share": st.column_config.NumberColumn(header("share"), format="percent"),
+                "bad_rate": st.column_config.NumberColumn(header("bad_rate"), format="percent"),
+            },
+        )  # fmt: skip
     if card.distribution is not None:
         show_chart(
             charts.distribution_chart(card.distribution), "scorecard_distribution", key="wb.scorecard.distribution"
