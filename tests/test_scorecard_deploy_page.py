@@ -4,6 +4,7 @@ drawn (bad rate by grade per vintage, champion and challenger side by side)."""
 
 from __future__ import annotations
 
+import copy
 import json
 from datetime import date
 
@@ -12,11 +13,13 @@ import polars as pl
 import pytest
 from conftest import SAMPLE
 from scorecard_data import loans, masked
+from test_scorecard_page import korean_again, table_with  # noqa: F401  (korean_again: autouse)
 
 from workbench.features.lineage import save_modelling_table
 from workbench.features.pipeline import build_features
 from workbench.features.project import FeatureProject
 from workbench.features.saved import save_feature_run
+from workbench.features.synthetic import BANK_SCHEMA
 from workbench.i18n import set_language, t
 from workbench.io.table import Table
 from workbench.model.points import PointsScale, fit_bands
@@ -31,47 +34,21 @@ from workbench.store import Store
 CUT, LATER = date(2025, 3, 1), date(2025, 5, 1)
 
 
-@pytest.fixture(autouse=True)
-def korean_again():
-    yield
-    set_language("ko")
-
-
-def table_with(at, *columns: str):
-    return next(d.value for d in at.dataframe if set(columns) <= set(d.value.columns))
-
-
 def charts_titled(at, title: str) -> int:
     return sum(title in json.dumps(json.loads(c.proto.spec)) for c in at.get("plotly_chart"))
 
 
 def _project(label: pl.DataFrame) -> FeatureProject:
+    """The sample bank's schema, small: two windows, three aggregations, the channel of transactions."""
+    tables = copy.deepcopy(BANK_SCHEMA["tables"])
+    tables["transactions"]["by"] = ["channel"]
+    target = {} if "default_12m" in label.columns else {"target": None}
     return FeatureProject.from_dict(
         {
-            "tables": {
-                "customers": {"key": "customer_id", "alias": "cust"},
-                "accounts": {
-                    "key": "account_id",
-                    "parent": "customers",
-                    "parent_key": "customer_id",
-                    "time": "opened_at",
-                    "alias": "acct",
-                    "columns": ["limit_krw"],
-                },
-                "transactions": {
-                    "key": "tx_id",
-                    "parent": "accounts",
-                    "parent_key": "account_id",
-                    "time": "ts",
-                    "alias": "tx",
-                    "columns": ["amount"],
-                },
-            },
-            "label": {"table": "loans", "key": "customer_id", "cutoff": "applied_at"}
-            | ({"target": "default_12m"} if "default_12m" in label.columns else {}),
+            "tables": tables,
+            "label": {**BANK_SCHEMA["label"], **target},
             "windows": [30, 90],
             "aggregations": ["count", "sum", "days_since_last"],
-            "by": {"transactions": ["channel"]},
             "max_categories": 3,
             "trend": None,
         }

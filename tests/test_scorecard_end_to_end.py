@@ -6,30 +6,21 @@ and grade on that month's feature table as the app."""
 from __future__ import annotations
 
 import json
-from datetime import date
 
 import numpy as np
 import polars as pl
 import pytest
 from click.testing import CliRunner
 from conftest import SAMPLE
-from test_scorecard_rebuild import spec
+from test_scorecard_rebuild import CUT, LATER, korean_again, spec  # noqa: F401  (korean_again: autouse)
 
 from workbench.cli import cli
-from workbench.i18n import set_language
 from workbench.model.edits import BinEdit, edits_to_json
 from workbench.model.scorecard import Scorecard
 from workbench.model.scorecard_export import scorecard_sql
 from workbench.store import Store
 
 pytestmark = pytest.mark.skipif(not (SAMPLE / "transactions.parquet").exists(), reason="sample bank not generated")
-CUT, LATER = date(2025, 3, 1), date(2025, 5, 1)
-
-
-@pytest.fixture(autouse=True)
-def korean_again():
-    yield
-    set_language("ko")
 
 
 def invoke(*args: str) -> dict:

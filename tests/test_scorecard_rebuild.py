@@ -7,6 +7,7 @@ accounts, transactions), and compare with scoring the feature table ``workbench 
 
 from __future__ import annotations
 
+import copy
 import json
 import sys
 from datetime import date
@@ -21,6 +22,7 @@ from conftest import SAMPLE
 from workbench.cli import cli, main
 from workbench.features.rebuild import BUILD_KEY, FeatureBuild, build_in_file, rebuild
 from workbench.features.relations import FeatureSpecError
+from workbench.features.synthetic import BANK_SCHEMA
 from workbench.i18n import set_language
 from workbench.io.table import Table
 from workbench.privacy.gate import certify
@@ -41,40 +43,15 @@ def invoke(*args: str):
 
 def spec(tmp: Path, label: str, *, transforms: bool = False, target: bool = True) -> Path:
     """The sample bank's spec, small (two windows, four aggregations), with ``label`` as the loans file."""
+    tables = copy.deepcopy(BANK_SCHEMA["tables"])
+    for name, conf in tables.items():
+        conf["path"] = str(SAMPLE / f"{name}.parquet")
+    tables["transactions"]["by"] = ["channel"]
     data = {
-        "tables": {
-            "customers": {"path": str(SAMPLE / "customers.parquet"), "key": "customer_id", "alias": "cust"},
-            "accounts": {
-                "path": str(SAMPLE / "accounts.parquet"),
-                "key": "account_id",
-                "parent": "customers",
-                "parent_key": "customer_id",
-                "time": "opened_at",
-                "alias": "acct",
-                "by": ["account_type"],
-                "columns": ["limit_krw"],
-            },
-            "transactions": {
-                "path": str(SAMPLE / "transactions.parquet"),
-                "key": "tx_id",
-                "parent": "accounts",
-                "parent_key": "account_id",
-                "time": "ts",
-                "alias": "tx",
-                "columns": ["amount", "balance_after"],
-            },
-        },
-        "label": {
-            "table": "loans",
-            "path": label,
-            "key": "customer_id",
-            "id": "loan_id",
-            "cutoff": "applied_at",
-            "target": "default_12m",
-        },
+        "tables": tables,
+        "label": {**BANK_SCHEMA["label"], "path": label, "id": "loan_id"},
         "windows": [30, 90],
         "aggregations": ["count", "sum", "mean", "days_since_last"],
-        "by": {"transactions": ["channel"]},
         "max_categories": 4,
         "trend": None,
     }
