@@ -235,3 +235,103 @@ def test_a_spec_with_a_metastore_table_needs_the_spark_engine(small_bank, tmp_pa
     result = run_cli("features", "--spec", spec, "-o", str(tmp_path / "x.parquet"))
     assert result.returncode == 2
     assert result.stderr.strip() == "error: 'transactions' is a metastore table (dw.card_tx): run with --engine spark."
+
+
+# --- metastore tables (table: db.name) ---------------------------------------------------------------------
+
+
+def to_metastore(spark, folder, frames: dict[str, pl.DataFrame], database: str) -> None:
+    """The frames as managed tables of ``database`` in the session's catalog (warehouse in tmp)."""
+    spark.sql(f"CREATE DATABASE IF NOT EXISTS {database}")
+    for name, frame in frames.items():
+        path = folder / f"{database}-{name}.parquet"
+        frame.write_parquet(path)
+        spark.read.parquet(str(path)).write.mode("overwrite").saveAsTable(f"{database}.{name}")
+
+
+def metastore_spec(folder, database: str, names=("customers", "accounts", "transactions", "loans")) -> str:
+    """The bank's spec with every table read from the metastore, the label (loans) too."""
+    spec = yaml.safe_load(yaml.safe_dump(BANK_SCHEMA))
+    spec["tables"]["loans"] = {"table": f"{database}.loans", "key": "loan_id"}
+    for name in names:
+        if name != "loans":
+            spec["tables"][name]["table"] = f"{database}.{name}"
+    spec.update({"windows": [30, 90], "trend": None})
+    path = folder / f"{database}.yaml"
+    path.write_text(yaml.safe_dump(spec, allow_unicode=True), encoding="utf-8")
+    return str(path)
+
+
+def features_on_spark(spec: str, out) -> object:
+    return CliRunner().invoke(
+        cli, ["features", "--spec", spec, "-o", str(out), "--json", "--engine", "spark", "--master", "local[2]"]
+    )
+
+
+def test_metastore_tables_once_certified_give_the_polars_engines_table(spark, small_bank, tmp_path, workspace):
+    to_metastore(spark, tmp_path, small_bank, "bank_a")
+    spec = metastore_spec(tmp_path, "bank_a")
+    refused = features_on_spark(spec, tmp_path / "x.parquet")
+    assert isinstance(refused.exception, GateError)
+    assert refused.exception.message("en").startswith("'bank_a.")
+    assert "never certified" in refused.exception.message("en")
+    assert "인증되지 않은" in refused.exception.message("ko") and not (tmp_path / "x.parquet").exists()
+    for name in small_bank:
+        done = CliRunner().invoke(cli, ["certify-table", f"bank_a.{name}", "--json"])
+        assert done.exit_code == 0, done.output
+        record = json.loads(done.stdout)
+        assert record["rows"] == small_bank[name].height and len(record["fingerprint"]) == 32
+    result = features_on_spark(spec, tmp_path / "spark.parquet")
+    assert result.exit_code == 0, result.output
+    by_polars = CliRunner().invoke(
+        cli, ["features", "--spec", write_bank(tmp_path, small_bank), "-o", str(tmp_path / "p.parquet")]
+    )
+    assert by_polars.exit_code == 0, by_polars.output
+    expected, got = pl.read_parquet(tmp_path / "p.parquet"), pl.read_parquet(tmp_path / "spark.parquet")
+    compared = assert_equal_tables(expected, got)
+    print(f"spark engine on metastore tables: {compared} columns equal")
+    from workbench.store import Store
+
+    with Store.open() as store:
+        actions = [e.action for e in store.audit.list()]
+    assert actions.count("privacy.spark_certified") == 4
+
+
+def test_a_metastore_table_changed_since_its_certification_is_refused(spark, small_bank, tmp_path, workspace):
+    to_metastore(spark, tmp_path, small_bank, "bank_b")
+    for name in small_bank:
+        assert CliRunner().invoke(cli, ["certify-table", f"bank_b.{name}"]).exit_code == 0
+    more = small_bank["transactions"].head(1).with_columns(pl.col("tx_id") + 10_000_000)
+    more.write_parquet(tmp_path / "more.parquet")
+    spark.read.parquet(str(tmp_path / "more.parquet")).write.mode("append").saveAsTable("bank_b.transactions")
+    result = features_on_spark(metastore_spec(tmp_path, "bank_b"), tmp_path / "x.parquet")
+    assert isinstance(result.exception, GateError)
+    rows = small_bank["transactions"].height
+    assert result.exception.message("en") == (
+        f"'bank_b.transactions' changed since it was certified (now {rows + 1} rows, {rows} then, or other values):"
+        " certify it again with `workbench certify-table bank_b.transactions`."
+    )
+
+
+def test_a_metastore_table_with_personal_data_is_refused_and_not_recorded(spark, small_bank, tmp_path, workspace):
+    phones = small_bank["customers"].with_columns(
+        (pl.lit("010-") + (pl.int_range(pl.len()) % 9000 + 1000).cast(pl.String) + pl.lit("-5678")).alias("phone")
+    )
+    to_metastore(spark, tmp_path, {"customers": phones}, "bank_c")
+    result = CliRunner().invoke(cli, ["certify-table", "bank_c.customers"])
+    assert isinstance(result.exception, GateError)
+    assert result.exception.message("en").startswith("'bank_c.customers' has columns that look like personal data")
+    assert "phone (phone)" in result.exception.message("en")
+    from workbench.store import Store
+
+    with Store.open() as store:
+        assert not store.audit.list(action="privacy.spark_certified")
+
+
+def test_a_missing_metastore_table_is_one_line(spark, tmp_path, workspace):
+    spark.sql("CREATE DATABASE IF NOT EXISTS bank_d")
+    result = CliRunner().invoke(cli, ["certify-table", "bank_d.nope"])
+    assert result.exception is not None
+    assert result.exception.message("en") == (
+        "Table 'bank_d.nope' is not in the metastore: check the database and table name (db.name)."
+    )

@@ -29,6 +29,7 @@ COMMANDS: dict[str, str] = {
     "train": "workbench.commands.train:train",
     "score": "workbench.commands.score:score",
     "timing": "workbench.commands.timing:timing",
+    "certify-table": "workbench.commands.certify_table:certify_table",
 }
 
 

@@ -11,9 +11,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-import polars as pl
-
 from workbench.features.relations import FeatureSpecError, Relations
+from workbench.features.table_stats import repeated_keys
 from workbench.features.target import TargetCoding, target_coding
 from workbench.privacy.gate import MaskedTable
 
@@ -49,9 +48,7 @@ def _problem(key: str, **params: object) -> SpecProblem:
 
 def _duplicates(table: MaskedTable, column: str) -> int:
     """Rows whose key repeats an earlier row's (nulls count as repeats)."""
-    lf = table.lazy().select(pl.col(column))
-    row = lf.select(pl.len().alias("n"), pl.col(column).n_unique().alias("u")).collect().row(0)
-    return int(row[0] - row[1])
+    return repeated_keys(table.lazy(), column)
 
 
 def check_spec(relations: Relations, tables: Mapping[str, MaskedTable]) -> tuple[SpecProblem, ...]:

@@ -16,6 +16,7 @@ import polars as pl
 
 from workbench.features.relations import FeatureSpecError, Relations, RelPath, TableRole
 from workbench.features.spec import LIMIT_USE_STATS, FeatureSpec
+from workbench.features.table_stats import distinct_counts, top_values
 from workbench.features.transforms import fit_transform_specs
 from workbench.privacy.gate import MaskedTable
 from workbench.signals.identifiers import frame_identifiers
@@ -80,22 +81,6 @@ def _numeric_columns(role: TableRole, schema: pl.Schema, keys: set[str]) -> list
     return [c for c, d in schema.items() if d.is_numeric() and c not in keys]
 
 
-def _top_values(events: pl.LazyFrame, column: str, limit: int) -> list[str]:
-    """The ``limit`` most frequent values (ties: the smaller value first), sorted. Grouped before the values
-    become text, so a categorical column of 100M rows is never spelled out."""
-    counts = (
-        events.select(column)
-        .drop_nulls()
-        .group_by(column)
-        .len()
-        .with_columns(pl.col(column).cast(pl.String))
-        .sort(["len", column], descending=[True, False])
-        .head(limit)
-        .collect()
-    )
-    return sorted(str(v) for v in counts.get_column(column).to_list())
-
-
 def _is_date(dtype: pl.DataType) -> bool:
     return dtype == pl.Date or isinstance(dtype, pl.Datetime)
 
@@ -106,7 +91,7 @@ def _category_columns(events: pl.LazyFrame, schema: pl.Schema, keys: set[str], l
     text = [c for c, d in schema.items() if c not in keys and (d == pl.String or d == pl.Categorical)]
     if not text:
         return ()
-    counts = events.select(pl.col(c).drop_nulls().n_unique() for c in text).collect().row(0)
+    counts = distinct_counts(events, text, nulls=False)
     return tuple(c for c, n in zip(text, counts, strict=True) if 2 <= n <= limit)
 
 
@@ -143,7 +128,7 @@ def _event_specs(
     else:
         dates = [c for c, d in schema.items() if _is_date(d) and c not in keys]
         out.extend(FeatureSpec(aggregation=a, column=c, **src) for c in dates for a in ("tenure_min", "tenure_max"))
-    values = {c: _top_values(events, c, opt.max_categories) for c in by}
+    values = {c: top_values(events, c, opt.max_categories) for c in by}
     for c, w in product(by, windows):
         for v in values[c]:
             out.append(FeatureSpec(aggregation="count", window=w, filter=((c, v),), **src))
@@ -204,7 +189,7 @@ def _entity_specs(role: TableRole, frame: pl.LazyFrame, path: RelPath, label_key
     src = {"source": role.name, "key_path": path.tables, "alias": path.prefix, "timing": "snapshot"}
     schema = frame.collect_schema()
     text = [c for c, d in schema.items() if c not in keys and c != label_key and not d.is_numeric() and not _is_date(d)]
-    counts = frame.select(pl.col(c).n_unique() for c in text).collect().row(0) if text else ()
+    counts = distinct_counts(frame, text, nulls=True)
     levels = dict(zip(text, counts, strict=True))
     out: list[FeatureSpec] = []
     for col, dtype in schema.items():

@@ -85,16 +85,9 @@ def frame_identifiers(lf: pl.LazyFrame, columns: Iterable[str]) -> set[str]:
     wanted = [c for c in columns if schema[c].is_integer() or isinstance(schema[c], pl.String | pl.Categorical)]
     if not wanted:
         return set()
-    exprs = []
-    for i, c in enumerate(wanted):
-        x = pl.col(c)
-        exprs += [x.count().alias(f"n{i}"), x.drop_nulls().approx_n_unique().alias(f"d{i}")]
-        if schema[c].is_integer():
-            exprs += [x.min().cast(pl.Float64).alias(f"lo{i}"), x.max().cast(pl.Float64).alias(f"hi{i}")]
-        else:
-            width = x.cast(pl.String).str.len_chars()
-            exprs += [width.min().cast(pl.Float64).alias(f"lo{i}"), width.max().cast(pl.Float64).alias(f"hi{i}")]
-    row = lf.select(exprs).collect().row(0, named=True)
+    from workbench.features.table_stats import identifier_counts
+
+    row = identifier_counts(lf, wanted, schema)
     out = set()
     for i, c in enumerate(wanted):
         n, d, lo, hi = row[f"n{i}"], min(row[f"d{i}"], row[f"n{i}"]), row[f"lo{i}"], row[f"hi{i}"]
