@@ -7,10 +7,20 @@ from workbench.ui import place
 from workbench.ui.flow import flow_status, remember_place, resume_link
 from workbench.ui.learn_views import tour_sidebar
 from workbench.ui.nav import FAVICON, available_pages, requested_path, unknown_path
+from workbench.ui.run_timing import timed
 from workbench.ui.shell import apply_language, not_found_page, sidebar
 
 
 def run() -> None:
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    session = ctx.session_id if ctx else "-"
+    with timed(session, "-", "script"):
+        _run(session)
+
+
+def _run(session: str) -> None:
     # A local favicon: a Material icon here would be fetched from a font CDN, which the bank network blocks.
     st.set_page_config(page_title="Workbench", page_icon=str(FAVICON), layout="wide")
     apply_language()
@@ -26,12 +36,14 @@ def run() -> None:
         # English dialog (which would also run the first page underneath it)
         pages.append(st.Page(not_found_page(missing), title=t("nav.not_found"), url_path=missing, visibility="hidden"))
     page = st.navigation(pages)
-    sidebar()
-    remember_place(page.url_path)
-    resume_link()
-    flow_status()
-    tour_sidebar()
-    page.run()
+    with timed(session, page.url_path, "sidebar"):
+        sidebar()
+        remember_place(page.url_path)
+        resume_link()
+        flow_status()
+        tour_sidebar()
+    with timed(session, page.url_path, "page"):
+        page.run()
 
 
 run()

@@ -6,14 +6,20 @@ little) through Data → Profile → Features → Model, pausing between pages a
 p50/p95 and the server's RSS (the process and its children, read from /proc) for each N, side by side, and
 the RSS once the sessions have closed and the server has had time to let them go.
 
-Page-ready: the page's title is on screen, the script run is over and no spinner or progress bar is left
-(what the server owes); ``drawn`` also waits for every plotly chart to be drawn in the browser.
+Page-ready: the page's title is on screen, the script run is over and no spinner or progress bar is left;
+``drawn`` also waits for every plotly chart to be drawn in the browser. Both are end to end: they include the
+browser's own work, and here the N browser contexts share the server's cores. So the benchmark also reports
+what the server owes a page view, read from the websocket as the browser's network stack saw it (the rerun
+request sent → the script run's end received, whatever the page's renderer was doing), and the CPU seconds
+the server and the browser each spent over the run. ``--server-cpus``/``--browser-cpus`` pin them to
+separate cores, as when each analyst's browser runs on their own machine.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import base64
 import json
 import os
 import re
@@ -62,7 +68,7 @@ def seed(home: Path) -> None:
     seed_sample(home)
 
 
-def start_server(home: Path, port: int, ttl: int, log: Path) -> subprocess.Popen:
+def start_server(home: Path, port: int, ttl: int, log: Path, cpus: set[int] | None = None) -> subprocess.Popen:
     env = {
         **os.environ,
         "PYTHONPATH": str(ROOT),
@@ -72,7 +78,8 @@ def start_server(home: Path, port: int, ttl: int, log: Path) -> subprocess.Popen
     env.pop("WORKBENCH_DB_URL", None)
     cmd = [sys.executable, "-m", "workbench", "app", "--workspace", str(home), "--port", str(port)]
     out = log.open("w")
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+    pin = (lambda: os.sched_setaffinity(0, cpus)) if cpus else None
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, preexec_fn=pin)
     deadline = time.monotonic() + 60
     while True:
         try:
@@ -93,6 +100,34 @@ def stop_server(proc: subprocess.Popen) -> None:
     except subprocess.TimeoutExpired:
         proc.kill()
         proc.wait()
+
+
+def descendants(pid: int) -> list[int]:
+    """``pid`` and every process below it."""
+    found, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        found.append(p)
+        try:
+            for task in Path(f"/proc/{p}/task").iterdir():
+                todo.extend(int(c) for c in (task / "children").read_text().split())
+        except OSError:
+            continue
+    return found
+
+
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(pids: list[int], seen: dict[tuple[int, str], float]) -> None:
+    """Record in ``seen`` the user+system CPU seconds of each process (keyed by pid and start time, so a reused
+    pid is another process); a process that ends between two samples keeps its last reading."""
+    for p in pids:
+        try:
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        seen[(p, fields[19])] = (int(fields[11]) + int(fields[12])) / TICK
 
 
 def tree_rss(pid: int) -> int:
@@ -116,7 +151,46 @@ def tree_rss(pid: int) -> int:
 class Timings:
     ready: dict[str, list[float]] = field(default_factory=dict)
     drawn: dict[str, list[float]] = field(default_factory=dict)
+    served: dict[str, list[float]] = field(default_factory=dict)
     errors: list[str] = field(default_factory=list)
+
+
+class Wire:
+    """The app's websocket as the browser's network stack saw it (DevTools protocol, browser-process clock):
+    when each rerun request left and each script run's end arrived. Their difference is what the server owes
+    for a page view, whatever the page's renderer was busy with meanwhile."""
+
+    def __init__(self) -> None:
+        self.events: list[tuple[float, str]] = []
+
+    async def attach(self, context, page) -> None:
+        cdp = await context.new_cdp_session(page)
+        cdp.on("Network.webSocketFrameSent", lambda e: self._seen(e, "sent"))
+        cdp.on("Network.webSocketFrameReceived", lambda e: self._seen(e, "received"))
+        await cdp.send("Network.enable")
+
+    def _seen(self, event: dict, direction: str) -> None:
+        from streamlit.proto.BackMsg_pb2 import BackMsg
+        from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+        frame = event["response"]
+        if frame.get("opcode") != 2:
+            return
+        data = base64.b64decode(frame["payloadData"])
+        try:
+            if direction == "sent" and BackMsg.FromString(data).WhichOneof("type") == "rerun_script":
+                self.events.append((event["timestamp"], "rerun"))
+            elif direction == "received" and ForwardMsg.FromString(data).WhichOneof("type") == "script_finished":
+                self.events.append((event["timestamp"], "finished"))
+        except Exception:  # a frame that is not one of the app's messages
+            return
+
+    def served_since(self, mark: int) -> float | None:
+        """Seconds from the first rerun request after ``mark`` to the last script end received so far."""
+        later = self.events[mark:]
+        sent = next((ts for ts, kind in later if kind == "rerun"), None)
+        done = [ts for ts, kind in later if kind == "finished" and sent is not None and ts >= sent]
+        return done[-1] - sent if done else None
 
 
 async def one_session(browser, url: str, titles: dict[str, str], pause: float, start_delay: float, out: Timings):
@@ -126,10 +200,13 @@ async def one_session(browser, url: str, titles: dict[str, str], pause: float, s
     context = await browser.new_context(viewport={"width": 1400, "height": 900})
     page = await context.new_page()
     page.set_default_timeout(180_000)  # a slow page is measured, not dropped
+    wire = Wire()
+    await wire.attach(context, page)
     try:
         for i, (name, _key) in enumerate(FLOW):
             if i:
                 await asyncio.sleep(pause)
+            mark = len(wire.events)
             start = time.perf_counter()
             if i == 0:
                 await page.goto(f"{url}/")  # the first page of the navigation lives at the root
@@ -138,6 +215,8 @@ async def one_session(browser, url: str, titles: dict[str, str], pause: float, s
             try:
                 await page.wait_for_function(READY_JS, arg=[titles[name], False], timeout=180_000, polling=50)
                 out.ready.setdefault(name, []).append(time.perf_counter() - start)
+                if (served := wire.served_since(mark)) is not None:
+                    out.served.setdefault(name, []).append(served)
                 await page.wait_for_function(READY_JS, arg=[titles[name], True], timeout=180_000, polling=100)
                 out.drawn.setdefault(name, []).append(time.perf_counter() - start)
             except PlaywrightTimeout:
@@ -157,10 +236,18 @@ async def drive(url: str, n: int, pause: float, stagger: float, titles: dict[str
 
     samples: list[int] = []
     stop = asyncio.Event()
+    server_cpu: dict[tuple[int, str], float] = {}
+    client_cpu: dict[tuple[int, str], float] = {}
+
+    def sample_cpu() -> None:
+        server = descendants(pid)
+        cpu_seconds(server, server_cpu)
+        cpu_seconds([p for p in descendants(os.getpid()) if p not in server and p != os.getpid()], client_cpu)
 
     async def sample() -> None:
         while not stop.is_set():
             samples.append(tree_rss(pid))
+            sample_cpu()
             await asyncio.sleep(0.25)
 
     timings = Timings()
@@ -168,19 +255,30 @@ async def drive(url: str, n: int, pause: float, stagger: float, titles: dict[str
         browser = await pw.chromium.launch(
             executable_path=CHROMIUM, args=["--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"]
         )
+        sample_cpu()
+        cpu_before = sum(server_cpu.values()), sum(client_cpu.values())
         sampler = asyncio.create_task(sample())
         start = time.perf_counter()
         contexts = await asyncio.gather(
             *(one_session(browser, url, titles, pause, i * stagger, timings) for i in range(n))
         )
         wall = time.perf_counter() - start
+        sample_cpu()
+        cpu = sum(server_cpu.values()) - cpu_before[0], sum(client_cpu.values()) - cpu_before[1]
         rss_open = tree_rss(pid)
         for context in contexts:
             await context.close()
         await browser.close()
         stop.set()
         await sampler
-    return {"timings": timings, "wall": wall, "rss_peak": max(samples), "rss_open": rss_open}
+    return {
+        "timings": timings,
+        "wall": wall,
+        "rss_peak": max(samples),
+        "rss_open": rss_open,
+        "server_cpu": cpu[0],
+        "client_cpu": cpu[1],
+    }
 
 
 async def visit(url: str, titles: dict[str, str]) -> None:
@@ -208,7 +306,7 @@ def measure(template: Path, n: int, args, work: Path) -> dict:
     home = work / f"workspace-{n}"
     shutil.copytree(template, home)
     port = free_port()
-    proc = start_server(home, port, args.ttl, work / f"server-{n}.log")
+    proc = start_server(home, port, args.ttl, work / f"server-{n}.log", args.server_cpus)
     try:
         rss_idle = tree_rss(proc.pid)
         out = asyncio.run(drive(f"http://127.0.0.1:{port}", n, args.pause, args.stagger, titles, proc.pid))
@@ -227,6 +325,7 @@ def measure(template: Path, n: int, args, work: Path) -> dict:
     timings: Timings = out["timings"]
     ready = [x for v in timings.ready.values() for x in v]
     drawn = [x for v in timings.drawn.values() for x in v]
+    served = [x for v in timings.served.values() for x in v]
     return {
         "sessions": n,
         "pages": len(ready),
@@ -236,7 +335,14 @@ def measure(template: Path, n: int, args, work: Path) -> dict:
         "drawn_p50": percentile(drawn, 0.5) if drawn else None,
         "drawn_p95": percentile(drawn, 0.95) if drawn else None,
         "per_page_p95": {k: percentile(v, 0.95) for k, v in timings.ready.items()},
+        "per_page_p50": {k: percentile(v, 0.5) for k, v in timings.ready.items()},
+        "served_p50": percentile(served, 0.5) if served else None,
+        "served_p95": percentile(served, 0.95) if served else None,
+        "served_pages": len(served),
+        "served_per_page_p95": {k: percentile(v, 0.95) for k, v in timings.served.items()},
         "wall_seconds": out["wall"],
+        "server_cpu_seconds": out["server_cpu"],
+        "browser_cpu_seconds": out["client_cpu"],
         "rss_idle_mib": rss_idle / 2**20,
         "rss_peak_mib": out["rss_peak"] / 2**20,
         "rss_open_mib": out["rss_open"] / 2**20,
@@ -259,6 +365,18 @@ def render(results: list[dict], meta: dict, label: str) -> str:
         "p95 by page (data, profile, features, model)",
         lambda r: ", ".join(f"{v:.1f}" for v in r["per_page_p95"].values()),
     )
+    row(
+        "server-owed p50 / p95 (rerun sent → run's end received)",
+        lambda r: f"{r['served_p50']:.2f} / {r['served_p95']:.2f} s",
+    )
+    row(
+        "server-owed p95 by page",
+        lambda r: ", ".join(f"{v:.1f}" for v in r["served_per_page_p95"].values()),
+    )
+    row(
+        "CPU seconds over the run: server / browser",
+        lambda r: f"{r['server_cpu_seconds']:.1f} / {r['browser_cpu_seconds']:.1f} s",
+    )
     row("server RSS idle", lambda r: f"{r['rss_idle_mib']:,.0f} MiB")
     row("server RSS peak", lambda r: f"{r['rss_peak_mib']:,.0f} MiB")
     row("server RSS, sessions open", lambda r: f"{r['rss_open_mib']:,.0f} MiB")
@@ -268,7 +386,10 @@ def render(results: list[dict], meta: dict, label: str) -> str:
         f"**{label}** — {meta['date']}, {meta['machine']}; load average before {meta['load_before']}, "
         f"after {meta['load_after']}; pause {meta['pause']} s between pages, disconnected-session TTL "
         f"{meta['ttl']} s (RSS after close read {meta['ttl'] + meta['grace']} s after the last tab closed, once one "
-        "more visitor has come and gone: Streamlit reaps expired sessions when another one disconnects).\n\n"
+        "more visitor has come and gone: Streamlit reaps expired sessions when another one disconnects)"
+        + (f"; server on cores {meta['server_cpus']}" if meta.get("server_cpus") else "")
+        + (f", browser on cores {meta['browser_cpus']}" if meta.get("browser_cpus") else "")
+        + ".\n\n"
         + "\n".join(rows)
         + "\n"
     )
@@ -283,6 +404,10 @@ def machine() -> str:
     return f"{cpu}, {os.cpu_count()} cores, {mem / 2**20:.1f} GiB"
 
 
+def cpu_list(text: str) -> set[int]:
+    return {int(c) for c in text.split(",")}
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(prog="python -m benchmarks.bench_sessions")
     ap.add_argument("--sessions", type=int, nargs="+", default=[1, 10])
@@ -292,7 +417,11 @@ def main() -> None:
     ap.add_argument("--grace", type=int, default=15, help="seconds past the TTL before RSS after close is read")
     ap.add_argument("--label", default="run", help="a name for this run in the printed table")
     ap.add_argument("--json", type=Path, help="also write the results here")
+    ap.add_argument("--server-cpus", type=cpu_list, help="run the server on these cores only, e.g. 0")
+    ap.add_argument("--browser-cpus", type=cpu_list, help="run Chromium (and this driver) on these cores, e.g. 1")
     args = ap.parse_args()
+    if args.browser_cpus:
+        os.sched_setaffinity(0, args.browser_cpus)  # Playwright's driver and Chromium inherit it
 
     work = Path(tempfile.mkdtemp(prefix="wb-bench-sessions-"))
     try:
@@ -309,6 +438,8 @@ def main() -> None:
             "pause": args.pause,
             "ttl": args.ttl,
             "grace": args.grace,
+            "server_cpus": sorted(args.server_cpus) if args.server_cpus else None,
+            "browser_cpus": sorted(args.browser_cpus) if args.browser_cpus else None,
         }
         print(render(results, meta, args.label))
         for r in results:

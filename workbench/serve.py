@@ -9,10 +9,14 @@ are linked relative to the address (``./static/js/…``): the browser asks for `
 same HTML back instead of JavaScript, and the page stays blank for ever. Such an address is redirected to
 ``/not-found?path=/a/b`` (its query kept, ``lang`` included), where the router draws the not-found page in
 the user's language, as it does for ``/nope``.
+
+The server also warms itself in the background as it starts (``workbench.ui.warmup``; ``WORKBENCH_WARMUP=0``
+turns it off).
 """
 
 from __future__ import annotations
 
+import os
 from urllib.parse import quote
 
 from workbench.ui.nav import NOT_FOUND_URL
@@ -62,4 +66,9 @@ if __name__ == "__main__":
 
     PagesManager.uses_pages_directory = False
     _send_nested_paths_to_not_found()
+    from workbench.ui import warmup
+    from workbench.ui.shell import workspace_dir
+
+    if warmup.enabled():
+        warmup.warm_in_background(workspace_dir(), os.environ.get("WORKBENCH_DB_URL"))
     main(prog_name="streamlit")
