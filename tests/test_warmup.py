@@ -42,7 +42,7 @@ def test_warm_up_computes_what_the_first_page_view_needs(workspace):
     seeded(workspace, 300 + int(time.time() * 1000) % 997)  # tables no earlier test made
     before = misses()
     took = warmup.warm(workspace)
-    assert set(took) == {"imports", "suggestions"}
+    assert set(took) == {"imports", "suggestions", "profile"}
     warmed = misses()
     # each suggestion computed once: 2 tables' keys, 1 link search, 2 target scans
     assert tuple(w - b for w, b in zip(warmed, before, strict=True)) == (2, 1, 2)
@@ -51,6 +51,23 @@ def test_warm_up_computes_what_the_first_page_view_needs(workspace):
         roles = suggest_roles(certified_from_store(store))
     assert roles["loans"].primary_key == "loan_id"
     assert misses() == warmed
+
+
+def test_warm_up_profiles_the_dataset_the_profile_page_opens_on(workspace, monkeypatch):
+    import workbench.profile as wp
+    from workbench.ui import profile_views
+
+    seeded(workspace, 2300 + int(time.time() * 1000) % 997)
+    warmup.warm(workspace)
+    calls = []
+    real = wp.profile_columns
+    monkeypatch.setattr(wp, "profile_columns", lambda *a, **k: calls.append(1) or real(*a, **k))
+    with Store.open(home=workspace) as store:
+        tables = certified_from_store(store)
+    profile_views.precompute("customers", tables["customers"], None)  # the first by name: computed already
+    assert calls == []
+    profile_views.precompute("loans", tables["loans"], None)  # not warmed: computed on demand, as before
+    assert calls == [1]
 
 
 def test_warm_up_and_sessions_arriving_together_compute_once(workspace):

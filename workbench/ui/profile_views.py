@@ -235,12 +235,13 @@ def choose(name: str, certified: dict[str, MaskedTable]) -> Choice:
     columns, dates = table.columns, date_columns(table.frame.schema)
     meta = table_meta(name)
     kinds = merged_kinds(dict(meta.column_types) if meta else {}, st.session_state.get(f"wb.profile.kinds.{name}"))
+    recorded_target, recorded_time = recorded_defaults(table, meta)
     left, mid, right = st.columns([2, 2, 1])
     target_options = [None, *columns]
     target = left.selectbox(
         t("profile.page.target"),
         target_options,
-        index=target_options.index(meta.target_column) if meta and meta.target_column in columns else 0,
+        index=target_options.index(recorded_target),
         format_func=none_label,
         key=f"wb.profile.target.{name}",
     )
@@ -248,7 +249,7 @@ def choose(name: str, certified: dict[str, MaskedTable]) -> Choice:
     time_column = mid.selectbox(
         t("profile.page.time_column"),
         time_options,
-        index=time_options.index(meta.time_column) if meta and meta.time_column in dates else 0,
+        index=time_options.index(recorded_time),
         format_func=none_label,
         key=f"wb.profile.time_column.{name}",
     )
@@ -258,6 +259,39 @@ def choose(name: str, certified: dict[str, MaskedTable]) -> Choice:
     return Choice(name, table, certified, meta, tuple(sorted(kinds.items())), target, time_column, monotonic)
 
 
+def recorded_defaults(table: MaskedTable, meta) -> tuple[str | None, str | None]:
+    """The target and time column the Data page recorded for ``table``, when the table still has them."""
+    target = meta.target_column if meta and meta.target_column in table.columns else None
+    time_column = meta.time_column if meta and meta.time_column in date_columns(table.frame.schema) else None
+    return target, time_column
+
+
+def stages(c: Choice, progress=lambda step: None) -> tuple:
+    """The cached stages of choice ``c``: column statistics, correlations, and the target and stability
+    analyses when a target or time column is chosen."""
+    fp, table = c.table.fingerprint, c.table
+    progress("columns")
+    columns_profile = cached_columns(fp, c.kinds_key, table)
+    progress("correlations")
+    corr = cached_correlations(fp, c.kinds_key, table, columns_profile)
+    analysis = stability = None
+    if c.target is not None:
+        progress("target")
+        analysis = cached_target(fp, c.kinds_key, c.target, c.monotonic, table, columns_profile)
+    if c.time_column is not None:
+        progress("stability")
+        stability = cached_stability(fp, c.kinds_key, c.time_column, c.target, table, columns_profile)
+    return columns_profile, corr, analysis, stability
+
+
+def precompute(name: str, table: MaskedTable, meta) -> None:
+    """What a first visit of ``name`` computes, with the Data page's recorded choices, into the caches every
+    session reads (the server's warm-up calls this)."""
+    kinds = merged_kinds(dict(meta.column_types) if meta else {}, None)
+    target, time_column = recorded_defaults(table, meta)
+    stages(Choice(name, table, {name: table}, meta, tuple(sorted(kinds.items())), target, time_column, False))
+
+
 def compute(c: Choice) -> tuple[TableProfile, Profile]:
     """Every stage the choice needs, from the caches, with a progress bar; a user error stops the run."""
     bar = st.progress(0.0, text=t("profile.page.computing"))
@@ -265,19 +299,9 @@ def compute(c: Choice) -> tuple[TableProfile, Profile]:
     def progress(step: str) -> None:
         bar.progress(STEPS.index(step) / len(STEPS), text=t("profile.page.step", step=t(f"profile.step.{step}")))
 
-    fp, table = c.table.fingerprint, c.table
+    table = c.table
     try:
-        progress("columns")
-        columns_profile = cached_columns(fp, c.kinds_key, table)
-        progress("correlations")
-        corr = cached_correlations(fp, c.kinds_key, table, columns_profile)
-        analysis = stability = None
-        if c.target is not None:
-            progress("target")
-            analysis = cached_target(fp, c.kinds_key, c.target, c.monotonic, table, columns_profile)
-        if c.time_column is not None:
-            progress("stability")
-            stability = cached_stability(fp, c.kinds_key, c.time_column, c.target, table, columns_profile)
+        columns_profile, corr, analysis, stability = stages(c, progress)
         progress("alerts")
         after = wp.dates_after(table, c.time_column, columns_profile) if c.time_column is not None else None
         result = wp.assemble(
