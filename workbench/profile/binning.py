@@ -90,24 +90,45 @@ def _fmt(v: float) -> str:
 
 
 def quantile_edges(values: np.ndarray, n_bins: int) -> tuple[float, ...]:
-    """Inner cut points at the 1/n … (n-1)/n quantiles of ``values`` (no missing), duplicates removed.
-
-    With at most ``n_bins`` distinct values every value gets its own bin (cut between neighbours), so a
-    low-cardinality feature is never split inside a value nor merged across values.
-    """
+    """Inner cut points at the 1/n … (n-1)/n quantiles of ``values`` (no missing), duplicates removed
+    (the rule is ``edges_from_counts``'s: one sort gives the distinct values and their counts)."""
     if values.size == 0:
         return ()
-    xs = np.sort(values)  # one sort gives both the distinct values and every quantile
+    xs = np.sort(values)
     new = np.empty(xs.size, dtype=bool)
     new[0] = True
     np.not_equal(xs[1:], xs[:-1], out=new[1:])
-    uniq = xs[new] if np.count_nonzero(new) <= n_bins else xs[:1]
-    if np.count_nonzero(new) <= n_bins:
-        return tuple(float(v) for v in uniq[1:])
-    positions = np.floor(np.arange(1, n_bins) / n_bins * (xs.size - 1)).astype(np.intp)
-    edges = np.unique(xs[positions])
-    edges = edges[edges > uniq[0]]  # an edge at the minimum would leave the first bin empty
-    return tuple(float(v) for v in edges)
+    starts = np.flatnonzero(new)
+    return edges_from_counts(xs[starts], np.diff(np.append(starts, xs.size)), n_bins)
+
+
+def edges_from_counts(values: np.ndarray, counts: np.ndarray, n_bins: int) -> tuple[float, ...]:
+    """Inner cut points of a column given as its distinct ``values`` (sorted) and their ``counts``: the value
+    at rank floor(k/n × (N-1)) for k = 1 … n-1, duplicates removed.
+
+    With at most ``n_bins`` distinct values every value gets its own bin (cut between neighbours), so a
+    low-cardinality feature is never split inside a value nor merged across values. Exact whichever engine
+    counted the values (polars on the rows, Spark as value counts).
+    """
+    if values.size == 0:
+        return ()
+    if values.size <= n_bins:
+        return tuple(float(v) for v in values[1:])
+    ends = np.cumsum(counts)
+    positions = np.floor(np.arange(1, n_bins) / n_bins * (ends[-1] - 1)).astype(np.int64)
+    return edges_above(values[np.searchsorted(ends, positions, side="right")], float(values[0]))
+
+
+def edge_levels(n_bins: int) -> list[float]:
+    """The quantile levels 1/n … (n-1)/n whose values cut a column into ``n_bins`` bins."""
+    return [k / n_bins for k in range(1, n_bins)]
+
+
+def edges_above(quantiles: Sequence[float] | np.ndarray, minimum: float) -> tuple[float, ...]:
+    """Cut points from quantile values (exact, or approximate from Spark's ``percentile_approx``): distinct,
+    sorted, and above the column's ``minimum`` (an edge at the minimum would leave the first bin empty)."""
+    edges = np.unique(np.asarray(quantiles, dtype=np.float64))
+    return tuple(float(v) for v in edges[edges > minimum])
 
 
 def numeric_specs(

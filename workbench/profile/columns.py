@@ -422,7 +422,12 @@ def _text_levels(chunk: pl.DataFrame, name: str) -> pl.LazyFrame:
     min/max, lengths (weighted by count) and the share of values that read as numbers. Cheaper than
     hashing, measuring and comparing a million strings once per statistic."""
     levels = chunk.lazy().filter(pl.col(name).is_not_null()).group_by(pl.col(name).cast(pl.String).alias("v"))
-    g = levels.len("n")
+    return text_stats(levels.len("n"))
+
+
+def text_stats(g: pl.LazyFrame) -> pl.LazyFrame:
+    """``_text_levels``'s statistics from value counts (``v`` the text, ``n`` its rows), wherever they were
+    counted (here by polars, on a cluster by Spark)."""
     length, n = pl.col("v").str.len_chars(), pl.col("n")
     return g.select(
         pl.len().alias("distinct"),
@@ -699,6 +704,33 @@ def scan_columns(
     sample = pl.concat(pieces, how="horizontal") if pieces and names else pl.DataFrame()
     timed = tuple((k, v) for k, v in timings.items() if k != "read" or not table.in_memory)
 
+    profiles = column_profiles(schema, rows, p1, p2, kinds)
+    profile = TableProfile(
+        name=table.name,
+        fingerprint=table.fingerprint,
+        rows=rows,
+        memory_bytes=memory,
+        duplicate_rows=rows - int(distinct_rows),
+        columns=tuple(profiles),
+        missing_patterns=_missing_patterns(names, missing_masks),
+        timings=timed,
+        computed_on=today,
+    )
+    return ColumnPass(profile, sample)
+
+
+def column_profiles(
+    schema: pl.Schema,
+    rows: int,
+    p1: Mapping[str, object],
+    p2: Mapping[str, object],
+    kinds: Mapping[str, Kind],
+    *,
+    approximate_quantiles: bool = False,
+) -> list[ColumnProfile]:
+    """Every column's profile from the statistics of both passes (keys ``{i}|stat``), kinds inferred: the
+    one assembly whichever engine computed the statistics (polars here, Spark in ``workbench.spark``).
+    ``approximate_quantiles``: quantiles not counted from value counts are approximate (``quantiles_sampled``)."""
     profiles = []
     for i, (name, dtype) in enumerate(schema.items()):
         n_null, n_nan = int(p1[_k(i, "null")]), int(p1[_k(i, "nan")])
@@ -729,7 +761,7 @@ def scan_columns(
                 quantiles=tuple(
                     (q, float(v)) for q, v in zip(QUANTILES, p1[_k(i, "q")] or [], strict=False) if v is not None
                 ),
-                quantiles_sampled=rows > 2 * QUANTILE_SAMPLE and not p1.get(_k(i, "qexact")),
+                quantiles_sampled=(approximate_quantiles or rows > 2 * QUANTILE_SAMPLE) and not p1.get(_k(i, "qexact")),
                 histogram=_histogram(hist) if count else (),
             )
             if found := p1.get(_k(i, "special")):
@@ -786,18 +818,7 @@ def scan_columns(
             )
         )
 
-    profile = TableProfile(
-        name=table.name,
-        fingerprint=table.fingerprint,
-        rows=rows,
-        memory_bytes=memory,
-        duplicate_rows=rows - int(distinct_rows),
-        columns=tuple(profiles),
-        missing_patterns=_missing_patterns(names, missing_masks),
-        timings=timed,
-        computed_on=today,
-    )
-    return ColumnPass(profile, sample)
+    return profiles
 
 
 _HASH_MIX = np.uint64(0x9E3779B97F4A7C15)  # odd, so multiplying by it is a bijection on 64-bit words

@@ -13,7 +13,7 @@ ln(current share / reference share). Bands: < 0.1 stable, 0.1–0.25 shifting, >
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -86,12 +86,33 @@ class Stability:
     features: tuple[FeatureStability, ...]
     time_column: str | None = None
     seconds: float = field(default=0.0, compare=False)
+    approximate_edges: tuple[str, ...] = ()  # features cut at approximate quantiles (the Spark engine)
 
     def feature(self, name: str) -> FeatureStability:
         for f in self.features:
             if f.feature == name:
                 return f
         raise KeyError(name)
+
+
+def stability_columns(
+    schema: pl.Schema, columns: Sequence[str], profile: TableProfile | None
+) -> tuple[list[str], list[str], dict[str, tuple[float, ...]]]:
+    """(numeric features, categorical features, special codes per numeric feature) that PSI is computed
+    for, the same for every engine: identifier-like, text and date columns are left out."""
+    numeric, cats, specials = [], [], {}
+    for c in columns:
+        dtype = schema[c]
+        kind = profile.column(c).kind if profile is not None else None
+        if kind in ("id_like", "text", "date") or (kind is None and dtype.is_temporal()):
+            continue
+        if dtype.is_numeric() and kind != "categorical":
+            numeric.append(c)
+            if profile is not None:
+                specials[c] = tuple(s.value for s in profile.column(c).special_codes)
+        else:
+            cats.append(c)
+    return numeric, cats, specials
 
 
 def _fit_and_count(
@@ -103,18 +124,7 @@ def _fit_and_count(
     seed: int,
 ) -> tuple[list[BinSpec], dict[str, np.ndarray]]:
     """Bins fitted on the reference rows (group 0) and counts per group, for every usable feature."""
-    numeric, cats, specials = [], [], {}
-    for c in columns:
-        dtype = frame.schema[c]
-        kind = profile.column(c).kind if profile is not None else None
-        if kind in ("id_like", "text", "date") or (kind is None and dtype.is_temporal()):
-            continue
-        if dtype.is_numeric() and kind != "categorical":
-            numeric.append(c)
-            if profile is not None:
-                specials[c] = tuple(s.value for s in profile.column(c).special_codes)
-        else:
-            cats.append(c)
+    numeric, cats, specials = stability_columns(frame.schema, columns, profile)
     ref_rows = np.flatnonzero(group == 0)
     if ref_rows.size > EDGE_SAMPLE:
         ref_rows = np.sort(np.random.default_rng(seed).choice(ref_rows, EDGE_SAMPLE, replace=False))
@@ -135,7 +145,18 @@ def _fit_and_count(
     return specs + cat_specs, counts
 
 
-def _result(specs: list[BinSpec], counts: dict[str, np.ndarray], periods, rows, time_column, t0) -> Stability:
+def stability_from_counts(
+    specs: Sequence[BinSpec],
+    counts: Mapping[str, np.ndarray],
+    periods: Sequence[str],
+    rows: Sequence[int],
+    time_column: str | None,
+    t0: float,
+    *,
+    approximate_edges: Sequence[str] = (),
+) -> Stability:
+    """PSI of every feature from its counts per period and bin (``counts[feature]``: [n_periods, n_bins],
+    row 0 the reference): the one place both engines (polars, Spark) derive it."""
     feats = []
     for spec in specs:
         c = counts[spec.column]
@@ -148,7 +169,30 @@ def _result(specs: list[BinSpec], counts: dict[str, np.ndarray], periods, rows, 
             )
         )
     feats.sort(key=lambda f: -f.max_psi)
-    return Stability(tuple(periods), tuple(rows), tuple(feats), time_column, time.perf_counter() - t0)
+    return Stability(
+        tuple(periods), tuple(rows), tuple(feats), time_column, time.perf_counter() - t0, tuple(approximate_edges)
+    )
+
+
+def period_expr(column: str, dtype: pl.DataType, every: str = "1mo") -> pl.Expr:
+    """The first day of each row's period. A text column is read as dates ("2024-01-15") or months
+    ("2024-01"), as banks often keep a month key as text; a value that reads as neither has no period."""
+    col = pl.col(column)
+    if dtype == pl.String:
+        day = col.str.strptime(pl.Date, "%Y-%m-%d", strict=False)
+        month = (col + "-01").str.strptime(pl.Date, "%Y-%m-%d", strict=False)
+        return pl.coalesce(day, month).dt.truncate(every)
+    if not dtype.is_temporal():
+        raise StabilityError("profile.stability.not_a_date", column=column)
+    return col.cast(pl.Date).dt.truncate(every)
+
+
+def check_periods(column: str, n_periods: int) -> None:
+    """Refuse a time column that gives no period (text that reads as no date) or a single one."""
+    if n_periods == 0:
+        raise StabilityError("profile.stability.not_a_date", column=column)
+    if n_periods < 2:
+        raise StabilityError("profile.stability.one_period", column=column)
 
 
 def stability_by_period(
@@ -165,13 +209,10 @@ def stability_by_period(
     schema = table.schema
     if time_column not in schema:
         raise StabilityError("profile.stability.missing_column", column=time_column)
-    if not schema[time_column].is_temporal():
-        raise StabilityError("profile.stability.not_a_date", column=time_column)
-    period = pl.col(time_column).cast(pl.Date).dt.truncate(every)
+    period = period_expr(time_column, schema[time_column], every)
     when = read_columns(table, [time_column])
     labels = when.select(period.drop_nulls().unique().sort()).to_series()
-    if labels.len() < 2:
-        raise StabilityError("profile.stability.one_period", column=time_column)
+    check_periods(time_column, labels.len())
     index = (
         when.select(
             period.replace_strict(labels, pl.int_range(labels.len(), eager=True), default=-1, return_dtype=pl.Int64)
@@ -189,7 +230,7 @@ def stability_by_period(
         counts.update(batch_counts)
     rows = np.bincount(index[index >= 0], minlength=labels.len())
     names = [d.strftime("%Y-%m") if every == "1mo" else d.isoformat() for d in labels.to_list()]
-    return _result(specs, counts, names, [int(r) for r in rows], time_column, t0)
+    return stability_from_counts(specs, counts, names, [int(r) for r in rows], time_column, t0)
 
 
 def compare_datasets(
@@ -208,4 +249,4 @@ def compare_datasets(
     both = pl.concat([reference.frame.select(shared), current.frame.select(shared)], how="vertical_relaxed")
     group = np.repeat(np.array([0, 1]), [reference.height, current.height])
     specs, counts = _fit_and_count(both, shared, group, 2, profile, seed)
-    return _result(specs, counts, ("reference", "current"), (reference.height, current.height), None, t0)
+    return stability_from_counts(specs, counts, ("reference", "current"), (reference.height, current.height), None, t0)

@@ -191,6 +191,7 @@ class TargetAnalysis:
     tables: tuple[BinTable, ...]
     missing_target: int = 0
     seconds: float = field(default=0.0, compare=False)
+    approximate_edges: tuple[str, ...] = ()  # features cut at approximate quantiles (the Spark engine)
 
     @property
     def event_rate(self) -> float:
@@ -279,6 +280,100 @@ def _range_label(lo: float | None, hi: float | None) -> str:
     return f"[{_fmt(lo)}, {_fmt(hi)})"
 
 
+@dataclass(frozen=True)
+class TargetCounts:
+    """What an engine counts for target analysis: the bins of every feature and the rows of each
+    (``counts[feature]`` is an array [2, n_bins]: row 0 non-events, row 1 events). Every metric comes from
+    these counts (``analysis_from_counts``), whichever engine counted them."""
+
+    target: str
+    event: str
+    non_event: str
+    specs: tuple[BinSpec, ...]
+    counts: Mapping[str, np.ndarray]
+    rows: int  # rows with a known target
+    events: int
+    missing_target: int
+
+
+def analysis_from_counts(
+    counted: TargetCounts,
+    *,
+    monotonic: bool = False,
+    approximate_edges: Sequence[str] = (),
+    seconds: float = 0.0,
+) -> TargetAnalysis:
+    """WOE/IV, AUC and KS tables from bin counts: the one place both engines (polars, Spark) derive them.
+
+    ``approximate_edges`` names the features whose quantile edges came from approximate quantiles."""
+    tables = []
+    for spec in counted.specs:
+        c = counted.counts[spec.column]
+        bins = [
+            Bin(label, kind, lo, hi, int(c[1, k]), int(c[0, k]))
+            for k, (label, kind, lo, hi) in enumerate(spec.labels())
+        ]
+        if monotonic and spec.numeric:
+            bins = _monotonic_merge(bins)
+        tables.append(BinTable(spec.column, tuple(bins)))
+    return TargetAnalysis(
+        target=counted.target,
+        event=counted.event,
+        non_event=counted.non_event,
+        rows=counted.rows,
+        events=counted.events,
+        tables=tuple(sorted(tables, key=lambda t: -t.iv)),
+        missing_target=counted.missing_target,
+        seconds=seconds,
+        approximate_edges=tuple(approximate_edges),
+    )
+
+
+def target_counts(
+    table: MaskedTable,
+    target: str,
+    *,
+    profile: TableProfile | None = None,
+    features: Sequence[str] | None = None,
+    n_bins: int = 10,
+    max_levels: int = 20,
+    specials: Mapping[str, Sequence[float]] | None = None,
+    seed: int = 0,
+) -> TargetCounts:
+    """The bins and their event/non-event counts of every feature, counted by polars and numpy."""
+    schema = table.schema
+    if target not in schema:
+        raise TargetError("profile.target.missing_column", column=target)
+    target_col = read_columns(table, [target])[target]
+    event, non_event = resolve_event(target_col)
+    y = (
+        pl.select(pl.when(target_col.is_null()).then(-1).otherwise((target_col.cast(pl.String) == event).cast(pl.Int8)))
+        .to_series()
+        .to_numpy()
+    )
+    del target_col
+    numeric_cols, cat_cols, sp = feature_columns(schema, target, profile, features, specials)
+    edge_rows = sample_positions(table.height, EDGE_SAMPLE, seed=seed)
+    num_specs: list[BinSpec] = []
+    cat_specs: list[BinSpec] = []
+    counts: dict[str, np.ndarray] = {}
+    for frame in read_batches(table, [*numeric_cols, *cat_cols]):
+        batch_num = [c for c in numeric_cols if c in frame.columns]
+        batch_cat = [c for c in cat_cols if c in frame.columns]
+        specs_n, counted = fit_numeric_and_count(
+            frame, batch_num, y, 2, n_bins=n_bins, specials=sp, edge_rows=edge_rows
+        )
+        specs_c = categorical_specs(frame, batch_cat, max_levels=max_levels)
+        counted.update(count_bins(frame, specs_c, y, 2))
+        num_specs += specs_n
+        cat_specs += specs_c
+        counts.update(counted)
+    known = int((y >= 0).sum())
+    return TargetCounts(
+        target, event, non_event, tuple(num_specs + cat_specs), counts, known, int((y == 1).sum()), table.height - known
+    )
+
+
 def target_analysis(
     table: MaskedTable,
     target: str,
@@ -298,64 +393,28 @@ def target_analysis(
     and date columns are skipped.
     """
     t0 = time.perf_counter()
-    schema = table.schema
-    if target not in schema:
-        raise TargetError("profile.target.missing_column", column=target)
-    target_col = read_columns(table, [target])[target]
-    event, non_event = resolve_event(target_col)
-    y = (
-        pl.select(pl.when(target_col.is_null()).then(-1).otherwise((target_col.cast(pl.String) == event).cast(pl.Int8)))
-        .to_series()
-        .to_numpy()
+    counted = target_counts(
+        table,
+        target,
+        profile=profile,
+        features=features,
+        n_bins=n_bins,
+        max_levels=max_levels,
+        specials=specials,
+        seed=seed,
     )
-    del target_col
-    numeric_cols, cat_cols, sp = _feature_columns(schema, target, profile, features, specials)
-    edge_rows = sample_positions(table.height, EDGE_SAMPLE, seed=seed)
-    num_specs: list[BinSpec] = []
-    cat_specs: list[BinSpec] = []
-    counts: dict[str, np.ndarray] = {}
-    for frame in read_batches(table, [*numeric_cols, *cat_cols]):
-        batch_num = [c for c in numeric_cols if c in frame.columns]
-        batch_cat = [c for c in cat_cols if c in frame.columns]
-        specs_n, counted = fit_numeric_and_count(
-            frame, batch_num, y, 2, n_bins=n_bins, specials=sp, edge_rows=edge_rows
-        )
-        specs_c = categorical_specs(frame, batch_cat, max_levels=max_levels)
-        counted.update(count_bins(frame, specs_c, y, 2))
-        num_specs += specs_n
-        cat_specs += specs_c
-        counts.update(counted)
-    specs = num_specs + cat_specs
-    tables = []
-    for spec in specs:
-        c = counts[spec.column]
-        bins = [
-            Bin(label, kind, lo, hi, int(c[1, k]), int(c[0, k]))
-            for k, (label, kind, lo, hi) in enumerate(spec.labels())
-        ]
-        if monotonic and spec.numeric:
-            bins = _monotonic_merge(bins)
-        tables.append(BinTable(spec.column, tuple(bins)))
-    known = int((y >= 0).sum())
-    return TargetAnalysis(
-        target=target,
-        event=event,
-        non_event=non_event,
-        rows=known,
-        events=int((y == 1).sum()),
-        tables=tuple(sorted(tables, key=lambda t: -t.iv)),
-        missing_target=table.height - known,
-        seconds=time.perf_counter() - t0,
-    )
+    return analysis_from_counts(counted, monotonic=monotonic, seconds=time.perf_counter() - t0)
 
 
-def _feature_columns(
+def feature_columns(
     schema: Mapping[str, pl.DataType],
     target: str,
     profile: TableProfile | None,
     features: Sequence[str] | None,
     specials: Mapping[str, Sequence[float]] | None,
 ) -> tuple[list[str], list[str], dict[str, tuple[float, ...]]]:
+    """(numeric features, categorical features, special codes per numeric feature): which columns each
+    engine bins and how; identifier-like, text and date columns are left out."""
     wanted = [c for c in (features or list(schema)) if c != target]
     numeric, cats, sp = [], [], {}
     for c in wanted:
