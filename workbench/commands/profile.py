@@ -19,18 +19,37 @@ from workbench.i18n import t
 )
 @click.option("--excel", "excel_out", type=click.Path(dir_okay=False, path_type=Path), help="Write an Excel workbook.")
 @click.option("--json", "as_json", is_flag=True, help="Print the profile as JSON on stdout.")
+@click.option(
+    "--engine",
+    type=click.Choice(["polars", "spark"]),
+    default="polars",
+    show_default=True,
+    help="spark: aggregates computed on Apache Spark (a certified Parquet file); only counts come back.",
+)
+@click.option("--master", help="Spark master URL (local[*], yarn, k8s://…, sc://… for Spark Connect); --engine spark.")
 def profile(
-    path: Path, target: str | None, time_col: str | None, html_out: Path | None, excel_out: Path | None, as_json: bool
+    path: Path,
+    target: str | None,
+    time_col: str | None,
+    html_out: Path | None,
+    excel_out: Path | None,
+    as_json: bool,
+    engine: str,
+    master: str | None,
 ) -> None:
     """Profile PATH: column statistics, alerts, correlations; WOE/IV with --target; PSI with --time-col.
 
     A Parquet file too large for memory (over 2 GB as data) is read from disk a few columns at a time.
+    With --engine spark the file is certified here and its aggregates are computed on Spark.
     """
     from workbench.profile import profile as run_profile
     from workbench.report.json import profile_json
 
-    table = load_masked(path, lazy=None)  # a Parquet file larger than memory is read in column batches
-    result = run_profile(table, target=target, time_column=time_col, marks=timing_marks(table.name))
+    if engine == "spark":
+        table, result = _on_spark(path, target, time_col, master)
+    else:
+        table = load_masked(path, lazy=None)  # a Parquet file larger than memory is read in column batches
+        result = run_profile(table, target=target, time_column=time_col, marks=timing_marks(table.name))
     if html_out is not None:
         from workbench.report import html_report
 
@@ -61,10 +80,73 @@ def profile(
         for tb in result.target.tables[:15]:
             band = t(f"profile.iv_band.{tb.band}")
             click.echo(f"  {tb.feature:<30} IV {tb.iv:7.4f}  AUC {tb.auc:.3f}  KS {tb.ks:.3f}  {band}")
+        if result.target.approximate_edges:
+            click.echo(t("profile.spark.approximate_edges", columns=", ".join(result.target.approximate_edges)))
     if result.stability is not None:
         click.echo(t("profile.cli.stability", column=result.stability.time_column))
         for f in result.stability.features[:15]:
             click.echo(f"  {f.feature:<30} PSI {f.max_psi:7.4f}  {t(f'profile.psi_band.{f.band}')}")
+        if result.stability.approximate_edges:
+            click.echo(t("profile.spark.approximate_edges", columns=", ".join(result.stability.approximate_edges)))
     for out in (html_out, excel_out):
         if out is not None:
             click.echo(t("profile.cli.wrote", path=str(out)))
+
+
+def _on_spark(path: Path, target: str | None, time_col: str | None, master: str | None):
+    """The file through the privacy gate here (the same ``load_masked`` as the polars engine), then its
+    aggregates on Spark; Spark's job progress on stderr."""
+    from workbench.errors import UserError
+    from workbench.spark.connect import first_line, spark_session
+    from workbench.spark.profile import SparkProfileError, profile_on_spark
+    from workbench.spark.progress import job_progress
+
+    table = load_masked(path, lazy=True)  # a Parquet file stays on disk: Spark reads it
+    if table.in_memory:
+        raise SparkProfileError("profile.spark.parquet_only", path=path.name)
+    show = _SparkProgress()
+    marks = timing_marks(table.name)
+    with spark_session(master) as spark, job_progress(spark, show.tasks):
+        try:
+            result = profile_on_spark(
+                spark, table, path, target=target, time_column=time_col, marks=marks, on_step=show.step
+            )
+        except UserError:
+            raise
+        except Exception as err:  # a JVM or cluster failure: one line, never a Java stack trace
+            raise SparkProfileError("profile.spark.failed", reason=first_line(err)) from err
+        finally:
+            show.close()
+    return table, result
+
+
+class _SparkProgress:
+    """Spark's progress as one line on stderr: the step and the tasks done of its running stages, rewritten
+    in place on a terminal; one line per step otherwise."""
+
+    def __init__(self) -> None:
+        import sys
+
+        self.tty = sys.stderr.isatty()
+        self.name = "read"
+        self.open = False
+
+    def step(self, name: str) -> None:
+        self.name = name
+        if not self.tty:
+            click.echo(t("profile.spark.progress_step", step=t(f"profile.spark.step.{name}")), err=True)
+        elif self.open:
+            click.echo("", err=True)
+            self.open = False
+
+    def tasks(self, done: int, total: int) -> None:
+        line = t("profile.spark.progress", step=t(f"profile.spark.step.{self.name}"), done=done, total=total)
+        if self.tty:
+            click.echo("\r" + line.ljust(60), err=True, nl=False)
+            self.open = True
+        elif done == total:
+            click.echo(line, err=True)
+
+    def close(self) -> None:
+        if self.open:
+            click.echo("", err=True)

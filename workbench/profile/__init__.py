@@ -91,9 +91,12 @@ def assemble(
 
 
 def dates_after(table: MaskedTable, time_column: str, profile: TableProfile) -> dict[str, float]:
-    """Per other date column, the share of rows dated after ``time_column`` (evidence of leakage)."""
+    """Per other date column, the share of rows dated after ``time_column`` (evidence of leakage). A month
+    kept as text (2024-01) is a period, not an instant: a date inside the month is not after it, so none."""
     dates = [c.name for c in profile.columns if c.kind == "date" and c.name != time_column]
-    return leakage.dated_after(table.lazy(), time_column, dates) if time_column in table.columns else {}
+    if time_column not in table.columns or not table.schema[time_column].is_temporal():
+        return {}
+    return leakage.dated_after(table.lazy(), time_column, dates)
 
 
 def profile(

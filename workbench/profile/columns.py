@@ -163,7 +163,7 @@ class TableProfile:
         raise KeyError(name)
 
 
-def _k(i: int, stat: str) -> str:
+def stat_key(i: int, stat: str) -> str:
     return f"{i}|{stat}"
 
 
@@ -174,7 +174,7 @@ def _values(i: int, name: str, dtype: pl.DataType) -> pl.Expr:
 
 
 def _quantile_expr(i: int, x: pl.Expr) -> pl.Expr:
-    return x.quantile(list(QUANTILES), "nearest").alias(_k(i, "q"))
+    return x.quantile(list(QUANTILES), "nearest").alias(stat_key(i, "q"))
 
 
 def _numeric_exprs(i: int, x: pl.Expr, *, quantiles: bool) -> list[pl.Expr]:
@@ -186,14 +186,14 @@ def _numeric_exprs(i: int, x: pl.Expr, *, quantiles: bool) -> list[pl.Expr]:
     other statistic together.
     """
     return [
-        x.mean().alias(_k(i, "mean")),
-        x.std().alias(_k(i, "std")),
-        x.min().alias(_k(i, "min")),
-        x.max().alias(_k(i, "max")),
-        x.skew().alias(_k(i, "skew")),
-        x.kurtosis().alias(_k(i, "kurt")),
+        x.mean().alias(stat_key(i, "mean")),
+        x.std().alias(stat_key(i, "std")),
+        x.min().alias(stat_key(i, "min")),
+        x.max().alias(stat_key(i, "max")),
+        x.skew().alias(stat_key(i, "skew")),
+        x.kurtosis().alias(stat_key(i, "kurt")),
         *([_quantile_expr(i, x)] if quantiles else []),
-        x.cast(pl.Float64).hist(bin_count=HIST_BINS, include_breakpoint=True).implode().alias(_k(i, "hist")),
+        x.cast(pl.Float64).hist(bin_count=HIST_BINS, include_breakpoint=True).implode().alias(stat_key(i, "hist")),
     ]
 
 
@@ -210,7 +210,7 @@ def _sample_quantiles(piece: pl.DataFrame, columns: list[tuple[int, str]]) -> di
 
     with ThreadPoolExecutor(2) as pool:
         found = list(pool.map(one, [n for _i, n in columns]))
-    return {_k(i, "q"): q for (i, _n), q in zip(columns, found, strict=True)}
+    return {stat_key(i, "q"): q for (i, _n), q in zip(columns, found, strict=True)}
 
 
 def _pass1_exprs(
@@ -228,40 +228,40 @@ def _pass1_exprs(
     exact_quantiles = rows <= 2 * QUANTILE_SAMPLE
     for i, name, dtype in items:
         col = pl.col(name)
-        out.append(col.null_count().alias(_k(i, "null")))
-        out.append((col.is_nan().sum() if dtype.is_float() else pl.lit(0)).alias(_k(i, "nan")))
+        out.append(col.null_count().alias(stat_key(i, "null")))
+        out.append((col.is_nan().sum() if dtype.is_float() else pl.lit(0)).alias(stat_key(i, "nan")))
         if i in few_levels:
             continue
         if dtype == pl.Boolean:
-            out.append(col.n_unique().alias(_k(i, "approx")))
-            out.append(col.cast(pl.Int8).sum().alias(_k(i, "true")))
+            out.append(col.n_unique().alias(stat_key(i, "approx")))
+            out.append(col.cast(pl.Int8).sum().alias(stat_key(i, "true")))
             continue
-        out.append(col.approx_n_unique().alias(_k(i, "approx")))
+        out.append(col.approx_n_unique().alias(stat_key(i, "approx")))
         if dtype.is_numeric():
             out += _numeric_exprs(i, col, quantiles=exact_quantiles)
-            out += [(col == 0).sum().alias(_k(i, "zeros")), (col < 0).sum().alias(_k(i, "neg"))]
-            out += [(col == c).sum().alias(_k(i, f"code{c}")) for c in (candidates or {}).get(i, [])]
+            out += [(col == 0).sum().alias(stat_key(i, "zeros")), (col < 0).sum().alias(stat_key(i, "neg"))]
+            out += [(col == c).sum().alias(stat_key(i, f"code{c}")) for c in (candidates or {}).get(i, [])]
         elif is_date_dtype(dtype):
             d = col.cast(pl.Date)
             out += [
-                d.min().alias(_k(i, "dmin")),
-                d.max().alias(_k(i, "dmax")),
-                (d > pl.lit(today)).sum().alias(_k(i, "future")),
+                d.min().alias(stat_key(i, "dmin")),
+                d.max().alias(stat_key(i, "dmax")),
+                (d > pl.lit(today)).sum().alias(stat_key(i, "future")),
                 d.cast(pl.Int32)
                 .cast(pl.Float64)
                 .hist(bin_count=HIST_BINS, include_breakpoint=True)
                 .implode()
-                .alias(_k(i, "hist")),
+                .alias(stat_key(i, "hist")),
             ]
         elif is_string_dtype(dtype):
             s = col.cast(pl.String)
             lengths = s.str.len_chars()
             out += [
-                lengths.min().alias(_k(i, "lmin")),
-                lengths.mean().alias(_k(i, "lmean")),
-                lengths.max().alias(_k(i, "lmax")),
-                s.min().alias(_k(i, "min")),
-                s.max().alias(_k(i, "max")),
+                lengths.min().alias(stat_key(i, "lmin")),
+                lengths.mean().alias(stat_key(i, "lmean")),
+                lengths.max().alias(stat_key(i, "lmax")),
+                s.min().alias(stat_key(i, "min")),
+                s.max().alias(stat_key(i, "max")),
             ]
     return out
 
@@ -306,12 +306,14 @@ def _pass2(
     numbers and dates from ``levels``; those statistics are written into ``p1`` under pass 1's keys."""
     few_text = [(i, n) for i, n, d in items if i in few_levels and is_string_dtype(d)]
     few_values = [(i, n, d) for i, n, d in items if i in few_levels and not is_string_dtype(d)]
-    counted = [(i, n) for i, n, _d in items if i not in few_levels and (p1[_k(i, "approx")] or 0) <= EXACT_DISTINCT_MAX]
+    counted = [
+        (i, n) for i, n, _d in items if i not in few_levels and (p1[stat_key(i, "approx")] or 0) <= EXACT_DISTINCT_MAX
+    ]
     exprs: list[pl.Expr] = []
     for i, name, dtype in items:
         if i in few_levels:
             continue
-        seen = _codes_seen(i, dtype, p1, rows)
+        seen = codes_seen(i, dtype, p1, rows)
         if seen:
             codes = pl.lit(pl.Series([c for c, _ in seen], dtype=dtype))
             x = _values(i, name, dtype).filter(~pl.col(name).is_in(codes.implode()))
@@ -319,9 +321,9 @@ def _pass2(
             exprs += [e.name.suffix("|seen") for e in _numeric_exprs(i, x, quantiles=not sampled_quantiles)]
         if is_date_dtype(dtype):
             d = pl.col(name).cast(pl.Date).drop_nulls().unique().sort()
-            exprs.append(d.diff().dt.total_days().max().alias(_k(i, "gap")))
+            exprs.append(d.diff().dt.total_days().max().alias(stat_key(i, "gap")))
             months = pl.col(name).cast(pl.Date).dt.truncate("1mo").drop_nulls().n_unique()
-            exprs.append(months.alias(_k(i, "months")))
+            exprs.append(months.alias(stat_key(i, "months")))
         elif is_string_dtype(dtype):
             exprs.append(
                 pl.col(name)
@@ -330,9 +332,9 @@ def _pass2(
                 .head(20_000)
                 .str.contains(NUMERIC_TEXT)
                 .mean()
-                .alias(_k(i, "numstr"))
+                .alias(stat_key(i, "numstr"))
             )
-        if dtype.is_float() and p1[_k(i, "nan")]:
+        if dtype.is_float() and p1[stat_key(i, "nan")]:
             exprs += [
                 e.name.suffix("|nan_free")
                 for e in _numeric_exprs(i, _values(i, name, dtype), quantiles=not sampled_quantiles)
@@ -348,13 +350,13 @@ def _pass2(
     out: dict[str, object] = {}
     for (i, _n), res in zip(counted + few_text, results, strict=False):
         row = res.row(0, named=True)
-        out[_k(i, "distinct")] = int(row["distinct"] or 0)
-        out[_k(i, "top")] = row["top"] or []
+        out[stat_key(i, "distinct")] = int(row["distinct"] or 0)
+        out[stat_key(i, "top")] = row["top"] or []
         for stat in ("lmin", "lmean", "lmax", "min", "max", "numstr"):
             if stat in row:
-                out[_k(i, stat)] = row[stat]
+                out[stat_key(i, stat)] = row[stat]
     for (i, _n, dtype), counts in zip(few_values, level_frames, strict=True):
-        out.update(_from_levels(i, dtype, counts, p1, rows, today or date.today()))
+        out.update(stats_from_levels(i, dtype, counts, p1, rows, today or date.today()))
     if exprs:
         out.update(results[-1].row(0, named=True))
     for key in [k for k in out if k.endswith(("|min|seen", "|max|seen"))]:  # the range without the candidates
@@ -362,26 +364,29 @@ def _pass2(
     return out
 
 
-def _from_levels(
+def stats_from_levels(
     i: int, dtype: pl.DataType, counts: pl.DataFrame, p1: dict[str, object], rows: int, today: date
 ) -> dict[str, object]:
     """A numeric or date column's statistics from its value counts (``levels``): pass 1's keys go into
     ``p1``, the rest (distinct, top, range without codes, date gaps) are returned as pass 2's."""
     out: dict[str, object] = {
-        _k(i, "distinct"): counts.height,
-        _k(i, "top"): _top_rows(counts, date_days=is_date_dtype(dtype)),
+        stat_key(i, "distinct"): counts.height,
+        stat_key(i, "top"): _top_rows(counts, date_days=is_date_dtype(dtype)),
     }
-    p1[_k(i, "approx")] = counts.height
+    p1[stat_key(i, "approx")] = counts.height
     if not counts.height:  # nothing but null and NaN: what pass 1 gives an empty column
         stats = ("dmin", "dmax", "hist") if is_date_dtype(dtype) else ("mean", "std", "min", "max", "skew", "kurt")
-        p1.update({_k(i, s): None for s in stats})
-        p1.update({_k(i, s): 0 for s in ("zeros", "neg", "future")})
-        p1.update({_k(i, "q"): [], _k(i, "hist"): [], _k(i, "codes"): []})
+        p1.update({stat_key(i, s): None for s in stats})
+        p1.update({stat_key(i, s): 0 for s in ("zeros", "neg", "future")})
+        p1.update({stat_key(i, "q"): [], stat_key(i, "hist"): [], stat_key(i, "codes"): []})
         return out
     v, n = counts["v"].to_numpy(), counts["n"].to_numpy()  # sorted by value (``levels.sorted_counts``)
     if is_date_dtype(dtype):
         found = levels.date_stats(i, v, n, today=today, bins=HIST_BINS)
-        out[_k(i, "gap")], out[_k(i, "months")] = found.pop(_k(i, "gap")), found.pop(_k(i, "months"))
+        out[stat_key(i, "gap")], out[stat_key(i, "months")] = (
+            found.pop(stat_key(i, "gap")),
+            found.pop(stat_key(i, "months")),
+        )
         p1.update(found)
         return out
     found = codes.find(v, n) if dtype != pl.Boolean else ()
@@ -390,13 +395,13 @@ def _from_levels(
         p1.update(
             levels.numeric_stats(i, v[keep], n[keep], codes=SPECIAL_CODES, quantile_levels=QUANTILES, bins=HIST_BINS)
         )
-        p1.update({_k(i, "min"): v[0].item(), _k(i, "max"): v[-1].item()})
-        p1.update({_k(i, "zeros"): int(n[v == 0].sum()), _k(i, "neg"): int(n[v < 0].sum())})
-        out[_k(i, "cmin")], out[_k(i, "cmax")] = v[keep][0].item(), v[keep][-1].item()
+        p1.update({stat_key(i, "min"): v[0].item(), stat_key(i, "max"): v[-1].item()})
+        p1.update({stat_key(i, "zeros"): int(n[v == 0].sum()), stat_key(i, "neg"): int(n[v < 0].sum())})
+        out[stat_key(i, "cmin")], out[stat_key(i, "cmax")] = v[keep][0].item(), v[keep][-1].item()
     else:
         p1.update(levels.numeric_stats(i, v, n, codes=SPECIAL_CODES, quantile_levels=QUANTILES, bins=HIST_BINS))
-    p1[_k(i, "special")] = found
-    p1[_k(i, "qexact")] = True
+    p1[stat_key(i, "special")] = found
+    p1[stat_key(i, "qexact")] = True
     return out
 
 
@@ -441,23 +446,23 @@ def text_stats(g: pl.LazyFrame) -> pl.LazyFrame:
     )
 
 
-def _codes_seen(i: int, dtype: pl.DataType, p1: Mapping[str, object], rows: int) -> list[tuple[int, int]]:
+def codes_seen(i: int, dtype: pl.DataType, p1: Mapping[str, object], rows: int) -> list[tuple[int, int]]:
     """Candidate "unknown" codes frequent enough to matter (``codes.MIN_SHARE``); none for a 0/1 flag."""
     if not dtype.is_numeric() or dtype == pl.Boolean:
         return []
-    nonmissing = rows - p1[_k(i, "null")] - p1[_k(i, "nan")]  # type: ignore[operator]
-    found = {int(r["v"]): int(r["n"]) for r in p1[_k(i, "codes")] or []}  # type: ignore[attr-defined]
+    nonmissing = rows - p1[stat_key(i, "null")] - p1[stat_key(i, "nan")]  # type: ignore[operator]
+    found = {int(r["v"]): int(r["n"]) for r in p1[stat_key(i, "codes")] or []}  # type: ignore[attr-defined]
     seen = sorted((code, n) for code, n in found.items() if codes.enough(n, nonmissing))  # type: ignore[arg-type]
-    return seen if seen and (p1[_k(i, "approx")] or 0) > 2 else []  # type: ignore[operator]
+    return seen if seen and (p1[stat_key(i, "approx")] or 0) > 2 else []  # type: ignore[operator]
 
 
-def _confirmed(
+def confirmed_codes(
     i: int, seen: list[tuple[int, int]], p1: Mapping[str, object], p2: Mapping[str, object], rows: int
 ) -> tuple[SpecialCode, ...]:
     """Which seen candidates sit apart from the rest of the column (``codes.apart``), with their shares."""
-    count = rows - p1[_k(i, "null")] - p1[_k(i, "nan")]  # type: ignore[operator]
-    cmin, cmax = _num(p2.get(_k(i, "cmin"))), _num(p2.get(_k(i, "cmax")))
-    median = dict(zip(QUANTILES, p1.get(_k(i, "q")) or [], strict=False)).get(0.5)  # type: ignore[call-overload]
+    count = rows - p1[stat_key(i, "null")] - p1[stat_key(i, "nan")]  # type: ignore[operator]
+    cmin, cmax = _num(p2.get(stat_key(i, "cmin"))), _num(p2.get(stat_key(i, "cmax")))
+    median = dict(zip(QUANTILES, p1.get(stat_key(i, "q")) or [], strict=False)).get(0.5)  # type: ignore[call-overload]
     return tuple(
         SpecialCode(float(c), int(n), n / count if count else 0.0)
         for c, n in seen
@@ -486,7 +491,9 @@ def _without_codes(
         if {c.value for c in found[i]} == {float(c) for c, _n in seen[i]}:
             ready = {k.removesuffix("|seen"): v for k, v in p2.items() if k.startswith(f"{i}|") and k.endswith("|seen")}
             out.update(ready)
-            out.update({_k(i, "min"): p2.get(_k(i, "cmin")), _k(i, "max"): p2.get(_k(i, "cmax"))})
+            out.update(
+                {stat_key(i, "min"): p2.get(stat_key(i, "cmin")), stat_key(i, "max"): p2.get(stat_key(i, "cmax"))}
+            )
             if sampled_quantiles and name in piece.columns:
                 sampled.append((i, name, [c.value for c in found[i]]))
             continue
@@ -500,8 +507,11 @@ def _without_codes(
         kept = piece.select(pl.col(name).cast(pl.Float64).fill_nan(None)).filter(~pl.col(name).is_in(listed))
         out.update(_sample_quantiles(kept, [(i, name)]))
     for i in found:
-        if _k(i, "min") in out:
-            out[_k(i, "cmin")], out[_k(i, "cmax")] = out.pop(_k(i, "min")), out.pop(_k(i, "max"))
+        if stat_key(i, "min") in out:
+            out[stat_key(i, "cmin")], out[stat_key(i, "cmax")] = (
+                out.pop(stat_key(i, "min")),
+                out.pop(stat_key(i, "max")),
+            )
     return out
 
 
@@ -663,31 +673,31 @@ def scan_columns(
         b1 = chunk.select(_pass1_exprs(items, today, rows, few, candidates)).row(0, named=True)
         for i, _n, d in items:
             if i not in few and _is_number(d):
-                counted = [{"v": float(c), "n": b1.pop(_k(i, f"code{c}"))} for c in candidates.get(i, [])]
-                b1[_k(i, "codes")] = [{"v": 0.0, "n": b1[_k(i, "zeros")]}, *counted]
+                counted = [{"v": float(c), "n": b1.pop(stat_key(i, f"code{c}"))} for c in candidates.get(i, [])]
+                b1[stat_key(i, "codes")] = [{"v": 0.0, "n": b1[stat_key(i, "zeros")]}, *counted]
         if sampled_quantiles:
             b1.update(_sample_quantiles(piece, [(i, n) for i, n, d in items if i not in few and _is_number(d)]))
         timings["pass1_aggregates"] += time.perf_counter() - t0
 
         t0 = time.perf_counter()
         b2 = _pass2(chunk, items, b1, rows, sampled_quantiles, few, today)
-        seen = {i: c for i, _n, d in items if i not in few and (c := _codes_seen(i, d, b1, rows))}
-        found = {i: _confirmed(i, c, b1, b2, rows) for i, c in seen.items()}
-        b1.update({_k(i, "special"): f for i, f in found.items()})
+        seen = {i: c for i, _n, d in items if i not in few and (c := codes_seen(i, d, b1, rows))}
+        found = {i: confirmed_codes(i, c, b1, b2, rows) for i, c in seen.items()}
+        b1.update({stat_key(i, "special"): f for i, f in found.items()})
         clean = _without_codes(chunk, items, found, piece, sampled_quantiles, seen, b2)
         for i in few:  # exact distinct counts; text counted by level also takes its statistics from pass 2
-            b1[_k(i, "approx")] = b2[_k(i, "distinct")]
+            b1[stat_key(i, "approx")] = b2[stat_key(i, "distinct")]
             if is_string_dtype(schema[names[i]]):
-                b1.update({_k(i, s): b2[_k(i, s)] for s in ("lmin", "lmean", "lmax", "min", "max")})
+                b1.update({stat_key(i, s): b2[stat_key(i, s)] for s in ("lmin", "lmean", "lmax", "min", "max")})
         p1.update(b1)
         p2.update(b2)
         for key in [k for k in clean if k.endswith(("|cmin", "|cmax"))]:
             p2[key] = clean.pop(key)
         p1.update({f"{k}|clean": v for k, v in clean.items()})
         for i, name, _dtype in items:
-            if b1[_k(i, "null")] + b1[_k(i, "nan")] > 0:
+            if b1[stat_key(i, "null")] + b1[stat_key(i, "nan")] > 0:
                 col = chunk[name]
-                missing_masks[i] = col.is_null() | col.is_nan() if b1[_k(i, "nan")] else col.is_null()
+                missing_masks[i] = col.is_null() | col.is_nan() if b1[stat_key(i, "nan")] else col.is_null()
         timings["pass2_value_counts"] += time.perf_counter() - t0
 
         t0 = time.perf_counter()
@@ -733,58 +743,59 @@ def column_profiles(
     ``approximate_quantiles``: quantiles not counted from value counts are approximate (``quantiles_sampled``)."""
     profiles = []
     for i, (name, dtype) in enumerate(schema.items()):
-        n_null, n_nan = int(p1[_k(i, "null")]), int(p1[_k(i, "nan")])
+        n_null, n_nan = int(p1[stat_key(i, "null")]), int(p1[stat_key(i, "nan")])
         count = rows - n_null - n_nan
         top: tuple[TopValue, ...] = ()
-        if _k(i, "distinct") in p2:
-            distinct, exact = int(p2[_k(i, "distinct")]), True  # type: ignore[call-overload]
-            top = tuple(TopValue(str(r["v"]), int(r["n"]), r["n"] / rows) for r in p2[_k(i, "top")])  # type: ignore[attr-defined]
+        if stat_key(i, "distinct") in p2:
+            distinct, exact = int(p2[stat_key(i, "distinct")]), True  # type: ignore[call-overload]
+            top = tuple(TopValue(str(r["v"]), int(r["n"]), r["n"] / rows) for r in p2[stat_key(i, "top")])  # type: ignore[attr-defined]
         else:
-            distinct, exact = min(int(p1[_k(i, "approx")]), count), False
+            distinct, exact = min(int(p1[stat_key(i, "approx")]), count), False
             if n_null and distinct > 0:
                 distinct -= 1  # HyperLogLog counts null as a value
         stats: dict[str, object] = {}
         if dtype == pl.Boolean:
-            stats["mean"] = p1[_k(i, "true")] / count if count else None
-            distinct, exact = int(p1[_k(i, "approx")]) - (1 if n_null else 0), True
+            stats["mean"] = p1[stat_key(i, "true")] / count if count else None
+            distinct, exact = int(p1[stat_key(i, "approx")]) - (1 if n_null else 0), True
         elif dtype.is_numeric():
-            hist = p1[_k(i, "hist")]
+            hist = p1[stat_key(i, "hist")]
             stats.update(
-                mean=_num(p1[_k(i, "mean")]),
-                std=_num(p1[_k(i, "std")]),
-                min=_num(p1[_k(i, "min")]),
-                max=_num(p1[_k(i, "max")]),
-                zeros=int(p1[_k(i, "zeros")]),
-                negatives=int(p1[_k(i, "neg")]),
-                skew=_num(p1[_k(i, "skew")]),
-                kurtosis=_num(p1[_k(i, "kurt")]),
+                mean=_num(p1[stat_key(i, "mean")]),
+                std=_num(p1[stat_key(i, "std")]),
+                min=_num(p1[stat_key(i, "min")]),
+                max=_num(p1[stat_key(i, "max")]),
+                zeros=int(p1[stat_key(i, "zeros")]),
+                negatives=int(p1[stat_key(i, "neg")]),
+                skew=_num(p1[stat_key(i, "skew")]),
+                kurtosis=_num(p1[stat_key(i, "kurt")]),
                 quantiles=tuple(
-                    (q, float(v)) for q, v in zip(QUANTILES, p1[_k(i, "q")] or [], strict=False) if v is not None
+                    (q, float(v)) for q, v in zip(QUANTILES, p1[stat_key(i, "q")] or [], strict=False) if v is not None
                 ),
-                quantiles_sampled=(approximate_quantiles or rows > 2 * QUANTILE_SAMPLE) and not p1.get(_k(i, "qexact")),
+                quantiles_sampled=(approximate_quantiles or rows > 2 * QUANTILE_SAMPLE)
+                and not p1.get(stat_key(i, "qexact")),
                 histogram=_histogram(hist) if count else (),
             )
-            if found := p1.get(_k(i, "special")):
+            if found := p1.get(stat_key(i, "special")):
                 stats["special_codes"] = found
-                stats["min_without_codes"] = _num(p2.get(_k(i, "cmin")))
-                stats["max_without_codes"] = _num(p2.get(_k(i, "cmax")))
+                stats["min_without_codes"] = _num(p2.get(stat_key(i, "cmin")))
+                stats["max_without_codes"] = _num(p2.get(stat_key(i, "cmax")))
         elif is_date_dtype(dtype):
-            dmin, dmax = p1[_k(i, "dmin")], p1[_k(i, "dmax")]
-            stats.update(date_min=dmin, date_max=dmax, future_count=int(p1[_k(i, "future")]))
+            dmin, dmax = p1[stat_key(i, "dmin")], p1[stat_key(i, "dmax")]
+            stats.update(date_min=dmin, date_max=dmax, future_count=int(p1[stat_key(i, "future")]))
             if dmin is not None and dmax is not None:
                 stats["min"], stats["max"] = str(dmin), str(dmax)
                 span = (dmax.year - dmin.year) * 12 + dmax.month - dmin.month + 1
-                stats["date_empty_months"] = span - int(p2[_k(i, "months")])
-                stats["date_largest_gap_days"] = int(p2[_k(i, "gap")] or 0)
-                stats["histogram"] = _histogram(p1[_k(i, "hist")])
+                stats["date_empty_months"] = span - int(p2[stat_key(i, "months")])
+                stats["date_largest_gap_days"] = int(p2[stat_key(i, "gap")] or 0)
+                stats["histogram"] = _histogram(p1[stat_key(i, "hist")])
         elif is_string_dtype(dtype):
             stats.update(
-                length_min=p1[_k(i, "lmin")],
-                length_mean=_num(p1[_k(i, "lmean")]),
-                length_max=p1[_k(i, "lmax")],
-                min=p1[_k(i, "min")],
-                max=p1[_k(i, "max")],
-                numeric_string_share=_num(p2.get(_k(i, "numstr"))),
+                length_min=p1[stat_key(i, "lmin")],
+                length_mean=_num(p1[stat_key(i, "lmean")]),
+                length_max=p1[stat_key(i, "lmax")],
+                min=p1[stat_key(i, "min")],
+                max=p1[stat_key(i, "max")],
+                numeric_string_share=_num(p2.get(stat_key(i, "numstr"))),
             )
         inferred = infer_kind(
             name,

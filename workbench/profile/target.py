@@ -227,9 +227,13 @@ def resolve_event(values: pl.Series) -> tuple[str, str]:
     values the less frequent one is the event (defaults are rare). Raises ``TargetError`` otherwise.
     """
     counts = values.drop_nulls().cast(pl.String).value_counts(sort=True, name="n")
-    levels = [str(v) for v in counts[values.name]]
+    return event_of_levels(values.name, [str(v) for v in counts[values.name]])
+
+
+def event_of_levels(column: str, levels: Sequence[str]) -> tuple[str, str]:
+    """``resolve_event`` from the target's distinct values as text, most frequent first (however counted)."""
     if len(levels) != 2:
-        raise TargetError("profile.target.not_binary", column=values.name, n=len(levels))
+        raise TargetError("profile.target.not_binary", column=column, n=len(levels))
     low = [v.strip().lower() for v in levels]
     for i in (0, 1):
         if low[i] in EVENT_WORDS and low[1 - i] in NON_EVENT_WORDS:

@@ -76,6 +76,13 @@ def _figure(fig: go.Figure, read_key: str) -> str:
     return _read(fig.to_html(full_html=False, include_plotlyjs=False, config=_CONFIG), read_key)
 
 
+def _approximate(features: tuple[str, ...]) -> str:
+    """A note naming the features cut at approximate quantiles (``--engine spark``), or nothing."""
+    if not features:
+        return ""
+    return f'<p class="muted">{_esc(t("profile.spark.approximate_edges_note", columns=", ".join(features)))}</p>'
+
+
 def html_report(result: Profile, *, title: str | None = None) -> str:
     """The whole profile as one HTML document (string), in the current language."""
     tp = result.table
@@ -148,6 +155,7 @@ def html_report(result: Profile, *, title: str | None = None) -> str:
             )
             + "</p>"
         )
+        parts.append(_approximate(ta.approximate_edges))
         parts.append(_figure(charts.iv_bars(ta), "profile.read.iv"))
         parts.append(_table(tables.iv_frame(ta)))
         for tb in ta.tables[:MAX_WOE_CHARTS]:
@@ -157,6 +165,7 @@ def html_report(result: Profile, *, title: str | None = None) -> str:
         st = result.stability
         nav.append(("stability", "stability"))
         parts.append(f'<section id="stability"><h2>{_esc(t("profile.section.stability"))}</h2>')
+        parts.append(_approximate(st.approximate_edges))
         parts.append(_figure(charts.psi_bars(st), "profile.read.psi"))
         parts.append(_figure(charts.psi_trend(st), "profile.read.psi_trend"))
         parts.append(_table(tables.psi_frame(st)))

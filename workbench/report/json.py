@@ -14,7 +14,8 @@ def _num(v: float | None, digits: int = 6) -> float | None:
 
 def profile_json(result: Profile) -> dict[str, Any]:
     """``rows``, ``columns``, ``alerts`` always; ``target`` (+ ``event``) with a target; ``stability`` with a
-    time column. ``missing`` counts null and NaN; ``distinct_exact`` says whether ``distinct`` is exact.
+    time column. ``missing`` counts null and NaN; ``distinct_exact`` says whether ``distinct`` is exact;
+    ``approximate_edges`` whether a feature was cut at approximate quantiles (``--engine spark``).
     """
     tp = result.table
     out: dict[str, Any] = {
@@ -44,7 +45,14 @@ def profile_json(result: Profile) -> dict[str, Any]:
         out["event"] = ta.event
         out["event_rate"] = _num(ta.event_rate)
         out["target"] = [
-            {"feature": tb.feature, "iv": _num(tb.iv), "auc": _num(tb.auc), "ks": _num(tb.ks), "band": tb.band}
+            {
+                "feature": tb.feature,
+                "iv": _num(tb.iv),
+                "auc": _num(tb.auc),
+                "ks": _num(tb.ks),
+                "band": tb.band,
+                "approximate_edges": tb.feature in ta.approximate_edges,
+            }
             for tb in ta.tables
         ]
     elif result.numeric_target is not None:
@@ -63,7 +71,13 @@ def profile_json(result: Profile) -> dict[str, Any]:
         st = result.stability
         out["periods"] = list(st.periods)
         out["stability"] = [
-            {"feature": f.feature, "psi": _num(f.max_psi), "band": f.band, "by_period": [_num(v) for v in f.psi]}
+            {
+                "feature": f.feature,
+                "psi": _num(f.max_psi),
+                "band": f.band,
+                "by_period": [_num(v) for v in f.psi],
+                "approximate_edges": f.feature in st.approximate_edges,
+            }
             for f in st.features
         ]
     return out

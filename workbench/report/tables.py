@@ -4,6 +4,8 @@ the HTML report show. Formatting only; every number comes from the result object
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import polars as pl
 
 from workbench.i18n import t
@@ -126,6 +128,14 @@ def alerts_frame(p: Profile) -> pl.DataFrame:
     )
 
 
+def _edges(features: Sequence[str], approximate: Sequence[str]) -> dict[str, list[str]]:
+    """An "edges" column (approximate or exact) when some feature was cut at approximate quantiles."""
+    if not approximate:
+        return {}
+    word = {True: t("profile.approximate"), False: t("profile.exact")}
+    return {_h("edges"): [word[f in approximate] for f in features]}
+
+
 def iv_frame(target: TargetAnalysis) -> pl.DataFrame:
     return pl.DataFrame(
         {
@@ -136,6 +146,7 @@ def iv_frame(target: TargetAnalysis) -> pl.DataFrame:
             "KS": [round(tb.ks, 4) for tb in target.tables],
             _h("bins"): [len(tb.used) for tb in target.tables],
             _h("smoothed"): [", ".join(tb.smoothed_bins) for tb in target.tables],
+            **_edges([tb.feature for tb in target.tables], target.approximate_edges),
         },
         schema_overrides={_h("feature"): pl.String},
     )
@@ -179,6 +190,7 @@ def psi_frame(st: Stability) -> pl.DataFrame:
         _h("feature"): [f.feature for f in st.features],
         _h("max_psi"): [round(f.max_psi, 4) for f in st.features],
         _h("band"): [t(f"profile.psi_band.{f.band}") for f in st.features],
+        **_edges([f.feature for f in st.features], st.approximate_edges),
     }
     for k, period in enumerate(st.periods[1:], start=1):
         data[period] = [round(f.psi[k], 4) for f in st.features]
