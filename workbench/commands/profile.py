@@ -98,12 +98,13 @@ def _on_spark(path: Path, target: str | None, time_col: str | None, master: str 
     aggregates on Spark; Spark's job progress on stderr."""
     from workbench.errors import UserError
     from workbench.spark.connect import first_line, spark_session
-    from workbench.spark.profile import SparkProfileError, profile_on_spark
+    from workbench.spark.profile import SparkProfileError, check_request, profile_on_spark
     from workbench.spark.progress import job_progress
 
     table = load_masked(path, lazy=True)  # a Parquet file stays on disk: Spark reads it
     if table.in_memory:
         raise SparkProfileError("profile.spark.parquet_only", path=path.name)
+    check_request(table, path, target, time_col)  # before Spark starts: a wrong column costs no cluster time
     show = _SparkProgress()
     marks = timing_marks(table.name)
     with spark_session(master) as spark, job_progress(spark, show.tasks):
@@ -121,8 +122,10 @@ def _on_spark(path: Path, target: str | None, time_col: str | None, master: str 
 
 
 class _SparkProgress:
-    """Spark's progress as one line on stderr: the step and the tasks done of its running stages, rewritten
-    in place on a terminal; one line per step otherwise."""
+    """Spark's progress on stderr: the step, and the tasks done of its running stages. On a terminal one line
+    rewritten in place; otherwise a line per step and at most one task line every ``EVERY`` seconds."""
+
+    EVERY = 2.0
 
     def __init__(self) -> None:
         import sys
@@ -130,6 +133,7 @@ class _SparkProgress:
         self.tty = sys.stderr.isatty()
         self.name = "read"
         self.open = False
+        self.last = -self.EVERY
 
     def step(self, name: str) -> None:
         self.name = name
@@ -140,11 +144,14 @@ class _SparkProgress:
             self.open = False
 
     def tasks(self, done: int, total: int) -> None:
+        import time
+
         line = t("profile.spark.progress", step=t(f"profile.spark.step.{self.name}"), done=done, total=total)
         if self.tty:
             click.echo("\r" + line.ljust(60), err=True, nl=False)
             self.open = True
-        elif done == total:
+        elif time.monotonic() - self.last >= self.EVERY:
+            self.last = time.monotonic()
             click.echo(line, err=True)
 
     def close(self) -> None:

@@ -27,7 +27,8 @@ def first_line(err: BaseException) -> str:
 
 @contextmanager
 def spark_session(master: str | None = None) -> Iterator[object]:
-    """A session on ``master`` (see the module docstring), stopped when the block ends."""
+    """A session on ``master`` (see the module docstring), stopped when the block ends; the active session
+    when there is one (spark-submit, a notebook), which is left to whoever started it."""
     master = master or os.environ.get(MASTER_ENV) or DEFAULT_MASTER
     try:
         from pyspark.sql import SparkSession
@@ -35,6 +36,10 @@ def spark_session(master: str | None = None) -> Iterator[object]:
         raise SparkStartError("spark.error.not_installed") from err
     if not master.startswith("sc://") and shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
         raise SparkStartError("spark.error.no_java")
+    active = SparkSession.getActiveSession()
+    if active is not None:  # inside spark-submit or a notebook: its session, left running for its owner
+        yield active
+        return
     try:
         if master.startswith("sc://"):
             session = SparkSession.builder.remote(master).getOrCreate()

@@ -354,6 +354,23 @@ def _numeric_spec(
     return BinSpec(column, True, edges_from_counts(kept["v"].to_numpy(), kept["n"].to_numpy(), N_BINS), specials)
 
 
+def check_request(table: MaskedTable, path: str | Path, target: str | None, time_column: str | None) -> None:
+    """Refuse before any Spark work: a file other than the one certified (fingerprint), a target or time
+    column the table does not have, a time column that is neither a date nor text."""
+    from workbench.io.parquet import file_fingerprint
+    from workbench.profile.stability import StabilityError
+
+    schema = table.schema
+    if file_fingerprint(Path(path)) != table.fingerprint:
+        raise SparkProfileError("profile.spark.changed", path=Path(path).name)
+    if target is not None and target not in schema:
+        raise TargetError("profile.target.missing_column", column=target)
+    if time_column is not None and time_column not in schema:
+        raise StabilityError("profile.stability.missing_column", column=time_column)
+    if time_column is not None and not (schema[time_column].is_temporal() or schema[time_column] == pl.String):
+        raise StabilityError("profile.stability.not_a_date", column=time_column)
+
+
 def profile_on_spark(
     spark,
     table: MaskedTable,
@@ -377,7 +394,6 @@ def profile_on_spark(
     ``few_levels``: columns with more distinct values get approximate quantiles and edges.
     """
     from workbench.io.parquet import file_fingerprint
-    from workbench.profile.stability import StabilityError
 
     t_start = time.perf_counter()
     path = Path(path)
@@ -387,12 +403,7 @@ def profile_on_spark(
     inject = inject or Injected()
     schema = table.schema
     names = list(schema)
-    if file_fingerprint(path) != table.fingerprint:
-        raise SparkProfileError("profile.spark.changed", path=path.name)
-    if target is not None and target not in schema:
-        raise TargetError("profile.target.missing_column", column=target)
-    if time_column is not None and time_column not in schema:
-        raise StabilityError("profile.stability.missing_column", column=time_column)
+    check_request(table, path, target, time_column)
     df = spark.read.parquet(str(path))
     if df.columns != names:
         raise SparkProfileError("profile.spark.changed", path=path.name)
@@ -416,8 +427,6 @@ def profile_on_spark(
         t0 = time.perf_counter()
         ti = names.index(time_column)
         when = period_column(F.col(f"c{ti}"), schema[time_column])
-        if not (schema[time_column].is_temporal() or schema[time_column] == pl.String):
-            raise StabilityError("profile.stability.not_a_date", column=time_column)
         found = sorted((r[0], r[1]) for r in df.groupBy(when.alias("m")).count().collect() if r[0] is not None)
         check_periods(time_column, len(found))
         periods, period_rows = [d for d, _n in found], [int(n) for _d, n in found]

@@ -4,11 +4,12 @@ in the client, so it reports nothing."""
 
 from __future__ import annotations
 
+import contextvars
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
-POLL_SECONDS = 0.5
+POLL_SECONDS = 0.2
 
 
 @contextmanager
@@ -34,7 +35,8 @@ def job_progress(spark, show: Callable[[int, int], None], *, every: float = POLL
                 last = (done, total)
                 show(done, total)
 
-    thread = threading.Thread(target=watch, name="spark-progress", daemon=True)
+    context = contextvars.copy_context()  # the caller's language (and other context) in the watching thread
+    thread = threading.Thread(target=context.run, args=(watch,), name="spark-progress", daemon=True)
     thread.start()
     try:
         yield
