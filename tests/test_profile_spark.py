@@ -27,6 +27,7 @@ pyspark_sql = pytest.importorskip("pyspark.sql", reason="pyspark is not installe
 from workbench.cli import main  # noqa: E402
 from workbench.commands._common import load_masked  # noqa: E402
 from workbench.errors import UserError  # noqa: E402
+from workbench.privacy import fakes  # noqa: E402
 from workbench.profile import profile  # noqa: E402
 from workbench.profile.stability import _fit_and_count, period_expr  # noqa: E402
 from workbench.profile.target import analysis_from_counts, target_counts  # noqa: E402
@@ -88,6 +89,7 @@ def spark():
         .config("spark.ui.enabled", "false")
         .config("spark.ui.showConsoleProgress", "false")
         .config("spark.sql.adaptive.enabled", "false")
+        .config("spark.sql.codegen.wholeStage", "false")  # compiling wide aggregations costs more than a few rows
         .config("spark.sql.shuffle.partitions", "2")
         .config("spark.default.parallelism", "2")
         .config("spark.driver.memory", "1g")
@@ -285,7 +287,7 @@ def test_a_file_changed_after_certification_is_refused(spark, tmp_path, workspac
 
 def test_pii_is_refused_with_the_default_engines_message(tmp_path, workspace, monkeypatch, capsys):
     path = tmp_path / "raw.parquet"
-    rrn = [f"{800101 + k:06d}-1{k:06d}" for k in range(300)]
+    rrn = fakes.rrn(np.random.default_rng(1), 300)
     pl.DataFrame({"주민등록번호": rrn, "부도": [k % 2 for k in range(300)]}).write_parquet(path)
     on_spark = run(monkeypatch, capsys, "profile", str(path), "--engine", "spark")
     default = run(monkeypatch, capsys, "profile", str(path))
@@ -310,18 +312,27 @@ def test_no_java_is_one_line(certified, workspace, monkeypatch, capsys):
         assert code == 2 and stderr.count("\n") == 1 and words in stderr
 
 
-def test_a_bad_master_is_one_line(certified, tmp_path):
-    """A fresh process (the module's session would otherwise be reused): exit 2, one line, no Java trace."""
+def test_a_master_spark_does_not_know_is_one_line_before_a_jvm_starts(certified, workspace, monkeypatch, capsys):
     path, _ = certified
-    env = {
-        **os.environ,
-        "WORKBENCH_HOME": str(tmp_path),
-        "WORKBENCH_LANG": "en",
-        "PYTHONPATH": str(Path(__file__).resolve().parents[1]),
-    }
-    cmd = [sys.executable, "-m", "workbench", "profile", str(path), "--engine", "spark", "--master", "nowhere://x"]
+    monkeypatch.setattr(pyspark_sql.SparkSession, "getActiveSession", classmethod(lambda cls: None))
+    for lang, words in (
+        ("en", "Unknown Spark master 'nowhere://x'"),
+        ("ko", "Spark 마스터 'nowhere://x'를 알 수 없습니다"),
+    ):
+        args = ["profile", str(path), "--engine", "spark", "--master", "nowhere://x"]
+        code, _out, stderr = run(monkeypatch, capsys, *args, lang=lang)
+        assert code == 2 and stderr.count("\n") == 1 and stderr.startswith("error: ") and words in stderr
+
+
+def test_a_master_that_fails_to_start_is_one_line(certified, tmp_path):
+    """A master Spark accepts but cannot start (a malformed local[…]) in a fresh process (the module's session
+    would be reused otherwise): exit 2, one error line, no Python traceback."""
+    path, _ = certified
+    env = {**os.environ, "WORKBENCH_HOME": str(tmp_path), "WORKBENCH_LANG": "en"}
+    env["PYTHONPATH"] = str(Path(__file__).resolve().parents[1])
+    cmd = [sys.executable, "-m", "workbench", "profile", str(path), "--engine", "spark", "--master", "local[0]"]
     res = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=300)
-    assert res.returncode == 2
+    assert res.returncode == 2, res.stderr
     errors = [line for line in res.stderr.splitlines() if line.startswith("error: ")]
-    assert errors == [errors[0]] and "Could not start Spark on master 'nowhere://x'" in errors[0]
-    assert "Traceback" not in res.stderr and "at org.apache" not in res.stderr
+    assert len(errors) == 1 and "Could not start Spark on master 'local[0]'" in errors[0] and "0 threads" in errors[0]
+    assert "Traceback" not in res.stderr

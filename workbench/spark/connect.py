@@ -5,6 +5,7 @@ parse) is one line for the user, not a Java stack trace."""
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -12,6 +13,8 @@ from contextlib import contextmanager
 from workbench.errors import UserError
 
 MASTER_ENV = "WORKBENCH_SPARK_MASTER"
+# the master URLs Spark accepts; anything else is refused before a JVM starts (it would print a Java trace)
+MASTER_FORMS = re.compile(r"^(local(\[(\*|\d+)(,\d+)?\])?|yarn|(spark|mesos|k8s|sc)://\S+)$")
 DEFAULT_MASTER = "local[*]"
 
 
@@ -21,8 +24,9 @@ class SparkStartError(UserError):
 
 def first_line(err: BaseException) -> str:
     """The first meaningful line of a Spark/JVM error, short enough for a one-line message."""
-    text = " ".join(str(err).split("\n")[:1]).strip() or type(err).__name__
-    return text[:200]
+    java = getattr(err, "java_exception", None)  # py4j: the JVM's exception says what went wrong
+    text = str(java.toString()) if java is not None else str(err)
+    return (text.strip().split("\n")[0].strip() or type(err).__name__)[:200]
 
 
 @contextmanager
@@ -30,6 +34,8 @@ def spark_session(master: str | None = None) -> Iterator[object]:
     """A session on ``master`` (see the module docstring), stopped when the block ends; the active session
     when there is one (spark-submit, a notebook), which is left to whoever started it."""
     master = master or os.environ.get(MASTER_ENV) or DEFAULT_MASTER
+    if not MASTER_FORMS.match(master):
+        raise SparkStartError("spark.error.bad_master", master=master)
     try:
         from pyspark.sql import SparkSession
     except ImportError as err:
