@@ -13,7 +13,11 @@ from workbench.i18n import t
 @click.command("profile")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--target", help="Target column: binary → WOE/IV, AUC, KS; numeric → correlation and MI.")
-@click.option("--time-col", "time_col", help="Date column (or a month as text, 2024-01): PSI of every feature by month against the first.")
+@click.option(
+    "--time-col",
+    "time_col",
+    help="Date column (or a month as text, 2024-01): PSI of every feature by month against the first.",
+)
 @click.option(
     "--html", "html_out", type=click.Path(dir_okay=False, path_type=Path), help="Write an offline HTML report."
 )

@@ -114,6 +114,19 @@ def period_column(c, dtype: pl.DataType):
     return F.trunc(F.to_date(c), "month")
 
 
+def _moments(x, k: Callable[[str], str]) -> list:
+    """Mean, sample standard deviation, skew and excess kurtosis (both biased, as polars), min and max."""
+    F = _F()
+    return [
+        F.mean(x).alias(k("mean")),
+        F.stddev_samp(x).alias(k("std")),
+        F.skewness(x).alias(k("skew")),
+        F.kurtosis(x).alias(k("kurt")),
+        F.min(x).alias(k("min")),
+        F.max(x).alias(k("max")),
+    ]
+
+
 def _pass1(df, schema: pl.Schema, today: date, time_column: str | None) -> dict[str, object]:
     """Job 1: every per-column aggregate that needs no earlier result, under the polars engine's keys."""
     F = _F()
@@ -132,12 +145,7 @@ def _pass1(df, schema: pl.Schema, today: date, time_column: str | None) -> dict[
             x = _present(c, dtype).cast("double")
             rest = F.when(~x.isin([0.0, *known]), x)
             exprs += [
-                F.mean(x).alias(k("mean")),
-                F.stddev_samp(x).alias(k("std")),
-                F.min(x).alias(k("min")),
-                F.max(x).alias(k("max")),
-                F.skewness(x).alias(k("skew")),
-                F.kurtosis(x).alias(k("kurt")),
+                *_moments(x, k),
                 F.percentile_approx(x, list(QUANTILES), ACCURACY).alias(k("q")),
                 F.count(F.when(x == 0, 1)).alias(k("zeros")),
                 F.count(F.when(x < 0, 1)).alias(k("neg")),
@@ -258,15 +266,8 @@ def _wide_numbers(df, schema: pl.Schema, wide: Sequence[int], p1: dict, p2: dict
         if found:
             x = F.when(~x.isin(found), x)
         k = lambda s, i=i: f"{i}|w|{s}"  # noqa: E731
-        exprs += [F.percentile_approx(x, [*QUANTILES, *levels], ACCURACY).alias(k("q")), F.min(x).alias(k("min"))]
-        if found:
-            exprs += [
-                F.mean(x).alias(k("mean")),
-                F.stddev_samp(x).alias(k("std")),
-                F.skewness(x).alias(k("skew")),
-                F.kurtosis(x).alias(k("kurt")),
-                F.max(x).alias(k("max")),
-            ]
+        exprs.append(F.percentile_approx(x, [*QUANTILES, *levels], ACCURACY).alias(k("q")))
+        exprs += _moments(x, k) if found else [F.min(x).alias(k("min"))]
         if ref is not None:
             at_ref = F.when(ref, x)
             exprs += [F.percentile_approx(at_ref, levels, ACCURACY).alias(k("rq")), F.min(at_ref).alias(k("rmin"))]
