@@ -101,3 +101,24 @@ def write_frame(frame, out: Path) -> None:
     else:
         frame.write_parquet(tmp)
     tmp.replace(out)
+
+
+def spark_progress():
+    """Spark's job progress on stderr (``report(fraction, where)`` for ``spark.session.job_progress``): one
+    line rewritten in place on a terminal, else one line per tenth."""
+    import sys
+
+    from workbench.i18n import t
+
+    tty = sys.stderr.isatty()
+    last = [-1]
+
+    def show(fraction: float, where: str) -> None:
+        tenth = int(fraction * 10)
+        if not where or (not tty and tenth == last[0]):
+            return
+        last[0] = tenth
+        line = t("features.spark.progress", percent=f"{fraction:.0%}", where=where)
+        click.echo(("\r" + line) if tty else line, err=True, nl=not tty)
+
+    return show

@@ -152,23 +152,9 @@ def features(
 
 
 def _progress():
-    """Spark's job progress on stderr: one line rewritten in place on a terminal, else one line per tenth."""
-    import sys
+    from workbench.commands._common import spark_progress
 
-    from workbench.i18n import t
-
-    tty = sys.stderr.isatty()
-    last = [-1]
-
-    def show(fraction: float, where: str) -> None:
-        tenth = int(fraction * 10)
-        if not where or (not tty and tenth == last[0]):
-            return
-        last[0] = tenth
-        line = t("features.spark.progress", percent=f"{fraction:.0%}", where=where)
-        click.echo(("\r" + line) if tty else line, err=True, nl=not tty)
-
-    return show
+    return spark_progress()
 
 
 def _known_after(marks):

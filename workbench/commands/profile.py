@@ -99,65 +99,38 @@ def profile(
 
 def _on_spark(path: Path, target: str | None, time_col: str | None, master: str | None):
     """The file through the privacy gate here (the same ``load_masked`` as the polars engine), then its
-    aggregates on Spark; Spark's job progress on stderr."""
+    aggregates on Spark; each step and Spark's job progress on stderr."""
+    from workbench.commands._common import spark_progress
     from workbench.errors import UserError
-    from workbench.spark.connect import first_line, spark_session
-    from workbench.spark.profile import SparkProfileError, check_request, profile_on_spark
-    from workbench.spark.progress import job_progress
+    from workbench.spark.profile import SparkProfileError, check_request, first_line, profile_on_spark
+    from workbench.spark.session import running_session
 
     table = load_masked(path, lazy=True)  # a Parquet file stays on disk: Spark reads it
     if table.in_memory:
         raise SparkProfileError("profile.spark.parquet_only", path=path.name)
     check_request(table, path, target, time_col)  # before Spark starts: a wrong column costs no cluster time
-    show = _SparkProgress()
     marks = timing_marks(table.name)
-    with spark_session(master) as spark, job_progress(spark, show.tasks):
+    show = spark_progress()
+    where = {"step": ""}
+
+    def on_step(name: str) -> None:  # in this thread, so in the reader's language
+        where["step"] = t(f"profile.spark.step.{name}")
+        click.echo(t("profile.spark.progress_step", step=where["step"]), err=True)
+
+    with running_session(master, app_name="workbench-profile") as spark:
         try:
             result = profile_on_spark(
-                spark, table, path, target=target, time_column=time_col, marks=marks, on_step=show.step
+                spark,
+                table,
+                path,
+                target=target,
+                time_column=time_col,
+                marks=marks,
+                on_step=on_step,
+                progress=lambda fraction, _step: show(fraction, where["step"]),
             )
         except UserError:
             raise
         except Exception as err:  # a JVM or cluster failure: one line, never a Java stack trace
             raise SparkProfileError("profile.spark.failed", reason=first_line(err)) from err
-        finally:
-            show.close()
     return table, result
-
-
-class _SparkProgress:
-    """Spark's progress on stderr: the step, and the tasks done of its running stages. On a terminal one line
-    rewritten in place; otherwise a line per step and at most one task line every ``EVERY`` seconds."""
-
-    EVERY = 2.0
-
-    def __init__(self) -> None:
-        import sys
-
-        self.tty = sys.stderr.isatty()
-        self.name = "read"
-        self.open = False
-        self.last = -self.EVERY
-
-    def step(self, name: str) -> None:
-        self.name = name
-        if not self.tty:
-            click.echo(t("profile.spark.progress_step", step=t(f"profile.spark.step.{name}")), err=True)
-        elif self.open:
-            click.echo("", err=True)
-            self.open = False
-
-    def tasks(self, done: int, total: int) -> None:
-        import time
-
-        line = t("profile.spark.progress", step=t(f"profile.spark.step.{self.name}"), done=done, total=total)
-        if self.tty:
-            click.echo("\r" + line.ljust(60), err=True, nl=False)
-            self.open = True
-        elif time.monotonic() - self.last >= self.EVERY:
-            self.last = time.monotonic()
-            click.echo(line, err=True)
-
-    def close(self) -> None:
-        if self.open:
-            click.echo("", err=True)

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Mapping, Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -60,6 +61,7 @@ from workbench.profile.stability import (
     stability_from_counts,
 )
 from workbench.profile.target import TargetCounts, TargetError, analysis_from_counts, event_of_levels, feature_columns
+from workbench.spark.session import job_progress
 
 N_BINS = 10  # quantile bins of a numeric feature, as the polars engine cuts them
 MAX_LEVELS = 20  # levels of a categorical feature before "other"
@@ -81,6 +83,14 @@ class Injected:
 
     target: Mapping[str, BinSpec] | None = None
     stability: Mapping[str, BinSpec] | None = None
+
+
+def first_line(err: BaseException) -> str:
+    """The first meaningful line of a Spark/JVM failure, short enough for a one-line message (py4j: the
+    JVM's own exception, which says what went wrong)."""
+    java = getattr(err, "java_exception", None)
+    text = str(java.toString()) if java is not None else str(err)
+    return (text.strip().split("\n")[0].strip() or type(err).__name__)[:200]
 
 
 def _F():
@@ -384,6 +394,7 @@ def profile_on_spark(
     marks: Mapping | None = None,
     inject: Injected | None = None,
     on_step: Callable[[str], None] | None = None,
+    progress: Callable[[float, str], None] | None = None,
     few_levels: int = FEW_LEVELS,
 ) -> Profile:
     """Profile the certified Parquet file ``path`` on ``spark`` (see the module docstring): the same
@@ -392,210 +403,231 @@ def profile_on_spark(
     ``table`` is the file as the privacy gate certified it (``load_masked``): its fingerprint (size, schema,
     Parquet footer) is checked against the file before the first job and after the last, so Spark never
     reads a file other than the one certified. ``inject`` fixes the bins (to compare engines on the same bins);
-    ``few_levels``: columns with more distinct values get approximate quantiles and edges.
+    ``few_levels``: columns with more distinct values get approximate quantiles and edges. ``on_step(name)``
+    is called as each step starts, ``progress(fraction, name)`` with Spark's job progress within it.
     """
     from workbench.io.parquet import file_fingerprint
 
     t_start = time.perf_counter()
     path = Path(path)
     F = _F()
-    step = on_step or (lambda _name: None)
+    watching = ExitStack()
+
+    def step(name: str) -> None:
+        watching.close()  # the previous step's progress watch ends
+        if on_step is not None:
+            on_step(name)
+        if progress is not None:
+            watching.enter_context(job_progress(spark, progress, name))
+
     today = today or date.today()
     inject = inject or Injected()
     schema = table.schema
     names = list(schema)
-    check_request(table, path, target, time_column)
-    df = spark.read.parquet(str(path))
-    if df.columns != names:
-        raise SparkProfileError("profile.spark.changed", path=path.name)
-    df = df.toDF(*[f"c{i}" for i in range(len(names))])
-    timings: dict[str, float] = {}
+    with watching:
+        check_request(table, path, target, time_column)
+        df = spark.read.parquet(str(path))
+        if df.columns != names:
+            raise SparkProfileError("profile.spark.changed", path=path.name)
+        df = df.toDF(*[f"c{i}" for i in range(len(names))])
+        timings: dict[str, float] = {}
 
-    def timed(name: str, t0: float) -> None:
-        timings[name] = time.perf_counter() - t0
+        def timed(name: str, t0: float) -> None:
+            timings[name] = time.perf_counter() - t0
 
-    step("columns")
-    t0 = time.perf_counter()
-    p1 = _pass1(df, schema, today, time_column)
-    rows = int(p1.pop("rows"))
-    timed("spark_aggregates", t0)
-
-    period = ref = None
-    periods: list[date] = []
-    period_rows: list[int] = []
-    if time_column is not None:
-        step("periods")
+        step("columns")
         t0 = time.perf_counter()
-        ti = names.index(time_column)
-        when = period_column(F.col(f"c{ti}"), schema[time_column])
-        found = sorted((r[0], r[1]) for r in df.groupBy(when.alias("m")).count().collect() if r[0] is not None)
-        check_periods(time_column, len(found))
-        periods, period_rows = [d for d, _n in found], [int(n) for _d, n in found]
-        ref = when == F.lit(periods[0].isoformat()).cast("date")
-        index = F.create_map(*[F.lit(x) for k, d in enumerate(periods) for x in ((d - EPOCH).days, k)])
-        period = F.coalesce(index[_days(when)], F.lit(-1))
-        timed("spark_periods", t0)
+        p1 = _pass1(df, schema, today, time_column)
+        rows = int(p1.pop("rows"))
+        timed("spark_aggregates", t0)
 
-    step("values")
-    t0 = time.perf_counter()
-    raw_approx = {i: p1[stat_key(i, "approx")] - (1 if p1[stat_key(i, "null")] else 0) for i in range(len(names))}
-    few = [i for i, (_n, d) in enumerate(schema.items()) if _few(d, raw_approx[i], few_levels)]
-    if target is not None and names.index(target) not in few:
-        raise TargetError("profile.target.not_binary", column=target, n=raw_approx[names.index(target)])
-    months = [i for i, (_n, d) in enumerate(schema.items()) if is_date_dtype(d) and i not in few]
-    keyed = [(i, *_keyed(i, schema.dtypes()[i])) for i in few]
-    keyed += [
-        (len(names) + i, _days(F.trunc(F.to_date(F.col(f"c{i}")), "month")).cast("double"), F.lit(None).cast("string"))
-        for i in months
-    ]
-    counts = _value_counts(df, keyed, ref if ref is not None else F.lit(False))
-    timed("spark_value_counts", t0)
+        period = ref = None
+        periods: list[date] = []
+        period_rows: list[int] = []
+        if time_column is not None:
+            step("periods")
+            t0 = time.perf_counter()
+            ti = names.index(time_column)
+            when = period_column(F.col(f"c{ti}"), schema[time_column])
+            found = sorted((r[0], r[1]) for r in df.groupBy(when.alias("m")).count().collect() if r[0] is not None)
+            check_periods(time_column, len(found))
+            periods, period_rows = [d for d, _n in found], [int(n) for _d, n in found]
+            ref = when == F.lit(periods[0].isoformat()).cast("date")
+            index = F.create_map(*[F.lit(x) for k, d in enumerate(periods) for x in ((d - EPOCH).days, k)])
+            period = F.coalesce(index[_days(when)], F.lit(-1))
+            timed("spark_periods", t0)
 
-    p2: dict[str, object] = {}
-    by_key = {k: sub for (k,), sub in counts.partition_by("key", as_dict=True).items()} if counts.height else {}
-    empty = counts.clear()
-    for i, (_name, dtype) in enumerate(schema.items()):
-        if i in few:
+        step("values")
+        t0 = time.perf_counter()
+        raw_approx = {i: p1[stat_key(i, "approx")] - (1 if p1[stat_key(i, "null")] else 0) for i in range(len(names))}
+        few = [i for i, (_n, d) in enumerate(schema.items()) if _few(d, raw_approx[i], few_levels)]
+        if target is not None and names.index(target) not in few:
+            raise TargetError("profile.target.not_binary", column=target, n=raw_approx[names.index(target)])
+        months = [i for i, (_n, d) in enumerate(schema.items()) if is_date_dtype(d) and i not in few]
+        keyed = [(i, *_keyed(i, schema.dtypes()[i])) for i in few]
+        keyed += [
+            (
+                len(names) + i,
+                _days(F.trunc(F.to_date(F.col(f"c{i}")), "month")).cast("double"),
+                F.lit(None).cast("string"),
+            )
+            for i in months
+        ]
+        counts = _value_counts(df, keyed, ref if ref is not None else F.lit(False))
+        timed("spark_value_counts", t0)
+
+        p2: dict[str, object] = {}
+        by_key = {k: sub for (k,), sub in counts.partition_by("key", as_dict=True).items()} if counts.height else {}
+        empty = counts.clear()
+        for i, (_name, dtype) in enumerate(schema.items()):
+            if i in few:
+                sub = by_key.get(i, empty)
+                if is_string_dtype(dtype):
+                    got = text_stats(_text_frame(sub).lazy()).collect().row(0, named=True)
+                    p2.update({stat_key(i, s): got[s] for s in ("distinct", "top", "numstr")})
+                    p1.update({stat_key(i, s): got[s] for s in ("lmin", "lmean", "lmax", "min", "max")})
+                    p1[stat_key(i, "approx")] = got["distinct"]
+                elif dtype == pl.Boolean:
+                    by = _text_frame(sub).sort(["n", "v"], descending=[True, False])
+                    p2[stat_key(i, "distinct")] = by.height
+                    p2[stat_key(i, "top")] = [{"v": v == "true", "n": n} for v, n in by.iter_rows()]
+                else:
+                    p2.update(stats_from_levels(i, dtype, _level_frame(sub, dtype), p1, rows, today))
+            elif _number(dtype):
+                p2[stat_key(i, "cmin")], p2[stat_key(i, "cmax")] = (
+                    p1.pop(stat_key(i, "cmin")),
+                    p1.pop(stat_key(i, "cmax")),
+                )
+                seen = codes_seen(i, dtype, p1, rows)
+                p1[stat_key(i, "special")] = confirmed_codes(i, seen, p1, p2, rows) if seen else ()
+            elif is_date_dtype(dtype):
+                p1[stat_key(i, "hist")] = []
+                p2[stat_key(i, "months")] = by_key.get(len(names) + i, empty).height
+                p2[stat_key(i, "gap")] = None
+
+        step("numbers")
+        t0 = time.perf_counter()
+        wide_cols = [i for i, (_n, d) in enumerate(schema.items()) if _number(d) and i not in few]
+        wide = _wide_numbers(df, schema, wide_cols, p1, p2, ref)
+        timed("spark_quantiles", t0)
+
+        dated_after = None
+        if time_column is not None:
+            dated_after = {
+                names[i]: p1.pop(stat_key(i, "after")) / both
+                for i in range(len(names))
+                if stat_key(i, "both") in p1 and (both := p1.pop(stat_key(i, "both")))
+            }
+        columns = column_profiles(schema, rows, p1, p2, dict(kinds or {}), approximate_quantiles=True)
+        step("duplicates")
+        t0 = time.perf_counter()
+        distinct_rows = df.select(F.xxhash64(*df.columns).alias("h")).distinct().count() if rows else 0
+        timed("spark_row_hash", t0)
+        tp = TableProfile(
+            name=table.name,
+            fingerprint=table.fingerprint,
+            rows=rows,
+            memory_bytes=0,
+            duplicate_rows=rows - int(distinct_rows),
+            columns=tuple(columns),
+            missing_patterns=(),
+            timings=tuple(timings.items()),
+            computed_on=today,
+        )
+
+        def counts_of(i: int, *, reference: bool) -> pl.DataFrame | None:
+            if i not in few:
+                return None
             sub = by_key.get(i, empty)
-            if is_string_dtype(dtype):
-                got = text_stats(_text_frame(sub).lazy()).collect().row(0, named=True)
-                p2.update({stat_key(i, s): got[s] for s in ("distinct", "top", "numstr")})
-                p1.update({stat_key(i, s): got[s] for s in ("lmin", "lmean", "lmax", "min", "max")})
-                p1[stat_key(i, "approx")] = got["distinct"]
-            elif dtype == pl.Boolean:
-                by = _text_frame(sub).sort(["n", "v"], descending=[True, False])
-                p2[stat_key(i, "distinct")] = by.height
-                p2[stat_key(i, "top")] = [{"v": v == "true", "n": n} for v, n in by.iter_rows()]
-            else:
-                p2.update(stats_from_levels(i, dtype, _level_frame(sub, dtype), p1, rows, today))
-        elif _number(dtype):
-            p2[stat_key(i, "cmin")], p2[stat_key(i, "cmax")] = p1.pop(stat_key(i, "cmin")), p1.pop(stat_key(i, "cmax"))
-            seen = codes_seen(i, dtype, p1, rows)
-            p1[stat_key(i, "special")] = confirmed_codes(i, seen, p1, p2, rows) if seen else ()
-        elif is_date_dtype(dtype):
-            p1[stat_key(i, "hist")] = []
-            p2[stat_key(i, "months")] = by_key.get(len(names) + i, empty).height
-            p2[stat_key(i, "gap")] = None
+            return sub.filter(pl.col("ref")) if reference else sub
 
-    step("numbers")
-    t0 = time.perf_counter()
-    wide_cols = [i for i, (_n, d) in enumerate(schema.items()) if _number(d) and i not in few]
-    wide = _wide_numbers(df, schema, wide_cols, p1, p2, ref)
-    timed("spark_quantiles", t0)
+        def approximate(spec: BinSpec) -> bool:
+            return spec.numeric and names.index(spec.column) not in few
 
-    dated_after = None
-    if time_column is not None:
-        dated_after = {
-            names[i]: p1.pop(stat_key(i, "after")) / both
-            for i in range(len(names))
-            if stat_key(i, "both") in p1 and (both := p1.pop(stat_key(i, "both")))
-        }
-    columns = column_profiles(schema, rows, p1, p2, dict(kinds or {}), approximate_quantiles=True)
-    step("duplicates")
-    t0 = time.perf_counter()
-    distinct_rows = df.select(F.xxhash64(*df.columns).alias("h")).distinct().count() if rows else 0
-    timed("spark_row_hash", t0)
-    tp = TableProfile(
-        name=table.name,
-        fingerprint=table.fingerprint,
-        rows=rows,
-        memory_bytes=0,
-        duplicate_rows=rows - int(distinct_rows),
-        columns=tuple(columns),
-        missing_patterns=(),
-        timings=tuple(timings.items()),
-        computed_on=today,
-    )
+        target_specs: list[BinSpec] = []
+        if target is not None:
+            numeric, cats, sp = feature_columns(schema, target, tp, None, None)
+            for c in numeric:
+                i = names.index(c)
+                target_specs.append(
+                    _numeric_spec(c, sp.get(c, ()), counts_of(i, reference=False), wide.get(i, _Wide((), None)).edges)
+                )
+            for c in cats:
+                i = names.index(c)
+                target_specs.append(BinSpec(c, False, levels=_levels(by_key.get(i, empty), MAX_LEVELS)))
+            if inject.target:
+                target_specs = [inject.target.get(s.column, s) for s in target_specs]
+        psi_specs: list[BinSpec] = []
+        if time_column is not None:
+            numeric, cats, sp = stability_columns(schema, [c for c in names if c not in (target, time_column)], tp)
+            for c in numeric:
+                i = names.index(c)
+                ref_counts = counts_of(i, reference=True)
+                w = wide.get(i, _Wide((), None))
+                spec = _numeric_spec(c, sp.get(c, ()), ref_counts, w.reference_edges)
+                if not spec.edges:  # one value in the reference period: bins from every period, as the polars engine
+                    spec = _numeric_spec(c, sp.get(c, ()), counts_of(i, reference=False), w.edges)
+                psi_specs.append(spec)
+            for c in cats:
+                i = names.index(c)
+                psi_specs.append(
+                    BinSpec(c, False, levels=_levels(counts_of(i, reference=True) if i in few else empty, MAX_LEVELS))
+                )
+            if inject.stability:
+                psi_specs = [inject.stability.get(s.column, s) for s in psi_specs]
 
-    def counts_of(i: int, *, reference: bool) -> pl.DataFrame | None:
-        if i not in few:
-            return None
-        sub = by_key.get(i, empty)
-        return sub.filter(pl.col("ref")) if reference else sub
-
-    def approximate(spec: BinSpec) -> bool:
-        return spec.numeric and names.index(spec.column) not in few
-
-    target_specs: list[BinSpec] = []
-    if target is not None:
-        numeric, cats, sp = feature_columns(schema, target, tp, None, None)
-        for c in numeric:
-            i = names.index(c)
-            target_specs.append(
-                _numeric_spec(c, sp.get(c, ()), counts_of(i, reference=False), wide.get(i, _Wide((), None)).edges)
+        analysis = None
+        y = F.lit(-1)
+        if target is not None:
+            step("target")
+            ti = names.index(target)
+            target_levels = _text_frame(by_key.get(ti, empty)).sort(["n", "v"], descending=[True, False])
+            event, non_event = event_of_levels(target, [str(v) for v in target_levels["v"]])
+            col = F.col(f"c{ti}")
+            y = F.when(col.isNull(), -1).when(col.cast("string") == event, 1).otherwise(0)
+        step("bins")
+        t0 = time.perf_counter()
+        stacked = [(names.index(s.column), s) for s in (*target_specs, *psi_specs)]
+        binned = _bin_counts(df, stacked, y, period if period is not None else F.lit(-1))
+        timed("spark_bin_counts", t0)
+        if file_fingerprint(path) != table.fingerprint:
+            raise SparkProfileError("profile.spark.changed", path=path.name)
+        if target is not None:
+            tcounts = {s.column: _count_array(binned, k, "y", 2, s.n_bins) for k, s in enumerate(target_specs)}
+            missing = int(p1[stat_key(names.index(target), "null")])
+            events = int(target_levels.filter(pl.col("v") == event)["n"].sum())
+            counted = TargetCounts(
+                target, event, non_event, tuple(target_specs), tcounts, rows - missing, events, missing
             )
-        for c in cats:
-            i = names.index(c)
-            target_specs.append(BinSpec(c, False, levels=_levels(by_key.get(i, empty), MAX_LEVELS)))
-        if inject.target:
-            target_specs = [inject.target.get(s.column, s) for s in target_specs]
-    psi_specs: list[BinSpec] = []
-    if time_column is not None:
-        numeric, cats, sp = stability_columns(schema, [c for c in names if c not in (target, time_column)], tp)
-        for c in numeric:
-            i = names.index(c)
-            ref_counts = counts_of(i, reference=True)
-            w = wide.get(i, _Wide((), None))
-            spec = _numeric_spec(c, sp.get(c, ()), ref_counts, w.reference_edges)
-            if not spec.edges:  # one value in the reference period: bins from every period, as the polars engine
-                spec = _numeric_spec(c, sp.get(c, ()), counts_of(i, reference=False), w.edges)
-            psi_specs.append(spec)
-        for c in cats:
-            i = names.index(c)
-            psi_specs.append(
-                BinSpec(c, False, levels=_levels(counts_of(i, reference=True) if i in few else empty, MAX_LEVELS))
+            analysis = analysis_from_counts(
+                counted,
+                approximate_edges=[
+                    s.column
+                    for s in target_specs
+                    if approximate(s) and not (inject.target and s.column in inject.target)
+                ],
+                seconds=timings["spark_bin_counts"],
             )
-        if inject.stability:
-            psi_specs = [inject.stability.get(s.column, s) for s in psi_specs]
-
-    analysis = None
-    y = F.lit(-1)
-    if target is not None:
-        step("target")
-        ti = names.index(target)
-        target_levels = _text_frame(by_key.get(ti, empty)).sort(["n", "v"], descending=[True, False])
-        event, non_event = event_of_levels(target, [str(v) for v in target_levels["v"]])
-        col = F.col(f"c{ti}")
-        y = F.when(col.isNull(), -1).when(col.cast("string") == event, 1).otherwise(0)
-    step("bins")
-    t0 = time.perf_counter()
-    stacked = [(names.index(s.column), s) for s in (*target_specs, *psi_specs)]
-    binned = _bin_counts(df, stacked, y, period if period is not None else F.lit(-1))
-    timed("spark_bin_counts", t0)
-    if file_fingerprint(path) != table.fingerprint:
-        raise SparkProfileError("profile.spark.changed", path=path.name)
-    if target is not None:
-        tcounts = {s.column: _count_array(binned, k, "y", 2, s.n_bins) for k, s in enumerate(target_specs)}
-        missing = int(p1[stat_key(names.index(target), "null")])
-        events = int(target_levels.filter(pl.col("v") == event)["n"].sum())
-        counted = TargetCounts(target, event, non_event, tuple(target_specs), tcounts, rows - missing, events, missing)
-        analysis = analysis_from_counts(
-            counted,
-            approximate_edges=[
-                s.column for s in target_specs if approximate(s) and not (inject.target and s.column in inject.target)
-            ],
-            seconds=timings["spark_bin_counts"],
-        )
-    stability = None
-    if time_column is not None:
-        step("stability")
-        off = len(target_specs)
-        pcounts = {
-            s.column: _count_array(binned, off + k, "p", len(periods), s.n_bins) for k, s in enumerate(psi_specs)
-        }
-        stability = stability_from_counts(
-            psi_specs,
-            pcounts,
-            [d.strftime("%Y-%m") for d in periods],
-            period_rows,
-            time_column,
-            t_start,
-            approximate_edges=[
-                s.column
-                for s in psi_specs
-                if approximate(s) and not (inject.stability and s.column in inject.stability)
-            ],
-        )
-    corr = Correlations(rows, 0, (), (), (), (), (), ())
-    step("alerts")
-    return assemble(tp, corr, analysis, stability, dated_after=dated_after, time_column=time_column, marks=marks)
+        stability = None
+        if time_column is not None:
+            step("stability")
+            off = len(target_specs)
+            pcounts = {
+                s.column: _count_array(binned, off + k, "p", len(periods), s.n_bins) for k, s in enumerate(psi_specs)
+            }
+            stability = stability_from_counts(
+                psi_specs,
+                pcounts,
+                [d.strftime("%Y-%m") for d in periods],
+                period_rows,
+                time_column,
+                t_start,
+                approximate_edges=[
+                    s.column
+                    for s in psi_specs
+                    if approximate(s) and not (inject.stability and s.column in inject.stability)
+                ],
+            )
+        corr = Correlations(rows, 0, (), (), (), (), (), ())
+        step("alerts")
+        return assemble(tp, corr, analysis, stability, dated_after=dated_after, time_column=time_column, marks=marks)
