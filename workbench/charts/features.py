@@ -17,6 +17,7 @@ _DECISION_COLOURS = {
     "redundant": "#78909c",
     "unstable": "#8e24aa",
     "snapshot_review": "#ab47bc",
+    "calendar_review": "#7e57c2",
     "weak": "#b0bec5",
     "empty": "#cfd8dc",
 }

@@ -152,8 +152,13 @@ def build_features(
     scores = score_features(frame, fs.names, target, period="_period", every=project.psi_period)
     report(0.95, "select")
     snapshots = {s.name for s in fs.specs if s.snapshot_of_many}
+    calendar = {s.name for s in fs.specs if s.of_the_calendar}
     recs = select_features(
-        fs.frame.filter(pl.col(target).is_not_null()), scores, project.thresholds, snapshots=snapshots
+        fs.frame.filter(pl.col(target).is_not_null()),
+        scores,
+        project.thresholds,
+        snapshots=snapshots,
+        calendar=calendar,
     )
     report(1.0, "")
     return FeatureRun(fs, scores, recs, project.thresholds, coding, left_out)

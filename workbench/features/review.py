@@ -93,6 +93,7 @@ def accepted(store, names: Sequence[str]) -> list[str]:
 FLAGS = (
     "leakage_suspect",
     "snapshot_review",
+    "calendar_review",
     "unstable",
     "redundant",
     "weak",

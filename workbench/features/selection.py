@@ -15,6 +15,8 @@ The rules, in order (the first that applies decides):
    ``snapshot_review`` – an aggregate over an undated one-to-many table (``FeatureSpec.snapshot_of_many``):
    its rows were extracted after the fact and may include what happened after the cutoff (a loan's own
    repayment order), so it waits for an expert's acceptance instead of being selected.
+   ``calendar_review`` – the month or weekday of the cutoff (``FeatureSpec.of_the_calendar``): it says when,
+   not who; a month scored later holds one value of it, so it too waits for an expert.
 5. ``redundant`` – |correlation| above ``max_corr`` (0.9) with a feature already kept; features are visited
    by IV, strongest first, so of a correlated pair the stronger stays. Correlation is Pearson on WOE-encoded
    values over at most ``sample_rows`` rows, which treats numbers, categories and missing alike.
@@ -97,9 +99,11 @@ def select_features(
     thresholds: Thresholds | None = None,
     *,
     snapshots: Collection[str] = (),
+    calendar: Collection[str] = (),
 ) -> tuple[Recommendation, ...]:
     """One recommendation per score, in the order of ``scores``; ``snapshots`` names the aggregates of
-    undated one-to-many tables, which are never selected automatically."""
+    undated one-to-many tables and ``calendar`` the cutoff's month and weekday, which are never selected
+    automatically."""
     th = thresholds or Thresholds()
     decided: dict[str, Recommendation] = {}
     candidates: list[FeatureScore] = []
@@ -114,6 +118,8 @@ def select_features(
             decided[s.name] = Recommendation(s.name, False, "unstable")
         elif s.name in snapshots:
             decided[s.name] = Recommendation(s.name, False, "snapshot_review")
+        elif s.name in calendar:
+            decided[s.name] = Recommendation(s.name, False, "calendar_review")
         else:
             candidates.append(s)
     candidates.sort(key=lambda s: -s.iv)

@@ -142,6 +142,13 @@ class FeatureSpec:
     # --- identity -------------------------------------------------------------------------------------
 
     @property
+    def of_the_calendar(self) -> bool:
+        """The month or weekday of the cutoff: when the application came, not who applied. A later month holds
+        one value of it only (its PSI against training is always large), so a model that leans on it has
+        learnt its training window's season; an expert decides whether the season is real."""
+        return self.aggregation in ("cutoff_month", "cutoff_weekday")
+
+    @property
     def is_event(self) -> bool:
         return self.aggregation in EVENT_AGGREGATIONS
 
