@@ -25,11 +25,12 @@ from workbench.features.pipeline import build_features
 from workbench.features.plan import PlanOptions, plan_features
 from workbench.features.project import FeatureProject
 from workbench.features.relations import Relations
-from workbench.features.scoring import psi_null, score_features
+from workbench.features.scoring import score_features
 from workbench.features.selection import Thresholds, select_features
 from workbench.features.synthetic_relational import FILES, SCHEMA, make_relational_bank, poison, write_relational_bank
 from workbench.io.table import Table
 from workbench.privacy.gate import certify
+from workbench.profile.stability import psi_null
 
 
 @pytest.fixture(scope="module")

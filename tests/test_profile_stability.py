@@ -94,3 +94,39 @@ def test_a_column_constant_in_every_month_is_stable():
     df = pl.DataFrame({"applied_at": [date(2024, 1, 1)] * 50 + [date(2024, 2, 1)] * 50, "fee": [0] * 100})
     f = stability_by_period(masked(df), "applied_at").feature("fee")
     assert f.labels == ("missing", "all") and f.psi == (0.0, 0.0)
+
+
+def test_on_85_rows_a_month_a_shift_sampling_alone_makes_is_not_called_major():
+    """The same population in every month: the raw PSI crosses 0.25 for many columns, the band does not."""
+    rng = np.random.default_rng(18)
+    n, months = 682, 8
+    df = pl.DataFrame(
+        {"applied_at": [date(2024, 1 + i * months // n, 15) for i in range(n)]}
+        | {f"x{j}": rng.lognormal(10, 1, n) for j in range(40)}
+    )
+    st = stability_by_period(masked(df), "applied_at")
+    over_line = [f for f in st.features if f.max_psi > 0.25]
+    assert len(over_line) >= 10  # a fixed 0.25 line would call a quarter of them "major shift"
+    assert [f.feature for f in st.features if f.band == "major"] == []
+    null = over_line[0].chance_psi
+    assert null[0] == 0.0 and all(0.25 < v < 1.0 for v in null[1:])  # what chance reaches at 85 rows
+
+
+def test_a_real_drift_on_85_rows_a_month_is_still_major_and_large_months_keep_the_fixed_bands():
+    rng = np.random.default_rng(5)
+    n = 682
+    small = pl.DataFrame(
+        {
+            "applied_at": [date(2024, 1 + i * 8 // n, 15) for i in range(n)],
+            "moving": np.linspace(0, 4, n) + rng.normal(0, 1, n),  # the mix moves month after month
+        }
+    )
+    assert stability_by_period(masked(small), "applied_at").feature("moving").band == "major"
+    big = pl.DataFrame(
+        {
+            "applied_at": [date(2024, 1 + i * 2 // 40_000, 15) for i in range(40_000)],
+            "slight": np.r_[rng.normal(0, 1, 20_000), rng.normal(0.45, 1, 20_000)],  # PSI about 0.2
+        }
+    )
+    f = stability_by_period(masked(big), "applied_at").feature("slight")
+    assert f.chance_psi[1] < 0.01 and f.drift_psi == f.max_psi and f.band == psi_band(f.max_psi) == "shifting"

@@ -18,16 +18,15 @@ from dataclasses import dataclass
 
 import numpy as np
 import polars as pl
-from scipy.stats import chi2
 
 from workbench.features.target import target_coding
 from workbench.features.transforms import quantile_edges
+from workbench.profile.stability import psi_null
 from workbench.signals import codes, leakage
 
 MISSING_BIN = -1
 SMOOTHING = 0.5
 MIN_PERIOD_ROWS = 50
-PSI_NULL_LEVEL = 0.01  # chance that a feature whose periods differ only by sampling is called unstable
 
 
 @dataclass(frozen=True)
@@ -216,15 +215,6 @@ def _period_codes(periods: pl.Series) -> tuple[np.ndarray, int]:
     order = sizes[periods.name].to_list()
     codes = periods.replace_strict(order, list(range(len(order))), default=-1, return_dtype=pl.Int64)
     return codes.to_numpy(), len(order)
-
-
-def psi_null(bins: int, n_ref: float, n_cur: float, comparisons: int = 1) -> float:
-    """The PSI that periods differing only by chance exceed with probability ``PSI_NULL_LEVEL`` (shared by
-    ``comparisons`` later periods, Bonferroni): with nothing moving, PSI × n₀n₁ / (n₀ + n₁) is about χ² with
-    ``bins − 1`` degrees of freedom (PSI is a symmetrised χ² divergence). At 85 rows a period and 10 bins that
-    is about 0.5: a PSI of 0.3 there is sampling noise; at 100k rows a period it is 0.0004."""
-    level = PSI_NULL_LEVEL / max(comparisons, 1)
-    return float(chi2.ppf(1 - level, max(bins - 1, 1)) * (1 / max(n_ref, 1) + 1 / max(n_cur, 1)))
 
 
 def period_psi(values: pl.Series, periods: pl.Series, bins: int = 10) -> float | None:

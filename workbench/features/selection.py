@@ -31,9 +31,10 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
-from workbench.features.scoring import PSI_NULL_LEVEL, FeatureScore, woe_encode
+from workbench.features.scoring import FeatureScore, woe_encode
 from workbench.features.spec import FeatureSpec
 from workbench.i18n import t
+from workbench.profile.stability import PSI_NULL_LEVEL
 from workbench.signals import leakage
 
 

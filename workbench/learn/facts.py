@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from workbench.io.table import Table
 from workbench.privacy import MaskedTable, scan
 from workbench.profile import analyse_target, build_alerts, correlations, profile_columns, stability_by_period
-from workbench.profile.stability import psi_band
 from workbench.relations import suggest_roles
 
 LEAKAGE_ALERT = "leakage_suspect"
@@ -44,6 +43,7 @@ class Drift:
 
     feature: str
     psi: float
+    major: bool = False  # in the "major" band beyond chance (``FeatureStability.band``)
 
 
 def label_of(tables: Mapping[str, MaskedTable], metas: Sequence = ()) -> Label | None:
@@ -95,13 +95,13 @@ def drifting_features(table: MaskedTable, time_column: str, *, exclude: Sequence
     """Features by their largest monthly PSI along ``time_column``, strongest drift first."""
     features = [c for c in table.columns if c not in exclude and c != time_column]
     stability = stability_by_period(table, time_column, features=features)
-    drifts = [Drift(f.feature, f.max_psi) for f in stability.features if f.max_psi == f.max_psi]
+    drifts = [Drift(f.feature, f.max_psi, f.band == "major") for f in stability.features if f.max_psi == f.max_psi]
     return tuple(sorted(drifts, key=lambda d: -d.psi))
 
 
 def drift_answers(drifts: Sequence[Drift]) -> frozenset[str]:
     """Features in the "major" PSI band (> 0.25); the single strongest when none is that far."""
-    major = frozenset(d.feature for d in drifts if psi_band(d.psi) == "major")
+    major = frozenset(d.feature for d in drifts if d.major)
     return major or frozenset(d.feature for d in drifts[:1])
 
 
