@@ -7,10 +7,11 @@ from __future__ import annotations
 import re
 import time
 from pathlib import Path
+from urllib.parse import parse_qs, urlparse
 
 import pytest
 from conftest import wait_for_app
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Locator, Page, expect
 
 from workbench.i18n import t
 from workbench.store import Store
@@ -95,6 +96,18 @@ def store_of(home: Path) -> Store:
     return Store.open(home=home)
 
 
+def on_page(page: Page, url_path: str, heading: str) -> None:
+    """After a reload: the same address and the page drawn under it."""
+    path = "(data)?" if url_path == "data" else url_path  # the first page answers at the root too
+    expect(page).to_have_url(re.compile(rf"127\.0\.0\.1:\d+/{path}(\?|$)"))
+    expect(page.get_by_test_id("stMain").get_by_role("heading", name=heading, exact=True)).to_be_visible(timeout=LONG)
+
+
+def picked(page: Page, label: str) -> Locator:
+    """The select box labelled ``label`` (its shown value is in its text)."""
+    return page.get_by_test_id("stSelectbox").filter(has_text=label).first
+
+
 def test_analyst_expert_and_trainee_with_a_reload_between_every_step(browser: Browser, tmp_path_factory, tmp_path):
     from conftest import running_app
 
@@ -109,6 +122,8 @@ def test_analyst_expert_and_trainee_with_a_reload_between_every_step(browser: Br
         expect(analyst.get_by_text("transactions").first).to_be_visible(timeout=LONG)
         wait_for_app(analyst, timeout=LONG)
         reload(analyst)
+        on_page(analyst, "data", ko("data.title"))
+        expect(analyst.get_by_test_id("stSidebar").get_by_text(ko("flow.data", n=4))).to_be_visible()
         with store_of(home) as s:
             assert {d.name for d in s.datasets.list()} == {"customers", "accounts", "transactions", "loans"}
 
@@ -117,6 +132,7 @@ def test_analyst_expert_and_trainee_with_a_reload_between_every_step(browser: Br
         analyst.get_by_role("button", name=ko("features.page.build")).click()
         expect(analyst.get_by_text(re.compile("카탈로그에 저장했습니다"))).to_be_visible(timeout=LONG)
         reload(analyst)
+        on_page(analyst, "features", ko("features.page.title"))
         review_tab(analyst)
         expect(analyst.get_by_text(ko("features.page.build_first"))).to_have_count(0)
         total = shown_count(analyst)
@@ -135,6 +151,11 @@ def test_analyst_expert_and_trainee_with_a_reload_between_every_step(browser: Br
         with store_of(home) as s:
             accepted = {n for n, r in s.reviews.states().items() if r.verdict == "accept"}
         assert len(accepted) == n_accounts
+        on_page(analyst, "features", ko("features.page.title"))  # the reviews are on screen after the reload
+        review_tab(analyst)
+        assert shown_count(analyst) == total
+        pick(analyst, ko("features.review.verdict"), ko("features.verdict.accept"))
+        assert shown_count(analyst) == n_accounts
 
         # analyst 4: export with who decided, save the modelling table; after a reload the next build works
         go(analyst, base, "features")
@@ -143,6 +164,10 @@ def test_analyst_expert_and_trainee_with_a_reload_between_every_step(browser: Br
         analyst.get_by_role("button", name=re.compile("features_loans")).click()
         expect(analyst.get_by_text(re.compile("'features_loans' 저장 완료"))).to_be_visible(timeout=LONG)
         reload(analyst)
+        on_page(analyst, "features", ko("features.page.title"))
+        analyst.get_by_role("tab", name=ko("features.tab.export")).click()  # the picks and who decided, again
+        expect(analyst.get_by_text(re.compile(f"{n_accounts}개"))).to_be_visible()
+        analyst.get_by_role("tab", name=ko("features.tab.build")).click()
         analyst.get_by_role("button", name=ko("features.page.build")).click()
         expect(analyst.get_by_text(re.compile("카탈로그에 저장했습니다"))).to_be_visible(timeout=LONG)
         no_error_box(analyst)
@@ -155,7 +180,11 @@ def test_analyst_expert_and_trainee_with_a_reload_between_every_step(browser: Br
         go(analyst, base, "model")
         analyst.get_by_role("button", name=ko("model.page.train"), exact=True).click()
         expect(analyst.get_by_role("heading", name=ko("model.page.results"))).to_be_visible(timeout=LONG)
+        trained_on = parse_qs(urlparse(analyst.url).query)["dataset"][0]  # the tab's address holds it
         reload(analyst)
+        on_page(analyst, "model", ko("nav.model"))
+        expect(analyst).to_have_url(re.compile(r"[?&]dataset=" + re.escape(trained_on)))
+        expect(picked(analyst, ko("model.page.dataset"))).to_contain_text(trained_on)
         expect(analyst.get_by_role("heading", name=ko("model.runs.history"))).to_be_visible(timeout=LONG)
         expect(analyst.get_by_role("heading", name=ko("model.page.results"))).to_be_visible()
         expect(analyst.get_by_test_id("stPlotlyChart").locator(".main-svg").first).to_be_visible(timeout=30_000)
@@ -177,9 +206,17 @@ def test_analyst_expert_and_trainee_with_a_reload_between_every_step(browser: Br
         reload(expert)
         with store_of(home) as s:
             states = s.reviews.states()
+            expert_place = s.ui_state.get("전문가 이").get("page")
         by_expert = [r for r in states.values() if r.reviewer == "전문가 이"]
         assert len(by_expert) == n_customers and all(r.comment.startswith("기준일") for r in by_expert)
         assert {n for n, r in states.items() if r.verdict == "accept"} == accepted
+        assert expert_place == "features"  # kept under the name given for reviews
+        on_page(expert, "features", ko("features.page.title"))  # the tab's address keeps whose it is
+        expect(expert).to_have_url(re.compile(r"[?&]who="))
+        review_tab(expert)
+        expect(expert.get_by_label(ko("features.page.reviewer"))).to_have_value("전문가 이")
+        pick(expert, ko("features.review.verdict"), ko("features.verdict.needs_change"))
+        assert shown_count(expert) == n_customers
 
         # trainee: a third browser; the tour in its practice workspace; reload; the analysts' store unchanged
         with store_of(home) as s:
@@ -191,15 +228,23 @@ def test_analyst_expert_and_trainee_with_a_reload_between_every_step(browser: Br
         settle(trainee)
         trainee.screenshot(path=tmp_path / "trainee_tour.png", full_page=True)
         reload(trainee)
+        on_page(trainee, "learn", ko("learn.page.title"))
         expect(trainee.get_by_text(ko("learn.sandbox.sidebar"))).to_be_visible()
         with store_of(home) as s:
             assert (len(s.datasets.list()), s.reviews.states(), len(s.runs.list())) == before
 
-        # and the analyst, after one more reload, still has everything
+        # and the analyst, after one more reload, still has everything: page, dataset, runs, reviews
         reload(analyst)
+        on_page(analyst, "model", ko("nav.model"))
+        expect(picked(analyst, ko("model.page.dataset"))).to_contain_text(trained_on)
+        with store_of(home) as s:  # two places: the analyst's (not named, so the login's) and the expert's
+            assert (s.ui_state.get().get("page"), s.ui_state.get("전문가 이").get("page")) == ("model", "features")
         expect(analyst.get_by_role("heading", name=ko("model.runs.history"))).to_be_visible(timeout=LONG)
+        expect(analyst.get_by_test_id("stPlotlyChart").locator(".main-svg").first).to_be_visible(timeout=30_000)
         go(analyst, base, "features")
         review_tab(analyst)
         assert shown_count(analyst) > 100
+        pick(analyst, ko("features.review.verdict"), ko("features.verdict.needs_change"))
+        assert shown_count(analyst) == n_customers  # the expert's verdicts reach the analyst
         no_error_box(analyst)
     print({k: f"{v * 1000:.0f} ms" for k, v in timings.items()})

@@ -395,10 +395,14 @@ def shap_dependence_chart(result: TrainingResult, feature: str | None = None) ->
     )
 
 
+LIGHTGBM_METRICS = {"binary_logloss": "logloss", "multi_logloss": "logloss", "l1": "mae"}  # LightGBM's names
+
+
 def history_chart(result: TrainingResult) -> go.Figure:
     """Every recorded metric by boosting round for train and valid; the dashed line is the kept round."""
     metrics = list(result.history.get("valid", {}))
-    fig = make_subplots(rows=1, cols=len(metrics) or 1, subplot_titles=metrics or [""])
+    titles = [column_header(LIGHTGBM_METRICS.get(m, m)) for m in metrics]  # binary_logloss → 로그 손실
+    fig = make_subplots(rows=1, cols=len(metrics) or 1, subplot_titles=titles or [""])
     for col, metric in enumerate(metrics, start=1):
         for split in ("train", "valid"):
             values = result.history.get(split, {}).get(metric)

@@ -405,7 +405,7 @@ def column_explorer(c: Choice, result: Profile) -> None:
     cp = result.table.column(col_name)
     for alert in result.alerts_for(col_name):
         st.warning(f"**{alert.title()}** — {alert.message()}")
-    left, right = st.columns([2, 3])  # wide enough for "2024-01-01 ~ 2025-06-30" without clipping
+    left, right = st.columns([2, 3])
     chosen = left.selectbox(
         t("profile.page.kind"),
         KINDS,
@@ -420,7 +420,10 @@ def column_explorer(c: Choice, result: Profile) -> None:
     if saved := st.session_state.pop("wb.profile.kind_saved", None):
         left.caption(t(f"profile.page.kind_saved_{saved}"))
     with left:
-        show_frame(tables.column_stats_frame(cp), right=(t("profile.col.value"),))
+        value = t("profile.col.value")  # a date range, "2024-01-01 ~ 2025-06-30", needs its full width
+        widths = {t("profile.col.statistic"): st.column_config.TextColumn(width=120)}
+        widths[value] = st.column_config.TextColumn(width=185, alignment="right")
+        show_frame(tables.column_stats_frame(cp), right=(value,), column_config=widths)
         how_to_read("profile.read.column_stats")
     with right:
         if charts.has_distribution(cp):
