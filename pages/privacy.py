@@ -131,7 +131,13 @@ try:
         st.stop()
     result = scanned(table)
     st.subheader(t("privacy.scan.title", table=table.name))
-    st.dataframe(view.scan_rows(result), placeholder=missing_mark(), hide_index=True, width="stretch")
+    st.dataframe(
+        view.scan_rows(result),
+        placeholder=missing_mark(),
+        hide_index=True,
+        width="stretch",  # the type, "고객번호 (키로 기록됨)", whole; the examples take what is left
+        column_config={t("privacy.col.type"): st.column_config.TextColumn(width=200)},
+    )
     how_to_read("privacy.scan.help")
     if not result.findings:
         certify_clean(table, result)
