@@ -114,3 +114,21 @@ def test_the_legend_leaves_the_right_corner_to_a_right_hand_axis_title():
     one_axis.update_layout(yaxis_title="행 수", legend={"orientation": "h", "y": -0.25})
     readable(one_axis)
     assert one_axis.layout.legend.xanchor == "right"
+
+
+def test_a_legend_placed_above_at_the_left_moves_off_the_moved_axis_title():
+    """The review card's bins chart put its legend at y=1.1 at the left, where the horizontal "행 수" now sits:
+    the two overlapped at 1280 px."""
+    fig = make_subplots(specs=[[{"secondary_y": True}]])
+    fig.add_bar(x=["a", "b"], y=[10, 20], name="행 수")
+    fig.add_scatter(x=["a", "b"], y=[0.1, 0.2], secondary_y=True, name="부도율")
+    fig.update_yaxes(title_text="행 수", secondary_y=False)
+    fig.update_yaxes(title_text="부도율", secondary_y=True)
+    fig.update_layout(legend={"orientation": "h", "y": 1.1})  # as bins_chart draws it
+    readable(fig)
+    assert fig.layout.legend.xanchor == "center" and fig.layout.legend.x == 0.5  # both top corners are titles' own
+    left_only = base_figure()
+    left_only.add_bar(x=[1], y=[1], name="행 수")
+    left_only.update_layout(yaxis_title="행 수", legend={"orientation": "h", "y": 1.1})
+    readable(left_only)
+    assert left_only.layout.legend.xanchor == "right"

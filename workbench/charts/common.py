@@ -63,13 +63,14 @@ def readable(fig: go.Figure) -> go.Figure:
     - a Korean y-axis title is written horizontally above its axis (plotly turns it 90°, which stacks Hangul
       syllables one under another), on the left for a left axis, on the right for a right one;
     - a horizontal legend sits above the plot instead of under it, where it covered the first category labels
-      of the x-axis: right-aligned, or centred when a right-hand axis title already holds the right corner;
+      of the x-axis, and never at the top left a moved axis title holds: right-aligned, or centred when a
+      right-hand axis title already holds the right corner;
     - axes grow their margins to fit their tick labels (long month or category names are not cut);
     - dates are ticked as 2024-01, not as plotly's English month names.
     """
     layout = fig.layout
     top = 0
-    right_title = False
+    right_title = left_title = False
     for name in [k for k in layout.to_plotly_json() if k.startswith("yaxis")]:
         axis = layout[name]
         text = axis.title.text if axis.title else None
@@ -93,9 +94,11 @@ def readable(fig: go.Figure) -> go.Figure:
         )
         axis.title.text = None
         right_title = right_title or right
+        left_title = left_title or not right
         top = 24
     legend = layout.legend
-    if legend.orientation == "h" and (legend.y is None or legend.y < 0):
+    # under the plot, or above it at the left where a moved axis title now sits (a chart's own y=1.1)
+    if legend.orientation == "h" and (legend.y is None or legend.y < 0 or (left_title and not legend.xanchor)):
         x, anchor = (0.5, "center") if right_title else (1, "right")
         fig.update_layout(legend={"orientation": "h", "x": x, "xanchor": anchor, "y": 1.0, "yanchor": "bottom"})
         top = max(top, 28)
