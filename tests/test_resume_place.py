@@ -138,3 +138,13 @@ def test_the_name_typed_for_reviews_is_whose_place_the_tab_keeps(app_test, works
     reload.run()
     reload.switch_page("pages/features.py").run()
     assert reload.text_input(key="wb.features.reviewer").value == "박 심사역"
+
+
+def test_the_sidebar_counts_a_run_as_soon_as_it_is_trained(app_test, workspace, two_tables):
+    at = analyst_session(app_test, two_tables)
+    on_model_page(at)
+    at.selectbox(key="wb.model.target").set_value("default_12m").run()
+    assert any(t("flow.model", "ko", n=0) in str(m.value) for m in at.sidebar.markdown)
+    at.button(key="wb.model.train").click().run()
+    assert not at.exception, at.exception
+    assert any(t("flow.model", "ko", n=1) in str(m.value) for m in at.sidebar.markdown)

@@ -168,6 +168,8 @@ def train(table: MaskedTable, config: TrainConfig) -> None:
     except UserError as err:
         st.warning(t("model.page.not_saved", reason=str(err)))
     st.session_state[RESULT] = (result, run_id)
+    if run_id is not None:
+        st.rerun()  # once more, so the sidebar (drawn before the page) counts the new run
 
 
 def results(result: TrainingResult) -> None:
