@@ -5,6 +5,7 @@ words instead of the records' codes (``random``, ``time:applied_at``, ``auc``)."
 from __future__ import annotations
 
 import ast
+import json
 
 import numpy as np
 import polars as pl
@@ -58,7 +59,7 @@ def test_no_table_on_any_page_shows_none_and_the_history_shows_no_codes(app_test
     at.session_state["wb.lang"] = lang
     at.session_state["wb.data.certified"] = {"loans": masked(with_gaps(loans(400)))}
     at.run()
-    mark, seen, gaps = t("table.missing", lang), [], 0
+    mark, seen, gaps, configs = t("table.missing", lang), [], 0, []
     for page in PAGES:
         at.switch_page(page).run()
         assert not at.exception, (page, at.exception)
@@ -69,10 +70,15 @@ def test_no_table_on_any_page_shows_none_and_the_history_shows_no_codes(app_test
             assert not at.exception, at.exception
         for frame in at.dataframe:
             seen.append((page, frame.proto.placeholder))
+            configs.append(json.loads(frame.proto.columns or "{}"))
             values = frame.value
             gaps += int(values.select_dtypes("number").isna().to_numpy().sum())
     assert gaps > 0  # the case is on screen: numeric cells with nothing in them
     assert {p for _, p in seen} == {mark}, [s for s in seen if s[1] != mark]
+    # layout judged on screenshots at 1280 px: a standard deviation and a date range were cut on the left
+    wide = [t(f"profile.col.{k}", lang) for k in ("mean", "std", "median")]
+    summary = [c for c in configs if all(name in c for name in wide)]  # the profile's column summary
+    assert summary and all((summary[0][name].get("width") or 0) >= 130 for name in wide), summary
 
     [history] = [f.value for f in at.dataframe if {"split", "metric"} <= set(f.value.columns)]  # keys; headers
     split_col, metric_col = "split", "metric"  # come from the catalog through column_config

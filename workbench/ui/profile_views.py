@@ -348,7 +348,10 @@ def overview(c: Choice, result: Profile) -> None:
     chart(charts.missing_bars(tp), "profile.read.missing")
     chart(charts.missing_patterns(tp), "profile.read.patterns")
     st.subheader(t("profile.page.columns_table"))
-    show_frame(tables.columns_frame(result))
+    # amounts run to 12 digits with decimals: wide enough that a standard deviation is never cut on the left
+    wide = st.column_config.NumberColumn(format="localized", alignment="right", width=130)
+    widths = {t(f"profile.col.{k}"): wide for k in ("mean", "std", "median")}
+    show_frame(tables.columns_frame(result), column_config=widths)
     how_to_read("profile.read.tables")
     reports(c, result)
 
