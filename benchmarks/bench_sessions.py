@@ -422,6 +422,10 @@ def render(results: list[dict], meta: dict, label: str) -> str:
     row("page-ready p95", lambda r: f"{r['ready_p95']:.2f} s")
     row("charts drawn p50 / p95", lambda r: f"{r['drawn_p50']:.2f} / {r['drawn_p95']:.2f} s")
     row(
+        "p50 by page (data, profile, features, model)",
+        lambda r: ", ".join(f"{v:.1f}" for v in r["per_page_p50"].values()),
+    )
+    row(
         "p95 by page (data, profile, features, model)",
         lambda r: ", ".join(f"{v:.1f}" for v in r["per_page_p95"].values()),
     )
@@ -488,9 +492,16 @@ def main() -> None:
         action="store_true",
         help="let Chromium raise its threads' priority when run as root (the benchmark's behaviour before)",
     )
+    ap.add_argument(
+        "--run-timing",
+        type=Path,
+        help="the server appends one JSON line per script run here: session, page, wall and CPU seconds",
+    )
     ap.add_argument("--server-cpus", type=cpu_list, help="run the server on these cores only, e.g. 0")
     ap.add_argument("--browser-cpus", type=cpu_list, help="run Chromium (and this driver) on these cores, e.g. 1")
     args = ap.parse_args()
+    if args.run_timing:
+        os.environ["WORKBENCH_RUN_TIMING"] = str(args.run_timing.resolve())  # read by workbench.ui.run_timing
     if args.browser_cpus:
         os.sched_setaffinity(0, args.browser_cpus)  # Playwright's driver and Chromium inherit it
 
