@@ -62,7 +62,7 @@ def warm(home: Path, url: str | None = None) -> dict[str, float]:
                 metas = store.tables.list()
                 propose_project(tables, metas=metas, relationships=store.tables.relationships())
                 took["suggestions"] = time.perf_counter() - start
-                # the Profile page opens on the first dataset by name: its profile, as a first visit asks for it
+                # a new analyst's Profile page opens on the first dataset by name: its profile, as that visit asks
                 first = sorted(tables)[0]
                 profile_views.precompute(first, tables[first], next((m for m in metas if m.dataset == first), None))
     except UserError as err:  # an unreadable store or table: the pages say so in the user's language
