@@ -336,3 +336,22 @@ def test_a_master_that_fails_to_start_is_one_line(certified, tmp_path):
     errors = [line for line in res.stderr.splitlines() if line.startswith("error: ")]
     assert len(errors) == 1 and "Spark did not start on 'local[0]'" in errors[0]
     assert "Traceback" not in res.stderr
+
+
+def test_reports_name_the_features_cut_at_approximate_quantiles(own_bins):
+    from workbench.i18n import t
+    from workbench.report import excel_report, html_report
+    from workbench.report.json import profile_json
+    from workbench.report.tables import iv_frame, psi_frame
+
+    default, got = own_bins
+    note = t("profile.spark.approximate_edges_note", columns=", ".join(got.target.approximate_edges))
+    assert note in html_report(got) and "percentile_approx" not in html_report(default)
+    table = iv_frame(got.target)
+    edges = dict(zip(table[t("profile.col.feature")], table[t("profile.col.edges")], strict=True))
+    assert edges["연소득"] == t("profile.approximate") and edges["연체일수"] == t("profile.exact")
+    assert t("profile.col.edges") in psi_frame(got.stability).columns
+    assert t("profile.col.edges") not in iv_frame(default.target).columns  # the default engine's tables unchanged
+    rows = {r["feature"]: r["approximate_edges"] for r in profile_json(got)["target"]}
+    assert rows["신용점수"] is True and rows["등급"] is False
+    assert excel_report(got)[:2] == b"PK"  # the workbook still writes

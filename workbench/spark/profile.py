@@ -66,6 +66,7 @@ from workbench.spark.session import job_progress
 N_BINS = 10  # quantile bins of a numeric feature, as the polars engine cuts them
 MAX_LEVELS = 20  # levels of a categorical feature before "other"
 ACCURACY = 10_000  # percentile_approx accuracy: rank error about 1/ACCURACY of the rows
+MEDIAN_ACCURACY = 100  # the first pass's median (is 0 a code?): rank error 1 %, a small buffer per column
 RSD = 0.05  # relative standard deviation of approx_count_distinct (Spark's default; 0.01 took 7× as long)
 EPOCH = date(1970, 1, 1)
 DAY_TEXT = r"^\d{4}-\d{2}-\d{2}$"  # the texts a time column may hold, as stability.period_expr reads them
@@ -156,13 +157,12 @@ def _pass1(df, schema: pl.Schema, today: date, time_column: str | None) -> dict[
             rest = F.when(~x.isin([0.0, *known]), x)
             exprs += [
                 *_moments(x, k),
-                F.percentile_approx(x, list(QUANTILES), ACCURACY).alias(k("q")),
+                F.percentile_approx(x, 0.5, MEDIAN_ACCURACY).alias(k("median")),
                 F.count(F.when(x == 0, 1)).alias(k("zeros")),
                 F.count(F.when(x < 0, 1)).alias(k("neg")),
                 F.min(rest).alias(k("cmin")),
                 F.max(rest).alias(k("cmax")),
             ]
-            exprs += [F.count(F.when(x == v, 1)).alias(k(f"code{int(v)}")) for v in known]
         elif is_date_dtype(dtype):
             d = F.to_date(c)
             exprs += [
@@ -191,9 +191,9 @@ def _pass1(df, schema: pl.Schema, today: date, time_column: str | None) -> dict[
     for i, (_name, dtype) in enumerate(schema.items()):
         if row[stat_key(i, "null")] and row[stat_key(i, "approx")] is not None:
             row[stat_key(i, "approx")] += 1  # polars' HyperLogLog counts null as a value; column_profiles takes it off
-        if _number(dtype):
-            counted = [{"v": v, "n": row.pop(stat_key(i, f"code{int(v)}"))} for v in known]
-            row[stat_key(i, "codes")] = [{"v": 0.0, "n": row[stat_key(i, "zeros")]}, *[r for r in counted if r["n"]]]
+        if _number(dtype):  # the median only decides whether 0 is a code (codes.apart); quantiles come later
+            median = row.pop(stat_key(i, "median"))
+            row[stat_key(i, "q")] = [median if q == 0.5 else None for q in QUANTILES]
     return row
 
 
@@ -473,6 +473,11 @@ def profile_on_spark(
             )
             for i in months
         ]
+        known = F.array(*[F.lit(float(c)) for c in SPECIAL_CODES if c])
+        wide_numbers = [i for i, (_n, d) in enumerate(schema.items()) if _number(d) and i not in few]
+        for i in wide_numbers:  # the agreed "unknown" spellings each column holds, counted by value
+            x = _present(F.col(f"c{i}"), schema.dtypes()[i]).cast("double")
+            keyed.append((2 * len(names) + i, F.when(F.array_contains(known, x), x), F.lit(None).cast("string")))
         counts = _value_counts(df, keyed, ref if ref is not None else F.lit(False))
         timed("spark_value_counts", t0)
 
@@ -498,6 +503,11 @@ def profile_on_spark(
                     p1.pop(stat_key(i, "cmin")),
                     p1.pop(stat_key(i, "cmax")),
                 )
+                held = _level_frame(by_key.get(2 * len(names) + i, empty), pl.Float64)
+                p1[stat_key(i, "codes")] = [
+                    {"v": 0.0, "n": p1[stat_key(i, "zeros")]},
+                    *({"v": float(v), "n": int(n)} for v, n in held.iter_rows() if v != 0),
+                ]
                 seen = codes_seen(i, dtype, p1, rows)
                 p1[stat_key(i, "special")] = confirmed_codes(i, seen, p1, p2, rows) if seen else ()
             elif is_date_dtype(dtype):
