@@ -99,6 +99,23 @@ def running_app(workspace: Path, log: Path, script: Path | str = "app.py") -> It
                 proc.kill()
 
 
+def seeded_sample(home: Path) -> Path:
+    """``home`` with the shipped sample bank taken in through the privacy gate, as ``workbench app
+    --with-sample`` leaves it (the store is found through WORKBENCH_HOME while it runs)."""
+    from workbench.commands.app import seed_sample
+
+    old = os.environ.get("WORKBENCH_HOME")
+    os.environ["WORKBENCH_HOME"] = str(home)
+    try:
+        seed_sample(home)
+    finally:
+        if old is None:
+            os.environ.pop("WORKBENCH_HOME", None)
+        else:
+            os.environ["WORKBENCH_HOME"] = old
+    return home
+
+
 @pytest.fixture(scope="session")
 def base_url(tmp_path_factory, app_workspace) -> Iterator[str]:
     """Serve app.py for the test session; pytest-playwright hands this URL to every page.

@@ -11,7 +11,7 @@ import os
 from pathlib import Path
 
 import pytest
-from conftest import SAMPLE, running_app, wait_for_app
+from conftest import SAMPLE, running_app, seeded_sample, wait_for_app
 from playwright.sync_api import Page, expect
 from ui_words import COLLECT_JS, data_words, english_in_korean, glossary_names, hangul_in_english
 
@@ -25,18 +25,7 @@ WALKS = [("ko", 1280), ("en", 1920)] + ([("ko", 1920)] if os.environ.get("WORKBE
 
 @pytest.fixture(scope="module")
 def sample_app(tmp_path_factory):
-    from workbench.commands.app import seed_sample
-
-    home = tmp_path_factory.mktemp("bilingual-workspace")
-    old = os.environ.get("WORKBENCH_HOME")
-    os.environ["WORKBENCH_HOME"] = str(home)
-    try:
-        seed_sample(home)
-    finally:
-        if old is None:
-            os.environ.pop("WORKBENCH_HOME", None)
-        else:
-            os.environ["WORKBENCH_HOME"] = old
+    home = seeded_sample(tmp_path_factory.mktemp("bilingual-workspace"))
     with running_app(home, tmp_path_factory.mktemp("streamlit") / "server.log") as url:
         yield url
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import statistics
 
 import pytest
-from conftest import running_app, wait_for_app
+from conftest import running_app, seeded_sample, wait_for_app
 from playwright.sync_api import Page
 
 from workbench.i18n import t
@@ -42,21 +42,12 @@ WATCH = """(marker) => {
 def built_app(tmp_path_factory):
     """The shipped sample bank with one stored feature build (511 candidates; the review tab's state after a
     reload), served by the real app."""
-    import os
-
     from test_features_lineage import build, reload
 
-    from workbench.commands.app import seed_sample
     from workbench.features.saved import save_feature_run
     from workbench.store import Store
 
-    home = tmp_path_factory.mktemp("review-speed")
-    old = os.environ.get("WORKBENCH_HOME")
-    os.environ["WORKBENCH_HOME"] = str(home)
-    try:
-        seed_sample(home)
-    finally:
-        os.environ.pop("WORKBENCH_HOME") if old is None else os.environ.update(WORKBENCH_HOME=old)
+    home = seeded_sample(tmp_path_factory.mktemp("review-speed"))
     with Store.open(home=home) as s:
         project, run = build(s, reload(s))
         save_feature_run(s, run, project)
