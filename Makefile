@@ -49,6 +49,7 @@ bench: setup-dev $(PEERS_VENV)/bin/python
 	$(PY) benchmarks/bench_model.py              # LightGBM 1M x 50, SHAP, public credit data vs a tuned search
 	$(PY) benchmarks/bench_scorecard.py          # scorecard vs optbinning Scorecard and toad ScoreCard
 	$(PY) benchmarks/bench_sample_signal.py      # AUC lift of transaction features on the sample
+	$(PY) benchmarks/bench_spark.py              # features on Spark local[2] vs polars, 10M transactions
 
 lint: setup-dev
 	$(VENV)/bin/ruff check .

@@ -7,6 +7,7 @@ certification whose fingerprint still matches); a bad master or a missing table 
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -102,6 +103,8 @@ def test_spark_engine_equals_polars_on_the_bank_with_ratios_limit_use_and_transf
     assert max(r.planned_s for r in engine.runs) < PLANNING_BUDGET_S
     assert seen[-1] == (1.0, "") and any(m.startswith("transactions") for _, m in seen)
     assert [f for f, _ in seen] == sorted(f for f, _ in seen)  # progress never goes back
+    between = {i / len(engine.runs) for i in range(len(engine.runs) + 1)}
+    assert any(f not in between for f, _ in seen)  # Spark's task counts moved it inside a query
 
 
 def test_spark_engine_equals_polars_on_lookups_bridges_and_undated_tables(spark, relational_case, tmp_path):  # noqa: F811
@@ -164,6 +167,7 @@ def test_the_command_writes_the_polars_engines_table_and_scores(spark, small_ban
         (f["name"], f["iv"], f["selected"]) for f in b["features"]
     ]
     assert b["spark"]["queries"] and all(q["planned_s"] >= 0 for q in b["spark"]["queries"])
+    assert re.search(r"^Spark \d+% (customers|accounts|transactions) \(\d/\d\)$", by_spark.stderr, re.M)
     assert compared == pl.read_parquet(polars_out).width
     assert spark.sparkContext._jsc is not None  # the command left the already running session alone
 
