@@ -196,6 +196,9 @@ def test_column_statistics_match_the_default_engine(same_bins):
         if want.mean is not None:
             assert have.mean == pytest.approx(want.mean, rel=1e-9) and have.std == pytest.approx(want.std, rel=1e-9)
             assert (have.min, have.max) == (want.min, want.max)
+            assert have.skew == pytest.approx(want.skew, rel=1e-6) and have.kurtosis == pytest.approx(
+                want.kurtosis, rel=1e-6
+            )
         if want.distinct_exact and have.distinct_exact:
             assert have.distinct == want.distinct
         else:  # HyperLogLog on Spark (relative standard deviation 5 %), and the output says it is approximate
