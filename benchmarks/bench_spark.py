@@ -1,6 +1,6 @@
 """Feature generation on Spark ``local[2]`` against the polars engine, same bank, same 383 specs, same run.
 
-    python benchmarks/bench_spark.py [--customers 100000] [--tx 100] [--master local[2]] [--json OUT]
+    python benchmarks/bench_spark.py [--customers 100000] [--tx 100] [--master local[2]] [--data DIR] [--json OUT]
 
 1. The bank of ``bench_features`` (100k customers, 200k accounts, 10M transactions, 100k loans by default) in
    ``benchmarks/data/features/``, written once.
@@ -177,10 +177,13 @@ def run_child(engine: str, folder: Path, out: Path, master: str) -> None:
 def spark_metrics(session) -> dict:
     """Totals over every stage the application ran: task time (all cores), input and shuffle bytes."""
     try:
-        stages = session.sparkContext._jsc.sc().statusStore().stageList(None)
+        context = session.sparkContext
+        no_quantiles = context._gateway.new_array(context._jvm.double, 0)
+        # AppStatusStore.stageList(statuses, details, withSummaries, unsortedQuantiles, taskStatus): a Scala Seq
+        stages = context._jsc.sc().statusStore().stageList(None, False, False, no_quantiles, None)
         task_ms = read = shuffle_w = shuffle_r = 0
         for i in range(stages.size()):
-            s = stages.get(i)
+            s = stages.apply(i)
             task_ms += s.executorRunTime()
             read += s.inputBytes()
             shuffle_w += s.shuffleWriteBytes()
@@ -199,20 +202,20 @@ def spark_metrics(session) -> dict:
 # --- the parent ----------------------------------------------------------------------------------------------
 
 
-def ensure_bank(customers: int, tx: int) -> dict:
+def ensure_bank(folder: Path, customers: int, tx: int) -> dict:
     import polars as pl
 
-    if all((DATA / f"{n}.parquet").exists() for n in NAMES):
-        rows = pl.scan_parquet(DATA / "transactions.parquet").select(pl.len()).collect().item()
+    if all((folder / f"{n}.parquet").exists() for n in NAMES):
+        rows = pl.scan_parquet(folder / "transactions.parquet").select(pl.len()).collect().item()
         if rows == customers * tx:
             return {"transactions": rows, "written": False}
     from benchmarks.bench_features import write_bank
 
-    return {**write_bank(DATA, customers, tx), "written": True}
+    return {**write_bank(folder, customers, tx), "written": True}
 
 
-def run_engine(engine: str, out: Path, master: str) -> dict:
-    cmd = [sys.executable, __file__, "--child", engine, "--out", str(out), "--master", master]
+def run_engine(engine: str, folder: Path, out: Path, master: str) -> dict:
+    cmd = [sys.executable, __file__, "--child", engine, "--data", str(folder), "--out", str(out), "--master", master]
     t0 = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
     watch = TreePeak(proc.pid)
@@ -255,18 +258,19 @@ def main() -> None:
     ap.add_argument("--tx", type=int, default=100)
     ap.add_argument("--master", default="local[2]")
     ap.add_argument("--json", type=Path)
+    ap.add_argument("--data", type=Path, default=DATA, help="folder of the bank's Parquet files")
     ap.add_argument("--child", choices=["polars", "spark"])
     ap.add_argument("--out", type=Path)
     args = ap.parse_args()
     if args.child:
         os.environ.setdefault("WORKBENCH_HOME", str(DATA.parent / "workspace"))
-        run_child(args.child, DATA, args.out, args.master)
+        run_child(args.child, args.data, args.out, args.master)
         return
-    bank = ensure_bank(args.customers, args.tx)
+    bank = ensure_bank(args.data, args.customers, args.tx)
     load_before = os.getloadavg()
     started = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
-    outs = {e: DATA.parent / f"bench-spark-{e}.parquet" for e in ("polars", "spark")}
-    results = {e: run_engine(e, outs[e], args.master) for e in ("polars", "spark")}
+    outs = {e: args.data.parent / f"bench-spark-{e}.parquet" for e in ("polars", "spark")}
+    results = {e: run_engine(e, args.data, outs[e], args.master) for e in ("polars", "spark")}
     summary = {
         "started": started,
         "bank": bank,
