@@ -358,3 +358,16 @@ def test_reports_name_the_features_cut_at_approximate_quantiles(own_bins):
     rows = {r["feature"]: r["approximate_edges"] for r in profile_json(got)["target"]}
     assert rows["신용점수"] is True and rows["등급"] is False
     assert excel_report(got)[:2] == b"PK"  # the workbook still writes
+
+
+def test_a_date_gap_spark_does_not_compute_reads_as_missing_not_zero(same_bins):
+    """신청일 has more distinct dates than FEW: Spark takes no gap between them, and says nothing rather than 0."""
+    from workbench.i18n import t
+    from workbench.report.tables import column_stats_frame
+
+    default, got, _ = same_bins
+    want, have = default.table.column("신청일"), got.table.column("신청일")
+    assert want.date_largest_gap_days is not None and want.date_largest_gap_days > 0
+    assert have.date_largest_gap_days is None and have.date_min == want.date_min
+    shown = dict(column_stats_frame(have).iter_rows())
+    assert t("table.missing") in shown.values() and "None" not in shown.values()

@@ -786,7 +786,8 @@ def column_profiles(
                 stats["min"], stats["max"] = str(dmin), str(dmax)
                 span = (dmax.year - dmin.year) * 12 + dmax.month - dmin.month + 1
                 stats["date_empty_months"] = span - int(p2[stat_key(i, "months")])
-                stats["date_largest_gap_days"] = int(p2[stat_key(i, "gap")] or 0)
+                gap = p2[stat_key(i, "gap")]  # None with two dates or more: not computed (Spark, many dates)
+                stats["date_largest_gap_days"] = int(gap) if gap is not None else (0 if dmin == dmax else None)
                 stats["histogram"] = _histogram(p1[stat_key(i, "hist")])
         elif is_string_dtype(dtype):
             stats.update(

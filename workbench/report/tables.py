@@ -103,8 +103,8 @@ def column_stats_frame(c: ColumnProfile) -> pl.DataFrame:
     if c.date_min is not None:
         items += [
             ("date_range", f"{c.date_min} ~ {c.date_max}"),
-            ("largest_gap", f"{c.date_largest_gap_days}"),
-            ("empty_months", f"{c.date_empty_months}"),
+            ("largest_gap", number(c.date_largest_gap_days)),
+            ("empty_months", number(c.date_empty_months)),
             ("future", f"{c.future_count:,}"),
         ]
     return pl.DataFrame(
