@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from lazy_tab import open_tab
 from streamlit.testing.v1 import AppTest
 from test_features_generate import bank_frames, masked
 
@@ -10,6 +11,8 @@ from workbench.store import Store
 from workbench.ui.glossary import term_help
 
 PAGE = "pages/features.py"
+TABS = "wb.features.tab"
+BUILD, SCORE, REVIEW, EXPORT = range(4)
 
 
 def open_page(app_test, tables) -> AppTest:
@@ -48,15 +51,22 @@ def test_build_score_review_conflict_and_export(workspace, app_test, tables):
     schema = at.dataframe[0].value
     tx = schema[schema["테이블"] == "transactions"].iloc[0]
     assert tx["상위 연결"] == "account_id → accounts" and tx["시간 / 기준일"] == "ts"
+    assert at.selectbox(key="wb.features.cutoff").proto.help == term_help("cutoff")
+    # only the open tab is built: the scores, the review and the export wait for their tab
+    assert not any("iv" in d.value.columns for d in at.dataframe)
+    assert len(at.get("download_button")) == 1 and at.session_state[TABS] == "① 생성"  # the spec only
+    open_tab(at, TABS, SCORE)
+    assert at.session_state[TABS] == "② 점수와 선택"
     ranked = next(d.value for d in at.dataframe if "iv" in d.value.columns)
     assert {"name", "iv", "auc", "reason"} <= set(ranked.columns) and len(ranked) > 100
-    assert len(at.get("plotly_chart")) >= 2  # IV ranking and the reviewed feature's bins
+    assert len(at.get("plotly_chart")) == 1  # the IV ranking; the relationship graph stays unbuilt in its tab
+
+    # review: a colleague records a verdict on the same feature after this page was drawn
+    open_tab(at, TABS, REVIEW)
+    assert len(at.get("plotly_chart")) == 1  # the reviewed feature's bins
     # the scores and the cutoff carry their glossary definition as a tooltip
     metric_help = {m.label: m.proto.help for m in at.main.metric}
     assert "정보 가치" in metric_help["IV"] and metric_help["PSI"] == term_help("psi")
-    assert at.selectbox(key="wb.features.cutoff").proto.help == term_help("cutoff")
-
-    # review: a colleague records a verdict on the same feature after this page was drawn
     name = at.selectbox(key="wb.features.pick").value
     with Store.open() as store:
         assert store.features.exists(name)
@@ -77,6 +87,7 @@ def test_build_score_review_conflict_and_export(workspace, app_test, tables):
         assert [r.verdict for r in store.reviews.history(name)] == ["accept", "reject"]
 
     # export: nothing accepted yet, the auto-selected ones go out (the rejected one not), each says who decided
+    open_tab(at, TABS, EXPORT)
     assert at.checkbox(key="wb.features.use_selected").value
     assert "자동 선택" in texts(at) and len(at.get("download_button")) >= 5
     at.checkbox(key="wb.features.use_selected").uncheck().run()
@@ -94,3 +105,12 @@ def test_build_score_review_conflict_and_export(workspace, app_test, tables):
     assert "loan_amount" not in frame.columns  # a label column that is not a chosen feature stays out
     with Store.open() as store:
         assert store.datasets.get(name).certified and store.datasets.get(name).rows == 250
+
+    # a choice made in a tab is still there when the analyst comes back to it from another tab
+    open_tab(at, TABS, REVIEW).toggle(key="wb.features.only_selected").set_value(True).run()
+    at.multiselect(key="wb.features.filter.verdict").set_value(["reject"]).run()
+    open_tab(at, TABS, EXPORT)
+    assert not at.get("toggle")  # the review tab is not built while closed
+    open_tab(at, TABS, REVIEW)
+    assert at.toggle(key="wb.features.only_selected").value
+    assert at.multiselect(key="wb.features.filter.verdict").value == ["reject"]

@@ -4,11 +4,13 @@ verdict on many rows; a saved modelling table stays out of the next build, which
 from __future__ import annotations
 
 import pytest
+from lazy_tab import open_tab
 from test_features_lineage import load_bank
 
 from workbench.store import Store
 
 PAGE = "pages/features.py"
+TABS, REVIEW = "wb.features.tab", 2
 
 
 @pytest.fixture
@@ -35,14 +37,15 @@ def infos(at) -> str:
 @pytest.mark.slow
 def test_a_build_and_its_reviews_come_back_in_a_new_session(loaded, app_test):
     at = new_session(app_test)
-    assert "먼저 ① 생성 탭에서" in infos(at)  # nothing built yet
+    assert "먼저 ① 생성 탭에서" in infos(open_tab(at, TABS, REVIEW))  # nothing built yet
+    open_tab(at, TABS, 0)
     at.button(key="wb.features.build").click().run()
     assert not at.exception, at.exception
     with Store.open() as s:
         stored = s.feature_runs.latest("loans")
     assert stored is not None
 
-    at = new_session(app_test)
+    at = open_tab(new_session(app_test), TABS, REVIEW)
     assert "먼저 ① 생성 탭에서" not in infos(at)  # the review tab does not ask for a build
     table = at.dataframe(key="wb.features.review_table").value
     assert len(table) == len(stored.record["specs"])
@@ -61,7 +64,7 @@ def test_a_build_and_its_reviews_come_back_in_a_new_session(loaded, app_test):
         states = s.reviews.states()
     assert sum(r.verdict == "accept" and r.comment.startswith("기준일") for r in states.values()) == n
 
-    at = new_session(app_test)  # and after another reload the verdicts are on the table
+    at = open_tab(new_session(app_test), TABS, REVIEW)  # and after another reload the verdicts are on the table
     at.multiselect(key="wb.features.filter.verdict").set_value(["accept"]).run()
     assert len(at.dataframe(key="wb.features.review_table").value) == n
 
@@ -70,7 +73,7 @@ def test_a_build_and_its_reviews_come_back_in_a_new_session(loaded, app_test):
 def test_after_saving_the_modelling_table_a_reload_and_a_build_still_work(loaded, app_test):
     at = new_session(app_test)
     at.button(key="wb.features.build").click().run()
-    at.button(key="wb.features.save_dataset").click().run()
+    open_tab(at, TABS, 3).button(key="wb.features.save_dataset").click().run()
     assert not at.exception, at.exception
     with Store.open() as s:
         assert s.lineage.get("features_loans").role == "modelling_table"
@@ -82,8 +85,9 @@ def test_after_saving_the_modelling_table_a_reload_and_a_build_still_work(loaded
     at.button(key="wb.features.build").click().run()
     assert not at.exception, at.exception
     assert not at.error
-    ranked = next(d.value for d in at.dataframe if "iv" in d.value.columns)
+    ranked = next(d.value for d in open_tab(at, TABS, 1).dataframe if "iv" in d.value.columns)
     assert not [n for n in ranked["name"] if "default_12m" in n]
+    open_tab(at, TABS, 0)
 
     # asked for, the modelling table is a source again, and a clash is one line, never a traceback
     at.checkbox(key="wb.features.include_derived").check().run()

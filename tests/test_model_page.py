@@ -7,6 +7,7 @@ import json
 
 import pytest
 from conftest import ROOT
+from lazy_tab import open_tab
 from streamlit.testing.v1 import AppTest
 from test_model_core import loans, masked
 
@@ -73,13 +74,25 @@ def test_train_from_the_page_and_read_the_results(workspace, page_with):
         c: term_help(c) for c in ("auc", "gini", "ks")
     }
     assert len(at.tabs) == 5 + 3  # the dashboard's five, then the scorecard's points, bin editor, new data
-    glossary = [p.proto.popover.label for p in at.get("popover")]
-    assert glossary == [term_name(term) for term in ("lift", "calibration", "shap")]
     result, _ = at.session_state["wb.model.result"]
     top = max(result.importance, key=lambda f: f.shap).feature
-    assert at.selectbox(key="wb.model.dependence").value == top  # the dependence plot opens on the top driver
-    expanders = [e.label for e in at.expander]
-    assert expanders.count(t("model.help.title", "ko")) >= 13  # metrics, scorecard and one per chart
+    help_title = t("model.help.title", "ko")
+    glossary, inside, outside = [], 0, 0
+    for i in range(5):  # only the open tab's charts are built: open each in turn
+        open_tab(at, "wb.model.chart_tab", i)
+        glossary += [p.proto.popover.label for p in at.get("popover")]
+        here = [e.label for e in at.tabs[i].expander].count(help_title)
+        inside, outside = inside + here, [e.label for e in at.expander].count(help_title) - here
+        if i == 3:
+            assert at.selectbox(key="wb.model.dependence").value == top  # the dependence plot opens on the top driver
+    assert glossary == [term_name(term) for term in ("lift", "calibration", "shap")]
+    assert inside + outside >= 13  # metrics, scorecard and one per chart
+    # a threshold moved in its tab is still there after a look at another tab, and the metrics chart follows it
+    open_tab(at, "wb.model.chart_tab", 2).slider(key="wb.model.threshold").set_value(0.3).run()
+    open_tab(at, "wb.model.chart_tab", 0)
+    assert not at.get("slider")  # the threshold tab is not built while closed
+    assert open_tab(at, "wb.model.chart_tab", 2).slider(key="wb.model.threshold").value == 0.3
+    open_tab(at, "wb.model.chart_tab", 0)
 
     # a second run without the leak shows up in the comparison, with a lower test AUC
     at.multiselect(key="wb.model.features.loans.default_12m").unselect("overdue_days_after").run()

@@ -64,6 +64,14 @@ VERDICTS = ["accept", "reject", "needs_change"]
 
 MEMO = "wb.features.memo"  # (run, {name: value}): tables and charts a run fixes, drawn again without recomputing
 
+# the choices made in the tabs (keys or prefixes), held while another tab is open; buttons and tables not
+CHOICES = (
+    "wb.features.include_derived", "wb.features.cutoff", "wb.features.target", "wb.features.windows",
+    "wb.features.aggs", "wb.features.by.", "wb.features.filter.", "wb.features.only_selected",
+    "wb.features.all_shown", "wb.features.bulk_comment", "wb.features.pick", "wb.features.use_selected",
+    "wb.features.dialect", "wb.features.label_columns",
+)  # fmt: skip
+
 
 def memo(run: FeatureRun, name: tuple, make):
     """``make()`` once per run and ``name`` in this session: a rerun (a filter, a verdict) redraws the same

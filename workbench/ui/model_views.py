@@ -23,6 +23,7 @@ from workbench.signals.timing import known_after
 from workbench.ui import place
 from workbench.ui.explain import read_box
 from workbench.ui.glossary import glossary_link, term_help
+from workbench.ui.lazy_tabs import lazy_tabs
 from workbench.ui.state import store
 from workbench.ui.tables import header, show_frame
 
@@ -204,11 +205,17 @@ def _metrics_table(result: TrainingResult) -> None:
         help_box("scorecard")
 
 
+CHART_CHOICES = ("wb.model.threshold", "wb.model.dependence")  # held while their tab is closed
+
+
 def _chart_tabs(result: TrainingResult) -> None:
     names = charts.charts_for(result)
     tabs = [(label, tuple(n for n in members if n in names), term) for label, members, term in TABS]
     tabs = [tab for tab in tabs if tab[1]]
-    for tab, (_, members, term) in zip(st.tabs([t(label) for label, _, _ in tabs]), tabs, strict=True):
+    drawn = lazy_tabs([t(label) for label, _, _ in tabs], key="wb.model.chart_tab", keep=CHART_CHOICES)
+    for tab, (_, members, term) in zip(drawn, tabs, strict=True):
+        if not tab.open:  # only the open tab's charts are built and drawn
+            continue
         with tab:
             if term is not None:
                 glossary_link(term)
