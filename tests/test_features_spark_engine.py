@@ -35,7 +35,8 @@ from workbench.privacy.gate import GateError
 from workbench.spark.features import SparkFeatureEngine, plan_queries
 from workbench.spark.session import spark_session
 
-PLANNING_BUDGET_S = 10.0  # per query; one 325-feature query once took 51–75 s to plan on 2 cores
+# per query: one 325-feature query once took 51–75 s to plan on 2 cores; a cold JVM at load 20+ took 12 s for 85
+PLANNING_BUDGET_S = 30.0
 
 
 @pytest.fixture(scope="module")
@@ -103,8 +104,6 @@ def test_spark_engine_equals_polars_on_the_bank_with_ratios_limit_use_and_transf
     assert max(r.planned_s for r in engine.runs) < PLANNING_BUDGET_S
     assert seen[-1] == (1.0, "") and any(m.startswith("transactions") for _, m in seen)
     assert [f for f, _ in seen] == sorted(f for f, _ in seen)  # progress never goes back
-    between = {i / len(engine.runs) for i in range(len(engine.runs) + 1)}
-    assert any(f not in between for f, _ in seen)  # Spark's task counts moved it inside a query
 
 
 def test_spark_engine_equals_polars_on_lookups_bridges_and_undated_tables(spark, relational_case, tmp_path):  # noqa: F811
@@ -113,6 +112,18 @@ def test_spark_engine_equals_polars_on_lookups_bridges_and_undated_tables(spark,
     got = engine(rel, masked(frames), specs).frame
     compared = assert_equal_tables(expected, got)
     print(f"spark engine, relational: {compared} columns equal ({len(specs)} features)")
+
+
+def test_progress_comes_from_the_tasks_spark_has_done(spark):
+    from workbench.spark.session import job_progress
+
+    seen = []
+    with job_progress(spark, lambda f, m: seen.append((f, m)), "transactions (1/3)", every=0.02):
+        spark.range(0, 30_000_000, numPartitions=40).selectExpr("sum(sqrt(id)) AS s").collect()
+    assert seen, "no progress while 40 tasks ran"
+    fractions = [f for f, _ in seen]
+    assert fractions == sorted(fractions) and fractions[0] > 0 and fractions[-1] <= 1
+    assert {m for _, m in seen} == {"transactions (1/3)"}
 
 
 def test_a_path_with_many_features_is_split_by_window_never_past_the_limit(case):  # noqa: F811
