@@ -11,11 +11,16 @@ from scorecard_data import loans
 from test_store_support import db_url, pg_shared_schema, store  # noqa: F401
 
 from workbench.model.baseline import TrainConfig, train_baseline
-from workbench.model.edits import BinEdit, edits_to_json
+from workbench.model.bins import Binning
+from workbench.model.edits import BinEdit, as_seen, edits_to_json
 from workbench.model.scorecard import with_stored_edits
 from workbench.store import ConflictError, Store
 
-EDITS = (BinEdit("edges", "bureau_score", edges=(600.0, 650.0, 700.0)), BinEdit("merge", "loan_product", bins=(1, 2)))
+PRODUCTS = Binning("loan_product", False, groups=(("신용",), ("담보",), ("전세",)))  # as the expert saw them
+EDITS = (
+    as_seen(BinEdit("edges", "bureau_score", edges=(600.0, 650.0, 700.0)), Binning("bureau_score", True, (650.0,))),
+    as_seen(BinEdit("merge", "loan_product", bins=(1, 2)), PRODUCTS),
+)
 
 
 def test_edits_are_versioned_audited_and_a_stale_save_is_refused(store: Store):  # noqa: F811

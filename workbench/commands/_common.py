@@ -122,3 +122,11 @@ def spark_progress():
         click.echo(("\r" + line) if tty else line, err=True, nl=not tty)
 
     return show
+
+
+def left_out_lines(record: dict) -> list[str]:
+    """One line per stored bin edit the scorecard did not apply (its bins are gone), in the reader's language."""
+    from workbench.model.edits import LeftOut
+
+    model = record.get("scorecard_model") or {}
+    return ["! " + LeftOut.from_dict(e).message() for e in model.get("edits_left_out", ())]

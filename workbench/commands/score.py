@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from workbench.commands._common import echo_json, load_masked, load_tables, write_frame
+from workbench.commands._common import echo_json, left_out_lines, load_masked, load_tables, write_frame
 
 
 @click.command("score")
@@ -73,6 +73,7 @@ def score(
     record_export(store, table, str(out.resolve()))
     payload = score_record(result, record, outcome=outcome, vintage=vintage)
     payload["output"] = str(out)
+    payload["edits_left_out"] = list((record.get("scorecard_model") or {}).get("edits_left_out", ()))
     if challenger:
         other = score_stored(store, challenger, table, tables=tables)
         payload["challenger"] = challenge_record(challenge(result, other, record, outcome), other.model)
@@ -82,6 +83,9 @@ def score(
     click.echo(t("scorecard.score.done", rows=f"{result.frame.height:,}", model=result.model, run=run_id, out=out))
     for d in result.alerts:
         click.echo("! " + t("scorecard.score.drift", name=d.name, psi=f"{d.psi:.3f}"))
+    if result.model == "scorecard":
+        for line in left_out_lines(record):
+            click.echo(line)
 
 
 def _related_tables(record, table, model, spec_path, table_args):

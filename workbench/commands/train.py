@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from workbench.commands._common import echo_json, load_masked, timing_marks
+from workbench.commands._common import echo_json, left_out_lines, load_masked, timing_marks
 
 
 @click.command("train")
@@ -149,6 +149,7 @@ def _summary(record: dict, t) -> str:
         lines.append(f"  {f['feature']:<30} gain {f['gain']:6.1%}  SHAP {f['shap']:6.1%}")
     for w in record["warnings"]:
         lines.append(f"! {w['code']}: {w['message']}")
+    lines += left_out_lines(record)
     if record.get("run_id"):
         lines.append(f"{t('model.card.run')}: {record['run_id']}")
     return "\n".join(lines)

@@ -8,13 +8,22 @@ data keeps the expert's decisions instead of quietly re-cutting the bins (optbin
 Bin numbers in an edit are the ones the bin table shows (0 missing, then special codes, then ranges or
 groups). An edit that cannot apply (merging the missing bin into a range, a split outside its bin, a merge
 of bins that are not neighbours) raises ``EditError`` with a one-line message; nothing is half-applied.
+
+A bin number alone is not what the expert chose: a retrain where a special code is newly found (or the data
+moved the quantiles) renumbers the bins, and "merge 3 and 4" would land on other values. So a stored edit also
+names what the expert saw (``seen``: the edges of a range, the levels of a group, the code of a special bin,
+and the codes set apart, via ``as_seen``) and a ``fingerprint`` of the binning it was made on. Replayed on a
+binning with another fingerprint, the edit finds its bins by those contents; when they are gone it is left
+out and said so (``LeftOut``), never applied to a neighbour.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import math
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Literal, get_args
 
 import numpy as np
@@ -46,6 +55,10 @@ class BinEdit:
     edges: tuple[float, ...] = ()
     codes: tuple[float, ...] = ()
     trend: str | None = None
+    seen: tuple[tuple[Any, ...], ...] = ()  # the contents of ``bins`` when the edit was made (``bin_ref``)
+    seen_specials: tuple[float, ...] | None = None  # the codes set apart then (numeric); None: not recorded
+    fingerprint: str = ""  # of the binning the edit was made on; "" for an edit not made on a shown binning
+    stale: str = ""  # why a stored edit cannot be placed (an old edit by number whose bins are lost): left out
 
     def to_dict(self) -> dict[str, Any]:
         d: dict[str, Any] = {"op": self.op, "feature": self.feature}
@@ -56,6 +69,11 @@ class BinEdit:
             d["at"] = self.at
         if self.trend is not None:
             d["trend"] = self.trend
+        if self.fingerprint:
+            d["fingerprint"] = self.fingerprint
+            d["seen"] = [list(r) for r in self.seen]
+            if self.seen_specials is not None:
+                d["seen_specials"] = list(self.seen_specials)
         return d
 
     @classmethod
@@ -71,6 +89,9 @@ class BinEdit:
             tuple(float(e) for e in d.get("edges", ())),
             tuple(float(c) for c in d.get("codes", ())),
             d.get("trend"),
+            tuple(tuple(r) for r in d.get("seen", ())),
+            tuple(float(c) for c in d["seen_specials"]) if d.get("seen_specials") is not None else None,
+            str(d.get("fingerprint") or ""),
         )
 
 
@@ -80,6 +101,117 @@ def edits_to_json(edits: Iterable[BinEdit]) -> list[dict[str, Any]]:
 
 def edits_from_json(items: Iterable[Mapping[str, Any]]) -> tuple[BinEdit, ...]:
     return tuple(BinEdit.from_dict(d) for d in items)
+
+
+def fingerprint(b: Binning) -> str:
+    """A short hash of how a characteristic is cut (edges, codes, groups): equal exactly when the bins are."""
+    text = json.dumps(b.to_dict(), sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def bin_ref(b: Binning, k: int) -> tuple[Any, ...]:
+    """What bin ``k`` holds, JSON-ready: ("missing",), ("special", code), ("range", lo, hi) with None for an
+    open end, ("levels", a, b, …) or ("other",)."""
+    if k == 0:
+        return ("missing",)
+    if k < b.first_body:
+        return ("special", b.specials[k - 1])
+    i = k - b.first_body
+    if b.numeric:
+        lo = [None, *b.edges][i]
+        hi = [*b.edges, None][i]
+        return ("range", lo, hi)
+    return ("levels", *b.groups[i]) if i < len(b.groups) else ("other",)
+
+
+def find_bin(b: Binning, ref: Sequence[Any]) -> int | None:
+    """The bin of ``b`` holding exactly what ``ref`` names (``bin_ref``), or None when no bin does."""
+    refs = [bin_ref(b, k) for k in range(b.n_bins)]
+    want = tuple(float(v) if isinstance(v, int | float) and not isinstance(v, bool) else v for v in ref)
+    return next((k for k, r in enumerate(refs) if r == want), None)
+
+
+def as_seen(edit: BinEdit, b: Binning) -> BinEdit:
+    """``edit`` naming what the expert saw on ``b``: the contents of its bins, the codes apart, the fingerprint."""
+    seen = tuple(bin_ref(b, k) for k in edit.bins if 0 <= k < b.n_bins)
+    return replace(
+        edit, seen=seen, seen_specials=b.specials if b.numeric else None, fingerprint=fingerprint(b), stale=""
+    )
+
+
+def rebin(b: Binning, edit: BinEdit) -> Binning:
+    """The binning after ``edit`` (no counts; not a trend): the structure an expert saw after it."""
+    if edit.op == "merge":
+        return _merge(b, edit.bins)
+    if edit.op == "split":
+        return _split(b, edit)
+    if edit.op == "edges":
+        return _edges(b, edit.edges)
+    if edit.op == "specials":
+        return _specials(b, edit.codes)
+    raise EditError("scorecard.edit.bad_op", op=edit.op, allowed=", ".join(EDIT_OPS))
+
+
+@dataclass(frozen=True)
+class LeftOut:
+    """A stored edit not replayed: ``number`` is its place (1-based) in the stored list, ``reason`` a catalog
+    key under ``scorecard.edit_left_out`` and ``detail`` what is gone (a bin's label, levels, codes)."""
+
+    feature: str
+    number: int
+    op: str
+    reason: str
+    detail: str = ""
+
+    def message(self, lang: str | None = None) -> str:
+        from workbench.i18n import t
+
+        return t(
+            f"scorecard.edit_left_out.{self.reason}", lang, n=self.number, op=self.op, feature=self.feature,
+            detail=self.detail,
+        )  # fmt: skip
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"feature": self.feature, "number": self.number, "op": self.op, "reason": self.reason,
+                "detail": self.detail}  # fmt: skip
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> LeftOut:
+        return cls(str(d["feature"]), int(d["number"]), str(d["op"]), str(d["reason"]), str(d.get("detail", "")))
+
+
+def _label(ref: Sequence[Any]) -> str:
+    kind, *rest = ref
+    if kind == "range":
+        lo, hi = rest
+        return f"[{'-∞' if lo is None else f'{lo:,.12g}'}, {'∞' if hi is None else f'{hi:,.12g}'})"
+    if kind == "special":
+        return f"= {rest[0]:,.12g}"
+    return ", ".join(map(str, rest)) if rest else kind
+
+
+def placed(b: Binning, edit: BinEdit) -> BinEdit | tuple[str, str]:
+    """``edit`` with its bin numbers on ``b`` (found by what the expert saw), or (reason, detail) when what it
+    was made on is gone. An edit without a fingerprint is taken as it is (made on ``b`` itself)."""
+    if edit.stale:
+        return edit.stale, ""
+    if not edit.fingerprint or edit.fingerprint == fingerprint(b) or edit.op in ("trend", "specials"):
+        return edit
+    if b.numeric and edit.seen_specials is not None and tuple(edit.seen_specials) != b.specials:
+        was = ", ".join(f"{c:,.12g}" for c in edit.seen_specials) or "—"
+        now = ", ".join(f"{c:,.12g}" for c in b.specials) or "—"
+        return "codes_changed", f"{was} → {now}"
+    if edit.op == "split" and not b.numeric:
+        known = {v for g in b.groups for v in g}
+        gone = [v for v in edit.levels if v not in known]
+        return ("levels_gone", ", ".join(gone)) if gone else edit
+    numbers = []
+    for ref in edit.seen:
+        k = find_bin(b, ref)
+        if k is None:
+            return ("levels_gone" if ref[0] == "levels" else "bin_gone"), _label(ref)
+        numbers.append(k)
+    return replace(edit, bins=tuple(numbers))
 
 
 def _ranges(b: Binning, bins: Sequence[int]) -> list[int]:
@@ -155,31 +287,40 @@ def apply_edit(
         if edit.trend not in TRENDS:
             raise EditError("scorecard.edit.bad_trend", trend=str(edit.trend), allowed=", ".join(TRENDS))
         return apply_trend(fb, edit.trend)
-    if edit.op == "merge":
-        new = _merge(b, edit.bins)
-    elif edit.op == "split":
-        new = _split(b, edit)
-    elif edit.op == "edges":
-        new = _edges(b, edit.edges)
-    else:
-        new = _specials(b, edit.codes)
-    return count(new, values, y), None
+    return count(rebin(b, edit), values, y), None
 
 
 @dataclass(frozen=True)
 class EditedBins:
-    """A characteristic after its edits: the bins (WOE, IV, bad rate via ``bins``) and the last trend outcome."""
+    """A characteristic after its edits: the bins (WOE, IV, bad rate via ``bins``), the last trend outcome and
+    the stored edits left out because the bins they were made on are gone."""
 
     bins: FeatureBins
     trend: TrendResult | None
+    left_out: tuple[LeftOut, ...] = ()
 
 
 def apply_edits(fb: FeatureBins, edits: Iterable[BinEdit], values: pl.Series, y: np.ndarray) -> EditedBins:
-    """Replay ``edits`` (those naming this characteristic, in order) on ``fb``. Pure: ``fb`` is unchanged."""
-    trend = None
-    for edit in edits:
+    """Replay ``edits`` (those naming this characteristic, in order) on ``fb``. Pure: ``fb`` is unchanged.
+
+    An edit that names what the expert saw (``fingerprint``) is placed on the bins with those contents; when
+    they are gone, or it no longer fits, it is left out and listed, and the next edits go on. An edit without
+    one (just made on ``fb``) raises ``EditError`` when it does not fit."""
+    trend, left = None, []
+    for number, edit in enumerate(edits, 1):
         if edit.feature != fb.feature:
             continue
-        fb, outcome = apply_edit(fb, edit, values, y)
+        if edit.fingerprint or edit.stale:
+            where = placed(fb.binning, edit)
+            if isinstance(where, tuple):
+                left.append(LeftOut(edit.feature, number, edit.op, *where))
+                continue
+            try:
+                fb, outcome = apply_edit(fb, where, values, y)
+            except EditError as err:
+                left.append(LeftOut(edit.feature, number, edit.op, "does_not_fit", err.message()))
+                continue
+        else:
+            fb, outcome = apply_edit(fb, edit, values, y)
         trend = outcome or trend
-    return EditedBins(fb, trend)
+    return EditedBins(fb, trend, tuple(left))

@@ -24,7 +24,7 @@ import polars as pl
 from sklearn.linear_model import LogisticRegression
 
 from workbench.model.bins import FeatureBins, count, initial_binning
-from workbench.model.edits import BinEdit, apply_edits, edits_from_json, edits_to_json
+from workbench.model.edits import BinEdit, EditedBins, LeftOut, apply_edits, edits_to_json
 from workbench.model.metrics import BinaryMetrics, binary_metrics
 from workbench.model.monotone import TrendResult, apply_trend
 from workbench.model.points import (
@@ -81,6 +81,7 @@ class Scorecard:
     trends: tuple[TrendResult, ...] = ()
     band_rates: dict[str, pl.DataFrame] = field(default_factory=dict)  # split → band_table
     distribution: pl.DataFrame | None = None  # score_distribution of the test (else valid) split
+    left_out: tuple[LeftOut, ...] = ()  # stored edits not replayed: the bins they were made on are gone
 
     @cached_property
     def points(self) -> PointsTable:
@@ -123,6 +124,7 @@ class Scorecard:
             "bands": list(self.bands.edges),
             "band_rows": self.band_rates["train"]["rows"].to_list() if "train" in self.band_rates else [],
             "trends": [asdict(r) for r in self.trends],
+            "edits_left_out": [e.to_dict() | {"message": e.message()} for e in self.left_out],
         }
 
     @classmethod
@@ -135,6 +137,7 @@ class Scorecard:
             ScoreBands(tuple(float(e) for e in d.get("bands", ()))),
             trends=tuple(TrendResult(**r) for r in d.get("trends", ())),
             band_rates={"train": pl.DataFrame({"rows": d["band_rows"]})} if d.get("band_rows") else {},
+            left_out=tuple(LeftOut.from_dict(e) for e in d.get("edits_left_out", ())),
         )
 
 
@@ -142,20 +145,33 @@ def fit_bins(
     s: pl.Series, y: np.ndarray, *, trend: str = "none", specials: Sequence[float] = (), edits: Sequence[BinEdit] = ()
 ) -> tuple[FeatureBins, TrendResult]:
     """One characteristic on the training rows: pre-bins, the trend, then the expert's edits."""
+    edited = edit_bins(s, y, trend=trend, specials=specials, edits=edits)
+    return edited.bins, edited.trend  # type: ignore[return-value]
+
+
+def edit_bins(
+    s: pl.Series, y: np.ndarray, *, trend: str = "none", specials: Sequence[float] = (), edits: Sequence[BinEdit] = ()
+) -> EditedBins:
+    """``fit_bins`` with the stored edits left out (their bins are gone) listed."""
     fb = count(initial_binning(s, specials=specials), s, y)
     fb, outcome = apply_trend(fb, trend)
     edited = apply_edits(fb, edits, s, y)
-    return edited.bins, edited.trend or outcome
+    return replace(edited, trend=edited.trend or outcome)
 
 
 def with_stored_edits(store, dataset: str, target: str, options: ScorecardOptions | None = None) -> ScorecardOptions:
     """``options`` with the expert's current edits for ``dataset``/``target`` from the workspace appended, so the
-    next fit replays them (and the run records which version it used)."""
+    next fit replays them (and the run records which version it used). Edits stored by bin number only (before
+    edits named their bins' contents) are placed on the bins they were made on when a stored run shows them,
+    else marked to be left out (``edit_history``)."""
+    from workbench.model.edit_history import stored_edits
+
     options = options or ScorecardOptions()
     current = store.bin_edits.current(dataset, target)
     if current is None:
         return options
-    return replace(options, edits=(*options.edits, *edits_from_json(current.edits)), edits_version=current.version)
+    edits = stored_edits(store, dataset, target)
+    return replace(options, edits=(*options.edits, *edits), edits_version=current.version)
 
 
 def fit_scorecard(
@@ -180,9 +196,9 @@ def fit_scorecard(
     Xt, yt = X[train], y[train]
     specials = {**codes.of_frame(Xt, Xt.columns), **dict(options.specials)}  # the expert's list wins
     fitted = [
-        fit_bins(Xt[c], yt, trend=options.trend, specials=specials.get(c, ()), edits=options.edits) for c in X.columns
+        edit_bins(Xt[c], yt, trend=options.trend, specials=specials.get(c, ()), edits=options.edits) for c in X.columns
     ]
-    fbs = tuple(fb for fb, _ in fitted)
+    fbs = tuple(e.bins for e in fitted)
     shell = Scorecard(fbs, 0.0, tuple(0.0 for _ in fbs), options.scale, ScoreBands(()))
     enc = {name: shell.woe_matrix(X[idx]) for name, idx in splits.items() if len(idx)}
     lr = LogisticRegression(C=1.0, max_iter=1000)
@@ -202,9 +218,10 @@ def fit_scorecard(
             for name, idx in splits.items()
             if len(idx)
         },
-        trends=tuple(r for _, r in fitted),
+        trends=tuple(e.trend for e in fitted),  # type: ignore[misc]
         band_rates={name: band_table(bands, s, y[splits[name]]) for name, s in scores.items()},
         distribution=score_distribution(scores[shown], y[splits[shown]]) if shown in scores else None,
+        left_out=tuple(sorted((e for f in fitted for e in f.left_out), key=lambda e: e.number)),
     )
 
 

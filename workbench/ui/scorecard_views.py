@@ -16,7 +16,7 @@ from workbench.features.rebuild import build_of_dataset
 from workbench.i18n import t
 from workbench.model.baseline import TrainConfig
 from workbench.model.bins import count
-from workbench.model.edits import BinEdit, apply_edits, edits_from_json
+from workbench.model.edits import BinEdit, apply_edits, as_seen, edits_from_json
 from workbench.model.monotone import TRENDS
 from workbench.model.rescale import SCALES, save_rescaled, scale_name
 from workbench.model.runs import record_from_run, run_record, stored_runs
@@ -83,6 +83,7 @@ def section(dataset: str, table: MaskedTable, certified: dict[str, MaskedTable],
         _scale(card, dataset, table, run_id)
         _points(card, dataset, run_id)
     with editor:
+        left_out(card)
         _editor(dataset, table, card, record)
     with scoring:
         score_tab(record, run_id, certified)
@@ -196,11 +197,20 @@ def _editor(dataset: str, table: MaskedTable, card: Scorecard, record: dict[str,
             apply_edits(fb, [edit], frame[feature], y)
         except UserError as err:
             st.error(str(err))
-        else:
-            pending.append(edit.to_dict())
+        else:  # stored with what the expert saw, so a retrain on other bins cannot land it on a neighbour
+            pending.append(as_seen(edit, fb.binning).to_dict())
             st.rerun()
     _infeasible(card)
     _save(dataset, target, record, pending)
+
+
+def left_out(card: Scorecard) -> None:
+    """The stored edits this fit did not apply (their bins are gone), one line each: never silently moved."""
+    if card.left_out:
+        st.warning(
+            "\n".join([f"**{t('scorecard.edit_left_out.title', n=len(card.left_out))}**", "", *(
+                f"- {e.message()}" for e in card.left_out)])
+        )  # fmt: skip
 
 
 def _edit_form(feature: str, fb) -> BinEdit | None:
