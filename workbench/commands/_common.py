@@ -103,6 +103,24 @@ def write_frame(frame, out: Path) -> None:
     tmp.replace(out)
 
 
+def engine_options(engine_help: str):
+    """``--engine polars|spark`` and ``--master``, alike on every command that can run on Spark (only what the
+    engine does there differs: ``engine_help``)."""
+
+    def wrap(command):
+        command = click.option(
+            "--master",
+            default=None,
+            help="Spark master for --engine spark: local[*] (default), yarn, spark://host:port, k8s://…, or Spark "
+            "Connect sc://host:port. Default from WORKBENCH_SPARK_MASTER.",
+        )(command)
+        return click.option(
+            "--engine", type=click.Choice(["polars", "spark"]), default="polars", show_default=True, help=engine_help
+        )(command)
+
+    return wrap
+
+
 def spark_progress():
     """Spark's job progress on stderr (``report(fraction, where)`` for ``spark.session.job_progress``): one
     line rewritten in place on a terminal, else one line per tenth."""

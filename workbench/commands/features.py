@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import click
 
-from workbench.commands._common import add_notice, echo_json, load_tables, timing_marks
+from workbench.commands._common import add_notice, echo_json, engine_options, load_tables, timing_marks
 
 
 @click.command()
@@ -60,19 +60,7 @@ from workbench.commands._common import add_notice, echo_json, load_tables, timin
     default=None,
     help="Customer batches to generate in turn (default: one per ~5M events; more batches, less memory).",
 )
-@click.option(
-    "--engine",
-    type=click.Choice(["polars", "spark"]),
-    default="polars",
-    show_default=True,
-    help="Where the values are computed: polars on this machine, or Apache Spark (local or the bank's cluster).",
-)
-@click.option(
-    "--master",
-    default=None,
-    help="Spark master for --engine spark: local[*] (default), yarn, spark://host:port, k8s://…, or Spark Connect "
-    "sc://host:port. Default from WORKBENCH_SPARK_MASTER.",
-)
+@engine_options("Where the values are computed: polars on this machine, or Apache Spark (local or the bank's cluster).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON: rows, features with scores, output.")
 def features(
     spec_path: str,

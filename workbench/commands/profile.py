@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from workbench.commands._common import echo_json, load_masked, timing_marks
+from workbench.commands._common import echo_json, engine_options, load_masked, timing_marks
 from workbench.i18n import t
 
 
@@ -23,14 +23,7 @@ from workbench.i18n import t
 )
 @click.option("--excel", "excel_out", type=click.Path(dir_okay=False, path_type=Path), help="Write an Excel workbook.")
 @click.option("--json", "as_json", is_flag=True, help="Print the profile as JSON on stdout.")
-@click.option(
-    "--engine",
-    type=click.Choice(["polars", "spark"]),
-    default="polars",
-    show_default=True,
-    help="spark: aggregates computed on Apache Spark (a certified Parquet file); only counts come back.",
-)
-@click.option("--master", help="Spark master URL (local[*], yarn, k8s://…, sc://… for Spark Connect); --engine spark.")
+@engine_options("spark: aggregates computed on Apache Spark (a certified Parquet file); only counts come back.")
 def profile(
     path: Path,
     target: str | None,
