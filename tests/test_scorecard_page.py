@@ -72,6 +72,11 @@ def test_edit_bins_save_retrain_and_score_a_new_month_on_the_page(workspace, app
     with Store.open(workspace) as store:
         saved = store.bin_edits.current("loans", "default_12m")
         assert saved.version == 1 and saved.edits[0]["op"] == "merge"
+        edges = at.session_state["wb.model.result"][0].scorecard.feature("bureau_score").binning.edges
+        assert saved.edits[0]["fingerprint"] and saved.edits[0]["seen"] == [  # what the expert saw, not numbers
+            ["range", None, edges[0]],
+            ["range", edges[0], edges[1]],
+        ]
         assert store.audit.list(action="scorecard.bins_edited")[0].payload["features"] == ["bureau_score"]
 
     # the next training replays the stored edit
@@ -153,3 +158,16 @@ def test_grades_of_new_data_without_outcomes_draw_rows_alone():
     assert [trace.type for trace in new.data] == ["bar"] and "yaxis2" not in new.layout.to_plotly_json()
     known = bands_chart(pl.DataFrame({"band": [1, 2, 3], "rows": [30, 50, 20], "bad_rate": [0.01, 0.05, 0.2]}))
     assert [trace.type for trace in known.data] == ["bar", "scatter"] and known.data[1].yaxis == "y2"
+
+
+def test_a_stored_edit_whose_bins_are_lost_is_listed_on_the_page_not_applied(workspace, app_test):
+    """A workspace holding an edit stored by bin number (the previous editor) and no run it was made on."""
+    with Store.open(workspace) as ws:
+        old = {"op": "merge", "feature": "bureau_score", "bins": [1, 2]}
+        ws.bin_edits.save("loans", "default_12m", [old], expected_version=0)
+    at = _open(app_test)
+    line = t("scorecard.edit_left_out.legacy_bins_unknown", "en", n=1, op="merge", feature="bureau_score", detail="")
+    warnings = [w.value for w in at.warning]
+    assert any(f"- {line}" in w.splitlines() for w in warnings), warnings
+    card = at.session_state["wb.model.result"][0].scorecard
+    assert [e.reason for e in card.left_out] == ["legacy_bins_unknown"]

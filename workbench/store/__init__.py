@@ -82,7 +82,9 @@ Audit (``store.audit``; ``AuditEntry(seq, at, actor, action, payload, prev_hash,
     column.timing_marked.
 
 Scorecard bin edits (``store.bin_edits``; ``BinEditSet(dataset, target, version, edits, comment, actor,
-created_at)``, ``edits`` as JSON dicts; a save stores the whole list as the next version)::
+created_at)``, ``edits`` as JSON dicts; a save stores the whole list as the next version; each edit names the
+bins the expert saw (``seen``, ``seen_specials``, ``fingerprint``; rows by bin number only are read too, see
+``workbench.model.edit_history``)::
 
     save(dataset, target, edits, *, expected_version, comment="", actor=None) -> BinEditSet  # ConflictError
     current(dataset, target) -> BinEditSet | None;  history(dataset, target) -> list[BinEditSet] (oldest first)

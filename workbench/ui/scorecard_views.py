@@ -181,6 +181,10 @@ def _editor(dataset: str, table: MaskedTable, card: Scorecard, record: dict[str,
         st.error(str(err))
         pending.pop()
         edited = apply_edits(base, edits_from_json(pending), frame[feature], y)
+    if edited.left_out:  # pending edits made on bins this card no longer has (a retrain in between): said, dropped
+        st.warning("\n".join(f"- {e.message()}" for e in edited.left_out))
+        for e in sorted(edited.left_out, key=lambda e: -e.number):
+            pending.pop(e.number - 1)
     fb = edited.bins
     st.caption(t("scorecard.editor.counts", rows=f"{len(y):,}", iv=f"{base.iv:.4f}", new_iv=f"{fb.iv:.4f}"))
     if edited.trend is not None and not edited.trend.feasible:
