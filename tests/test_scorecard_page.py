@@ -171,3 +171,13 @@ def test_a_stored_edit_whose_bins_are_lost_is_listed_on_the_page_not_applied(wor
     assert any(f"- {line}" in w.splitlines() for w in warnings), warnings
     card = at.session_state["wb.model.result"][0].scorecard
     assert [e.reason for e in card.left_out] == ["legacy_bins_unknown"]
+
+    # a pending edit made on bins this card does not have (a retrain in between) is said and dropped, not moved
+    ghost = {"op": "split", "feature": "bureau_score", "bins": [3], "at": 1.5, "fingerprint": "0" * 16,
+             "seen": [["range", 1.0, 2.0]], "seen_specials": []}  # fmt: skip
+    at.session_state["wb.scorecard.pending"] = {("loans", "default_12m"): [ghost]}
+    at.selectbox(key="wb.scorecard.feature").set_value("bureau_score").run()
+    assert not at.exception
+    gone = t("scorecard.edit_left_out.bin_gone", "en", n=1, op="split", feature="bureau_score", detail="[1, 2)")
+    assert any(f"- {gone}" in w.value.splitlines() for w in at.warning), [w.value for w in at.warning]
+    assert at.session_state["wb.scorecard.pending"][("loans", "default_12m")] == []
