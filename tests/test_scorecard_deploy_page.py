@@ -12,6 +12,7 @@ import numpy as np
 import polars as pl
 import pytest
 from conftest import SAMPLE
+from lazy_tab import open_tab
 from scorecard_data import loans, masked
 from test_scorecard_page import korean_again, table_with  # noqa: F401  (korean_again: autouse)
 
@@ -82,6 +83,7 @@ def test_a_modelling_table_run_scores_a_new_month_from_the_tables_picked_on_the_
     assert result.config.feature_build is not None  # found through the modelling table's lineage
     warned = [e.value for e in at.error]  # the training's own warnings (leakage grades), not scoring's
 
+    open_tab(at, "wb.scorecard.tabs", 2)  # the scoring tab
     at.selectbox(key="wb.scorecard.new_data").set_value("loans_late").run()
     picks = {s.key: s.value for s in at.selectbox if s.key.startswith("wb.scorecard.table.")}
     assert picks == {f"wb.scorecard.table.{n}": n for n in ("transactions", "accounts", "customers")} or set(
@@ -146,6 +148,7 @@ def test_scale_vintages_and_champion_challenger_on_the_page(workspace, app_test)
     assert any(c.value.startswith(caption[:30]) for c in at.caption)
 
     # scoring a later month with outcomes: grades, bad rate by grade per vintage
+    open_tab(at, "wb.scorecard.tabs", 2)  # the scoring tab
     at.selectbox(key="wb.scorecard.new_data").set_value("loans_matured").run()
     at.button(key="wb.scorecard.score").click().run()
     assert not at.exception

@@ -4,10 +4,13 @@ expert edits; saving stores an audited version the next training replays), and s
 from __future__ import annotations
 
 import pytest
+from lazy_tab import open_tab
 from scorecard_data import loans, masked
 
 from workbench.i18n import set_language, t
 from workbench.store import Store
+
+TABS, EDITOR, SCORING = "wb.scorecard.tabs", 1, 2
 
 
 @pytest.fixture(autouse=True)
@@ -46,6 +49,8 @@ def test_edit_bins_save_retrain_and_score_a_new_month_on_the_page(workspace, app
     assert {"bureau_score", "months_at_job", "monthly_income", "loan_product"} <= set(points["feature"])
 
     # the bin editor: merge the two lowest bureau-score ranges; the table and IV follow at once
+    open_tab(at, TABS, EDITOR)
+    assert not any("points" in d.value.columns for d in at.dataframe)  # the points tab is not built while closed
     at.selectbox(key="wb.scorecard.feature").set_value("bureau_score").run()
     before = table_with(at, "iv", "woe")
     warned = [e.value for e in at.error]  # the training's own warnings (a strong bureau score), not the editor's
@@ -63,6 +68,12 @@ def test_edit_bins_save_retrain_and_score_a_new_month_on_the_page(workspace, app
     at.multiselect(key="wb.scorecard.merge.bureau_score").set_value([1, 3])
     at.button(key="wb.scorecard.apply").click().run()
     assert [e.value for e in at.error] == [*warned, t("scorecard.edit.not_neighbours", "en", feature="bureau_score")]
+    assert len(table_with(at, "iv", "woe")) == len(after)
+    # a look at the points and back: the feature, the operation and the unsaved edit are where they were
+    open_tab(at, TABS, 0)
+    open_tab(at, TABS, EDITOR)
+    assert at.selectbox(key="wb.scorecard.feature").value == "bureau_score"
+    assert at.radio(key="wb.scorecard.op.bureau_score").value == "merge"
     assert len(table_with(at, "iv", "woe")) == len(after)
 
     at.text_input(key="wb.scorecard.comment").input("lowest bureau ranges hold too few defaults apart")
@@ -86,6 +97,8 @@ def test_edit_bins_save_retrain_and_score_a_new_month_on_the_page(workspace, app
     assert new_card.feature("bureau_score").binning.edges == old_edges[1:]
 
     # score a new month with reasons
+    assert at.session_state[TABS] == t("scorecard.page.tab_bins", "en")  # training again stays on the tab
+    open_tab(at, TABS, SCORING)
     at.selectbox(key="wb.scorecard.new_data").set_value("loans_new").run()
     at.button(key="wb.scorecard.score").click().run()
     assert not at.exception

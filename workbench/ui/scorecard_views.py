@@ -26,6 +26,7 @@ from workbench.model.scoring import outcome_values
 from workbench.privacy import MaskedTable
 from workbench.report.excel import scorecard_excel
 from workbench.report.tables import bin_kind, bin_label
+from workbench.ui.lazy_tabs import lazy_tabs
 from workbench.ui.model_views import show_chart
 from workbench.ui.scorecard_scoring import score_tab
 from workbench.ui.state import store
@@ -64,6 +65,16 @@ def _current(dataset: str, result_key: str) -> tuple[Scorecard, dict[str, Any], 
     return None
 
 
+TABS = "wb.scorecard.tabs"
+# the choices made in the tabs, held while another tab is open (typed edges are not: they follow the bins)
+CHOICES = (
+    "wb.scorecard.scale.", "wb.scorecard.dialect", "wb.scorecard.feature", "wb.scorecard.op.", "wb.scorecard.merge.",
+    "wb.scorecard.split_bin.", "wb.scorecard.split_at.", "wb.scorecard.levels.", "wb.scorecard.trend.",
+    "wb.scorecard.comment", "wb.scorecard.new_data", "wb.scorecard.model", "wb.scorecard.table.",
+    "wb.scorecard.vintage", "wb.scorecard.challenger",
+)  # fmt: skip
+
+
 def section(dataset: str, table: MaskedTable, certified: dict[str, MaskedTable], result_key: str) -> None:
     """Everything about the scorecard of the current run on ``dataset``."""
     found = _current(dataset, result_key)
@@ -75,18 +86,22 @@ def section(dataset: str, table: MaskedTable, certified: dict[str, MaskedTable],
         t("scorecard.page.scale", base=f"{card.scale.base_score:g}", odds=f"{card.scale.base_odds:g}",
           pdo=f"{card.scale.pdo:g}", low=f"{card.points.min_score:g}", high=f"{card.points.max_score:g}")
     )  # fmt: skip
-    points, editor, scoring = st.tabs(  # keyed: an edit or a choice reruns the page without leaving the tab
+    points, editor, scoring = lazy_tabs(  # an edit or a choice reruns the page without leaving the tab
         [t("scorecard.page.tab_points"), t("scorecard.page.tab_bins"), t("scorecard.page.tab_score")],
-        key="wb.scorecard.tabs",
-    )
-    with points:
-        _scale(card, dataset, table, run_id)
-        _points(card, dataset, run_id)
-    with editor:
-        left_out(card)
-        _editor(dataset, table, card, record)
-    with scoring:
-        score_tab(record, run_id, certified)
+        key=TABS,
+        keep=CHOICES,
+    )  # only the open tab is built and drawn
+    if points.open:
+        with points:
+            _scale(card, dataset, table, run_id)
+            _points(card, dataset, run_id)
+    if editor.open:
+        with editor:
+            left_out(card)
+            _editor(dataset, table, card, record)
+    if scoring.open:
+        with scoring:
+            score_tab(record, run_id, certified)
 
 
 def _scale(card: Scorecard, dataset: str, table: MaskedTable, run_id: str | None) -> None:
