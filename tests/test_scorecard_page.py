@@ -178,7 +178,7 @@ def test_a_stored_edit_whose_bins_are_lost_is_listed_on_the_page_not_applied(wor
     with Store.open(workspace) as ws:
         old = {"op": "merge", "feature": "bureau_score", "bins": [1, 2]}
         ws.bin_edits.save("loans", "default_12m", [old], expected_version=0)
-    at = _open(app_test)
+    at = open_tab(_open(app_test), TABS, EDITOR)  # said where the bins are edited
     line = t("scorecard.edit_left_out.legacy_bins_unknown", "en", n=1, op="merge", feature="bureau_score", detail="")
     warnings = [w.value for w in at.warning]
     assert any(f"- {line}" in w.splitlines() for w in warnings), warnings
