@@ -38,6 +38,7 @@ def _run(session: str) -> None:
     page = st.navigation(pages)
     with timed(session, page.url_path, "sidebar"):
         sidebar()
+        place.name_box()
         remember_place(page.url_path)
         resume_link()
         flow_status()

@@ -4,6 +4,7 @@ Model page reopens on the dataset chosen last."""
 from __future__ import annotations
 
 import pytest
+from lazy_tab import open_tab
 
 from workbench.i18n import t
 from workbench.store import Store
@@ -103,6 +104,28 @@ def test_two_analysts_on_one_server_never_get_each_others_place(app_test, worksp
     assert on_model_page(fresh).value == "loans"
 
 
+def test_the_name_asked_once_in_the_sidebar_keys_the_place_of_each_analyst(app_test, workspace, two_tables):
+    kim = analyst_session(app_test, two_tables, who="김 분석가")
+    assert kim.sidebar.text_input(key="wb.who.box").value == "김 분석가"  # prefilled from the address
+    lee = analyst_session(app_test, two_tables)  # a tab opened without a name
+    assert lee.sidebar.text_input(key="wb.who.box").value == ""
+    lee.sidebar.text_input(key="wb.who.box").input("이 전문가").run()
+    assert lee.query_params["who"] == "이 전문가"  # stored in the address: a reload keeps it
+    on_model_page(lee).set_value("loans_2025").run()
+    assert lee.query_params["who"] == "이 전문가" and lee.sidebar.text_input(key="wb.who.box").value == "이 전문가"
+    assert on_model_page(kim).value == "loans"  # kim's tab is not moved by lee's choice
+    with Store.open() as s:
+        assert s.ui_state.get("이 전문가") == {"page": "model", "model_dataset": "loans_2025"}
+        assert "model_dataset" not in s.ui_state.get()  # nothing written under the OS user for unnamed tabs
+        assert s.ui_state.get("김 분석가").get("model_dataset") != "loans_2025"
+
+    assert on_model_page(analyst_session(app_test, two_tables, who="이 전문가")).value == "loans_2025"  # lee reloads
+    assert on_model_page(analyst_session(app_test, two_tables)).value == "loans"  # another unnamed tab: not lee's
+    cleared = analyst_session(app_test, two_tables, who="이 전문가")
+    cleared.sidebar.text_input(key="wb.who.box").input("  ").run()  # a blank name is no name, not an error
+    assert not cleared.exception and "who" not in cleared.query_params
+
+
 def test_a_reload_restores_the_tabs_own_dataset_even_after_another_tab_moved_on(app_test, workspace, two_tables):
     first_tab = analyst_session(app_test, two_tables, who="kim")
     on_model_page(first_tab).set_value("loans_2025").run()
@@ -126,6 +149,7 @@ def test_the_name_typed_for_reviews_is_whose_place_the_tab_keeps(app_test, works
     at.switch_page("pages/features.py").run()
     at.button(key="wb.features.build").click().run()
     assert not at.exception, at.exception
+    open_tab(at, "wb.features.tab", 2)  # the review tab
     at.text_input(key="wb.features.reviewer").input("박 심사역").run()
     assert at.query_params["who"] == "박 심사역"
     at.switch_page("pages/model.py").run()  # a page change clears the address; the name is written back
@@ -137,7 +161,7 @@ def test_the_name_typed_for_reviews_is_whose_place_the_tab_keeps(app_test, works
     reload.query_params["who"] = "박 심사역"
     reload.run()
     reload.switch_page("pages/features.py").run()
-    assert reload.text_input(key="wb.features.reviewer").value == "박 심사역"
+    assert open_tab(reload, "wb.features.tab", 2).text_input(key="wb.features.reviewer").value == "박 심사역"
 
 
 def test_the_sidebar_counts_a_run_as_soon_as_it_is_trained(app_test, workspace, two_tables):

@@ -15,11 +15,14 @@ from typing import Any
 import streamlit as st
 
 from workbench.errors import UserError
+from workbench.i18n import t
 from workbench.store.names import check_name
 from workbench.ui import state
 
+NAME_BOX = "wb.who.box"  # the sidebar's name field
 WHO = "wb.who"  # this tab's analyst; not under wb.features.*, so entering or leaving the tour keeps it
 WHO_PARAM, DATASET_PARAM = "who", "dataset"
+REVIEWER = "wb.features.reviewer"  # the review form's name field, prefilled with this name
 
 
 def adopt() -> None:
@@ -35,6 +38,19 @@ def adopt() -> None:
 def analyst() -> str | None:
     """The name this tab works under, or None: the store then keys the place by the OS user."""
     return st.session_state.get(WHO)
+
+
+def name_box() -> None:
+    """The analyst's name, asked once in the sidebar of every page (prefilled from ``?who=``): places and
+    review verdicts are keyed by it, so unnamed tabs never share the OS user's place by accident."""
+    if st.session_state.get(NAME_BOX) != (analyst() or ""):  # named elsewhere (the address, the review form)
+        st.session_state[NAME_BOX] = analyst() or ""
+    st.sidebar.text_input(t("place.who"), key=NAME_BOX, help=t("place.who_help"), on_change=_named)
+
+
+def _named() -> None:
+    set_analyst(st.session_state[NAME_BOX])
+    st.session_state.pop(REVIEWER, None)  # the review form follows the new name
 
 
 def set_analyst(name: str | None) -> None:
