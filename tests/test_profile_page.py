@@ -6,6 +6,7 @@ from datetime import date, timedelta
 import numpy as np
 import polars as pl
 from conftest import ROOT
+from lazy_tab import open_tab
 from streamlit.testing.v1 import AppTest
 
 from workbench.io.table import Table
@@ -53,8 +54,14 @@ def test_without_certified_data_the_page_says_why(workspace):
 def test_sections_target_and_stability_render_from_one_profile():
     at = app_on_profile({"loans": certify(Table("loans", loans()), findings=())})
     assert at.metric[0].value == "3,000"
-    assert len(at.get("plotly_chart")) == 3  # kinds, missing, missing patterns
-    assert len(at.expander) >= 3  # a "how to read this" per chart
+    assert len(at.get("plotly_chart")) == 1  # the kinds; missing by column and missing patterns a tab away
+    drawn = []
+    for i in range(3):
+        open_tab(at, "wb.profile.overview_tab", i)
+        assert not at.exception and len(at.get("plotly_chart")) == 1 and len(at.expander) >= 1  # and how to read it
+        drawn.append(at.get("plotly_chart")[0].proto.spec)
+    assert len(set(drawn)) == 3  # three different charts
+    open_tab(at, "wb.profile.overview_tab", 0)
     at.selectbox(key="wb.profile.target.loans").select("default_12m").run()
     at.selectbox(key="wb.profile.time_column.loans").select("applied_at").run()
     assert not at.exception, at.exception

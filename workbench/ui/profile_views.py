@@ -28,6 +28,7 @@ from workbench.profile.target import numeric_target_rows
 from workbench.report import tables
 from workbench.ui.explain import read_box
 from workbench.ui.glossary import glossary_link, term_help
+from workbench.ui.lazy_tabs import lazy_tabs
 from workbench.ui.nav import available_pages
 from workbench.ui.tables import missing_mark, show_frame
 
@@ -344,9 +345,12 @@ def overview(c: Choice, result: Profile) -> None:
     e.metric(t("profile.page.alerts"), f"{len(result.alerts):,}")
     show_frame(tables.overview_frame(result), right=(t("profile.col.value"),))
     how_to_read("profile.read.overview")
-    chart(charts.kinds_bar(tp), "profile.read.kinds")
-    chart(charts.missing_bars(tp), "profile.read.missing")
-    chart(charts.missing_patterns(tp), "profile.read.patterns")
+    shown = (("kinds", charts.kinds_bar), ("missing", charts.missing_bars), ("patterns", charts.missing_patterns))
+    tabs = lazy_tabs([t(f"profile.overview.tab_{name}") for name, _ in shown], key="wb.profile.overview_tab")
+    for tab, (name, draw) in zip(tabs, shown, strict=True):
+        if tab.open:  # one chart drawn at a time: the others a click away
+            with tab:
+                chart(draw(tp), f"profile.read.{name}")
     st.subheader(t("profile.page.columns_table"))
     # amounts run to 12 digits with decimals: wide enough that a standard deviation is never cut on the left
     wide = st.column_config.NumberColumn(format="localized", alignment="right", width=130)
