@@ -9,6 +9,7 @@ from conftest import ROOT
 from lazy_tab import open_tab
 from streamlit.testing.v1 import AppTest
 
+from workbench.i18n import set_language, t
 from workbench.io.table import Table
 from workbench.privacy import certify
 
@@ -167,3 +168,19 @@ def test_an_identifier_column_gets_a_sentence_not_a_chart_of_equal_bars():
     at.session_state["wb.profile.column"] = "bureau_score"
     at.run()
     assert len(at.get("plotly_chart")) == 1 and not any("식별자는" in i.value for i in at.info)
+
+
+def test_the_open_tab_stays_open_when_the_language_changes():
+    at = app_on_profile({"loans": certify(Table("loans", loans(400)), findings=())})
+    open_tab(at, "wb.profile.overview_tab", 2)
+    patterns = at.get("plotly_chart")[0].proto.spec
+    at.sidebar.radio(key="wb.lang_picker").set_value("en").run()  # new labels: the tab is held by position
+    try:
+        assert not at.exception, at.exception
+        assert at.session_state["wb.profile.overview_tab"] == t("profile.overview.tab_patterns", "en")
+        assert len(at.get("plotly_chart")) == 1
+    finally:
+        set_language("ko")
+    at.sidebar.radio(key="wb.lang_picker").set_value("ko").run()
+    assert at.session_state["wb.profile.overview_tab"] == t("profile.overview.tab_patterns", "ko")
+    assert at.get("plotly_chart")[0].proto.spec == patterns
