@@ -44,3 +44,14 @@ def test_spark_connect_without_its_client_names_what_to_install():
         spark_session("sc://127.0.0.1:15002")
     message = err.value.message("en")
     assert "grpcio" in message and "pip install 'pyspark[connect]==3.5.3'" in message
+
+
+def test_local_masters_get_few_shuffle_partitions_and_a_cluster_keeps_its_own():
+    from workbench.spark.session import local_conf
+
+    assert local_conf("local[2]")["spark.sql.shuffle.partitions"] == "4"
+    assert local_conf("local[3,2]")["spark.sql.shuffle.partitions"] == "6"
+    assert local_conf("local")["spark.sql.shuffle.partitions"] == "2"
+    assert local_conf("local[*]")["spark.sql.adaptive.enabled"] == "true"
+    for cluster in ("yarn", "spark://h:7077", "k8s://https://k:443", "local-cluster[2,1,1024]", "sc://h:15002"):
+        assert local_conf(cluster) == {}
