@@ -7,7 +7,7 @@ import importlib.util
 
 import pytest
 
-from workbench.spark.session import ENV_MASTER, SparkError, resolve_master, spark_session
+from workbench.spark.session import ENV_MASTER, SparkError, local_conf, resolve_master, spark_session
 
 pytest.importorskip("pyspark", reason="pyspark is not installed (pip install -e '.[spark]')")
 
@@ -47,8 +47,6 @@ def test_spark_connect_without_its_client_names_what_to_install():
 
 
 def test_local_masters_get_few_shuffle_partitions_and_a_cluster_keeps_its_own():
-    from workbench.spark.session import local_conf
-
     assert local_conf("local[2]")["spark.sql.shuffle.partitions"] == "4"
     assert local_conf("local[3,2]")["spark.sql.shuffle.partitions"] == "6"
     assert local_conf("local")["spark.sql.shuffle.partitions"] == "2"
