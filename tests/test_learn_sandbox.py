@@ -4,6 +4,7 @@ and verdicts stay there; the analysts' store (and so their export) never sees th
 from __future__ import annotations
 
 import pytest
+from lazy_tab import open_tab
 
 from workbench.features.review import export_picks
 from workbench.learn.sandbox import open_sandbox, sandbox_home
@@ -29,6 +30,7 @@ def test_a_trainees_accept_never_reaches_the_analysts_store(app_test, workspace,
     assert not trainee.exception, trainee.exception
     trainee.switch_page("pages/features.py").run()  # the same session, still in the tour
     trainee.button(key="wb.features.build").click().run()
+    open_tab(trainee, "wb.features.tab", 2)  # the review tab
     trainee.checkbox(key="wb.features.all_shown").check().run()
     trainee.button(key="wb.features.bulk.accept").click().run()
     assert not trainee.exception, trainee.exception
