@@ -586,7 +586,7 @@ def test_admin_check_reports_in_one_line_each(workspace: Path, capsys, monkeypat
     assert main(["check"]) == 0
     out = capsys.readouterr().out
     assert "integrity ok" in out and "Unreferenced file: datasets/stray.parquet" in out
-    assert "The audit hash chain of 1 entries is intact." in out
+    assert "The audit hash chain of 1 entry is intact." in out
 
     saved.path.unlink()
     assert main(["check"]) == 1
