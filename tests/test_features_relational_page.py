@@ -8,6 +8,7 @@ import json
 
 import pytest
 from conftest import ROOT, running_app, wait_for_app
+from lazy_tab import open_tab
 from test_features_page import open_page
 
 from workbench.features.propose import propose_project
@@ -48,7 +49,7 @@ def test_the_page_draws_the_graph_and_offers_the_label_tables_own_columns(worksp
     picked.set_value(["amount"]).run()
     at.button(key="wb.features.build").click().run()
     assert not at.exception, at.exception
-    names = set(next(d.value for d in at.dataframe if "iv" in d.value.columns)["name"])
+    names = set(next(d.value for d in open_tab(at, "wb.features.tab", 1).dataframe if "iv" in d.value.columns)["name"])
     assert {"loan_amount_log1p", "account_district_unemployment", "disposition_client_count_all__F"} <= names
     assert not any(n.startswith("loan_duration") for n in names)
 
