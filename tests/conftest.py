@@ -1,4 +1,5 @@
-"""Shared fixtures: a temporary workspace, the real Streamlit server for browser tests, a real PostgreSQL."""
+"""Shared fixtures: a temporary workspace, the real Streamlit server for browser tests, a real PostgreSQL, one
+local Spark session."""
 
 from __future__ import annotations
 
@@ -221,3 +222,45 @@ def app_test(monkeypatch):
 
     monkeypatch.setattr(PagesManager, "__init__", init)
     return lambda: AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
+
+
+SPARK_CONF = {
+    "spark.sql.session.timeZone": "UTC",  # the engines compare days; any other zone shifts day boundaries
+    "spark.ui.enabled": "false",
+    "spark.ui.showConsoleProgress": "false",
+    "spark.sql.adaptive.enabled": "false",  # re-planning each stage costs more than it saves on a few rows
+    "spark.sql.codegen.wholeStage": "false",  # compiling wide aggregations costs more than a few rows
+    "spark.sql.shuffle.partitions": "2",
+    "spark.default.parallelism": "2",
+    "spark.driver.memory": "1g",
+}
+
+
+@pytest.fixture(scope="session")
+def _spark_jvm() -> Iterator[None]:
+    """Stops the shared Spark session once, after the last Spark test module."""
+    yield
+    from pyspark.sql import SparkSession
+
+    active = SparkSession.getActiveSession()
+    if active is not None:
+        active.stop()
+
+
+@pytest.fixture(scope="module")
+def spark(_spark_jvm):
+    """One ``local[2]`` SparkSession for every Spark test module (each JVM start costs seconds on 2 cores): the
+    running one when there is one, a new one when a module stopped it. Skips with the reason without Java or
+    pyspark."""
+    if shutil.which("java") is None:
+        pytest.skip("Spark tests need Java (scripts/system-deps.sh installs openjdk-17-jre-headless)")
+    sql = pytest.importorskip("pyspark.sql", reason="pyspark is not installed (pip install -e '.[spark]')")
+    builder = sql.SparkSession.builder.master("local[2]").appName("workbench-test")
+    for key, value in SPARK_CONF.items():
+        builder = builder.config(key, value)
+    session = builder.getOrCreate()
+    for key, value in SPARK_CONF.items():  # a running session keeps its static settings; these are SQL ones
+        if key.startswith("spark.sql."):
+            session.conf.set(key, value)
+    session.sparkContext.setLogLevel("ERROR")
+    return session

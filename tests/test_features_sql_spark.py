@@ -24,24 +24,6 @@ from workbench.features.sql import to_sql  # noqa: E402
 PLANNING_BUDGET_S = 20.0  # a 325-feature query once took 51–75 s to plan on 2 cores; per-table CTEs must not
 
 
-@pytest.fixture(scope="module")
-def spark():
-    session = (
-        pyspark_sql.SparkSession.builder.master("local[2]")
-        .appName("workbench-sql-test")
-        .config("spark.sql.session.timeZone", "UTC")
-        .config("spark.ui.enabled", "false")
-        .config("spark.ui.showConsoleProgress", "false")
-        .config("spark.sql.adaptive.enabled", "false")  # re-planning each stage costs more than it saves on a few rows
-        .config("spark.sql.shuffle.partitions", "1")
-        .config("spark.default.parallelism", "2")
-        .config("spark.driver.memory", "1g")
-        .getOrCreate()
-    )
-    yield session
-    session.stop()
-
-
 def spark_run(spark, folder, frames: dict[str, pl.DataFrame], sql: str) -> tuple[pl.DataFrame, float, float]:
     """``sql`` on Spark with ``frames`` read from Parquet as views (as a bank's tables are: nulls stay nulls,
     where a pandas hand-over would turn them into NaN): the result, seconds to plan and seconds to run."""

@@ -81,26 +81,6 @@ def run(monkeypatch, capsys, *args: str, lang: str = "en") -> tuple[int, str, st
 
 
 @pytest.fixture(scope="module")
-def spark():
-    session = (
-        pyspark_sql.SparkSession.builder.master("local[2]")
-        .appName("workbench-profile-test")
-        .config("spark.sql.session.timeZone", "UTC")
-        .config("spark.ui.enabled", "false")
-        .config("spark.ui.showConsoleProgress", "false")
-        .config("spark.sql.adaptive.enabled", "false")
-        .config("spark.sql.codegen.wholeStage", "false")  # compiling wide aggregations costs more than a few rows
-        .config("spark.sql.shuffle.partitions", "2")
-        .config("spark.default.parallelism", "2")
-        .config("spark.driver.memory", "1g")
-        .getOrCreate()
-    )
-    session.sparkContext.setLogLevel("ERROR")
-    yield session
-    session.stop()
-
-
-@pytest.fixture(scope="module")
 def certified(tmp_path_factory):
     """The bank as a certified Parquet file (through the CLI's own gate), in a workspace of its own."""
     folder = tmp_path_factory.mktemp("bank")

@@ -5,7 +5,6 @@ characteristics that cost the most points."""
 from __future__ import annotations
 
 import io
-import shutil
 import sqlite3
 from datetime import datetime
 
@@ -195,26 +194,6 @@ def test_a_row_in_every_best_bin_gets_no_reason():
     reasons = scorecard_reasons(card, new, descriptions(card.names))
     assert reasons.filter(pl.Series(perfect))["reason_1"].null_count() == int(perfect.sum())
     assert reasons.filter(~pl.Series(perfect))["reason_1"].null_count() == 0
-
-
-@pytest.fixture(scope="module")
-def spark():
-    if shutil.which("java") is None:
-        pytest.skip("Spark needs Java (scripts/system-deps.sh installs openjdk-17-jre-headless)")
-    sql = pytest.importorskip("pyspark.sql", reason="pyspark is not installed (pip install -e '.[spark]')")
-    session = (
-        sql.SparkSession.builder.master("local[2]")
-        .appName("workbench-scorecard-test")
-        .config("spark.sql.session.timeZone", "UTC")
-        .config("spark.ui.enabled", "false")
-        .config("spark.ui.showConsoleProgress", "false")
-        .config("spark.sql.adaptive.enabled", "false")
-        .config("spark.sql.shuffle.partitions", "1")
-        .config("spark.driver.memory", "1g")
-        .getOrCreate()
-    )
-    yield session
-    session.stop()
 
 
 def test_spark_score_equals_the_in_app_score(fitted, spark, tmp_path):
