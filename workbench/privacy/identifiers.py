@@ -53,30 +53,19 @@ def _parts(c: pl.Expr) -> p.Parts:
     return p.Parts(c, d, d.cast(pl.UInt64, strict=False), d.str.len_chars())
 
 
-def _rrn_valid(*, foreigner: bool) -> Callable[[pl.Expr], pl.Expr]:
-    """Date of birth and gender digit of the group; the written ``######-#######`` layout is enough (numbers
-    issued since October 2020 carry no check digit), any other spelling also needs the pre-2020 check digit."""
+def _rrn_valid(*, foreigner: bool, named: bool = False) -> Callable[[pl.Expr], pl.Expr]:
+    """Date of birth and gender digit of the group (``patterns.rrn_structure``); the written ``######-#######``
+    layout is enough (numbers issued since October 2020 carry no check digit), any other spelling also needs the
+    pre-2020 check digit, unless ``named``: right after a word that names it (주민번호, RRN …), so one typed
+    without its dash is still found."""
 
     def valid(c: pl.Expr) -> pl.Expr:
-        v = _parts(c)
-        g = p.digit(v.num, 6, 13)
-        group = g.is_in([5, 6, 7, 8]) if foreigner else g.is_in([1, 2, 3, 4, 9, 0])
-        check = ((13 if foreigner else 11) - p.weighted(v.num, 13, p.RRN_WEIGHTS) % 11) % 10 == (v.num % 10)
-        dashed = c.str.contains(r"^\d{6}-\d{7}$")
-        return (v.ndig == 13) & group & p.rrn_birth_valid(v) & (dashed | check)
-
-    return valid
-
-
-def _rrn_named(*, foreigner: bool) -> Callable[[pl.Expr], pl.Expr]:
-    """After a word that names it (주민번호, RRN …): date of birth and gender digit are enough in any spelling,
-    so a number issued since October 2020 (no check digit) typed without its dash is still found."""
-
-    def valid(c: pl.Expr) -> pl.Expr:
-        v = _parts(c)
-        g = p.digit(v.num, 6, 13)
-        group = g.is_in([5, 6, 7, 8]) if foreigner else g.is_in([1, 2, 3, 4, 9, 0])
-        return (v.ndig == 13) & group & p.rrn_birth_valid(v)
+        d = _digits(c)
+        v = p.Parts(d, d, d.cast(pl.UInt64, strict=False), d.str.len_chars())  # any spelling, as its digits
+        shaped = p.rrn_structure(v, foreigner=foreigner)
+        if named:
+            return shaped
+        return shaped & (c.str.contains(p.RRN_DASHED) | p.rrn_checksum(v, foreigner=foreigner))
 
     return valid
 
@@ -157,23 +146,15 @@ _LOT = (
 _NAMES_RRN = r"주민(?:등록)?(?:번호)?|실명(?:번호)?|[Rr][Rr][Nn]|resident"
 _NAMES_FOREIGNER = r"외국인(?:등록)?(?:번호)?|[Ff]oreigner"
 
+
+def _rrn_kind(pii_type: str, token: str, *, foreigner: bool, names: str) -> IdentifierKind:
+    valid, named = _rrn_valid(foreigner=foreigner), _rrn_valid(foreigner=foreigner, named=True)
+    return IdentifierKind(pii_type, _RRN, token, valid, named_by=names, named_valid=named)
+
+
 KINDS: tuple[IdentifierKind, ...] = (
-    IdentifierKind(
-        "rrn",
-        _RRN,
-        "[주민번호]",
-        _rrn_valid(foreigner=False),
-        named_by=_NAMES_RRN,
-        named_valid=_rrn_named(foreigner=False),
-    ),
-    IdentifierKind(
-        "foreigner_rrn",
-        _RRN,
-        "[외국인번호]",
-        _rrn_valid(foreigner=True),
-        named_by=_NAMES_FOREIGNER,
-        named_valid=_rrn_named(foreigner=True),
-    ),
+    _rrn_kind("rrn", "[주민번호]", foreigner=False, names=_NAMES_RRN),
+    _rrn_kind("foreigner_rrn", "[외국인번호]", foreigner=True, names=_NAMES_FOREIGNER),
     IdentifierKind(
         "card_number",
         rf"\d{{4}}{SEP}\d{{4}}{SEP}\d{{4}}{SEP}\d{{4}}|\d{{4}}{SEP}\d{{6}}{SEP}\d{{5}}",
