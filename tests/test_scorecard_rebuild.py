@@ -16,29 +16,18 @@ from pathlib import Path
 import polars as pl
 import pytest
 import yaml
-from click.testing import CliRunner
 from conftest import SAMPLE
+from test_scorecard_scoring import invoke  # the CLI in English; conftest puts the language back
 
-from workbench.cli import cli, main
+from workbench.cli import main
 from workbench.features.rebuild import BUILD_KEY, FeatureBuild, build_in_file, rebuild
 from workbench.features.relations import FeatureSpecError
 from workbench.features.synthetic import BANK_SCHEMA
-from workbench.i18n import set_language
 from workbench.io.table import Table
 from workbench.privacy.gate import certify
 
 pytestmark = pytest.mark.skipif(not (SAMPLE / "transactions.parquet").exists(), reason="sample bank not generated")
 CUT, LATER = date(2025, 3, 1), date(2025, 5, 1)
-
-
-@pytest.fixture(autouse=True)
-def korean_again():
-    yield
-    set_language("ko")
-
-
-def invoke(*args: str):
-    return CliRunner().invoke(cli, ["--lang", "en", *args])
 
 
 def spec(tmp: Path, label: str, *, transforms: bool = False, target: bool = True) -> Path:
