@@ -12,7 +12,7 @@ import polars as pl
 import pytest
 from click.testing import CliRunner
 from conftest import SAMPLE
-from test_scorecard_rebuild import CUT, LATER, korean_again, spec  # noqa: F401  (korean_again: autouse)
+from test_scorecard_rebuild import CUT, LATER, spec
 
 from workbench.cli import cli
 from workbench.model.edits import BinEdit, edits_to_json
