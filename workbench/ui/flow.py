@@ -2,35 +2,59 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import streamlit as st
 
 from workbench.errors import UserError
 from workbench.i18n import t
+from workbench.store.tallies import WorkTally, work_tally
 from workbench.ui import place, state
 
 
-def flow_status() -> None:
+def _counts() -> tuple[int, int, WorkTally]:
+    """Tables in this session (certified, raw) and what the store holds; a store that cannot be read counts 0."""
     certified, raw = state.certified_tables(), state.raw_tables()
     try:
-        s = state.store()
-        n_features, n_reviewed = len(s.features.list()), len(s.reviews.states())
-        n_runs = len(s.runs.list(limit=1000))
+        tally = work_tally(state.store())
     except UserError:
-        n_features = n_reviewed = n_runs = 0
+        tally = WorkTally(features=0, reviewed=0, runs=0)
+    return len(certified), len(raw), tally
+
+
+def _draw(slot, counts: tuple[int, int, WorkTally]) -> None:
+    certified, raw, tally = counts
     steps = [
-        (bool(certified or raw), t("flow.data", n=len(certified) + len(raw))),
-        (bool(certified) and not raw, t("flow.privacy", ok=len(certified), pending=len(raw))),
+        (bool(certified or raw), t("flow.data", n=certified + raw)),
+        (bool(certified) and not raw, t("flow.privacy", ok=certified, pending=raw)),
         (None if certified else False, t("flow.profile")),  # ready to explore once anything is certified
-        (n_features > 0, t("flow.features", n=n_features, reviewed=n_reviewed)),
-        (n_runs > 0, t("flow.model", n=n_runs)),
+        (tally.features > 0, t("flow.features", n=tally.features, reviewed=tally.reviewed)),
+        (tally.runs > 0, t("flow.model", n=tally.runs)),
     ]
-    st.sidebar.markdown("**" + t("flow.title") + "**")
     icon = {
         True: ":material/check_circle:",
         False: ":material/radio_button_unchecked:",
         None: ":material/arrow_circle_right:",
     }
-    st.sidebar.markdown("  \n".join(f"{icon[done]} {i}. {text}" for i, (done, text) in enumerate(steps, 1)))
+    with slot.container():
+        st.markdown("**" + t("flow.title") + "**")
+        st.markdown("  \n".join(f"{icon[done]} {i}. {text}" for i, (done, text) in enumerate(steps, 1)))
+
+
+def flow_status() -> Callable[[], None]:
+    """Draw the progress list in its place in the sidebar, and return ``refresh`` for ``app.py`` to call after
+    the page body: a build, a save or a training in this run then shows in the same run (redrawn in place,
+    only when a count changed). A page that stops early (``st.stop()``) keeps the list drawn first."""
+    slot = st.sidebar.empty()
+    shown = _counts()
+    _draw(slot, shown)
+
+    def refresh() -> None:
+        now = _counts()
+        if now != shown:
+            _draw(slot, now)
+
+    return refresh
 
 
 PLACE = "wb.place"  # the page this session last recorded in the store
