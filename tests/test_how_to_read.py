@@ -20,6 +20,7 @@ pytestmark = pytest.mark.slow
 MARKER = t("learn.page.how.title", "ko")  # "이렇게 읽으세요"; pages may lengthen it ("IV 그래프는 이렇게 읽으세요")
 CHARTS = {"plotly_chart"}
 TABLES = {"dataframe", "arrow_data_frame"}
+HEADINGS = {"title", "header", "subheader"}  # a new heading starts another topic: a table's help comes before it
 PROFILE = {"wb.profile.dataset": "loans", "wb.profile.target": "default_12m", "wb.profile.time_column": "applied_at"}
 
 
@@ -71,20 +72,21 @@ def unexplained(node, kinds: set[str], path: str = "main") -> list[str]:
 
 def _explained_after(kids: list, i: int) -> bool:
     after = kids[i + 1 :]
-    stop = next((j for j, k in enumerate(after) if k.type in CHARTS), len(after))
+    stop = next((j for j, k in enumerate(after) if k.type in CHARTS | HEADINGS), len(after))
     return any(is_how_to_read(k) for k in after[:stop])
 
 
 def unexplained_tables(node, path: str = "main", explained: bool = False) -> list[str]:
-    """Tables with no how-to-read expander after them in their container before the next chart; tables in
-    a row (a frame and its editor, or side-by-side columns explained just below the row) may share one."""
+    """Tables with no how-to-read expander after them in their container before the next chart or heading;
+    tables in a row (a frame and its editor, or side-by-side columns explained just below the row) may share one,
+    and a table folded in an expander (which cannot hold another) is explained by the one after the expander."""
     out = []
     kids = children(node)
     for i, kid in enumerate(kids):
         here = explained or _explained_after(kids, i)
         if kid.type in TABLES and not here:
             out.append(f"{path}[{i}] {kid.type}")
-        row = kid.type in ("flex_container", "horizontal", "column")
+        row = kid.type in ("flex_container", "horizontal", "column", "expander")
         out += unexplained_tables(kid, f"{path}[{i}].{kid.type}", explained=here and row)
     return out
 
@@ -120,9 +122,31 @@ def test_features_charts(open_page):
     assert every_tab(at, "wb.features.tab", 4) >= 2  # IV ranking and the reviewed feature's bins
 
 
+MODEL = {"wb.model.dataset": "loans", "wb.model.target": "default_12m"}
+
+
 def test_model_charts(open_page):
-    at = open_page("pages/model.py", {"wb.model.dataset": "loans", "wb.model.target": "default_12m"}, "wb.model.train")
-    assert every_tab(at, "wb.model.chart_tab", 5, tables=False) >= 5  # roc, pr, ks, lift, … across the result tabs
+    at = open_page("pages/model.py", MODEL, "wb.model.train")
+    assert every_tab(at, "wb.model.chart_tab", 5) >= 5  # roc, pr, ks, lift, … across the result tabs
+    # the scorecard's tabs: its points and grades, the bin editor, scoring new data
+    assert every_tab(at, "wb.scorecard.tabs", 3) >= 3
+    open_tab(at, "wb.scorecard.tabs", 0)
+    assert count(at.main, TABLES) == 4  # the metrics, the runs, the points and the grades (all explained above)
+
+
+def test_model_scoring_tables(open_page):
+    """New data scored (with outcomes) against a challenger run: the drift, the scored rows, the duel and its
+    crosstab each say how to read them."""
+    at = open_page("pages/model.py", MODEL, "wb.model.train")
+    at.button(key="wb.model.train").click().run()  # a second run to compare with
+    open_tab(at, "wb.scorecard.tabs", 2)
+    at.selectbox(key="wb.scorecard.new_data").set_value("loans").run()
+    at.button(key="wb.scorecard.score").click().run()
+    at.button(key="wb.scorecard.compare").click().run()
+    assert not at.exception, at.exception
+    keys = {d.proto.id for d in at.dataframe}
+    assert count(at.main, TABLES) >= 6, keys  # metrics, runs, drift, scored rows, duel, crosstab
+    assert unexplained_tables(at.main) == []
 
 
 @pytest.mark.parametrize("page", ["pages/data.py", "pages/privacy.py", "pages/learn.py"])
@@ -138,10 +162,22 @@ TABLE_STATES = {
     "profile-correlations": ("pages/profile.py", {**PROFILE, "wb.profile.section": "correlations"}),
     "profile-target": ("pages/profile.py", {**PROFILE, "wb.profile.section": "target"}),
     "profile-stability": ("pages/profile.py", {**PROFILE, "wb.profile.section": "stability"}),
+    "profile-alerts": ("pages/profile.py", {**PROFILE, "wb.profile.section": "alerts"}),
+    "profile-explore": ("pages/profile.py", {**PROFILE, "wb.profile.section": "explore"}),
     "data": ("pages/data.py", {}),
     "privacy": ("pages/privacy.py", {}),
     "learn": ("pages/learn.py", {}),
 }
+
+
+def test_repeated_rows_are_explained(open_page):
+    """The sample bank has no repeated rows: a table with copied rows opens the rows section's duplicate list."""
+    from test_profile_explore import accounts, masked
+
+    state = {"wb.data.certified": {"accounts": masked(accounts())}, "wb.profile.dataset": "accounts"}
+    at = open_page("pages/profile.py", {**state, "wb.profile.section": "explore"})
+    assert count(at.main, TABLES) == 3  # the repeated rows, the lowest and the highest
+    assert unexplained_tables(at.main) == []
 
 
 @pytest.mark.parametrize(

@@ -30,6 +30,7 @@ from workbench.io.table import Table
 from workbench.privacy import MaskedTable
 from workbench.relations import ROLES, foreign_key_candidates, suggest_roles, target_candidates, time_columns
 from workbench.ui import state
+from workbench.ui.explain import read_box
 from workbench.ui.glossary import term_help
 from workbench.ui.shell import page_link
 from workbench.ui.tables import coded, labelled, missing_mark, show_frame
@@ -206,6 +207,7 @@ def tables_overview() -> None:
         for n, r in raw.items()
     ]
     show_frame(pd.DataFrame(rows))
+    read_box("data.tables.how", "data.preview.how.title")
     if raw:
         st.warning(t("data.pending", names=", ".join(raw)))
         page_link("pages/privacy.py", t("guard.to_privacy"), ":material/shield_lock:")

@@ -561,6 +561,7 @@ def explore(c: Choice, result: Profile) -> None:
         )
         shown = dups.frame.rename({explore_rows.COUNT: t("profile.explore.times")})
         show_frame(shown, height=min(400, 38 + 35 * shown.height))
+        how_to_read("profile.read.duplicates")
 
     st.subheader(t("profile.explore.extremes"))
     if not numeric:

@@ -28,9 +28,10 @@ from workbench.model.scoring import (
     score_stored,
 )
 from workbench.privacy import MaskedTable
+from workbench.ui.explain import read_box
 from workbench.ui.model_views import show_chart
 from workbench.ui.state import store
-from workbench.ui.tables import missing_mark, show_frame
+from workbench.ui.tables import show_frame
 
 SCORED = "wb.scorecard.scored"  # the last scoring of new data in this session
 
@@ -63,12 +64,12 @@ def score_tab(record: dict[str, Any], run_id: str | None, certified: dict[str, M
     st.success(t("scorecard.score_page.done", rows=f"{result.frame.height:,}", mean=f"{result.scores.mean():.0f}"))
     show_chart(charts.bands_chart(pl.DataFrame(report["bands"])), "scorecard_bands", key="wb.scorecard.new_bands_chart")
     with st.expander(t("scorecard.score_page.drift")):
-        st.dataframe(
-            pl.DataFrame(report["drift"]), placeholder=missing_mark(), hide_index=True, key="wb.scorecard.drift"
-        )
+        show_frame(drift_view(report["drift"]), headers=True, width="content", key="wb.scorecard.drift")
+    read_box("scorecard.how.drift", "model.help.title")
     added = [c for c in result.frame.columns if c == SCORE or c.startswith(("score_", "event_", "reason_"))]
     shown = [c for c in result.frame.columns if c not in added][:3] + added
     show_frame(result.frame.select(shown).head(200), key="wb.scorecard.scored")  # dates as dates, "–" for none
+    read_box("scorecard.how.scored", "model.help.title")
     st.download_button(
         t("scorecard.score_page.download"), result.frame.write_csv().encode("utf-8-sig"), f"scored_{name}.csv",
         key="wb.scorecard.download", on_click="ignore",
@@ -133,11 +134,27 @@ def challenger(record: dict[str, Any], result, table: MaskedTable, outcome: str 
     y = outcome_values(result.frame, outcome, record) if outcome else None
     st.markdown(t("scorecard.score_page.duel", same=f"{duel.same_band:.1%}", rho=f"{duel.rank_correlation:.3f}"))
     show_frame(side_by_side(duel, result, other), width="content", key="wb.scorecard.duel_table")
+    read_box("scorecard.how.duel", "model.help.title")
     show_chart(
         charts.challenge_chart(result.band_table(y), other.band_table(y), (duel.champion, duel.challenger)),
         "scorecard_challenge", key="wb.scorecard.challenge_chart",
     )  # fmt: skip
-    st.dataframe(duel.crosstab, placeholder=missing_mark(), hide_index=True, key="wb.scorecard.crosstab")
+    show_frame(duel.crosstab, headers=True, width="content", key="wb.scorecard.crosstab")
+    read_box("scorecard.how.crosstab", "model.help.title")
+
+
+def drift_view(drift: list[dict[str, Any]]) -> pl.DataFrame:
+    """The drift rows of ``score_record`` in the reader's words: what moved (the score or a characteristic),
+    its PSI, the PSI band and the points shift."""
+    return pl.DataFrame(
+        {
+            "drift_of": [t("scorecard.drift_kind.score") if d["kind"] == "score" else d["name"] for d in drift],
+            "psi": [d["psi"] for d in drift],
+            "drift_band": [t(f"profile.psi_band.{d['band']}") for d in drift],
+            "points_shift": [d["points_shift"] for d in drift],
+        },
+        schema={"drift_of": pl.String, "psi": pl.Float64, "drift_band": pl.String, "points_shift": pl.Float64},
+    )
 
 
 def side_by_side(duel: monitor.Challenge, champion, challenger) -> pl.DataFrame:

@@ -26,6 +26,7 @@ from workbench.model.scoring import outcome_values
 from workbench.privacy import MaskedTable
 from workbench.report.excel import scorecard_excel
 from workbench.report.tables import bin_kind, bin_label
+from workbench.ui.explain import read_box
 from workbench.ui.lazy_tabs import lazy_tabs
 from workbench.ui.model_views import show_chart
 from workbench.ui.scorecard_scoring import score_tab
@@ -137,6 +138,7 @@ def _points(card: Scorecard, dataset: str, run_id: str | None) -> None:
         key="wb.scorecard.points",
         column_config={"bad_rate": st.column_config.NumberColumn(header("bad_rate"), format="percent")},
     )
+    read_box("scorecard.how.points", "model.help.title")
     shown = next((s for s in ("test", "valid", "train") if s in card.band_rates), None)
     if shown and "bad_rate" in card.band_rates[shown].columns:
         st.subheader(t("scorecard.page.grades", split=t(f"model.split.{shown}")))
@@ -150,6 +152,7 @@ def _points(card: Scorecard, dataset: str, run_id: str | None) -> None:
                 "bad_rate": st.column_config.NumberColumn(header("bad_rate"), format="percent"),
             },
         )  # fmt: skip
+        read_box("scorecard.how.grades", "model.help.title")
     if card.distribution is not None:
         show_chart(
             charts.distribution_chart(card.distribution), "scorecard_distribution", key="wb.scorecard.distribution"
@@ -209,6 +212,7 @@ def _editor(dataset: str, table: MaskedTable, card: Scorecard, record: dict[str,
         bins, headers=True, width="content", key="wb.scorecard.bins",
         column_config={"bad_rate": st.column_config.NumberColumn(header("bad_rate"), format="percent")},
     )  # fmt: skip
+    read_box("scorecard.how.bins", "model.help.title")
     show_chart(charts.bins_chart(bins, feature), "scorecard_bins", key="wb.scorecard.bins_chart")
     edit = _edit_form(feature, fb)
     if edit is not None:
