@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from finished_job import finished
 from lazy_tab import open_tab
 from streamlit.testing.v1 import AppTest
 from test_features_generate import bank_frames, masked
@@ -45,7 +46,7 @@ def test_build_score_review_conflict_and_export(workspace, app_test, tables):
     at = open_page(app_test, tables)
     assert not at.exception, at.exception
     assert at.title[0].value == "특성 생성"
-    at.button(key="wb.features.build").click().run()
+    finished(at.button(key="wb.features.build").click().run())
     assert not at.exception, at.exception
     assert "자동 선택" in texts(at)
     schema = at.dataframe[0].value

@@ -8,6 +8,7 @@ import json
 
 import pytest
 from conftest import ROOT, running_app, wait_for_app
+from finished_job import finished
 from lazy_tab import open_tab
 from test_features_page import open_page
 
@@ -47,7 +48,7 @@ def test_the_page_draws_the_graph_and_offers_the_label_tables_own_columns(worksp
     picked = at.multiselect(key="wb.features.label_columns")
     assert picked.value == ["amount", "duration"]
     picked.set_value(["amount"]).run()
-    at.button(key="wb.features.build").click().run()
+    finished(at.button(key="wb.features.build").click().run())
     assert not at.exception, at.exception
     names = set(next(d.value for d in open_tab(at, "wb.features.tab", 1).dataframe if "iv" in d.value.columns)["name"])
     assert {"loan_amount_log1p", "account_district_unemployment", "disposition_client_count_all__F"} <= names
@@ -98,7 +99,7 @@ def test_spec_problems_on_the_page_are_one_line_each_and_the_page_keeps_working(
     district = tables["district"].frame
     broken = {**tables, "district": certify(Table("district", district.vstack(district.head(2))), findings=())}
     at = open_page(app_test, broken)
-    at.button(key="wb.features.build").click().run()
+    finished(at.button(key="wb.features.build").click().run())
     assert not at.exception, at.exception
     (error,) = [str(e.value) for e in at.error]
     lines = [

@@ -4,6 +4,7 @@ verdict on many rows; a saved modelling table stays out of the next build, which
 from __future__ import annotations
 
 import pytest
+from finished_job import finished
 from lazy_tab import open_tab
 from test_features_lineage import load_bank
 
@@ -39,7 +40,7 @@ def test_a_build_and_its_reviews_come_back_in_a_new_session(loaded, app_test):
     at = new_session(app_test)
     assert "먼저 ① 생성 탭에서" in infos(open_tab(at, TABS, REVIEW))  # nothing built yet
     open_tab(at, TABS, 0)
-    at.button(key="wb.features.build").click().run()
+    finished(at.button(key="wb.features.build").click().run())
     assert not at.exception, at.exception
     with Store.open() as s:
         stored = s.feature_runs.latest("loans")
@@ -72,7 +73,7 @@ def test_a_build_and_its_reviews_come_back_in_a_new_session(loaded, app_test):
 @pytest.mark.slow
 def test_after_saving_the_modelling_table_a_reload_and_a_build_still_work(loaded, app_test):
     at = new_session(app_test)
-    at.button(key="wb.features.build").click().run()
+    finished(at.button(key="wb.features.build").click().run())
     open_tab(at, TABS, 3).button(key="wb.features.save_dataset").click().run()
     assert not at.exception, at.exception
     with Store.open() as s:
@@ -82,7 +83,7 @@ def test_after_saving_the_modelling_table_a_reload_and_a_build_still_work(loaded
     assert not at.checkbox(key="wb.features.include_derived").value  # offered, not taken
     schema = at.dataframe[0].value
     assert "features_loans" not in set(schema.iloc[:, 0])
-    at.button(key="wb.features.build").click().run()
+    finished(at.button(key="wb.features.build").click().run())
     assert not at.exception, at.exception
     assert not at.error
     ranked = next(d.value for d in open_tab(at, TABS, 1).dataframe if "iv" in d.value.columns)

@@ -9,6 +9,7 @@ label carries the catalog's how-to-read title fails, with the page and position 
 from __future__ import annotations
 
 import pytest
+from finished_job import finished
 from lazy_tab import open_tab
 
 from workbench.i18n import t
@@ -44,7 +45,7 @@ def open_page(app_test, sample_home, monkeypatch):
             at.session_state[key] = value
         at.run()
         if click is not None:
-            at.button(key=click).click().run()
+            finished(at.button(key=click).click().run())
         assert not at.exception, at.exception
         return at
 

@@ -4,6 +4,7 @@ and verdicts stay there; the analysts' store (and so their export) never sees th
 from __future__ import annotations
 
 import pytest
+from finished_job import finished
 from lazy_tab import open_tab
 
 from workbench.features.review import export_picks
@@ -29,7 +30,7 @@ def test_a_trainees_accept_never_reaches_the_analysts_store(app_test, workspace,
     trainee.button(key="wb.learn.do.load").click().run()
     assert not trainee.exception, trainee.exception
     trainee.switch_page("pages/features.py").run()  # the same session, still in the tour
-    trainee.button(key="wb.features.build").click().run()
+    finished(trainee.button(key="wb.features.build").click().run())
     open_tab(trainee, "wb.features.tab", 2)  # the review tab
     trainee.checkbox(key="wb.features.all_shown").check().run()
     trainee.button(key="wb.features.bulk.accept").click().run()
@@ -50,7 +51,7 @@ def test_a_trainees_accept_never_reaches_the_analysts_store(app_test, workspace,
     analyst.switch_page("pages/data.py").run()
     analyst.button(key="wb.data.load_sample").click().run()
     analyst.switch_page("pages/features.py").run()
-    analyst.button(key="wb.features.build").click().run()
+    finished(analyst.button(key="wb.features.build").click().run())
     assert not analyst.exception, analyst.exception
     with Store.open() as analysts:
         run = analyst.session_state["wb.features.run"]

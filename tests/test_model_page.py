@@ -7,6 +7,7 @@ import json
 
 import pytest
 from conftest import ROOT
+from finished_job import finished
 from lazy_tab import open_tab
 from streamlit.testing.v1 import AppTest
 from test_model_core import loans, masked
@@ -60,7 +61,7 @@ def test_train_from_the_page_and_read_the_results(workspace, page_with):
     assert split.help == term_help("out_of_time")
     split.set_value("time").run()
     assert at.selectbox(key="wb.model.split_date").value == "applied_at"
-    at.button(key="wb.model.train").click().run()
+    finished(at.button(key="wb.model.train").click().run())
     assert not at.exception
     assert t("model.event_is", "ko", event="1", other="0") in [s.value for s in at.success]
     assert any("overdue_days_after" in e.value for e in at.error)  # the planted leak is called out
@@ -96,7 +97,7 @@ def test_train_from_the_page_and_read_the_results(workspace, page_with):
 
     # a second run without the leak shows up in the comparison, with a lower test AUC
     at.multiselect(key="wb.model.features.loans.default_12m").unselect("overdue_days_after").run()
-    at.button(key="wb.model.train").click().run()
+    finished(at.button(key="wb.model.train").click().run())
     assert not at.exception
     runs = at.dataframe[1].value
     assert len(runs) == 2 and runs["test"][1] < runs["test"][0]
@@ -107,7 +108,7 @@ def test_bad_choice_gives_one_line_in_the_users_language(workspace, page_with):
     at = page_with({"loans": masked(loans(600))}, "en")
     at.selectbox(key="wb.model.target").set_value("loan_product").run()
     at.selectbox(key="wb.model.task").set_value("regression").run()
-    at.button(key="wb.model.train").click().run()
+    finished(at.button(key="wb.model.train").click().run())
     assert not at.exception
     assert at.error[0].value == t("model.error.regression_needs_numbers", "en", column="loan_product")
 

@@ -4,6 +4,7 @@ the run history come back from stored run records; two or more stored runs compa
 from __future__ import annotations
 
 import pytest
+from finished_job import finished
 from test_model_core import loans, masked
 
 from workbench.charts.runs import importance_overlay, roc_overlay
@@ -69,10 +70,10 @@ def test_after_a_reload_the_model_page_shows_the_last_run_and_the_history(worksp
     at = page()
     assert not at.get("plotly_chart")  # nothing trained, nothing stored
     at.selectbox(key="wb.model.target").set_value("default_12m").run()
-    at.button(key="wb.model.train").click().run()
+    finished(at.button(key="wb.model.train").click().run())
     assert not at.exception, at.exception
     at.number_input(key="wb.model.seed").set_value(7).run()
-    at.button(key="wb.model.train").click().run()
+    finished(at.button(key="wb.model.train").click().run())
     with Store.open() as store:
         ids = [r.id for r in store.runs.list()]
     assert len(ids) == 2

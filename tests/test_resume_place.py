@@ -4,6 +4,7 @@ Model page reopens on the dataset chosen last."""
 from __future__ import annotations
 
 import pytest
+from finished_job import finished
 from lazy_tab import open_tab
 
 from workbench.i18n import t
@@ -147,7 +148,7 @@ def test_the_name_typed_for_reviews_is_whose_place_the_tab_keeps(app_test, works
     at = app_test()
     at.run()
     at.switch_page("pages/features.py").run()
-    at.button(key="wb.features.build").click().run()
+    finished(at.button(key="wb.features.build").click().run())
     assert not at.exception, at.exception
     open_tab(at, "wb.features.tab", 2)  # the review tab
     at.text_input(key="wb.features.reviewer").input("박 심사역").run()
@@ -169,6 +170,6 @@ def test_the_sidebar_counts_a_run_as_soon_as_it_is_trained(app_test, workspace, 
     on_model_page(at)
     at.selectbox(key="wb.model.target").set_value("default_12m").run()
     assert any(t("flow.model", "ko", n=0) in str(m.value) for m in at.sidebar.markdown)
-    at.button(key="wb.model.train").click().run()
+    finished(at.button(key="wb.model.train").click().run())
     assert not at.exception, at.exception
     assert any(t("flow.model", "ko", n=1) in str(m.value) for m in at.sidebar.markdown)

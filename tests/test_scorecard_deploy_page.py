@@ -12,6 +12,7 @@ import numpy as np
 import polars as pl
 import pytest
 from conftest import SAMPLE
+from finished_job import finished
 from lazy_tab import open_tab
 from scorecard_data import loans, masked
 from test_scorecard_page import korean_again, table_with  # noqa: F401  (korean_again: autouse)
@@ -77,7 +78,7 @@ def test_a_modelling_table_run_scores_a_new_month_from_the_tables_picked_on_the_
     at.switch_page("pages/model.py").run()
     at.selectbox(key="wb.model.dataset").set_value("features_loans").run()
     at.selectbox(key="wb.model.target").set_value("default_12m").run()
-    at.button(key="wb.model.train").click().run()
+    finished(at.button(key="wb.model.train").click().run())
     assert not at.exception, at.exception
     result, run_id = at.session_state["wb.model.result"]
     assert result.config.feature_build is not None  # found through the modelling table's lineage
@@ -119,7 +120,7 @@ def test_scale_vintages_and_champion_challenger_on_the_page(workspace, app_test)
     at.switch_page("pages/model.py").run()
     at.selectbox(key="wb.model.dataset").set_value("loans").run()
     at.selectbox(key="wb.model.target").set_value("default_12m").run()
-    at.button(key="wb.model.train").click().run()
+    finished(at.button(key="wb.model.train").click().run())
     assert not at.exception
     first = at.session_state["wb.model.result"][1]
 

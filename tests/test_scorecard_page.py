@@ -4,6 +4,7 @@ expert edits; saving stores an audited version the next training replays), and s
 from __future__ import annotations
 
 import pytest
+from finished_job import finished
 from lazy_tab import open_tab
 from scorecard_data import loans, masked
 
@@ -36,7 +37,7 @@ def _open(app_test):
     at.switch_page("pages/model.py").run()
     at.selectbox(key="wb.model.dataset").set_value("loans").run()
     at.selectbox(key="wb.model.target").set_value("default_12m").run()
-    at.button(key="wb.model.train").click().run()
+    finished(at.button(key="wb.model.train").click().run())
     assert not at.exception
     return at
 
@@ -92,7 +93,7 @@ def test_edit_bins_save_retrain_and_score_a_new_month_on_the_page(workspace, app
 
     # the next training replays the stored edit
     old_edges = at.session_state["wb.model.result"][0].scorecard.feature("bureau_score").binning.edges
-    at.button(key="wb.model.train").click().run()
+    finished(at.button(key="wb.model.train").click().run())
     new_card = at.session_state["wb.model.result"][0].scorecard
     assert new_card.feature("bureau_score").binning.edges == old_edges[1:]
 

@@ -11,6 +11,7 @@ import numpy as np
 import polars as pl
 import pytest
 from conftest import ROOT
+from finished_job import finished
 from test_model_core import loans, masked
 
 from workbench.i18n import t
@@ -66,7 +67,7 @@ def test_no_table_on_any_page_shows_none_and_the_history_shows_no_codes(app_test
         if page == "pages/model.py":
             at.selectbox(key="wb.model.target").set_value("default_12m").run()
             at.radio(key="wb.model.split").set_value(split).run()
-            at.button(key="wb.model.train").click().run()
+            finished(at.button(key="wb.model.train").click().run())
             assert not at.exception, at.exception
         for frame in at.dataframe:
             seen.append((page, frame.proto.placeholder))

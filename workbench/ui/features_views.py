@@ -48,7 +48,7 @@ from workbench.i18n import get_language, t
 from workbench.i18n.formats import when
 from workbench.privacy import MaskedTable
 from workbench.ui import features_relations_views as relations_views
-from workbench.ui import place, state
+from workbench.ui import job_views, place, state
 from workbench.ui.explain import how_to_read
 from workbench.ui.glossary import term_help
 from workbench.ui.tables import missing_mark
@@ -58,6 +58,7 @@ PROJECT = "wb.features.project"
 RUN_ID = "wb.features.run_id"  # the stored feature run (``store.feature_runs``) the page shows
 BULK = "wb.features.bulk"  # outcome of the last bulk verdict, shown once after the rerun
 SEEN = "wb.features.seen"  # feature -> review version this reviewer saw
+JOB = "wb.features.job"  # (build job id, taken?) this session follows (``job_views.follow``)
 WINDOW_CHOICES = [7, 14, 30, 60, 90, 180, 365]
 VERDICTS = ["accept", "reject", "needs_change"]
 
@@ -205,25 +206,35 @@ def choices(proposed: FeatureProject, tables: Mapping[str, MaskedTable]) -> Feat
 
 
 def build(project: FeatureProject, tables: Mapping[str, MaskedTable], store) -> None:
-    """Build with a progress bar, save the catalog and the run (so a reload comes back to it), and start a
-    fresh review session; a spec that cannot be built is one line and keeps the previous run."""
-    bar = st.progress(0.0, text=t("features.page.building"))
+    """Start the build as a background job (``workbench.jobs``): the page shows its progress and takes the run
+    when it is done (``follow_build``); a second click while it runs starts nothing."""
     label = project.relations.label.table
-    try:
-        run = build_features(
-            project, tables, progress=lambda f, m: bar.progress(min(f, 1.0), text=t("features.page.step", step=m))
-        )
+    params = "\n".join([project_yaml(project), *(f"{n}:{tb.fingerprint}" for n, tb in sorted(tables.items()))])
+
+    def work(report) -> tuple[str, FeatureRun, FeatureProject]:
+        """In the worker: build, then save the catalog and the run, so a reload comes back to it."""
+        report(0.0, "features.page.building")
+        run = build_features(project, tables, progress=lambda f, m: report(f, "features.page.step", step=m))
         save_catalog(store, run, label)
-        st.session_state[RUN_ID] = save_feature_run(store, run, project)
-    except UserError as err:
-        bar.empty()
-        st.error("  \n".join(err.lines()))  # a checked spec: one line per problem
+        return save_feature_run(store, run, project), run, project
+
+    job_views.start("features", JOB, params, work)
+
+
+def follow_build() -> None:
+    """At the top of the page, whatever tab is open: a running build's progress, or the finished build taken
+    into this session (and a fresh review session); a spec that could not be built is one line per problem
+    and keeps the previous run."""
+    taken = job_views.follow("features", JOB)
+    if taken is None:
         return
-    place.remember("label", label)
-    st.session_state[RUN] = run
-    st.session_state[PROJECT] = project
+    job, result = taken
+    if job.error is not None:
+        st.error("  \n".join(job.error_lines()))  # a checked spec: one line per problem
+        return
+    st.session_state[RUN_ID], st.session_state[RUN], st.session_state[PROJECT] = result
     st.session_state[SEEN] = {}
-    bar.empty()
+    place.remember("label", result[2].relations.label.table)
 
 
 # --- score & select -------------------------------------------------------------------------------------------

@@ -20,7 +20,7 @@ from workbench.model.splits import SplitSpec, split_kinds
 from workbench.privacy import MaskedTable
 from workbench.report.model_card import model_card_html
 from workbench.signals.timing import known_after
-from workbench.ui import place
+from workbench.ui import job_views, place
 from workbench.ui.explain import read_box
 from workbench.ui.glossary import glossary_link, term_help
 from workbench.ui.lazy_tabs import lazy_tabs
@@ -28,6 +28,7 @@ from workbench.ui.state import store
 from workbench.ui.tables import header, show_frame
 
 RESULT = "wb.model.result"  # (TrainingResult, run id or None) of this session's last training
+JOB = "wb.model.job"  # (training job id, taken?) this session follows (``job_views.follow``)
 
 # result tabs: (label key, charts in it, glossary term explained there)
 TABS = (
@@ -139,38 +140,47 @@ def _feature_choice(name: str, table: MaskedTable, target: str) -> tuple[str, ..
     return tuple(features)
 
 
-def train(table: MaskedTable, config: TrainConfig) -> None:
-    """Train with a progress bar, save the run to the workspace and keep the result for this session; a
-    user error is one line and keeps the previous result."""
-    bar = st.progress(0.0, text=t("model.stage.frame"))
+def train(name: str, table: MaskedTable, config: TrainConfig) -> None:
+    """Start the training as a background job (``workbench.jobs``): the page shows its progress and takes the
+    result when it is done (``follow_training``); a second click while it runs starts nothing."""
+    workspace = store()
 
-    def on_iteration(iteration: int, total: int, metric: str, value: float) -> None:
-        if iteration % 10 == 0 or iteration == 1:
-            bar.progress(
-                min(iteration / total, 1.0),
-                text=t("model.progress", iteration=iteration, total=total, metric=metric, value=f"{value:.4f}"),
-            )
+    def work(report) -> tuple[TrainingResult, str | None, UserError | None]:
+        """In the worker: train, then save the run (record, model, card) to the workspace."""
 
-    try:
-        result = train_baseline(
-            table,
-            config,
-            progress=on_iteration,
-            stage=lambda key: bar.progress(0.0, text=t(key)) if key != "model.stage.train" else None,
-        )
-    except UserError as err:
-        bar.empty()
-        st.error(str(err))
+        def on_iteration(iteration: int, total: int, metric: str, value: float) -> None:
+            if iteration % 10 == 0 or iteration == 1:
+                params = {"iteration": iteration, "total": total, "metric": metric, "value": f"{value:.4f}"}
+                report(iteration / total, "model.progress", **params)
+
+        def on_stage(key: str) -> None:
+            if key != "model.stage.train":  # training reports its iterations instead
+                report(0.0, key)
+
+        report(0.0, "model.stage.frame")
+        result = train_baseline(table, config, progress=on_iteration, stage=on_stage)
+        try:
+            return result, save_run(result, workspace), None
+        except UserError as err:
+            return result, None, err
+
+    job_views.start("model", JOB, f"{name}:{table.fingerprint}:{config!r}", work)
+
+
+def follow_training() -> None:
+    """Under the train button: a running training's progress, or the finished one taken into this session (a
+    run that could not be saved says why); a user error is one line and keeps the previous result."""
+    taken = job_views.follow("model", JOB)
+    if taken is None:
         return
-    bar.progress(1.0, text=t("model.page.done", iterations=result.best_iteration))
-    run_id = None
-    try:
-        run_id = save_run(result, store())
-    except UserError as err:
-        st.warning(t("model.page.not_saved", reason=str(err)))
+    job, done = taken
+    if job.error is not None:
+        st.error("  \n".join(job.error_lines()))
+        return
+    result, run_id, not_saved = done
+    if not_saved is not None:
+        st.warning(t("model.page.not_saved", reason=str(not_saved)))
     st.session_state[RESULT] = (result, run_id)
-    if run_id is not None:
-        st.rerun()  # once more, so the sidebar (drawn before the page) counts the new run
 
 
 def results(result: TrainingResult) -> None:

@@ -1,0 +1,87 @@
+"""A page's side of a background job (``workbench.jobs``): start it on a click, show its progress while it
+runs, take its result once when it is done.
+
+Jobs are kept per owner: the analyst's name (``place.analyst``), so a reload or another tab of the same analyst
+finds the running job; an unnamed tab owns its jobs alone (for its session), so two unnamed colleagues
+never see each other's. The kind carries the workspace (the analysts' store or the tour's practice store).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+import streamlit as st
+
+from workbench.i18n import get_language, t
+from workbench.jobs import JOBS, JobState, Report
+from workbench.ui import place, state
+from workbench.ui.run_timing import timed
+
+TAB = "wb.jobs.tab"  # an unnamed tab's own owner id
+POLL_S = 0.5  # how often the progress redraws itself (a small fragment run, not the page)
+
+
+def _session() -> str:
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    return ctx.session_id if ctx else "-"
+
+
+def owner() -> str:
+    """The analyst's name; an unnamed tab gets an id of its own, kept for its session (a reload is another)."""
+    who = place.analyst()
+    return f"who:{who}" if who else f"tab:{st.session_state.setdefault(TAB, uuid.uuid4().hex)}"
+
+
+def kind(name: str) -> str:
+    return f"{name}@{state.store().url}"
+
+
+def start(name: str, seen_key: str, params: str, work: Callable[[Report], Any]) -> None:
+    """Start ``work`` for this analyst and run the page again, which then shows the progress where the page
+    follows the job; if their job ``name`` is already running, nothing starts and this says so."""
+    job, started = JOBS.submit(owner(), kind(name), params, work)
+    st.session_state[seen_key] = (job.id, False)
+    if started:
+        st.rerun()
+    st.info(t("jobs.running_same" if job.params == params else "jobs.running_other"))
+
+
+def follow(name: str, seen_key: str) -> tuple[JobState, Any] | None:
+    """At every run of the page: a running job's progress (redrawn by a fragment, the page reruns once when it
+    ends), or, once per session, the finished job not taken yet as (state, result). A failure is given only to
+    a session that saw the job run (a reload does not bring back an old error); a result whose memory was let
+    go gives None (the page reads the store instead)."""
+    who, what = owner(), kind(name)
+    job = JOBS.state(who, what)
+    if job is None:
+        return None
+    seen = st.session_state.get(seen_key)
+    if job.active:
+        st.session_state[seen_key] = (job.id, False)
+        _progress(who, what, get_language())
+        return None
+    if seen == (job.id, True):
+        return None
+    st.session_state[seen_key] = (job.id, True)
+    if job.status == "failed":
+        return (job, None) if seen == (job.id, False) else None
+    result = JOBS.result(job.id)
+    return (job, result) if result is not None else None
+
+
+def _progress(who: str, what: str, lang: str) -> None:
+    session, page = _session(), what.split("@", 1)[0]
+
+    @st.fragment(run_every=POLL_S)
+    def panel() -> None:
+        with timed(session, page, "job_progress"):
+            job = JOBS.state(who, what)
+            if job is None or not job.active:
+                st.rerun()  # the whole page, which takes the result or the error
+            st.progress(job.fraction, text=job.text(lang))
+
+    panel()
