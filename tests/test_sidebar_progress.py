@@ -3,6 +3,7 @@ shows its features at once, not only on the next rerun (the list is drawn before
 
 from __future__ import annotations
 
+from finished_job import finished
 from test_features_generate import bank_frames, masked
 
 from workbench.i18n import t
@@ -22,7 +23,7 @@ def test_a_feature_build_is_counted_in_the_sidebar_of_the_same_run(app_test, wor
     assert not at.exception, at.exception
     assert t("flow.features", "ko", n=0, reviewed=0) in sidebar_text(at)
 
-    at.button(key="wb.features.build").click().run()  # one run: the build, then nothing else
+    finished(at.button(key="wb.features.build").click().run())  # the build's job, then the run that takes it
     assert not at.exception, at.exception
     with Store.open() as s:
         tally = work_tally(s)  # the counts the sidebar reads are the store's own lists, counted
