@@ -203,3 +203,32 @@ def test_an_old_edit_is_replayed_when_the_run_it_was_made_on_is_stored(workspace
     assert after["edges"] == bureau["edges"][1:]
     stored = rec["config"]["scorecard"]["edits"][0]
     assert stored["seen"] == [["range", None, bureau["edges"][0]], ["range", bureau["edges"][0], bureau["edges"][1]]]
+
+
+def test_the_model_card_lists_each_edit_left_out_in_its_language(workspace):
+    """The HTML card a reviewer reads says what ``train``, ``score`` and the Model page say: one line per stored
+    edit the fit could not replay, under a title with their count."""
+    import html
+
+    from scorecard_data import masked
+
+    from workbench.model.baseline import TrainConfig, train_baseline
+    from workbench.report.model_card import model_card_html
+
+    stale = [
+        {"op": "merge", "feature": "bureau_score", "bins": [1, 2]},
+        {"op": "merge", "feature": "bureau_score", "bins": [3, 4]},
+    ]  # by bin number only, no run to place them on
+    with Store.open(workspace) as ws:
+        ws.bin_edits.save("loans", "default_12m", stale, expected_version=0)
+        options = with_stored_edits(ws, "loans", "default_12m")
+    result = train_baseline(
+        masked(loans(2500, seed=9)), TrainConfig("default_12m", exclude=("loan_id",), scorecard_options=options)
+    )
+    assert [e.number for e in result.scorecard.left_out] == [1, 2]
+    for lang in ("ko", "en"):
+        page = model_card_html(result, lang=lang)
+        assert html.escape(t("scorecard.edit_left_out.title", lang, n=2)) in page
+        for n in (1, 2):
+            line = t("scorecard.edit_left_out.legacy_bins_unknown", lang, n=n, op="merge", feature="bureau_score")
+            assert page.count(f'<div class="warn">{html.escape(line)}</div>') == 1

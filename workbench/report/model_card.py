@@ -115,6 +115,16 @@ def _limitations(result: TrainingResult) -> list[str]:
     return out
 
 
+def _left_out(result: TrainingResult) -> str:
+    """The expert's stored bin edits this fit did not replay (the bins they were made on are gone): one line
+    each, as ``train``, ``score`` and the Model page say them, so a reviewer of the card sees them too."""
+    gone = result.scorecard.left_out if result.scorecard is not None else ()
+    if not gone:
+        return ""
+    lines = "".join(f'<div class="warn">{_e(e.message())}</div>' for e in gone)
+    return f"<h3>{_e(t('scorecard.edit_left_out.title', n=len(gone)))}</h3>{lines}"
+
+
 def model_card_html(
     result: TrainingResult,
     *,
@@ -180,6 +190,7 @@ def _render(result: TrainingResult, reviews: Mapping[str, str] | None, run_id: s
             f"{_e(w.message())}</div>"
             for w in result.warnings
         )
+        + _left_out(result)
         or f"<p>{_e(t('model.card.no_warnings'))}</p>"
     )
 
