@@ -95,6 +95,13 @@ def test_a_build_runs_off_the_page_and_comes_back_to_it(workspace, app_test, gat
     lee.run()
     assert not lee.get("progress") and lee.session_state["wb.features.run"] is None  # kim's job is not lee's
 
+    # a rebuild: while it runs, the tab does not say "built" of the run it replaces
+    gate.clear()
+    kim.button(key="wb.features.build").click().run()
+    assert progress_text(kim) and not kim.success
+    gate.set()
+    assert finished(kim).success and kim.session_state["wb.features.run_id"] != stored.id
+
 
 def test_a_failed_build_is_one_line_and_keeps_the_page(workspace, app_test, monkeypatch):
     from workbench.errors import UserError

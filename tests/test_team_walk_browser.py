@@ -169,6 +169,7 @@ def test_analyst_expert_and_trainee_with_a_reload_between_every_step(browser: Br
         expect(analyst.get_by_text(re.compile(f"{n_accounts}개"))).to_be_visible()
         analyst.get_by_role("tab", name=ko("features.tab.build")).click()
         analyst.get_by_role("button", name=ko("features.page.build")).click()
+        expect(analyst.get_by_test_id("stProgress")).to_be_visible(timeout=LONG)  # the new build runs
         expect(analyst.get_by_text(re.compile("카탈로그에 저장했습니다"))).to_be_visible(timeout=LONG)
         no_error_box(analyst)
         with store_of(home) as s:

@@ -118,6 +118,7 @@ class Jobs:
     def state(self, owner: str, kind: str) -> JobState | None:
         """``owner``'s newest job of ``kind`` (running or finished), or None."""
         with self._lock:
+            self._forget_old()
             job = self._current(owner, kind)
             return job.state if job is not None else None
 

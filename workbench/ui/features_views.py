@@ -143,7 +143,7 @@ def build_section(tables: Mapping[str, MaskedTable], store) -> None:
     if st.button(t("features.page.build"), type="primary", key="wb.features.build"):
         build(project, tables, store)
     run = current_run()
-    if run is not None:
+    if run is not None and not job_views.running("features"):  # "built" would name the run being replaced
         st.success(
             t("features.page.built", rows=run.features.rows, features=len(run.specs), selected=len(run.selected))
         )

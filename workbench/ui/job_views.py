@@ -50,6 +50,12 @@ def start(name: str, seen_key: str, params: str, work: Callable[[Report], Any]) 
     st.info(t("jobs.running_same" if job.params == params else "jobs.running_other"))
 
 
+def running(name: str) -> bool:
+    """Whether this analyst's job ``name`` is queued or running."""
+    job = JOBS.state(owner(), kind(name))
+    return job is not None and job.active
+
+
 def follow(name: str, seen_key: str) -> tuple[JobState, Any] | None:
     """At every run of the page: a running job's progress (redrawn by a fragment, the page reruns once when it
     ends), or, once per session, the finished job not taken yet as (state, result). A failure is given only to
