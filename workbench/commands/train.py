@@ -79,7 +79,7 @@ def train(
     as_json: bool,
 ) -> None:
     """Train the LightGBM baseline on a file (scanned and certified on the way) and report honest metrics."""
-    from workbench.features.rebuild import build_in_file
+    from workbench.features.rebuild import build_in_file, sidecar_of
     from workbench.i18n import t
     from workbench.model.baseline import TrainConfig, train_baseline
     from workbench.model.points import PointsScale
@@ -90,6 +90,7 @@ def train(
     spec = SplitSpec.parse(split_text, seed=seed)
     options = ScorecardOptions(scale=PointsScale.korean_bureau() if bureau_scale else PointsScale())
     table = load_masked(path)
+    build = build_in_file(path, table.fingerprint)  # a sidecar that is another table's: refused before any work
     store = None
     if save or card_path:
         from workbench.store import Store
@@ -108,7 +109,8 @@ def train(
         scorecard_options=with_stored_edits(store, table.name, target, options) if store is not None else options,
         generated=tuple(f.name for f in store.features.list()) if store is not None else (),
         timing_marks=tuple(timing_marks(table.name).values()),
-        feature_build=build.to_dict() if (build := build_in_file(path)) else None,
+        feature_build=build.to_dict() if build else None,
+        feature_build_missing=sidecar_of(path).name if build is None and path.suffix.lower() != ".parquet" else "",
     )  # type: ignore[arg-type]
     result = train_baseline(table, config)
     record = run_record(result)

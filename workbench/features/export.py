@@ -22,8 +22,9 @@ from workbench.i18n import t
 def write_feature_table(
     features: FeatureSet, path: str | Path, names: Sequence[str] | None = None, *, build=None
 ) -> Path:
-    """Parquet or CSV, chosen by the suffix; a Parquet file carries ``build`` (``rebuild.FeatureBuild``) in its
-    metadata, so a run trained on it can rebuild its features on new raw tables.
+    """Parquet or CSV, chosen by the suffix, carrying ``build`` (``rebuild.FeatureBuild``): in a Parquet file's
+    metadata, beside a CSV as ``NAME.build.json`` (``rebuild.write_build``), so a run trained on either can
+    rebuild its features on new raw tables.
 
     Without ``names``: the whole candidate table (every label column and every feature), for review. With
     ``names``: the modelling frame of ``feature_table``, so a label column that was not chosen (a
@@ -31,17 +32,17 @@ def write_feature_table(
     """
     p = Path(path)
     frame = features.frame if names is None else feature_table(features, names)
+    if p.suffix.lower() not in (".parquet", ".csv"):
+        raise FeatureSpecError("features.error.output_format", path=str(p))
     p.parent.mkdir(parents=True, exist_ok=True)
-    if p.suffix.lower() == ".parquet" and build is not None:
+    if build is not None:
         from workbench.features.rebuild import write_build
 
         write_build(p, frame, build)
     elif p.suffix.lower() == ".parquet":
         frame.write_parquet(p)
-    elif p.suffix.lower() == ".csv":
-        frame.write_csv(p)  # UTF-8; Excel users open the .xlsx catalog instead
     else:
-        raise FeatureSpecError("features.error.output_format", path=str(p))
+        frame.write_csv(p)
     return p
 
 

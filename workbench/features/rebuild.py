@@ -9,8 +9,12 @@ cutoffs, so a feature is computed exactly as in training, and never from anythin
 
 Where the build comes from:
 
-* ``workbench features -o OUT.parquet`` writes it into the Parquet file's metadata (``BUILD_KEY``), so
-  ``workbench train OUT.parquet`` finds it without another argument (a CSV carries no metadata);
+* ``workbench features -o OUT.parquet`` writes it into the Parquet file's metadata (``BUILD_KEY``), and
+  ``-o OUT.csv`` beside the CSV as ``OUT.build.json`` (a CSV has no metadata), with the fingerprint of the
+  table as the workbench reads the CSV back; ``workbench train OUT.parquet|OUT.csv`` finds it without another
+  argument, and refuses a sidecar whose fingerprint is another table's (the CSV changed, or the sidecar was
+  copied beside another file). The fingerprint is of the values read, not of the bytes, so a CSV an analyst
+  re-saved in CP949 still matches its build;
 * a modelling table saved on the Features page has a lineage that names its feature run (``store.lineage``),
   whose stored record holds the project and the specs.
 
@@ -36,7 +40,8 @@ from workbench.features.saved import _spec_dict
 from workbench.features.spec import FeatureSpec
 from workbench.privacy.gate import MaskedTable
 
-BUILD_KEY = "workbench.feature_build"  # Parquet key-value metadata of a feature table
+BUILD_KEY = "workbench.feature_build"  # Parquet key-value metadata of a feature table; a sidecar's "kind"
+SIDECAR_SUFFIX = ".build.json"  # beside a feature table in a format without metadata: feat.csv → feat.build.json
 
 
 @dataclass(frozen=True)
@@ -113,21 +118,55 @@ def build_of(project: FeatureProject, specs: Sequence[FeatureSpec]) -> FeatureBu
     return FeatureBuild(project_to_dict(project), tuple(specs), base)
 
 
-def write_build(path: str | Path, frame: pl.DataFrame, build: FeatureBuild) -> None:
-    """``frame`` as Parquet with the build in its metadata."""
-    frame.write_parquet(path, metadata={BUILD_KEY: json.dumps(build.to_dict(), ensure_ascii=False)})
-
-
-def build_in_file(path: str | Path) -> FeatureBuild | None:
-    """The build a Parquet feature table carries (None for another format or a table without one)."""
+def sidecar_of(path: str | Path) -> Path:
+    """Where the build of a feature table without metadata (CSV) is kept: ``NAME.build.json`` beside it."""
     p = Path(path)
-    if p.suffix.lower() != ".parquet":
+    return p.with_name(p.stem + SIDECAR_SUFFIX)
+
+
+def write_build(path: str | Path, frame: pl.DataFrame, build: FeatureBuild) -> None:
+    """``frame`` as Parquet (the build in its metadata) or CSV (the build beside it, ``sidecar_of``, with the
+    fingerprint of the table as ``read_table`` reads the CSV back: the one identity ``train`` compares)."""
+    p = Path(path)
+    text = json.dumps(build.to_dict(), ensure_ascii=False)
+    if p.suffix.lower() == ".parquet":
+        frame.write_parquet(p, metadata={BUILD_KEY: text})
+        return
+    from workbench.io import read_table
+
+    frame.write_csv(p)  # UTF-8; Excel users open the .xlsx catalog instead
+    sidecar = {"kind": BUILD_KEY, "table": p.name, "fingerprint": read_table(p).fingerprint, "build": build.to_dict()}
+    sidecar_of(p).write_text(json.dumps(sidecar, ensure_ascii=False, indent=1), encoding="utf-8")
+
+
+def build_in_file(path: str | Path, fingerprint: str | None = None) -> FeatureBuild | None:
+    """The build a feature table carries: a Parquet file's metadata, or a CSV's sidecar (``sidecar_of``) whose
+    fingerprint is that of the table (``fingerprint``: the loaded table's, else the file is read). None when
+    there is none; a sidecar that is not a build, or is another table's, is refused (``FeatureSpecError``)."""
+    p = Path(path)
+    if p.suffix.lower() == ".parquet":
+        try:
+            text = pl.read_parquet_metadata(p).get(BUILD_KEY)
+            return FeatureBuild.from_dict(json.loads(text)) if text else None
+        except (OSError, ValueError, KeyError, TypeError, pl.exceptions.PolarsError):
+            return None
+    side = sidecar_of(p)
+    if not side.is_file():
         return None
     try:
-        text = pl.read_parquet_metadata(p).get(BUILD_KEY)
-        return FeatureBuild.from_dict(json.loads(text)) if text else None
-    except (OSError, ValueError, KeyError, TypeError, pl.exceptions.PolarsError):
-        return None
+        data = json.loads(side.read_text(encoding="utf-8"))
+        if data.get("kind") != BUILD_KEY:
+            raise ValueError(side.name)
+        build, expected = FeatureBuild.from_dict(data["build"]), str(data["fingerprint"])
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as err:
+        raise FeatureSpecError("features.build.unreadable", sidecar=side.name, table=p.name) from err
+    if fingerprint is None:
+        from workbench.io import read_table
+
+        fingerprint = read_table(p).fingerprint
+    if fingerprint != expected:
+        raise FeatureSpecError("features.build.other_table", sidecar=side.name, table=p.name)
+    return build
 
 
 def build_of_dataset(store, dataset: str) -> FeatureBuild | None:

@@ -72,6 +72,7 @@ class TrainConfig:
     generated: tuple[str, ...] = ()  # features the workbench built (the catalog's): never left out as identifiers
     timing_marks: tuple[TimingMark, ...] = ()  # a domain expert's marks: columns known only after are left out
     feature_build: Mapping[str, Any] | None = None  # how the table's features were built (``features.rebuild``)
+    feature_build_missing: str = ""  # a CSV's build sidecar looked for and not found: scoring names it
 
 
 @dataclass(frozen=True)

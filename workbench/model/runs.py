@@ -114,6 +114,7 @@ def run_record(result: TrainingResult, *, lang: str | None = None) -> dict[str, 
             for tr in result.search
         ],
         "feature_build": _feature_build(cfg.feature_build, result.features),
+        "feature_build_missing": cfg.feature_build_missing or None,
         "data": asdict(result.data),
         "timings": result.timings,
         "trained_at": result.trained_at,

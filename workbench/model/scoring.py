@@ -104,6 +104,16 @@ def needs_rebuild(record: Mapping[str, Any], columns: list[str], model: str | No
     return build is not None and any(c not in columns and c in build.names for c in model_columns(record, model))
 
 
+def _check_build(record: Mapping[str, Any], columns: list[str], model: str) -> None:
+    """A run trained on a CSV feature table whose build was not beside it (``feature_build_missing``) cannot
+    make the features a new table lacks: refused naming the sidecar and what to do, not as bare missing columns."""
+    sidecar = record.get("feature_build_missing")
+    missing = [c for c in model_columns(record, model) if c not in columns]
+    if sidecar and missing and feature_build(record) is None:
+        run, names = str(record.get("run_id") or "—"), ", ".join(missing)
+        raise ScoringError("scorecard.score.no_build", run=run, sidecar=sidecar, columns=names, n=len(missing))
+
+
 def _characteristics(card: Scorecard | None, frame: pl.DataFrame) -> list[monitor.Drift]:
     if card is None:
         return []
@@ -141,6 +151,7 @@ def score_run(
         raise ScoringError("scorecard.score.no_model", model=str(kind), available=", ".join(kinds) or "—")
     card = Scorecard.from_dict(record["scorecard_model"]) if record.get("scorecard_model") else None
     frame, keep = table.frame, None
+    _check_build(record, table.columns, kind)
     if needs_rebuild(record, table.columns, kind):
         from workbench.features.rebuild import rebuild
 
