@@ -232,3 +232,43 @@ def test_the_model_card_lists_each_edit_left_out_in_its_language(workspace):
         for n in (1, 2):
             line = t("scorecard.edit_left_out.legacy_bins_unknown", lang, n=n, op="merge", feature="bureau_score")
             assert page.count(f'<div class="warn">{html.escape(line)}</div>') == 1
+
+
+@pytest.mark.parametrize("newest", ["same_split_and_data", "another_split", "other_data"])
+def test_an_old_edit_is_placed_only_through_runs_fitted_on_the_rows_the_expert_saw(workspace, tmp_path, newest):
+    """The expert edited the random-split run; before the save, another run was fitted with the same edits
+    version. Stored by number, the edit cannot say which of the two it was made on: placed when both were
+    fitted on the same rows (same split, same data fingerprint), else left out, never placed through the
+    newest run's bins."""
+    from workbench.cli import cli
+
+    path = tmp_path / "loans.parquet"
+    loans(2500, seed=11).write_parquet(path)
+    train = ["train", str(path), "--target", "default_12m", "--exclude", "loan_id"]
+    seen = json.loads(CliRunner().invoke(cli, [*train, "--json"]).output)  # the run the expert edited
+    other = [*train, "--split", "time:applied_at"] if newest == "another_split" else train
+    if newest == "other_data":  # the file replaced under the same name, retrained before the expert saved
+        loans(2500, seed=12).write_parquet(path)
+    second = json.loads(CliRunner().invoke(cli, [*other, "--json"]).output)
+    assert second["config"]["scorecard"]["edits_version"] == 0 and second["data"]["name"] == seen["data"]["name"]
+    bureau = {r["run_id"]: next(f for f in r["scorecard_model"]["features"] if f["feature"] == "bureau_score")
+              for r in (seen, second)}  # fmt: skip
+    if newest != "same_split_and_data":  # the newest run's bin 1 and 2 are other ranges: placing there is wrong
+        assert bureau[second["run_id"]]["edges"][:2] != bureau[seen["run_id"]]["edges"][:2]
+    with Store.open(workspace) as ws:  # as the editor of the previous version stored it: numbers only
+        ws.bin_edits.save(
+            "loans", "default_12m", [{"op": "merge", "feature": "bureau_score", "bins": [1, 2]}], expected_version=0
+        )
+    loans(2500, seed=11).write_parquet(path)  # the retrain below is on the rows the expert saw
+    rec = json.loads(CliRunner().invoke(cli, [*train, "--json"]).output)
+    after = next(f for f in rec["scorecard_model"]["features"] if f["feature"] == "bureau_score")
+    edges = bureau[seen["run_id"]]["edges"]
+    if newest == "same_split_and_data":
+        assert rec["scorecard_model"]["edits_left_out"] == [] and after["edges"] == edges[1:]
+        return
+    (gone,) = rec["scorecard_model"]["edits_left_out"]
+    assert (gone["feature"], gone["number"], gone["reason"]) == ("bureau_score", 1, LEGACY_UNKNOWN)
+    assert after["edges"] == edges  # nothing merged anywhere
+    said = CliRunner().invoke(cli, train)
+    line = t("scorecard.edit_left_out.legacy_bins_unknown", n=1, op="merge", feature="bureau_score", detail="")
+    assert said.exit_code == 0 and f"! {line}" in said.output.splitlines()

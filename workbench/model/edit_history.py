@@ -5,12 +5,14 @@ editor) say "merge 3 and 4" and nothing more. Such an edit is replayed only when
 be recovered: the editor saves the edits of the run it shows plus the new ones, so the edits added by version
 ``v`` were made on the run fitted with version ``v - 1`` (its stored scorecard holds those bins), then on each
 other in order. With that binning the edit is rewritten to name its bins' contents (``edits.as_seen``) and is
-placed by them like any other. When no such run is stored, or an edit before it cannot be redone on bins alone
-(a trend needs the rows), the edit is kept but marked ``stale``, so the fit leaves it out and says so.
+placed by them like any other. When no such run is stored, when the runs that could have been shown were fitted
+on other rows (another split, or data with another fingerprint), or an edit before it cannot be redone on bins
+alone (a trend needs the rows), the edit is kept but marked ``stale``, so the fit leaves it out and says so.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -28,21 +30,38 @@ def _needs_bins(edit: BinEdit) -> bool:
 
 
 def _run_bins(store, dataset: str, target: str, saved: Sequence[datetime]) -> dict[int, dict[str, Binning]]:
-    """Binning per characteristic of the run each version was edited on: the newest run fitted with version
-    ``w`` stored before version ``w + 1`` was saved (``saved``: save times, oldest version first); a run
-    fitted later (on data that changed since) did not show the expert those bins."""
+    """Binning per characteristic of the run each version was edited on: a run fitted with version ``w`` stored
+    before version ``w + 1`` was saved (``saved``: save times, oldest version first); a run fitted later (on
+    data that changed since) did not show the expert those bins. The editor does not say which of those runs
+    it showed, so a version is placed only through runs that agree on the split and the data fingerprint (the
+    rows the bins were fitted on), and a characteristic only where their bins agree; else its edits are left
+    out (``LEGACY_UNKNOWN``), never placed on bins the expert may not have seen."""
     from workbench.model.runs import stored_runs
 
-    out: dict[int, dict[str, Binning]] = {}
-    for _, record in stored_runs(store, dataset=dataset, limit=500):  # oldest first: the newest wins
+    shown: dict[int, list[tuple[str, dict[str, Binning]]]] = {}
+    for _, record in stored_runs(store, dataset=dataset, limit=500):
         model = record.get("scorecard_model")
         if record.get("target") != target or not model:
             continue
         version = int(((record.get("config") or {}).get("scorecard") or {}).get("edits_version") or 0)
         at = datetime.fromisoformat(record["created_at"])
         if version < len(saved) and _aware(at) <= _aware(saved[version]):
-            out[version] = {f["feature"]: Binning.from_dict(f) for f in model["features"]}
-    return out
+            bins = {f["feature"]: Binning.from_dict(f) for f in model["features"]}
+            shown.setdefault(version, []).append((_rows_fitted(record), bins))
+    return {version: _agreed(runs) for version, runs in shown.items()}
+
+
+def _rows_fitted(record: Mapping[str, Any]) -> str:
+    """What the run's bins were fitted on: its split (kind, column, seed, fractions) and its data fingerprint."""
+    return json.dumps([record.get("split"), (record.get("data") or {}).get("fingerprint")], sort_keys=True)
+
+
+def _agreed(runs: Sequence[tuple[str, Mapping[str, Binning]]]) -> dict[str, Binning]:
+    """The bins every run agrees on, per characteristic; none when the runs were fitted on other rows."""
+    if len({rows for rows, _ in runs}) > 1:
+        return {}
+    first = runs[0][1]
+    return {f: b for f, b in first.items() if all(other.get(f) == b for _, other in runs[1:])}
 
 
 def _aware(at: datetime) -> datetime:
