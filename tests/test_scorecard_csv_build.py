@@ -191,3 +191,29 @@ def test_without_its_sidecar_scoring_raw_tables_is_refused_saying_what_to_do(
     # the run still scores a feature table that has its columns (the same CSV)
     scored = invoke("score", rec["run_id"], str(csv), "-o", str(tmp_path / "table.parquet"))
     assert scored.exit_code == 0, scored.output
+
+
+def test_the_features_page_downloads_carry_the_build_as_the_command_writes_it(tmp_path, months):
+    from workbench.commands._common import load_tables
+    from workbench.features.export import feature_table_bytes, specs_named
+    from workbench.features.pipeline import build_features
+    from workbench.features.project import FeatureProject
+    from workbench.features.rebuild import build_of
+
+    early, _ = months
+    project = FeatureProject.from_yaml(spec(tmp_path, early))
+    run = build_features(project, load_tables(project.paths()))
+    chosen = list(run.selected)
+    build = build_of(project, specs_named(run.specs, chosen))
+    files = {
+        "features.csv": feature_table_bytes(run.features, chosen, "csv"),
+        "features.build.json": feature_table_bytes(run.features, chosen, "build", build=build),
+        "features.parquet": feature_table_bytes(run.features, chosen, "parquet", build=build),
+    }
+    for name, data in files.items():
+        (tmp_path / name).write_bytes(data)
+    assert files["features.csv"].startswith(b"\xef\xbb\xbf")  # Excel opens it as UTF-8
+    for table in ("features.csv", "features.parquet"):
+        found = build_in_file(tmp_path / table)
+        assert found is not None and found.to_dict() == build.to_dict(), table
+    assert set(build.names) == set(chosen) - set(pl.read_parquet(early).columns)

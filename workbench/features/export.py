@@ -152,18 +152,19 @@ def feature_table(features: FeatureSet, names: Sequence[str]) -> pl.DataFrame:
     return features.frame.select(*modelling_columns(features), *names)
 
 
-def feature_table_bytes(features: FeatureSet, names: Sequence[str], fmt: str) -> bytes:
-    """The feature table as a download: ``fmt`` is ``parquet`` or ``csv`` (UTF-8 with BOM, Excel opens it)."""
-    import io
+def feature_table_bytes(features: FeatureSet, names: Sequence[str], fmt: str, *, build=None) -> bytes:
+    """The feature table as a download, written by ``write_feature_table`` so it carries ``build`` as a file
+    written by ``workbench features`` does: ``fmt`` is ``parquet`` (the build in its metadata), ``csv`` (UTF-8
+    with BOM, Excel opens it) or ``build`` (that CSV's ``features.build.json``, to keep beside it)."""
+    import tempfile
 
-    frame = feature_table(features, names)
-    buf = io.BytesIO()
-    if fmt == "parquet":
-        frame.write_parquet(buf)
-    else:
-        buf.write(b"\xef\xbb\xbf")
-        frame.write_csv(buf)
-    return buf.getvalue()
+    from workbench.features.rebuild import sidecar_of
+
+    with tempfile.TemporaryDirectory(prefix="workbench-features-") as tmp:
+        path = Path(tmp) / ("features.parquet" if fmt == "parquet" else "features.csv")
+        write_feature_table(features, path, names, build=None if fmt == "csv" else build)
+        data = sidecar_of(path).read_bytes() if fmt == "build" else path.read_bytes()
+    return b"\xef\xbb\xbf" + data if fmt == "csv" else data
 
 
 def catalog_excel_bytes(run: FeatureRun, *, reviews: Mapping[str, object] | None = None, lang: str | None = None):

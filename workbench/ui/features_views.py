@@ -27,6 +27,7 @@ from workbench.features.pipeline import FeatureRun, build_features
 from workbench.features.plan import DEFAULT_AGGREGATIONS
 from workbench.features.project import FeatureProject
 from workbench.features.propose import category_columns, project_yaml, propose_project, schema_rows, with_choices
+from workbench.features.rebuild import build_of
 from workbench.features.review import (
     AUTO,
     FLAGS,
@@ -570,10 +571,11 @@ def save_for_modelling(run: FeatureRun, store, chosen: list[str], project: Featu
 
 def downloads(run: FeatureRun, store, chosen: list[str], project: FeatureProject) -> None:
     specs = specs_named(run.specs, chosen)
-    c1, c2, c3 = st.columns(3)
+    build = build_of(project, specs)  # travels with the table: Parquet metadata, or the CSV's features.build.json
+    c1, c2, c3, c4 = st.columns(4)
     c1.download_button(
         t("features.page.dl_parquet"),
-        lambda: feature_table_bytes(run.features, chosen, "parquet"),
+        lambda: feature_table_bytes(run.features, chosen, "parquet", build=build),
         "features.parquet",
         "application/octet-stream",
     )
@@ -581,6 +583,13 @@ def downloads(run: FeatureRun, store, chosen: list[str], project: FeatureProject
         t("features.page.dl_csv"), lambda: feature_table_bytes(run.features, chosen, "csv"), "features.csv", "text/csv"
     )
     c3.download_button(
+        t("features.page.dl_csv_build"),
+        lambda: feature_table_bytes(run.features, chosen, "build", build=build),
+        "features.build.json",
+        "application/json",
+        help=t("features.page.dl_csv_build_help"),
+    )
+    c4.download_button(
         t("features.page.dl_catalog"),
         lambda: catalog_excel_bytes(run, reviews=store.reviews.states(), lang=get_language()),
         "feature_catalog.xlsx",
