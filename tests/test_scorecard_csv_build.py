@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import copy
 import json
-import sys
 from pathlib import Path
 
 import polars as pl
@@ -18,9 +17,9 @@ import pytest
 import yaml
 from click.testing import CliRunner
 from conftest import SAMPLE
-from test_scorecard_rebuild import CUT, LATER
+from test_scorecard_rebuild import CUT, LATER, refused
 
-from workbench.cli import cli, main
+from workbench.cli import cli
 from workbench.features.rebuild import FeatureBuild, build_in_file, sidecar_of
 from workbench.features.relations import FeatureSpecError
 from workbench.features.synthetic import BANK_SCHEMA
@@ -99,16 +98,6 @@ def twins(workspace, tmp_path, months):
 def train(path: Path, lang: str = "en"):
     out = invoke("train", str(path), "--target", "부도여부", "--json", lang=lang)
     return out, (json.loads(out.stdout) if out.exit_code == 0 else None)
-
-
-def refused(monkeypatch, capsys, *args: str, lang: str = "en") -> str:
-    """The CLI's contract for bad input: exit 2 and one line ``error: …`` on stderr (returned)."""
-    monkeypatch.setattr(sys, "argv", ["workbench", "--lang", lang, *args])
-    with pytest.raises(SystemExit) as done:
-        main()
-    err = capsys.readouterr().err.strip()
-    assert done.value.code == 2 and len(err.splitlines()) == 1 and err.startswith("error: "), err
-    return err
 
 
 def test_a_csv_feature_table_re_saved_in_cp949_scores_raw_tables_as_its_parquet_twin(tmp_path, months, twins):

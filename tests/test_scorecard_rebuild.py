@@ -107,9 +107,9 @@ def test_a_later_month_scored_from_raw_tables_equals_scoring_its_feature_table(w
     assert la["event_probability"].to_list() == lb["event_probability"].to_list()
 
 
-def refused(monkeypatch, capsys, *args: str) -> str:
+def refused(monkeypatch, capsys, *args: str, lang: str = "en") -> str:
     """The CLI's contract for bad input: exit 2 and one line ``error: …`` on stderr (returned)."""
-    monkeypatch.setattr(sys, "argv", ["workbench", "--lang", "en", *args])
+    monkeypatch.setattr(sys, "argv", ["workbench", "--lang", lang, *args])
     with pytest.raises(SystemExit) as done:
         main()
     err = capsys.readouterr().err.strip()
