@@ -157,25 +157,30 @@ def test_a_sidecar_that_is_not_this_tables_build_is_refused(tmp_path, months, tw
     assert "other.build.json" in line and "workbench features" in line
 
 
+@pytest.mark.parametrize("how", ["mailed_alone", "renamed"])
 def test_without_its_sidecar_scoring_raw_tables_is_refused_saying_what_to_do(
-    tmp_path, months, twins, monkeypatch, capsys
+    tmp_path, months, twins, monkeypatch, capsys, how
 ):
     _, late = months
     csv, _ = twins
-    sidecar_of(csv).unlink()  # the CSV mailed on its own
+    if how == "mailed_alone":
+        sidecar_of(csv).unlink()
+    else:  # renamed by hand; feat.build.json stays under the old name
+        csv = csv.replace(tmp_path / "feat_2025q1.csv")
+    sidecar = sidecar_of(csv).name
     out, rec = train(csv)
     assert out.exit_code == 0, out.output  # a CSV without a build still trains
-    assert rec["feature_build"] is None and rec["feature_build_missing"] == "feat.build.json"
+    assert rec["feature_build"] is None and rec["feature_build_missing"] == sidecar
     needed = [f["feature"] for f in rec["scorecard_model"]["features"]]
     missing = [c for c in needed if c not in pl.read_parquet(late).columns]
     assert missing  # the generated features the raw loans lack
     where = str(tmp_path / "o.parquet")
     for lang in ("en", "ko"):
         line = refused(monkeypatch, capsys, "score", rec["run_id"], str(late), "-o", where, lang=lang)
-        said = t("scorecard.score.no_build", lang, run=rec["run_id"], sidecar="feat.build.json",
+        said = t("scorecard.score.no_build", lang, run=rec["run_id"], sidecar=sidecar,
                  columns=", ".join(missing), n=len(missing))  # fmt: skip
         assert line == "error: " + said
-    assert "workbench features" in line and "feat.build.json" in line
+    assert "workbench features" in line and sidecar in line
     assert not Path(where).exists()
     # the run still scores a feature table that has its columns (the same CSV)
     scored = invoke("score", rec["run_id"], str(csv), "-o", str(tmp_path / "table.parquet"))

@@ -110,7 +110,7 @@ def train(
         generated=tuple(f.name for f in store.features.list()) if store is not None else (),
         timing_marks=tuple(timing_marks(table.name).values()),
         feature_build=build.to_dict() if build else None,
-        feature_build_missing=sidecar_of(path).name if build is None and path.suffix.lower() != ".parquet" else "",
+        feature_build_missing=sidecar_of(path).name if build is None and path.suffix.lower() == ".csv" else "",
     )  # type: ignore[arg-type]
     result = train_baseline(table, config)
     record = run_record(result)
