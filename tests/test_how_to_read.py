@@ -139,7 +139,7 @@ def test_model_scoring_tables(open_page):
     """New data scored (with outcomes) against a challenger run: the drift, the scored rows, the duel and its
     crosstab each say how to read them."""
     at = open_page("pages/model.py", MODEL, "wb.model.train")
-    at.button(key="wb.model.train").click().run()  # a second run to compare with
+    finished(at.button(key="wb.model.train").click().run())  # a second run to compare with
     open_tab(at, "wb.scorecard.tabs", 2)
     at.selectbox(key="wb.scorecard.new_data").set_value("loans").run()
     at.button(key="wb.scorecard.score").click().run()
