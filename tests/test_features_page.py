@@ -115,3 +115,23 @@ def test_build_score_review_conflict_and_export(workspace, app_test, tables):
     open_tab(at, TABS, REVIEW)
     assert at.toggle(key="wb.features.only_selected").value
     assert at.multiselect(key="wb.features.filter.verdict").value == ["reject"]
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_the_review_card_names_the_feature_in_the_readers_language_first(workspace, app_test, lang):
+    """Both descriptions stay (a catalog is read in either language), the reader's own in bold before the other:
+    an English screen opened on "최근 90일 ATM 건수" in bold."""
+    at = app_test()
+    at.session_state["wb.lang"] = lang
+    at.session_state["wb.data.certified"] = masked(bank_frames(customers=60, per_customer=6))
+    at.run()
+    at.switch_page(PAGE).run()
+    finished(at.button(key="wb.features.build").click().run())
+    open_tab(at, TABS, REVIEW)
+    assert not at.exception, at.exception
+    run = at.session_state["wb.features.run"]
+    spec = next(s for s in run.specs if s.name == at.selectbox(key="wb.features.pick").value)
+    own, other = (
+        (spec.description_en, spec.description_ko) if lang == "en" else (spec.description_ko, spec.description_en)
+    )
+    assert f"**{own}** / {other}" in [m.value for m in at.markdown]

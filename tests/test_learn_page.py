@@ -92,3 +92,28 @@ def test_sidebar_box_shows_the_current_step_on_any_page(workspace, monkeypatch):
     at.session_state["wb.learn.sidebar"] = False  # the Learn page's toggle turns it off
     at.run()
     assert not any(t("learn.step.leak.title", "ko") in m.value for m in at.sidebar.markdown)
+
+
+def answer_block(node, key: str, width=None):
+    """The pixel width of the nearest container around the widget ``key`` that has one (None: full width)."""
+    for i in sorted(getattr(node, "children", {}) or {}):
+        kid = node.children[i]
+        if getattr(kid, "key", None) == key:
+            return True, width
+        proto = getattr(kid, "proto", None)
+        own = proto.width_config.pixel_width if proto is not None and hasattr(proto, "width_config") else 0
+        found, w = answer_block(kid, key, own or width)
+        if found:
+            return True, w
+    return False, None
+
+
+def test_the_answer_and_its_buttons_keep_a_reading_width(app_test, workspace):
+    """At 1920 px a full-width answer box puts "check" a screen away from the question: the answer, the check
+    and reveal buttons sit in one container of a reading width (capped to the screen on a narrower one)."""
+    from workbench.ui.learn_views import READING_WIDTH
+
+    at = open_learn(app_test)
+    assert 480 <= READING_WIDTH <= 800
+    for key in ("wb.learn.answer.load", "wb.learn.check.load", "wb.learn.reveal.load", "wb.learn.do.load"):
+        assert answer_block(at.main, key) == (True, READING_WIDTH), key

@@ -364,10 +364,10 @@ def review_table(run: FeatureRun, store, reviewer: str) -> None:
     every = st.checkbox(t("features.review.all_shown", n=shown.height), key="wb.features.all_shown")
     picked = shown if every else shown[rows] if rows else shown.clear()
     comment = st.text_input(t("features.page.comment"), key="wb.features.bulk_comment")
-    buttons = st.columns(len(VERDICTS))
-    for col, verdict in zip(buttons, VERDICTS, strict=True):
+    buttons = st.container(horizontal=True)  # side by side under the comment, not spread over a wide screen
+    for verdict in VERDICTS:
         label = t("features.review.apply", verdict=_verdict(verdict), n=picked.height)
-        if col.button(label, key=f"wb.features.bulk.{verdict}", disabled=picked.is_empty()):
+        if buttons.button(label, key=f"wb.features.bulk.{verdict}", disabled=picked.is_empty()):
             seen = dict(zip(picked["name"], picked["version"], strict=True))
             st.session_state[BULK] = (verdict, submit_many(store, seen, verdict, comment, reviewer, lang))
             st.rerun()
@@ -447,7 +447,8 @@ def score_metrics(score: FeatureScore) -> None:
 def feature_card(item: ReviewItem, run: FeatureRun) -> None:
     """Descriptions, scores, bad rate by bin, the definition and the verdict already recorded."""
     lang = get_language()
-    st.markdown(f"**{item.spec.description_ko}** / {item.spec.description_en}")
+    ko, en = item.spec.description_ko, item.spec.description_en  # both: a catalog is read in either language
+    st.markdown(f"**{en}** / {ko}" if lang == "en" else f"**{ko}** / {en}")  # the reader's own first
     st.caption(timing_line(item.spec))
     if item.score is not None:
         score_metrics(item.score)

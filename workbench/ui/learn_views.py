@@ -27,6 +27,9 @@ LAST = "wb.learn.last"  # (step id, params) of the step just answered right, sho
 OUTCOME = "wb.learn.outcome"  # (step id, reason key, params) of a wrong or revealed answer
 SIDEBAR = "wb.learn.sidebar"  # show the tour box on every page
 LEARN_PAGE = "pages/learn.py"
+# the answer and its buttons: about 80 Korean characters a line, so a question, its box and "check" read as one
+# thing on a 1920 px screen; a narrower screen gives them its full width
+READING_WIDTH = 720
 
 
 @st.cache_resource(show_spinner=False)
@@ -220,17 +223,23 @@ def step_card(step: Step, index: int, f: Facts) -> None:
             st.info(t(step.explain_key, **params))
         else:
             st.warning(t(reason, **params) + " " + t(step.hint_key))
+    with st.container(width=READING_WIDTH, key="wb.learn.answer_box"):
+        answer_box(step, f)
+
+
+def answer_box(step: Step, f: Facts) -> None:
+    """The answer widget (or the review form), "check", "show me" and "do it for me", at a reading width."""
     if step.ask == "action":
         review_form(f)
         answer = None
     else:
         answer = answer_widget(step, f)
-    left, right = st.columns([1, 3])
-    if step.ask != "action" and left.button(t("learn.page.check"), type="primary", key=f"wb.learn.check.{step.id}"):
+    buttons = st.container(horizontal=True)
+    if step.ask != "action" and buttons.button(t("learn.page.check"), type="primary", key=f"wb.learn.check.{step.id}"):
         check(step, f, answer)
-    if step.ask == "action" and left.button(t("learn.page.check"), key=f"wb.learn.check.{step.id}"):
+    if step.ask == "action" and buttons.button(t("learn.page.check"), key=f"wb.learn.check.{step.id}"):
         check(step, f, None)
-    if right.button(t("learn.page.reveal"), key=f"wb.learn.reveal.{step.id}"):
+    if buttons.button(t("learn.page.reveal"), key=f"wb.learn.reveal.{step.id}"):
         try:
             reveal(step, f)
         except UserError as err:

@@ -430,7 +430,8 @@ def column_explorer(c: Choice, result: Profile) -> None:
         value = t("profile.col.value")  # a date range, "2024-01-01 ~ 2025-06-30", needs its full width
         widths = {t("profile.col.statistic"): st.column_config.TextColumn(width=120)}
         widths[value] = st.column_config.TextColumn(width=185, alignment="right")
-        show_frame(tables.column_stats_frame(cp), right=(value,), column_config=widths)
+        # every statistic in view: at the default ten rows a date column's last lines were cut off under a scroll
+        show_frame(tables.column_stats_frame(cp), right=(value,), column_config=widths, height="content")
         how_to_read("profile.read.column_stats")
     with right:
         if charts.has_distribution(cp):
