@@ -86,6 +86,9 @@ def test_an_existing_open_workspace_is_tightened(tmp_path):
     assert (_mode(home), _mode(home / "datasets"), _mode(home / "workbench.db")) == (0o700, 0o700, 0o600)
 
 
+MASKED_NAME = "[성명]_[전화번호]"  # the person's name beside the phone number is masked as well
+
+
 @pytest.fixture
 def phone_named_file(tmp_path):
     path = tmp_path / f"홍길동_{PHONE}.csv"
@@ -100,12 +103,12 @@ def _spellings_in(text: str) -> list[str]:
 
 def test_a_phone_in_a_file_name_reaches_no_name_entry_or_file(phone_named_file, workspace):
     table = read_table(phone_named_file)
-    assert table.name == "홍길동_[전화번호]"
+    assert table.name == MASKED_NAME
     assert PHONE not in table.source.location
     with Store.open(workspace) as store:
         result = take_in(table, store)
         assert result.certified
-        assert [d.name for d in store.datasets.list()] == ["홍길동_[전화번호]"]
+        assert [d.name for d in store.datasets.list()] == [MASKED_NAME]
         with store.engine.connect() as conn:
             dump = " ".join(
                 str(row)
@@ -113,7 +116,7 @@ def test_a_phone_in_a_file_name_reaches_no_name_entry_or_file(phone_named_file, 
                 for row in conn.execute(sa.text(f"SELECT * FROM {t}"))
             )
         names = " ".join(p.name for p in workspace.rglob("*"))
-    assert "전화번호" in dump
+    assert "전화번호" in dump and "홍길동" not in dump and "홍길동" not in names
     for spelling in PHONE_SPELLINGS:
         assert spelling not in dump and spelling not in names, spelling
 
@@ -130,7 +133,7 @@ def test_cli_profile_of_a_phone_named_file_audits_no_phone(phone_named_file, wor
     assert proc.returncode == 0, proc.stderr
     with Store.open(workspace) as store:
         entries = " ".join(str(e.payload) for e in store.audit.list())
-    assert "홍길동_[전화번호]" in entries
+    assert MASKED_NAME in entries
     assert not [s for s in PHONE_SPELLINGS if s in entries]
 
 
@@ -139,7 +142,7 @@ def test_data_page_offers_the_masked_name(phone_named_file, workspace, app_test,
     at = app_test().run()
     at.text_input(key="wb.data.path").input(str(phone_named_file)).run()
     assert not at.exception
-    assert at.text_input(key="wb.data.name").value == "홍길동_[전화번호]"
+    assert at.text_input(key="wb.data.name").value == MASKED_NAME
     at.button(key="wb.data.load_file").click().run()
     with Store.open(workspace) as store:
-        assert [d.name for d in store.datasets.list()] == ["홍길동_[전화번호]"]
+        assert [d.name for d in store.datasets.list()] == [MASKED_NAME]

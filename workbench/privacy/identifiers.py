@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from workbench.privacy import names
 from workbench.privacy import patterns as p
 
 # --- spelling: full-width and typographic characters to their ASCII twins, one character for one -----------
@@ -111,6 +112,8 @@ class IdentifierKind:
     numeric: bool = True
     named_by: str = ""  # words that, a few characters before a candidate, make ``named_valid`` enough
     named_valid: Callable[[pl.Expr], pl.Expr] | None = None
+    find: Callable[[pl.Expr], pl.Expr] | None = None  # a kind with rules of its own (``names``): text → list
+
 
     @property
     def finder(self) -> str:
@@ -183,6 +186,7 @@ KINDS: tuple[IdentifierKind, ...] = (
         numeric=False,
     ),
     IdentifierKind("address", rf"{_ROAD}|{_LOT}", "[주소]", before=_NOT_WORD, numeric=False),
+    IdentifierKind("person_name", "", "[성명]", numeric=False, find=names.found),  # only where context says so
 )
 KIND_BY_TYPE = {k.pii_type: k for k in KINDS}
 TOKENS = tuple(k.token for k in KINDS)
@@ -194,6 +198,8 @@ TOKENS = tuple(k.token for k in KINDS)
 def found(s: pl.Expr, kind: IdentifierKind) -> pl.Expr:
     """Per row: the identifiers of ``kind`` written in the text, exactly as written (a list, maybe empty)."""
     text = ascii_spelling(s)
+    if kind.find is not None:
+        return kind.find(text)
     out = _candidates(text, kind, kind.finder, kind.valid)
     if kind.named_by:  # a weaker check is enough where a word names the kind
         out = out.list.concat(_candidates(text, kind, kind.named_finder, kind.named_valid)).list.unique()

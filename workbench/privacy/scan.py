@@ -14,6 +14,7 @@ import polars as pl
 
 from workbench.io.table import ScannedTable, Table
 from workbench.privacy import identifiers as ids
+from workbench.privacy import names
 from workbench.privacy import patterns as p
 from workbench.privacy.detectors import (
     CHECKED,
@@ -66,6 +67,7 @@ class ColumnScan:
     value_format: str | None  # most common format of a value, ``######-#######``
     embedded: bool = False  # identifiers inside free text (a memo), not whole values: redact, not mask
     customer_key: bool = False  # the bank's customer number (고객번호, CIF): pseudonymised by ``--auto``
+    reasons: tuple[tuple[str, int], ...] = ()  # why, as (code, rows): ``phone``, ``person_name.label`` …
 
 
 @dataclass(frozen=True)
@@ -113,6 +115,7 @@ class ScanResult:
                     "confidence": round(f.confidence, 3),
                     "match_rate": round(f.match_rate, 4),
                     "embedded": self.column(f.column).embedded,
+                    "reasons": [{"code": code, "rows": n} for code, n in self.column(f.column).reasons],
                     "evidence": list(f.evidence),
                 }
                 for f in self.findings
@@ -306,7 +309,7 @@ def scan(table: Table | ScannedTable, *, sample_rows: int = SAMPLE_ROWS, seed: i
         if kinds[c] == "text" and i not in verdicts and (srow.get(f"{i}{_SEP}free") or 0) >= 0.3
     ]
     inside = _embedded(full, cols, free)
-    for i, (verdict, examples) in inside.items():
+    for i, (verdict, examples, _) in inside.items():
         verdicts[i] = verdict
         evidence[cols[i]] = examples
     formats = _formats(sample, cols)
@@ -327,6 +330,7 @@ def scan(table: Table | ScannedTable, *, sample_rows: int = SAMPLE_ROWS, seed: i
                 value_format=formats.get(c),
                 embedded=i in inside,
                 customer_key=header_customer_key(c),
+                reasons=inside[i][2] if i in inside else (),
             )
         )
     return ScanResult(table=table.name, rows=rows, sampled_rows=sample.height, columns=tuple(out))
@@ -446,18 +450,23 @@ def _swept_verdict(
     return None
 
 
-def _embedded(frame: pl.DataFrame | pl.LazyFrame, cols: list[str], free: list[int]) -> dict[int, tuple[tuple, tuple]]:
+def _embedded(frame: pl.DataFrame | pl.LazyFrame, cols: list[str], free: list[int]) -> dict[int, tuple]:
     """Free-text columns checked on *every* row for identifiers inside the text, in every spelling
     ``privacy.identifiers`` knows: one phone number in a million memos is still a raw identifier downstream,
-    so a single valid hit flags the column."""
+    so a single valid hit flags the column. Names count only in a context that says a name stands there
+    (``privacy.names``); their confidence is that context's, and each context is a reason of its own.
+
+    Per flagged column: (verdict, masked examples, reasons as (code, rows) with the most rows first)."""
     if not free:
         return {}
     exprs = []
     for i in free:
         s = _norm(cols[i])
-        hits = [ids.contains(s, k) for k in ids.KINDS]
+        ctx = names.found_in_context(ids.ascii_spelling(s)).list.eval(pl.element().struct.field("context"))
+        hits = [ctx.list.len() > 0 if k.find is names.found else ids.contains(s, k) for k in ids.KINDS]
         exprs.append(s.count().alias(f"{i}{_SEP}n"))
         exprs += [h.sum().alias(f"{i}{_SEP}{k.pii_type}") for h, k in zip(hits, ids.KINDS, strict=True)]
+        exprs += [ctx.list.contains(c).sum().alias(f"{i}{_SEP}name{_SEP}{c}") for c in names.CONTEXTS]
         exprs.append(pl.any_horizontal(hits).sum().alias(f"{i}{_SEP}any"))
     row = frame.lazy().select(exprs).collect().row(0, named=True)
     out = {}
@@ -466,6 +475,9 @@ def _embedded(frame: pl.DataFrame | pl.LazyFrame, cols: list[str], free: list[in
         pii_type, count = max(counts.items(), key=lambda kv: kv[1])
         if not count:
             continue
+        contexts = {c: row[f"{i}{_SEP}name{_SEP}{c}"] or 0 for c in names.CONTEXTS}
+        reasons = [(t, n) for t, n in counts.items() if n and t != "person_name"]
+        reasons += [(f"person_name.{c}", n) for c, n in contexts.items() if n]
         rate = (row[f"{i}{_SEP}any"] or 0) / max(row[f"{i}{_SEP}n"] or 1, 1)
         examples = (
             frame.lazy()
@@ -478,7 +490,8 @@ def _embedded(frame: pl.DataFrame | pl.LazyFrame, cols: list[str], free: list[in
             .to_series()
             .to_list()
         )
-        out[i] = ((pii_type, 0.8, rate), tuple(examples))
+        conf = names.confidence(contexts) if pii_type == "person_name" else 0.8
+        out[i] = ((pii_type, conf, rate), tuple(examples), tuple(sorted(reasons, key=lambda r: -r[1])))
     return out
 
 
