@@ -10,6 +10,11 @@ from __future__ import annotations
 
 import numpy as np
 
+
+def _words(text: str) -> list[str]:
+    return text.split()
+
+
 # surnames roughly by share of the population (김 21 %, 이 15 %, 박 8 % …), then two-syllable surnames
 SURNAMES = list(
     "김이박최정강조윤장임한오서신권황안송류전홍고문양손배백허유남심노하곽성차주우구민진나지엄채원천방공현함변염여추도소석선설마길연위표명기반왕금옥육인맹제모탁국어은편용"
@@ -19,7 +24,7 @@ SURNAME_P = np.array(_W + [0.5] * (len(SURNAMES) - len(_W)))
 SURNAME_P = SURNAME_P / SURNAME_P.sum()
 COMPOUND = ["남궁", "제갈", "황보", "선우", "독고"]
 
-GIVEN = (
+GIVEN = _words(
     # born 1940s–1960s
     "영수 영호 영철 상철 정호 성호 성수 동수 진호 광수 종수 상훈 병철 용수 재석 기영 순자 영자 정숙 영숙 명숙 옥순 "
     "말순 경자 정자 춘자 복순 순희 영희 미자 현숙 혜숙 경숙 "
@@ -34,7 +39,7 @@ GIVEN = (
     "하늘 보람 나래 슬기 한별 아름 가람 초롱 "
     # one syllable
     "구 준 훈 민 혁 솔"
-).split()
+)
 
 ROMAN_SURNAMES = ["Kim", "Lee", "Park", "Choi", "Jung", "Kang", "Cho", "Yoon", "Jang", "Lim", "Han", "Shin", "Hong"]
 ROMAN_GIVEN = ["Gil-dong", "Minjun", "Seo-yeon", "Young-ho", "Ji-woo", "Hyun Woo", "Su Jin", "Jae Won", "Eun Ji"]

@@ -33,6 +33,7 @@ def scan(path: str, sheet: str | None, as_json: bool) -> None:
     """Find columns of PATH that hold personal data (Korean and generic identifiers)."""
     from workbench.i18n import t
     from workbench.privacy import scan as run_scan
+    from workbench.privacy.display import reasons_text
 
     result = run_scan(_read(path, sheet))
     if as_json:
@@ -51,6 +52,8 @@ def scan(path: str, sheet: str | None, as_json: bool) -> None:
                 examples=", ".join(f.evidence),
             )
         )
+        if why := reasons_text(result.column(f.column)):
+            click.echo(t("privacy.cli.why", reasons=why))
     for q in result.quasi_identifiers:
         click.echo(t("privacy.cli.quasi", column=q.column, kind=q.kind))
 

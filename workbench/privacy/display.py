@@ -34,8 +34,20 @@ def _label(c) -> str:
     return t("privacy.type.customer_key") if c.customer_key and not c.pii_type else type_label(c.pii_type, c.quasi)
 
 
+def reasons_text(c) -> str:
+    """Why a free-text column was flagged, in words: each kind found inside the text (names by the context
+    that made them names) with its row count, most rows first. Empty for other columns."""
+    parts = []
+    for code, rows in c.reasons:
+        if code.startswith("person_name."):
+            parts.append(t(f"privacy.why.{code}", rows=f"{rows:,}"))
+        else:
+            parts.append(t("privacy.why.inside", kind=type_label(code), rows=f"{rows:,}"))
+    return "; ".join(parts)
+
+
 def scan_rows(result: ScanResult) -> pl.DataFrame:
-    """One row per column: verdict, confidence, match rate, masked examples, value format."""
+    """One row per column: verdict, confidence, match rate, masked examples, why, value format."""
     return pl.DataFrame(
         {
             t("privacy.col.column"): [c.column for c in result.columns],
@@ -43,6 +55,7 @@ def scan_rows(result: ScanResult) -> pl.DataFrame:
             t("privacy.col.confidence"): [c.confidence for c in result.columns],
             t("privacy.col.match_rate"): [c.match_rate for c in result.columns],
             t("privacy.col.examples"): [", ".join(c.evidence) for c in result.columns],
+            t("privacy.col.why"): [reasons_text(c) for c in result.columns],
             t("privacy.col.format"): [c.value_format or "" for c in result.columns],
         }
     )

@@ -114,7 +114,6 @@ class IdentifierKind:
     named_valid: Callable[[pl.Expr], pl.Expr] | None = None
     find: Callable[[pl.Expr], pl.Expr] | None = None  # a kind with rules of its own (``names``): text → list
 
-
     @property
     def finder(self) -> str:
         """The pattern with its left boundary and, for numbers, one trailing digit that rules a match out."""
