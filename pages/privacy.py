@@ -28,6 +28,8 @@ from workbench.ui.privacy_key import key_chooser, keyed
 from workbench.ui.privacy_views import how_to_read, pick_table, scanned
 from workbench.ui.tables import coded, labelled, missing_mark
 
+TYPE_WIDTH = 250  # px: a detected type whole in both tables, "Customer number (keyed pseudonym)" the longest
+
 
 def certify_clean(table, result) -> None:
     """No PII: one click certifies and keeps the table in the workspace."""
@@ -55,7 +57,7 @@ def policy_editor(table, result):
         disabled=["column", "detected"],
         column_config={
             "column": st.column_config.TextColumn(t("privacy.col.column")),
-            "detected": st.column_config.TextColumn(t("privacy.col.type")),
+            "detected": st.column_config.TextColumn(t("privacy.col.type"), width=TYPE_WIDTH),
             "action": st.column_config.SelectboxColumn(
                 t("privacy.col.action"),
                 options=[action(a) for a in view.actions()],
@@ -136,7 +138,7 @@ try:
         placeholder=missing_mark(),
         hide_index=True,
         width="stretch",  # the type, "고객번호 (키로 기록됨)", whole; the examples take what is left
-        column_config={t("privacy.col.type"): st.column_config.TextColumn(width=200)},
+        column_config={t("privacy.col.type"): st.column_config.TextColumn(width=TYPE_WIDTH)},
     )
     how_to_read("privacy.scan.help")
     if not result.findings:

@@ -105,6 +105,9 @@ def cached_extremes(fingerprint: str, column: str, _table):
     return explore_rows.extremes(_table, column)
 
 
+STAT_LABEL_WIDTH = 160  # px of a column's statistic labels (about 20 Latin or 11 Hangul characters)
+
+
 def how_to_read(key: str) -> None:
     read_box(key, "profile.read.title")
 
@@ -412,7 +415,7 @@ def column_explorer(c: Choice, result: Profile) -> None:
     cp = result.table.column(col_name)
     for alert in result.alerts_for(col_name):
         st.warning(f"**{alert.title()}** — {alert.message()}")
-    left, right = st.columns([2, 3])
+    left, right = st.columns(2)  # the statistics' two columns need ~350 px: at 1280 px two fifths cut the labels
     chosen = left.selectbox(
         t("profile.page.kind"),
         KINDS,
@@ -428,7 +431,8 @@ def column_explorer(c: Choice, result: Profile) -> None:
         left.caption(t(f"profile.page.kind_saved_{saved}"))
     with left:
         value = t("profile.col.value")  # a date range, "2024-01-01 ~ 2025-06-30", needs its full width
-        widths = {t("profile.col.statistic"): st.column_config.TextColumn(width=120)}
+        # "months without data", the longest English label, whole
+        widths = {t("profile.col.statistic"): st.column_config.TextColumn(width=STAT_LABEL_WIDTH)}
         widths[value] = st.column_config.TextColumn(width=185, alignment="right")
         # every statistic in view: at the default ten rows a date column's last lines were cut off under a scroll
         show_frame(tables.column_stats_frame(cp), right=(value,), column_config=widths, height="content")
