@@ -6,6 +6,7 @@ import pytest
 from conftest import wait_for_app
 from playwright.sync_api import Page, expect
 
+from workbench.features.rebuild import build_in_file
 from workbench.i18n import t
 
 
@@ -35,6 +36,15 @@ def test_features_page_on_the_sample_bank(page: Page, tmp_path):
     page.get_by_role("tab", name="④ 내보내기").click()
     # nothing reviewed yet: the auto-selected features go out, each marked as decided automatically
     expect(page.get_by_text("검토에서 승인 0개")).to_be_visible()
+    # the CSV and its build download side by side: kept together, the build is found and is the CSV's
+    downloads = {"features.page.dl_csv": "features.csv", "features.page.dl_csv_build": "features.build.json"}
+    for label, name in downloads.items():
+        with page.expect_download(timeout=60_000) as got:
+            page.get_by_role("button", name=t(label, "ko")).click()
+        got.value.save_as(tmp_path / name)
+    build = build_in_file(tmp_path / "features.csv")
+    assert build is not None and build.names and build.label == "loans"
+    page.screenshot(path=tmp_path / "export.png", full_page=True)
     page.get_by_text(t("features.page.use_selected", "ko")).click()
     expect(page.get_by_text(t("features.page.none_accepted", "ko"))).to_be_visible()
     print(tmp_path)
