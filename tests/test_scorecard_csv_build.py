@@ -130,6 +130,18 @@ def test_a_csv_feature_table_re_saved_in_cp949_scores_raw_tables_as_its_parquet_
     scores = outs["csv", "scorecard"]["score"]
     assert scores.n_unique() > 20 and scores.null_count() == 0  # scores that vary, not a constant
 
+    # the new month's raw loans exported the same way (CP949 CSV, Korean headers): the same scores again
+    month = tmp_path / "loans_late.csv"
+    loans.write_csv(month)
+    as_analyst_saved(month)
+    out = tmp_path / "csv_from_csv.parquet"
+    scored = invoke("score", csv_run["run_id"], str(month), "-o", str(out))
+    assert scored.exit_code == 0, scored.output
+    c = pl.read_parquet(out)
+    assert c.columns[: loans.width] == loans.columns and c["대출번호"].to_list() == loans["대출번호"].to_list()
+    for col in ADDED:
+        assert c[col].to_list() == outs["parquet", "scorecard"][col].to_list(), col
+
 
 @pytest.mark.parametrize("how", ["beside_another_csv", "a_value_changed", "not_a_build"])
 def test_a_sidecar_that_is_not_this_tables_build_is_refused(tmp_path, months, twins, monkeypatch, capsys, how):
