@@ -35,6 +35,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from benchmarks.session_seed import seed_team_day
+from benchmarks.session_wire import WireTimings, one_wire_session, record_walk
+
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "RESULTS.md"
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
@@ -269,7 +272,8 @@ async def one_session(browser, url: str, titles: dict[str, str], pause: float, s
     return context
 
 
-async def drive(url: str, n: int, pause: float, stagger: float, titles: dict[str, str], pid: int) -> dict:
+async def drive(url: str, n: int, args, titles: dict[str, str], pid: int, files: list[list[str]] | None) -> dict:
+    """N sessions at once: Chromium contexts, or wire clients (``files`` recorded) that render nothing."""
     from playwright.async_api import async_playwright
 
     samples: list[int] = []
@@ -282,7 +286,9 @@ async def drive(url: str, n: int, pause: float, stagger: float, titles: dict[str
         server = descendants(pid)
         cpu_seconds(server, server_cpu)
         run_queue_wait(server, server_wait)
-        cpu_seconds([p for p in descendants(os.getpid()) if p not in server and p != os.getpid()], client_cpu)
+        # the clients: Chromium and Playwright's driver below this process; wire clients are this process itself
+        mine = [p for p in descendants(os.getpid()) if p not in server and (files is not None or p != os.getpid())]
+        cpu_seconds(mine, client_cpu)
 
     async def sample() -> None:
         while not stop.is_set():
@@ -290,25 +296,29 @@ async def drive(url: str, n: int, pause: float, stagger: float, titles: dict[str
             sample_cpu()
             await asyncio.sleep(0.25)
 
-    timings = Timings()
+    timings = Timings() if files is None else WireTimings()
     async with async_playwright() as pw:
-        browser = await launch(pw)
+        browser = await launch(pw) if files is None else None
         sample_cpu()
         cpu_before = sum(server_cpu.values()), sum(client_cpu.values())
         wait_before = dict(server_wait)
         sampler = asyncio.create_task(sample())
         start = time.perf_counter()
-        contexts = await asyncio.gather(
-            *(one_session(browser, url, titles, pause, i * stagger, timings) for i in range(n))
-        )
+        if browser is not None:
+            sessions = (one_session(browser, url, titles, args.pause, i * args.stagger, timings) for i in range(n))
+        else:
+            paths = ["" if i == 0 else name for i, (name, _key) in enumerate(FLOW)]
+            sessions = (one_wire_session(url, paths, files, args.pause, i * args.stagger, timings) for i in range(n))
+        contexts = await asyncio.gather(*sessions)
         wall = time.perf_counter() - start
         sample_cpu()
         cpu = sum(server_cpu.values()) - cpu_before[0], sum(client_cpu.values()) - cpu_before[1]
         waited = sum(v - wait_before.get(tid, 0.0) for tid, v in server_wait.items())
         rss_open = tree_rss(pid)
-        for context in contexts:
-            await context.close()
-        await browser.close()
+        if browser is not None:
+            for context in contexts:
+                await context.close()
+            await browser.close()
         stop.set()
         await sampler
     return {
@@ -353,20 +363,50 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))]
 
 
-def measure(template: Path, n: int, args, work: Path) -> dict:
+def titles() -> dict[str, str]:
     from workbench.i18n import t
 
-    titles = {name: t(key, "ko") for name, key in FLOW}
-    home = work / f"workspace-{n}"
+    return {name: t(key, "ko") for name, key in FLOW}
+
+
+def record_files(template: Path, args, work: Path) -> list[list[str]]:
+    """What a first visit's walk fetches, page by page, from a server of its own (so no measured server has
+    seen a session before its analysts arrive)."""
+    from playwright.async_api import async_playwright
+
+    async def walk(url: str) -> list[list[str]]:
+        async with async_playwright() as pw:
+            browser = await launch(pw)
+            try:
+                paths = ["" if i == 0 else name for i, (name, _key) in enumerate(FLOW)]
+                return await record_walk(browser, url, paths, READY_JS, [titles()[name] for name, _ in FLOW])
+            finally:
+                await browser.close()
+
+    home = work / "workspace-record"
+    shutil.copytree(template, home)
+    port = free_port()
+    proc = start_server(home, port, args.ttl, work / "server-record.log")
+    try:
+        settle(proc.pid)
+        return asyncio.run(walk(f"http://127.0.0.1:{port}"))
+    finally:
+        stop_server(proc)
+
+
+def measure(template: Path, n: int, args, work: Path, files: list[list[str]] | None = None) -> dict:
+    """N sessions on a fresh server over a copy of ``template``: browsers, or wire clients fetching ``files``."""
+    kind = "browser" if files is None else "wire"
+    home = work / f"workspace-{kind}-{n}"
     shutil.copytree(template, home)
     port = free_port()
     launched = time.monotonic()
-    proc = start_server(home, port, args.ttl, work / f"server-{n}.log", args.server_cpus)
+    proc = start_server(home, port, args.ttl, work / f"server-{kind}-{n}.log", args.server_cpus)
     try:
         healthy = time.monotonic() - launched
         settled = settle(proc.pid) - launched
         rss_idle = tree_rss(proc.pid)
-        out = asyncio.run(drive(f"http://127.0.0.1:{port}", n, args.pause, args.stagger, titles, proc.pid))
+        out = asyncio.run(drive(f"http://127.0.0.1:{port}", n, args, titles(), proc.pid, files))
         after = []  # RSS while the server lets the closed sessions go (Streamlit keeps them `ttl` seconds)
         deadline = time.monotonic() + args.ttl + args.grace
         while time.monotonic() < deadline:
@@ -374,17 +414,21 @@ def measure(template: Path, n: int, args, work: Path) -> dict:
             after.append(tree_rss(proc.pid))
         # Streamlit drops expired sessions from its store only when another session disconnects: one more
         # visitor comes and goes, as on any working day, before the memory is read
-        asyncio.run(visit(f"http://127.0.0.1:{port}", titles))
+        asyncio.run(visit(f"http://127.0.0.1:{port}", titles()))
         time.sleep(5)
         rss_closed = tree_rss(proc.pid)
     finally:
         stop_server(proc)
-    timings: Timings = out["timings"]
+    timings = out["timings"]
     ready = [x for v in timings.ready.values() for x in v]
-    drawn = [x for v in timings.drawn.values() for x in v]
-    served = [x for v in timings.served.values() for x in v]
+    # a wire client renders nothing: all of its page view is owed by the server
+    drawn = [x for v in getattr(timings, "drawn", {}).values() for x in v]
+    by_page = timings.ready if files is not None else timings.served
+    served = [x for v in by_page.values() for x in v]
     return {
         "sessions": n,
+        "clients": kind,
+        "first_visit_files": [len(f) for f in files] if files else None,
         "pages": len(ready),
         "errors": timings.errors,
         "ready_p50": percentile(ready, 0.5) if ready else None,
@@ -396,7 +440,7 @@ def measure(template: Path, n: int, args, work: Path) -> dict:
         "served_p50": percentile(served, 0.5) if served else None,
         "served_p95": percentile(served, 0.95) if served else None,
         "served_pages": len(served),
-        "served_per_page_p95": {k: percentile(v, 0.95) for k, v in timings.served.items()},
+        "served_per_page_p95": {k: percentile(v, 0.95) for k, v in by_page.items()},
         "wall_seconds": out["wall"],
         "server_cpu_seconds": out["server_cpu"],
         "browser_cpu_seconds": out["client_cpu"],
@@ -411,8 +455,20 @@ def measure(template: Path, n: int, args, work: Path) -> dict:
     }
 
 
+CLIENTS = {"browser": "browsers", "wire": "wire clients"}
+
+
+def own_drawing(results: list[dict]) -> dict[str, float] | None:
+    """Seconds a page view spends in its own browser beyond what the server owes, per page, from the browser
+    walk at N = 1 (one renderer with the machine to itself): what an analyst's PC adds to the server's time."""
+    alone = next((r for r in results if r["clients"] == "browser" and r["sessions"] == 1), None)
+    if alone is None or not any(r["clients"] == "wire" for r in results):
+        return None
+    return {k: max(0.0, v - alone["served_per_page_p95"].get(k, 0.0)) for k, v in alone["per_page_p95"].items()}
+
+
 def render(results: list[dict], meta: dict, label: str) -> str:
-    head = "| | " + " | ".join(f"N = {r['sessions']}" for r in results) + " |"
+    head = "| | " + " | ".join(f"N = {r['sessions']}, {CLIENTS[r['clients']]}" for r in results) + " |"
     rows = [head, "|---|" + "---|" * len(results)]
 
     def row(title: str, fmt) -> None:
@@ -420,7 +476,10 @@ def render(results: list[dict], meta: dict, label: str) -> str:
 
     row("page-ready p50", lambda r: f"{r['ready_p50']:.2f} s")
     row("page-ready p95", lambda r: f"{r['ready_p95']:.2f} s")
-    row("charts drawn p50 / p95", lambda r: f"{r['drawn_p50']:.2f} / {r['drawn_p95']:.2f} s")
+    row(
+        "charts drawn p50 / p95",
+        lambda r: f"{r['drawn_p50']:.2f} / {r['drawn_p95']:.2f} s" if r["drawn_p50"] is not None else "–",
+    )
     row(
         "p50 by page (data, profile, features, model)",
         lambda r: ", ".join(f"{v:.1f}" for v in r["per_page_p50"].values()),
@@ -438,9 +497,16 @@ def render(results: list[dict], meta: dict, label: str) -> str:
         lambda r: ", ".join(f"{v:.1f}" for v in r["served_per_page_p95"].values()),
     )
     row(
-        "CPU seconds over the run: server / browser",
+        "CPU seconds over the run: server / clients",
         lambda r: f"{r['server_cpu_seconds']:.1f} / {r['browser_cpu_seconds']:.1f} s",
     )
+    if own := own_drawing(results):
+        row(
+            "p95 by page with each analyst's own browser (wire + the page's own drawing at N = 1)",
+            lambda r: (
+                ", ".join(f"{v + own[k]:.1f}" for k, v in r["per_page_p95"].items()) if r["clients"] == "wire" else "–"
+            ),
+        )
     row("server threads waiting for a core (sum)", lambda r: f"{r['server_run_queue_seconds']:.1f} s")
     row(
         "server start: healthy / settled (warm)",
@@ -457,6 +523,7 @@ def render(results: list[dict], meta: dict, label: str) -> str:
         f"{meta['ttl']} s (RSS after close read {meta['ttl'] + meta['grace']} s after the last tab closed, once one "
         "more visitor has come and gone: Streamlit reaps expired sessions when another one disconnects)"
         + f"; browser priority: {meta.get('browser', 'privileged')}"
+        + f"; workspace: {meta.get('workspace', 'fresh')}"
         + (f"; server on cores {meta['server_cpus']}" if meta.get("server_cpus") else "")
         + (f", browser on cores {meta['browser_cpus']}" if meta.get("browser_cpus") else "")
         + ".\n\n"
@@ -481,6 +548,21 @@ def cpu_list(text: str) -> set[int]:
 def main() -> None:
     ap = argparse.ArgumentParser(prog="python -m benchmarks.bench_sessions")
     ap.add_argument("--sessions", type=int, nargs="+", default=[1, 10])
+    ap.add_argument(
+        "--clients",
+        nargs="+",
+        choices=sorted(CLIENTS),
+        default=["browser", "wire"],
+        help="browser: N Chromium contexts on this machine; wire: N clients that speak the app's protocol and "
+        "render nothing, as when each analyst's browser runs on their own PC",
+    )
+    ap.add_argument(
+        "--workspace",
+        choices=("team", "fresh"),
+        default="team",
+        help="team: the sample bank with a feature build, its modelling table and a trained run (the pages "
+        "reopen on results); fresh: the sample bank only",
+    )
     ap.add_argument("--pause", type=float, default=5.0, help="seconds a reader spends on each page")
     ap.add_argument("--stagger", type=float, default=0.0, help="seconds between the starts of two sessions")
     ap.add_argument("--ttl", type=int, default=120, help="Streamlit's disconnected-session TTL, seconds")
@@ -512,8 +594,14 @@ def main() -> None:
         template = work / "template"
         template.mkdir()
         seed(template)
+        seeded = seed_team_day(template) if args.workspace == "team" else {}
+        files = record_files(template, args, work) if "wire" in args.clients else None
         load_before = os.getloadavg()
-        results = [measure(template, n, args, work) for n in args.sessions]
+        results = [
+            measure(template, n, args, work, files if kind == "wire" else None)
+            for kind in args.clients
+            for n in args.sessions
+        ]
         meta = {
             "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
             "machine": machine(),
@@ -525,6 +613,8 @@ def main() -> None:
             "server_cpus": sorted(args.server_cpus) if args.server_cpus else None,
             "browser_cpus": sorted(args.browser_cpus) if args.browser_cpus else None,
             "browser": "privileged (may raise its threads to nice -8)" if args.privileged_browser else "as a user",
+            "workspace": args.workspace,
+            "seeded": seeded,
         }
         print(render(results, meta, args.label))
         for r in results:
