@@ -98,3 +98,35 @@ def test_warm_up_of_an_empty_or_unreadable_workspace_does_not_fail(workspace, tm
     with caplog.at_level("WARNING", logger="workbench.ui.warmup"):
         warmup.warm(broken)  # logged, not raised: the pages report the store's problem in the user's language
     assert "warm-up skipped the workspace" in caplog.text
+
+
+class Cycle:
+    def __init__(self) -> None:
+        self.me = self
+
+
+def test_after_warm_up_full_collections_skip_what_was_alive_and_still_free_new_garbage():
+    """Streamlit collects all generations after every script run; the warm server's objects are frozen so
+    that walk no longer costs a tenth of a second per page view, and no garbage is frozen with them."""
+    import gc
+    import weakref
+
+    def timed_full_collection() -> float:
+        start = time.perf_counter()
+        gc.collect()
+        return time.perf_counter() - start
+
+    alive = [Cycle() for _ in range(200_000)]  # a warm server's long-lived objects
+    before = weakref.ref(Cycle())  # garbage (a cycle) made before the freeze
+    try:
+        slow = min(timed_full_collection() for _ in range(3))
+        frozen = warmup.freeze_heap()
+        assert before() is None  # collected, not kept for ever
+        assert frozen >= len(alive)
+        fast = min(timed_full_collection() for _ in range(3))
+        after = weakref.ref(Cycle())  # what a session leaves behind afterwards is still collected
+        gc.collect()
+        assert after() is None
+        assert fast < slow / 5, (slow, fast)
+    finally:
+        gc.unfreeze()
