@@ -34,6 +34,8 @@ def identity(value: Any) -> Hashable:
         return ("mapping", tuple((k, identity(v)) for k, v in sorted(value.items(), key=lambda kv: str(kv[0]))))
     if isinstance(value, list | tuple):
         return ("seq", tuple(identity(v) for v in value))
+    if isinstance(value, set | frozenset):
+        return ("set", tuple(sorted((identity(v) for v in value), key=repr)))
     return value
 
 

@@ -15,6 +15,7 @@ from typing import Any
 import polars as pl
 import yaml
 
+from workbench.cache import shared
 from workbench.features.plan import PlanOptions
 from workbench.features.project import FeatureProject
 from workbench.features.relations import LabelRole, Relations, TableRole
@@ -23,8 +24,10 @@ from workbench.privacy.gate import MaskedTable
 MAX_BY_LEVELS = 30  # a `by` column with more distinct values is more likely an id than a category
 
 
-def category_columns(table: MaskedTable, exclude: Sequence[str] = ()) -> list[str]:
-    """Text columns with 2..MAX_BY_LEVELS values: candidates for per-category counts and shares."""
+@shared(max_entries=128)
+def category_columns(table: MaskedTable, exclude: Sequence[str] = ()) -> tuple[str, ...]:
+    """Text columns with 2..MAX_BY_LEVELS values: candidates for per-category counts and shares (computed once
+    per table content for every session: the Features page asks on every run)."""
     frame = table.frame
     out = []
     for col, dtype in frame.schema.items():
@@ -33,7 +36,7 @@ def category_columns(table: MaskedTable, exclude: Sequence[str] = ()) -> list[st
         n = frame.get_column(col).n_unique()
         if 2 <= n <= MAX_BY_LEVELS:
             out.append(col)
-    return out
+    return tuple(out)
 
 
 def propose_project(
@@ -120,7 +123,7 @@ def label_candidates(table: MaskedTable, exclude: Sequence[str | None] = ()) -> 
     numeric = [
         c for c, d in table.schema.items() if c not in skip and (d.is_numeric() or d == pl.Boolean) and not _id_like(c)
     ]
-    return numeric, category_columns(table, exclude=[*skip, *(c for c in table.columns if _id_like(c))])
+    return numeric, list(category_columns(table, exclude=[*skip, *(c for c in table.columns if _id_like(c))]))
 
 
 def _id_like(column: str) -> bool:

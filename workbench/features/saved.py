@@ -11,6 +11,7 @@ import math
 from dataclasses import asdict
 from typing import Any
 
+from workbench.cache import SharedCache
 from workbench.features.generate import FeatureSet
 from workbench.features.pipeline import FeatureRun
 from workbench.features.project import FeatureProject
@@ -112,10 +113,22 @@ def save_feature_run(store, run: FeatureRun, project: FeatureProject, *, actor: 
     return stored.id
 
 
+_OPENED = SharedCache(max_entries=8)
+
+
 def latest_feature_run(store, label: str | None = None) -> tuple[str, FeatureRun, FeatureProject] | None:
-    """The newest stored build (on ``label`` when given) as (id, run, project), or ``None``."""
+    """The newest stored build (on ``label`` when given) as (id, run, project), or ``None``.
+
+    Every analyst's Features page reopens on it: the candidate table is read and checked against its SHA-256
+    and the record parsed once per stored build and workspace, and the one (immutable) run is handed to every
+    session, as certified tables are."""
     stored = store.feature_runs.latest(label)
     if stored is None:
         return None
-    run, project = run_from_record(dict(stored.record), store.feature_runs.frame(stored))
+    # the file's size and time in the key: a candidate table changed on disk is read and checked again (refused)
+    on_disk = stored.frame_path.stat() if stored.frame_path and stored.frame_path.exists() else None
+    key = (str(stored.frame_path), stored.id, stored.frame_sha256, on_disk and (on_disk.st_size, on_disk.st_mtime_ns))
+    run, project = _OPENED.get_or_compute(
+        key, lambda: run_from_record(dict(stored.record), store.feature_runs.frame(stored))
+    )
     return stored.id, run, project

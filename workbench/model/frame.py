@@ -16,6 +16,7 @@ from typing import Literal
 import numpy as np
 import polars as pl
 
+from workbench.cache import shared
 from workbench.errors import UserError
 from workbench.privacy.gate import MaskedTable
 from workbench.signals import identifiers
@@ -279,7 +280,11 @@ class TargetPreview:
     labeled: int
 
 
+@shared(max_entries=128)
 def preview_target(table: MaskedTable, target: str) -> TargetPreview:
+    """The target's task, values and event as the Model page offers them before training. This, the candidate
+    features and the split columns are read on every run of the page (173 columns' distinct counts on a
+    modelling table): they are computed once per table content and shared by every session."""
     s = table.frame[target].drop_nulls()
     task = detect_task(s)
     if task == "regression":
@@ -291,6 +296,7 @@ def preview_target(table: MaskedTable, target: str) -> TargetPreview:
     return TargetPreview(task, values[:MAX_CLASSES], event, len(s))
 
 
+@shared(max_entries=128)
 def candidate_features(
     table: MaskedTable, target: str, *, known_after: Collection[str] = ()
 ) -> tuple[tuple[str, ...], tuple[Exclusion, ...]]:
@@ -305,6 +311,7 @@ def candidate_features(
     return tuple(kept), tuple(excluded)
 
 
+@shared(max_entries=128)
 def split_columns(table: MaskedTable) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """(date columns for an out-of-time split, key columns for a grouped split: text or integer columns that
     repeat, e.g. a customer token with several loans)."""
