@@ -132,3 +132,33 @@ def test_a_changed_candidate_file_is_refused(store):
     with pytest.raises(StoreError):
         latest_feature_run(store)
     assert stored.frame_path.relative_to(store.home).as_posix() not in store.check().orphan_files
+
+
+def test_every_session_reopens_one_shared_build_and_a_file_changed_since_is_still_refused(store):
+    """Ten analysts' Features pages reopen the same stored build: it is read, checked and parsed once and the
+    same (immutable) run handed to each; a candidate file changed on disk afterwards is read again and refused."""
+    project, run = build(store, reload(store))
+    save_feature_run(store, run, project)
+    with Store.open() as one, Store.open() as two:  # two sessions on the same workspace
+        first, second = latest_feature_run(one, "loans"), latest_feature_run(two, "loans")
+    assert first[1] is second[1] and first[2] is second[2]
+    assert first[1].features.frame.equals(run.features.frame)
+    stored = store.feature_runs.latest()
+    pl.DataFrame({"x": [1]}).write_parquet(stored.frame_path)
+    from workbench.store import StoreError
+
+    with pytest.raises(StoreError):
+        latest_feature_run(store, "loans")
+
+
+def test_the_sidebar_counts_equal_what_the_store_lists(store):
+    from workbench.features.review import save_catalog
+
+    assert (store.features.count(), store.reviews.count(), store.runs.count()) == (0, 0, 0)
+    project, run = build(store, reload(store))
+    save_catalog(store, run, "loans")
+    names = [f.name for f in store.features.list()]
+    store.reviews.record(names[0], "accept", "", "expert", 0)
+    store.reviews.record(names[1], "reject", "no", "expert", 0)
+    assert store.features.count() == len(names) > 2
+    assert store.reviews.count() == len(store.reviews.states()) == 2

@@ -127,3 +127,9 @@ def test_sessions_share_certified_frames_from_the_store(workspace):
         del session_a, session_b
         gc.collect()
         assert shared_count() == start  # nobody holds the tables: their memory is returned
+
+
+def test_a_set_argument_keys_by_its_members_in_any_order():
+    """``candidate_features(table, target, known_after=...)`` may be handed a set of column names."""
+    assert identity({"b", "a"}) == identity(frozenset(["a", "b"])) != identity({"a"})
+    hash(identity({"a", "b"}))
