@@ -10,6 +10,8 @@ same HTML back instead of JavaScript, and the page stays blank for ever. Such an
 ``/not-found?path=/a/b`` (its query kept, ``lang`` included), where the router draws the not-found page in
 the user's language, as it does for ``/nope``.
 
+The frontend's hashed files are answered from memory after their first answer (``workbench.immutable_files``).
+
 The server also warms itself in the background as it starts (``workbench.ui.warmup``; ``WORKBENCH_WARMUP=0``
 turns it off).
 """
@@ -60,12 +62,23 @@ def _send_nested_paths_to_not_found() -> None:
     routes.create_streamlit_static_handler = create_handler
 
 
+def _answer_immutable_files_from_memory() -> None:
+    """Wrap the app Streamlit builds in ``workbench.immutable_files`` (the frontend's hashed files)."""
+    from streamlit.web.server.starlette import starlette_server
+
+    from workbench.immutable_files import ImmutableFilesFromMemory
+
+    create = starlette_server.create_starlette_app
+    starlette_server.create_starlette_app = lambda runtime: ImmutableFilesFromMemory(create(runtime))
+
+
 if __name__ == "__main__":
     from streamlit.runtime.pages_manager import PagesManager
     from streamlit.web.cli import main
 
     PagesManager.uses_pages_directory = False
     _send_nested_paths_to_not_found()
+    _answer_immutable_files_from_memory()
     from workbench.ui import warmup
     from workbench.ui.shell import workspace_dir
 
