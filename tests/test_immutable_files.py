@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import re
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 
 from conftest import NO_PROXY
 
@@ -50,7 +51,8 @@ def ask(app, path: str, method: str = "GET", headers=(), query: bytes = b"") -> 
         sent.append(message)
 
     scope = {"type": "http", "method": method, "path": path, "headers": list(headers), "query_string": query}
-    asyncio.run(app(scope, None, send))
+    with ThreadPoolExecutor(1) as pool:  # a loop of its own: the browser tests' may be running in this thread
+        pool.submit(asyncio.run, app(scope, None, send)).result()
     return sent
 
 
