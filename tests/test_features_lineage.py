@@ -150,15 +150,3 @@ def test_every_session_reopens_one_shared_build_and_a_file_changed_since_is_stil
     with pytest.raises(StoreError):
         latest_feature_run(store, "loans")
 
-
-def test_the_sidebar_counts_equal_what_the_store_lists(store):
-    from workbench.features.review import save_catalog
-
-    assert (store.features.count(), store.reviews.count(), store.runs.count()) == (0, 0, 0)
-    project, run = build(store, reload(store))
-    save_catalog(store, run, "loans")
-    names = [f.name for f in store.features.list()]
-    store.reviews.record(names[0], "accept", "", "expert", 0)
-    store.reviews.record(names[1], "reject", "no", "expert", 0)
-    assert store.features.count() == len(names) > 2
-    assert store.reviews.count() == len(store.reviews.states()) == 2
