@@ -16,7 +16,7 @@ st.caption(t("features.page.intro"))
 TABS = "wb.features.tab"
 tables = state.require_certified()
 store = state.store()
-views.follow_build()  # a build running off the page: its progress, or its run once done
+progress = views.follow_build()  # a build running off the page: its progress, or its run once done
 
 tab_build, tab_score, tab_review, tab_export = lazy_tabs(
     [t("features.tab.build"), t("features.tab.score"), t("features.tab.review"), t("features.tab.export")],
@@ -25,7 +25,7 @@ tab_build, tab_score, tab_review, tab_export = lazy_tabs(
 )  # only the open tab is built and drawn
 if tab_build.open:
     with tab_build:
-        views.build_section(tables, store)
+        views.build_section(tables, store, progress)
 
 run = views.current_run(store)
 if tab_score.open:

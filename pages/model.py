@@ -25,9 +25,10 @@ views.remember_dataset(name)
 table = certified[name]
 views.dataset_caption(table)
 config = views.training_setup(name, table, default_target=targets.get(name))
-if st.button(t("model.page.train"), type="primary", key="wb.model.train", disabled=not config.features):
-    views.train(name, table, scorecard_views.with_edits(name, config))
-views.follow_training()  # a training running off the page: its progress, or its result once done
+clicked = st.button(t("model.page.train"), type="primary", key="wb.model.train", disabled=not config.features)
+progress = views.follow_training()  # a training running off the page: its progress, or its result once done
+if clicked:
+    views.train(name, table, scorecard_views.with_edits(name, config), progress)
 
 if views.RESULT in st.session_state:
     result, run_id = st.session_state[views.RESULT]

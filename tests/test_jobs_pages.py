@@ -24,10 +24,12 @@ FEATURES, MODEL, DATA = "pages/features.py", "pages/model.py", "pages/data.py"
 def gate(monkeypatch):
     """Build and train wait for the test to open the gate once started, so the test sees them running."""
     opened = threading.Event()
+    opened.reached = threading.Event()  # set once the job has reported its step
 
     def held(real, *step):
         def call(*args, **kwargs):
             kwargs["progress"](*step)  # one progress report, then wait
+            opened.reached.set()
             assert opened.wait(60)
             return real(*args, **kwargs)
 
@@ -64,8 +66,9 @@ def test_a_build_runs_off_the_page_and_comes_back_to_it(workspace, app_test, gat
     kim = session(app_test, "kim", tables, FEATURES)
     kim.button(key="wb.features.build").click().run()
     assert not kim.exception, kim.exception
-    assert JOBS.active() == 1
-    assert progress_text(kim) == [t("features.page.step", "ko", step="transactions")]  # shown while it runs
+    assert JOBS.active() == 1 and len(progress_text(kim)) == 1  # shown in the run of the click
+    assert gate.reached.wait(30)
+    assert progress_text(kim.run()) == [t("features.page.step", "ko", step="transactions")]  # and while it runs
     assert "wb.features.run" not in kim.session_state or kim.session_state["wb.features.run"] is None
 
     kim.button(key="wb.features.build").click().run()  # an impatient second click
@@ -126,8 +129,10 @@ def test_a_training_runs_off_the_page_and_its_run_is_saved(workspace, app_test, 
     kim.selectbox(key="wb.model.target").set_value("default_12m").run()
     kim.button(key="wb.model.train").click().run()
     assert not kim.exception, kim.exception
+    assert len(progress_text(kim)) == 1  # shown once, in the run of the click
+    assert gate.reached.wait(30)
     expected = t("model.progress", "ko", iteration=1, total=4, metric="auc", value="0.5000")
-    assert progress_text(kim) == [expected]
+    assert progress_text(kim.run()) == [expected]
     kim.button(key="wb.model.train").click().run()
     assert JOBS.active() == 1 and t("jobs.running_same", "ko") in messages(kim)
     kim.switch_page(DATA).run()

@@ -114,9 +114,10 @@ def _num(x: float | None) -> str:
 
 
 # --- build ------------------------------------------------------------------------------------------------------
-def build_section(tables: Mapping[str, MaskedTable], store) -> None:
+def build_section(tables: Mapping[str, MaskedTable], store, progress=None) -> None:
     """Schema, choices, the spec as YAML and the build button; a finished build lands in ``RUN``/``PROJECT``.
-    Datasets the app wrote (modelling tables) are left out unless the analyst asks for them."""
+    Datasets the app wrote (modelling tables) are left out unless the analyst asks for them. ``progress``: where
+    the page shows a build's progress (``follow_build``)."""
     derived = store.lineage.all()
     include = any(n in derived for n in tables) and st.checkbox(
         t("features.page.include_derived"),
@@ -142,7 +143,7 @@ def build_section(tables: Mapping[str, MaskedTable], store) -> None:
         st.code(spec_text, language="yaml")
         st.download_button(t("features.page.spec_download"), spec_text, "features.yaml", "text/yaml")
     if st.button(t("features.page.build"), type="primary", key="wb.features.build"):
-        build(project, tables, store)
+        build(project, tables, store, progress)
     run = current_run()
     if run is not None and not job_views.running("features"):  # "built" would name the run being replaced
         st.success(
@@ -206,9 +207,9 @@ def choices(proposed: FeatureProject, tables: Mapping[str, MaskedTable]) -> Feat
     )
 
 
-def build(project: FeatureProject, tables: Mapping[str, MaskedTable], store) -> None:
-    """Start the build as a background job (``workbench.jobs``): the page shows its progress and takes the run
-    when it is done (``follow_build``); a second click while it runs starts nothing."""
+def build(project: FeatureProject, tables: Mapping[str, MaskedTable], store, progress=None) -> None:
+    """Start the build as a background job (``workbench.jobs``): the page shows its progress (in ``progress``)
+    and takes the run when it is done (``follow_build``); a second click while it runs starts nothing."""
     label = project.relations.label.table
     params = "\n".join([project_yaml(project), *(f"{n}:{tb.fingerprint}" for n, tb in sorted(tables.items()))])
 
@@ -219,23 +220,25 @@ def build(project: FeatureProject, tables: Mapping[str, MaskedTable], store) -> 
         save_catalog(store, run, label)
         return save_feature_run(store, run, project), run, project
 
-    job_views.start("features", JOB, params, work)
+    job_views.start("features", JOB, params, work, where=progress)
 
 
-def follow_build() -> None:
+def follow_build():
     """At the top of the page, whatever tab is open: a running build's progress, or the finished build taken
     into this session (and a fresh review session); a spec that could not be built is one line per problem
-    and keeps the previous run."""
-    taken = job_views.follow("features", JOB)
+    and keeps the previous run. Returns the place of the progress, for a build started later in this run."""
+    box = st.empty()
+    taken = job_views.follow("features", JOB, where=box)
     if taken is None:
-        return
+        return box
     job, result = taken
     if job.error is not None:
         st.error("  \n".join(job.error_lines()))  # a checked spec: one line per problem
-        return
+        return box
     st.session_state[RUN_ID], st.session_state[RUN], st.session_state[PROJECT] = result
     st.session_state[SEEN] = {}
     place.remember("label", result[2].relations.label.table)
+    return box
 
 
 # --- score & select -------------------------------------------------------------------------------------------

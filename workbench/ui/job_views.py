@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from contextlib import nullcontext
 from typing import Any
 
 import streamlit as st
@@ -20,7 +21,7 @@ from workbench.ui import place, state
 from workbench.ui.run_timing import timed
 
 TAB = "wb.jobs.tab"  # an unnamed tab's own owner id
-POLL_S = 0.5  # how often the progress redraws itself (a small fragment run, not the page)
+POLL_S = 1.0  # how often the progress redraws itself: a small fragment run, but a redraw in the browser too
 
 
 def _session() -> str:
@@ -40,14 +41,23 @@ def kind(name: str) -> str:
     return f"{name}@{state.store().url}"
 
 
-def start(name: str, seen_key: str, params: str, work: Callable[[Report], Any]) -> None:
-    """Start ``work`` for this analyst and run the page again, which then shows the progress where the page
-    follows the job; if their job ``name`` is already running, nothing starts and this says so."""
-    job, started = JOBS.submit(owner(), kind(name), params, work)
+def start(name: str, seen_key: str, params: str, work: Callable[[Report], Any], where=None) -> None:
+    """Start ``work`` for this analyst and show its progress (in ``where``, an ``st.empty`` placed earlier on the
+    page, else here); if their job ``name`` is already running, nothing starts and this says so."""
+    session = _session()
+
+    def timed_work(report: Report) -> Any:
+        with timed(session, name, "job"):  # the worker's own wall and CPU, when WORKBENCH_RUN_TIMING is set
+            return work(report)
+
+    who, what = owner(), kind(name)
+    job, started = JOBS.submit(who, what, params, timed_work)
     st.session_state[seen_key] = (job.id, False)
-    if started:
-        st.rerun()
-    st.info(t("jobs.running_same" if job.params == params else "jobs.running_other"))
+    if not started:
+        st.info(t("jobs.running_same" if job.params == params else "jobs.running_other"))
+        return
+    with where.container() if where is not None else nullcontext():
+        _progress(who, what, get_language())  # in this run: no second run of the page only to show it
 
 
 def running(name: str) -> bool:
@@ -56,11 +66,11 @@ def running(name: str) -> bool:
     return job is not None and job.active
 
 
-def follow(name: str, seen_key: str) -> tuple[JobState, Any] | None:
+def follow(name: str, seen_key: str, where=None) -> tuple[JobState, Any] | None:
     """At every run of the page: a running job's progress (redrawn by a fragment, the page reruns once when it
     ends), or, once per session, the finished job not taken yet as (state, result). A failure is given only to
     a session that saw the job run (a reload does not bring back an old error); a result whose memory was let
-    go gives None (the page reads the store instead)."""
+    go gives None (the page reads the store instead). ``where``: as for ``start``."""
     who, what = owner(), kind(name)
     job = JOBS.state(who, what)
     if job is None:
@@ -68,7 +78,8 @@ def follow(name: str, seen_key: str) -> tuple[JobState, Any] | None:
     seen = st.session_state.get(seen_key)
     if job.active:
         st.session_state[seen_key] = (job.id, False)
-        _progress(who, what, get_language())
+        with where.container() if where is not None else nullcontext():
+            _progress(who, what, get_language())
         return None
     if seen == (job.id, True):
         return None

@@ -140,9 +140,9 @@ def _feature_choice(name: str, table: MaskedTable, target: str) -> tuple[str, ..
     return tuple(features)
 
 
-def train(name: str, table: MaskedTable, config: TrainConfig) -> None:
-    """Start the training as a background job (``workbench.jobs``): the page shows its progress and takes the
-    result when it is done (``follow_training``); a second click while it runs starts nothing."""
+def train(name: str, table: MaskedTable, config: TrainConfig, progress=None) -> None:
+    """Start the training as a background job (``workbench.jobs``): the page shows its progress (in ``progress``)
+    and takes the result when it is done (``follow_training``); a second click while it runs starts nothing."""
     workspace = store()
 
     def work(report) -> tuple[TrainingResult, str | None, UserError | None]:
@@ -164,23 +164,26 @@ def train(name: str, table: MaskedTable, config: TrainConfig) -> None:
         except UserError as err:
             return result, None, err
 
-    job_views.start("model", JOB, f"{name}:{table.fingerprint}:{config!r}", work)
+    job_views.start("model", JOB, f"{name}:{table.fingerprint}:{config!r}", work, where=progress)
 
 
-def follow_training() -> None:
+def follow_training():
     """Under the train button: a running training's progress, or the finished one taken into this session (a
-    run that could not be saved says why); a user error is one line and keeps the previous result."""
-    taken = job_views.follow("model", JOB)
+    run that could not be saved says why); a user error is one line and keeps the previous result. Returns
+    the place of the progress, for a training started later in this run."""
+    box = st.empty()
+    taken = job_views.follow("model", JOB, where=box)
     if taken is None:
-        return
+        return box
     job, done = taken
     if job.error is not None:
         st.error("  \n".join(job.error_lines()))
-        return
+        return box
     result, run_id, not_saved = done
     if not_saved is not None:
         st.warning(t("model.page.not_saved", reason=str(not_saved)))
     st.session_state[RESULT] = (result, run_id)
+    return box
 
 
 def results(result: TrainingResult) -> None:
