@@ -116,3 +116,21 @@ def test_column_charts_are_inline_svg_with_a_bar_per_bin_and_escaped_values():
     words = distribution_svg(memo)
     assert "<b>" not in words and "&lt;b&gt;x&lt;/b&gt;" in words and "a &amp; b" in words
     assert "http" not in chart.replace('xmlns="http://www.w3.org/2000/svg"', "")
+
+
+def test_the_most_frequent_value_is_written_like_every_other_number():
+    """Judged on the team screenshots: the column summary showed a minimum of "700,000" beside a most frequent
+    value of "1900000". A number's mode takes the app's format; a code kept as text (branch "0012") stays as is."""
+    from workbench.i18n import t
+    from workbench.report.tables import columns_frame
+
+    frame = pl.DataFrame(
+        {
+            "loan_amount": [1_900_000] * 30 + list(range(700_000, 770_000, 1_000)),
+            "branch": ["0012"] * 60 + ["0345"] * 40,
+        }
+    )
+    result = profile(certify(Table("loans", frame), findings=()))
+    summary = columns_frame(result)
+    top = dict(zip(summary[t("profile.col.column")], summary[t("profile.col.top")], strict=True))
+    assert top == {"loan_amount": "1,900,000", "branch": "0012"}

@@ -4,6 +4,7 @@ the HTML report show. Formatting only; every number comes from the result object
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Sequence
 
 import polars as pl
@@ -44,6 +45,18 @@ def _fmt(v: object) -> str | None:
     return None if v is None else number(v)
 
 
+def _top(c: ColumnProfile) -> str | None:
+    """The most frequent value as text (how it was counted); a numeric column's in the app's number format,
+    "1,900,000" beside a minimum of "700,000", not "1900000"."""
+    if not c.top:
+        return None
+    value = c.top[0].value
+    if c.kind == "numeric":
+        with contextlib.suppress(ValueError):
+            return _fmt(float(value))
+    return value
+
+
 def columns_frame(p: Profile) -> pl.DataFrame:
     """One row per column: kind, missing (null, NaN), distinct (exact or ≈), mean, min, median, max."""
     rows = []
@@ -64,7 +77,7 @@ def columns_frame(p: Profile) -> pl.DataFrame:
                 _h("min"): _fmt(c.min),
                 _h("median"): c.quantile(0.5),
                 _h("max"): _fmt(c.max),
-                _h("top"): c.top[0].value if c.top else None,
+                _h("top"): _top(c),
                 _h("top_pct"): round(100.0 * c.top[0].share, 2) if c.top else None,
             }
         )
