@@ -135,3 +135,18 @@ def test_the_review_card_names_the_feature_in_the_readers_language_first(workspa
         (spec.description_en, spec.description_ko) if lang == "en" else (spec.description_ko, spec.description_en)
     )
     assert f"**{own}** / {other}" in [m.value for m in at.markdown]
+
+
+def test_the_spec_is_drawn_once_its_section_is_opened_and_reads_back_as_the_project(workspace, app_test, tables):
+    """The YAML's code block costs every visit's browser its highlighter: it is sent only when asked for."""
+    import yaml
+
+    from workbench.features.project import FeatureProject
+
+    at = open_page(app_test, tables)
+    assert not at.code and not at.get("download_button")
+    at.session_state["wb.features.spec"] = True  # the analyst opens "Spec (YAML)"
+    at.run()
+    assert [c.language for c in at.code] == ["yaml"]
+    project = FeatureProject.from_dict(yaml.safe_load(at.code[0].value))
+    assert project.relations.label.table == "loans"
