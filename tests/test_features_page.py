@@ -55,7 +55,8 @@ def test_build_score_review_conflict_and_export(workspace, app_test, tables):
     assert at.selectbox(key="wb.features.cutoff").proto.help == term_help("cutoff")
     # only the open tab is built: the scores, the review and the export wait for their tab
     assert not any("iv" in d.value.columns for d in at.dataframe)
-    assert len(at.get("download_button")) == 1 and at.session_state[TABS] == "① 생성"  # the spec only
+    # (the spec's own download waits for its section to be opened)
+    assert not at.get("download_button") and at.session_state[TABS] == "① 생성"
     open_tab(at, TABS, SCORE)
     assert at.session_state[TABS] == "② 점수와 선택"
     ranked = next(d.value for d in at.dataframe if "iv" in d.value.columns)
@@ -91,6 +92,10 @@ def test_build_score_review_conflict_and_export(workspace, app_test, tables):
     open_tab(at, TABS, EXPORT)
     assert at.checkbox(key="wb.features.use_selected").value
     assert "자동 선택" in texts(at) and len(at.get("download_button")) >= 5
+    assert not at.code  # the SQL preview is sent once opened
+    at.session_state["wb.features.sql_preview"] = True
+    at.run()
+    assert [c.language for c in at.code] == ["sql"] and "SELECT" in at.code[0].value.upper()
     at.checkbox(key="wb.features.use_selected").uncheck().run()
     assert any("내보낼 특성이 없습니다" in str(w.value) for w in at.warning)
     at.checkbox(key="wb.features.use_selected").check().run()

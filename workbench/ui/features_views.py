@@ -608,6 +608,7 @@ def downloads(run: FeatureRun, store, chosen: list[str], project: FeatureProject
     st.download_button(t("features.page.dl_sql"), sql, f"features_{dialect}.sql", "text/plain")
     code = to_polars_code(project.relations, specs)
     st.download_button(t("features.page.dl_polars"), code, "features_polars.py", "text/x-python")
-    with st.expander(t("features.page.sql_preview")):
-        st.code(sql[:6000], language="sql")
+    preview = st.expander(t("features.page.sql_preview"), key="wb.features.sql_preview", on_change="rerun")
+    if preview.open:  # as the spec's YAML: the code block is sent once asked for
+        preview.code(sql[:6000], language="sql")
     how_to_read("features.page.how_export")
