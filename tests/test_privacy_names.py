@@ -307,7 +307,7 @@ def test_names_in_every_row_are_all_found_and_masked_in_seconds():
     left = out.to_frame().select(pl.col("메모").str.contains_any(sorted(names)).sum()).item()
     assert left == 0
     print(f"\nscan + mask of 20,000 memos with a name each: {elapsed:.2f} s")
-    assert elapsed < 20
+    assert elapsed < 10  # 3.7 s measured at load 9 on 2 cores
 
 
 def test_null_and_empty_memo_columns_are_not_flagged():

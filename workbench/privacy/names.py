@@ -115,12 +115,16 @@ ROMAN_SURNAMES = _words(
     """
 )
 
+# the checks as patterns, not sets: they run inside ``list.eval`` where a pattern is compiled once
+_NOT_A_NAME = rf"^(?:{'|'.join(sorted(STOPWORDS))})$|^.(?:{'|'.join(sorted(_TITLE_WORDS))})$|{_TITLE_END}"
+_ROMAN_SURNAME = rf"(?i)(?:^|[ \-])(?:{'|'.join(sorted(ROMAN_SURNAMES))})(?:$|[ \-])"
+
 # one pattern per context, each run on its own so a match of one never hides a match of another
 # (``확인 고객`` read as a title must not swallow the label of ``고객명 PARK EUN JI``)
 FINDERS: dict[str, str] = {
     "label": rf"(?:{_LABELS})(?P<sep>\s*[:：=]\s*|\s*[(\[]\s*|\s+)(?P<w>{_SPACED}|[가-힣]{{2,7}})\b",
-    "title": rf"{_NB}(?P<w>{_SPACED}|[가-힣]{{2,4}})\s?(?:{_TITLES})",
-    "phone": rf"{_NB}(?P<w>{_SPACED}|[가-힣]{{2,4}}){_PHONE_NEAR}",
+    "title": rf"{_NB}(?P<w>{_SPACED}|[가-힣]{{3,5}})\s?(?:{_TITLES})",  # two syllables never pass here
+    "phone": rf"{_NB}(?P<w>{_SPACED}|[가-힣]{{3,4}}){_PHONE_NEAR}",
     "roman": rf"{_ROMAN_LABELS}\.?\s*[:：=]?\s*(?P<w>{_ROMAN_WORD}(?:[ ]{_ROMAN_WORD}){{1,2}})",
 }
 
@@ -135,16 +139,14 @@ def _hangul(word: pl.Expr, *, short: pl.Expr | bool) -> pl.Expr:
     two = joined.str.extract(rf"^({_NAME2}){_PARTICLES}$", 1)
     allow_two = short if isinstance(short, pl.Expr) else pl.lit(short)
     name = pl.when(three.is_not_null()).then(three).when(allow_two).then(two)
-    title = name.str.slice(1).is_in(list(_TITLE_WORDS)) | name.str.contains(_TITLE_END)
-    name = pl.when(name.is_in(list(STOPWORDS)) | title).then(None).otherwise(name)
+    name = pl.when(name.str.contains(_NOT_A_NAME)).then(None).otherwise(name)
     # a spaced name is written as found (no particles were allowed in it)
     return pl.when(spaced & (name == joined)).then(word).when(~spaced).then(name)
 
 
 def _roman(words: pl.Expr) -> pl.Expr:
     """A romanised name as written when one of its words spells a Korean surname (Hong, KIM, Gil-dong no)."""
-    parts = words.str.to_lowercase().str.split(" ")
-    has_surname = parts.list.eval(pl.element().is_in(list(ROMAN_SURNAMES))).list.any()
+    has_surname = words.str.contains(_ROMAN_SURNAME)
     return pl.when(has_surname).then(words)
 
 

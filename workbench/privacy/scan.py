@@ -459,16 +459,23 @@ def _embedded(frame: pl.DataFrame | pl.LazyFrame, cols: list[str], free: list[in
     Per flagged column: (verdict, masked examples, reasons as (code, rows) with the most rows first)."""
     if not free:
         return {}
+    # the text and the names' contexts are computed once per column, then only counted
+    text = [_norm(cols[i]).alias(f"{i}{_SEP}s") for i in free]
+    ctx = [
+        names.found_in_context(ids.ascii_spelling(pl.col(f"{i}{_SEP}s")))
+        .list.eval(pl.element().struct.field("context"))
+        .alias(f"{i}{_SEP}ctx")
+        for i in free
+    ]
     exprs = []
     for i in free:
-        s = _norm(cols[i])
-        ctx = names.found_in_context(ids.ascii_spelling(s)).list.eval(pl.element().struct.field("context"))
-        hits = [ctx.list.len() > 0 if k.find is names.found else ids.contains(s, k) for k in ids.KINDS]
+        s, named = pl.col(f"{i}{_SEP}s"), pl.col(f"{i}{_SEP}ctx")
+        hits = [named.list.len() > 0 if k.find is names.found else ids.contains(s, k) for k in ids.KINDS]
         exprs.append(s.count().alias(f"{i}{_SEP}n"))
         exprs += [h.sum().alias(f"{i}{_SEP}{k.pii_type}") for h, k in zip(hits, ids.KINDS, strict=True)]
-        exprs += [ctx.list.contains(c).sum().alias(f"{i}{_SEP}name{_SEP}{c}") for c in names.CONTEXTS]
+        exprs += [named.list.contains(c).sum().alias(f"{i}{_SEP}name{_SEP}{c}") for c in names.CONTEXTS]
         exprs.append(pl.any_horizontal(hits).sum().alias(f"{i}{_SEP}any"))
-    row = frame.lazy().select(exprs).collect().row(0, named=True)
+    row = frame.lazy().select(text).with_columns(ctx).select(exprs).collect().row(0, named=True)
     out = {}
     for i in free:
         counts = {k.pii_type: row[f"{i}{_SEP}{k.pii_type}"] or 0 for k in ids.KINDS}
