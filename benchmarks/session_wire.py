@@ -8,8 +8,8 @@ does exactly that and nothing more:
 
 1. fetches the files a first visit loads (the list a real Chromium fetched, recorded once per run: the page,
    the frontend bundle and its lazily loaded chunks, fonts, the favicon), six at a time as a browser does;
-2. opens the app's websocket and asks for each page's script run the way the frontend does (Streamlit's
-   ``BackMsg.rerun_script`` with the page's script hash, the query string the server last set and the
+2. opens the app's websocket and asks for each page's script run the way the frontend does after a click in
+   the sidebar (Streamlit's ``BackMsg.rerun_script`` with the page's script hash, no query string, the
    browser's context), and times each page view from the request to the run's end (``script_finished``),
    reading every message the server sends on the way (deltas are decoded, so an exception on a page is
    counted as an error, as the browser walk counts a red box).
@@ -108,7 +108,7 @@ class AppSocket:
 
     def __init__(self, ws, url: str) -> None:
         self.ws, self.url = ws, url
-        self.query = ""
+        self.query = ""  # what the server last put in the address (kept for reruns within a page)
         self.pages: dict[str, str] = {}  # url path ("" for the default page) -> page script hash
         self.errors: list[str] = []
 
@@ -118,7 +118,8 @@ class AppSocket:
 
         msg = BackMsg()
         state = msg.rerun_script
-        state.query_string = self.query
+        # a page change in the sidebar clears the address's parameters: the frontend sends none with it
+        state.query_string = ""
         state.page_script_hash = self.pages.get(path, "") if path else ""
         state.widget_states.SetInParent()
         for name, value in CONTEXT.items():
