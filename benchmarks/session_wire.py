@@ -111,6 +111,7 @@ class AppSocket:
         self.query = ""  # what the server last put in the address (kept for reruns within a page)
         self.pages: dict[str, str] = {}  # url path ("" for the default page) -> page script hash
         self.errors: list[str] = []
+        self.elements: dict[str, int] = {}  # element kinds received over the session (a sanity check)
 
     async def run_page(self, path: str, timeout: float = 180.0) -> float:
         """Ask for the page at ``path`` and wait for its run to end; returns the seconds it took."""
@@ -142,7 +143,9 @@ class AppSocket:
                 self.pages = {p.url_pathname: p.page_script_hash for p in msg.navigation.app_pages}
             elif kind == "delta" and msg.delta.WhichOneof("type") == "new_element":
                 element = msg.delta.new_element
-                if element.WhichOneof("type") == "exception":
+                kind_of = element.WhichOneof("type")
+                self.elements[kind_of] = self.elements.get(kind_of, 0) + 1
+                if kind_of == "exception":
                     self.errors.append(f"{element.exception.type}: {element.exception.message[:200]}")
             elif kind == "script_finished" and msg.script_finished in (
                 ForwardMsg.FINISHED_SUCCESSFULLY,
