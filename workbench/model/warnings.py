@@ -65,6 +65,39 @@ class ModelWarning:
         return t(f"model.warning.{self.code}", lang, feature=self.feature or "", **params)
 
 
+GROUP_AT = 3  # this many warnings of one kind are one box with their list: 21 boxes in a row get skimmed
+
+
+@dataclass(frozen=True)
+class WarningGroup:
+    """Warnings of one code as a reader meets them: alone, or ``GROUP_AT``+ of a kind under one heading (the
+    worst severity among them), each message still listed."""
+
+    code: str
+    severity: str
+    messages: tuple[str, ...]
+
+    @property
+    def grouped(self) -> bool:
+        return len(self.messages) >= GROUP_AT
+
+
+def group_warnings(warnings: Sequence[tuple[str, str, str]]) -> list[WarningGroup]:
+    """``(code, severity, message)`` in the order raised → one group per code where it has ``GROUP_AT`` or
+    more, else one per warning; dangers first, then the order of first appearance."""
+    by_code: dict[str, list[tuple[str, str]]] = {}
+    for code, severity, message in warnings:
+        by_code.setdefault(code, []).append((severity, message))
+    out: list[WarningGroup] = []
+    for code, items in by_code.items():
+        if len(items) >= GROUP_AT:
+            worst = "danger" if any(sev == "danger" for sev, _ in items) else items[0][0]
+            out.append(WarningGroup(code, worst, tuple(m for _, m in items)))
+        else:
+            out.extend(WarningGroup(code, sev, (m,)) for sev, m in items)
+    return sorted(out, key=lambda g: g.severity != "danger")
+
+
 def univariate_auc(s: pl.Series, y: np.ndarray) -> float:
     """How well one feature ranks a binary target on its own, direction-free (max(AUC, 1 − AUC)).
 

@@ -17,6 +17,7 @@ from workbench.model.explain import ranked_by_shap
 from workbench.model.frame import candidate_features, preview_target, split_columns
 from workbench.model.runs import comparison_frame, main_metric, metrics_frame, metrics_table, save_run, stored_runs
 from workbench.model.splits import SplitSpec, split_kinds
+from workbench.model.warnings import group_warnings
 from workbench.privacy import MaskedTable
 from workbench.report.model_card import model_card_html
 from workbench.signals.timing import known_after
@@ -191,8 +192,7 @@ def results(result: TrainingResult) -> None:
     st.header(t("model.page.results"))
     if result.event is not None:
         st.success(t("model.event_is", event=result.target.classes[1], other=result.target.classes[0]))
-    for w in result.warnings:
-        (st.error if w.severity == "danger" else st.warning)(w.message())
+    warning_boxes([(w.code, w.severity, w.message()) for w in result.warnings])
     _metrics_table(result)
     _chart_tabs(result)
 
@@ -261,8 +261,8 @@ def stored_result(dataset: str) -> None:
     run_id, rec = runs[-1]
     st.header(t("model.page.results"))
     st.info(t("model.runs.restored", run=run_id, actor=rec.get("actor", "-"), at=_when(rec)))
-    for w in rec.get("warnings") or ():
-        (st.error if w.get("severity") == "danger" else st.warning)(stored_warning(w))
+    stored = rec.get("warnings") or ()
+    warning_boxes([(w.get("code", ""), w.get("severity", "warning"), stored_warning(w)) for w in stored])
     st.subheader(t("model.card.section.metrics"))
     show_frame(metrics_table(rec["task"], rec["metrics"], rec.get("scorecard")), headers=True, width="content")
     help_box("metrics")
@@ -270,6 +270,19 @@ def stored_result(dataset: str) -> None:
         show_chart(roc_overlay([(run_id, rec)]), "roc", "wb.model.stored.roc")
     if rec.get("importance"):
         show_chart(importance_overlay([(run_id, rec)]), "importance", "wb.model.stored.importance")
+
+
+def warning_boxes(warnings: list[tuple[str, str, str]]) -> None:
+    """One box per warning, or one per kind when a kind comes ``GROUP_AT`` times or more (its list folded
+    under it): twenty "strong predictor" boxes in a row would bury the one about overfitting."""
+    for group in group_warnings(warnings):
+        box = st.error if group.severity == "danger" else st.warning
+        if not group.grouped:
+            box(group.messages[0])
+            continue
+        box(t("model.warnings.group", title=t(f"model.warning_title.{group.code}"), n=len(group.messages)))
+        with st.expander(t("model.warnings.group_list", n=len(group.messages))):
+            st.markdown("\n".join(f"- {m}" for m in group.messages))
 
 
 def stored_warning(w: dict) -> str:
