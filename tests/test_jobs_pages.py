@@ -159,3 +159,17 @@ def test_two_unnamed_tabs_do_not_see_each_others_job(workspace, app_test, gate):
     gate.set()
     assert finished(first).session_state["wb.model.result"][1] is not None
     assert "wb.model.result" not in second.run().session_state
+
+
+def test_a_crash_in_the_worker_is_one_line_without_a_traceback(workspace, app_test, monkeypatch):
+    def crashed(*args, **kwargs):
+        raise RuntimeError("row 17: 900101-1234567")  # a bug whose text carries data
+
+    monkeypatch.setattr(model_views, "train_baseline", crashed)
+    kim = session(app_test, "kim", {"loans": masked_loans(loans(300))}, MODEL)
+    finished(kim.button(key="wb.model.train").click().run())
+    assert not kim.exception  # no Streamlit exception box
+    assert [e.value for e in kim.error] == [t("jobs.error.unexpected", "ko", error="RuntimeError")]
+    assert "wb.model.result" not in kim.session_state
+    with Store.open() as store:
+        assert not store.runs.list()

@@ -11,6 +11,7 @@ import getpass
 from collections.abc import Mapping
 
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from workbench.charts.common import readable
 from workbench.charts.features import bins_chart, iv_ranking
@@ -114,7 +115,7 @@ def _num(x: float | None) -> str:
 
 
 # --- build ------------------------------------------------------------------------------------------------------
-def build_section(tables: Mapping[str, MaskedTable], store, progress=None) -> None:
+def build_section(tables: Mapping[str, MaskedTable], store, progress: DeltaGenerator | None = None) -> None:
     """Schema, choices, the spec as YAML and the build button; a finished build lands in ``RUN``/``PROJECT``.
     Datasets the app wrote (modelling tables) are left out unless the analyst asks for them. ``progress``: where
     the page shows a build's progress (``follow_build``)."""
@@ -209,7 +210,9 @@ def choices(proposed: FeatureProject, tables: Mapping[str, MaskedTable]) -> Feat
     )
 
 
-def build(project: FeatureProject, tables: Mapping[str, MaskedTable], store, progress=None) -> None:
+def build(
+    project: FeatureProject, tables: Mapping[str, MaskedTable], store, progress: DeltaGenerator | None = None
+) -> None:
     """Start the build as a background job (``workbench.jobs``): the page shows its progress (in ``progress``)
     and takes the run when it is done (``follow_build``); a second click while it runs starts nothing."""
     label = project.relations.label.table
@@ -225,21 +228,15 @@ def build(project: FeatureProject, tables: Mapping[str, MaskedTable], store, pro
     job_views.start("features", JOB, params, work, where=progress)
 
 
-def follow_build():
+def follow_build() -> DeltaGenerator:
     """At the top of the page, whatever tab is open: a running build's progress, or the finished build taken
     into this session (and a fresh review session); a spec that could not be built is one line per problem
     and keeps the previous run. Returns the place of the progress, for a build started later in this run."""
-    box = st.empty()
-    taken = job_views.follow("features", JOB, where=box)
-    if taken is None:
-        return box
-    job, result = taken
-    if job.error is not None:
-        st.error("  \n".join(job.error_lines()))  # a checked spec: one line per problem
-        return box
-    st.session_state[RUN_ID], st.session_state[RUN], st.session_state[PROJECT] = result
-    st.session_state[SEEN] = {}
-    place.remember("label", result[2].relations.label.table)
+    box, result = job_views.follow("features", JOB)
+    if result is not None:
+        st.session_state[RUN_ID], st.session_state[RUN], st.session_state[PROJECT] = result
+        st.session_state[SEEN] = {}
+        place.remember("label", result[2].relations.label.table)
     return box
 
 

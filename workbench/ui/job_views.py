@@ -14,9 +14,10 @@ from contextlib import nullcontext
 from typing import Any
 
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from workbench.i18n import get_language, t
-from workbench.jobs import JOBS, JobState, Report
+from workbench.jobs import JOBS, Report
 from workbench.ui import place, state
 from workbench.ui.run_timing import timed
 
@@ -41,7 +42,9 @@ def kind(name: str) -> str:
     return f"{name}@{state.store().url}"
 
 
-def start(name: str, seen_key: str, params: str, work: Callable[[Report], Any], where=None) -> None:
+def start(
+    name: str, seen_key: str, params: str, work: Callable[[Report], Any], where: DeltaGenerator | None = None
+) -> None:
     """Start ``work`` for this analyst and show its progress (in ``where``, an ``st.empty`` placed earlier on the
     page, else here); if their job ``name`` is already running, nothing starts and this says so."""
     session = _session()
@@ -66,28 +69,31 @@ def running(name: str) -> bool:
     return job is not None and job.active
 
 
-def follow(name: str, seen_key: str, where=None) -> tuple[JobState, Any] | None:
-    """At every run of the page: a running job's progress (redrawn by a fragment, the page reruns once when it
-    ends), or, once per session, the finished job not taken yet as (state, result). A failure is given only to
-    a session that saw the job run (a reload does not bring back an old error); a result whose memory was let
-    go gives None (the page reads the store instead). ``where``: as for ``start``."""
+def follow(name: str, seen_key: str) -> tuple[DeltaGenerator, Any]:
+    """At every run of the page, where it is called: a running job's progress (redrawn by a fragment; the page
+    reruns once when the job ends), or, once per session, the finished job not taken yet. Returns (the place of
+    the progress, for a job started later in this run; the result to take, else None).
+
+    A failed job's error is drawn here, one line per problem, and only for a session that saw the job run (a
+    reload does not bring back an old error); a result whose memory was let go gives None (the page reads the
+    store instead)."""
+    box = st.empty()
     who, what = owner(), kind(name)
     job = JOBS.state(who, what)
-    if job is None:
-        return None
     seen = st.session_state.get(seen_key)
+    if job is None or seen == (job.id, True):
+        return box, None
     if job.active:
         st.session_state[seen_key] = (job.id, False)
-        with where.container() if where is not None else nullcontext():
+        with box.container():
             _progress(who, what, get_language())
-        return None
-    if seen == (job.id, True):
-        return None
+        return box, None
     st.session_state[seen_key] = (job.id, True)
     if job.status == "failed":
-        return (job, None) if seen == (job.id, False) else None
-    result = JOBS.result(job.id)
-    return (job, result) if result is not None else None
+        if seen == (job.id, False):
+            st.error("  \n".join(job.error_lines()))
+        return box, None
+    return box, JOBS.result(job.id)
 
 
 def _progress(who: str, what: str, lang: str) -> None:

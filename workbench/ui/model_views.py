@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import polars as pl
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from workbench.charts import model as charts
 from workbench.charts.common import readable
@@ -141,7 +142,7 @@ def _feature_choice(name: str, table: MaskedTable, target: str) -> tuple[str, ..
     return tuple(features)
 
 
-def train(name: str, table: MaskedTable, config: TrainConfig, progress=None) -> None:
+def train(name: str, table: MaskedTable, config: TrainConfig, progress: DeltaGenerator | None = None) -> None:
     """Start the training as a background job (``workbench.jobs``): the page shows its progress (in ``progress``)
     and takes the result when it is done (``follow_training``); a second click while it runs starts nothing."""
     workspace = store()
@@ -168,22 +169,16 @@ def train(name: str, table: MaskedTable, config: TrainConfig, progress=None) -> 
     job_views.start("model", JOB, f"{name}:{table.fingerprint}:{config!r}", work, where=progress)
 
 
-def follow_training():
+def follow_training() -> DeltaGenerator:
     """Under the train button: a running training's progress, or the finished one taken into this session (a
     run that could not be saved says why); a user error is one line and keeps the previous result. Returns
     the place of the progress, for a training started later in this run."""
-    box = st.empty()
-    taken = job_views.follow("model", JOB, where=box)
-    if taken is None:
-        return box
-    job, done = taken
-    if job.error is not None:
-        st.error("  \n".join(job.error_lines()))
-        return box
-    result, run_id, not_saved = done
-    if not_saved is not None:
-        st.warning(t("model.page.not_saved", reason=str(not_saved)))
-    st.session_state[RESULT] = (result, run_id)
+    box, done = job_views.follow("model", JOB)
+    if done is not None:
+        result, run_id, not_saved = done
+        if not_saved is not None:
+            st.warning(t("model.page.not_saved", reason=str(not_saved)))
+        st.session_state[RESULT] = (result, run_id)
     return box
 
 
