@@ -27,6 +27,7 @@ def remember(widget: str, key: str) -> None:
 st.title(t("learn.page.title"))
 st.caption(t("learn.page.intro"))
 views.enter_tour()
+progress_at = views.follow_action()  # a "do it for me" running or just finished, before the facts are read
 state.show_flashes()
 
 left, right = st.columns([2, 3])
@@ -53,7 +54,7 @@ views.last_success()
 index = current_index(done)
 with st.container(border=True):
     if index < len(STEPS):
-        views.step_card(STEPS[index], index, views.facts())
+        views.step_card(STEPS[index], index, views.facts(), progress_at)
     else:
         st.success(t("learn.page.done_all"))
 if n_done and st.button(t("learn.page.restart"), key="wb.learn.restart"):

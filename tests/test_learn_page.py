@@ -4,6 +4,7 @@ under the same name and resumes at step 3; wrong answers get a hint, not the ans
 from __future__ import annotations
 
 import pytest
+from finished_job import finished
 
 from workbench.i18n import t
 from workbench.io import read_table
@@ -27,7 +28,7 @@ def open_learn(app_test, name: str | None = None, lang: str = "ko"):
 def test_two_steps_then_a_new_session_resumes_at_step_three(app_test, workspace):
     at = open_learn(app_test, "민지")
     assert at.number_input(key="wb.learn.answer.load").label == t("learn.step.load.question", "ko")
-    at.button(key="wb.learn.do.load").click().run()  # "load the sample for me"
+    finished(at.button(key="wb.learn.do.load").click().run(), taken_next_run=True)  # "load the sample for me"
     assert not at.exception, at.exception
     at.number_input(key="wb.learn.answer.load").set_value(4999).run()
     at.button(key="wb.learn.check.load").click().run()
@@ -117,3 +118,17 @@ def test_the_answer_and_its_buttons_keep_a_reading_width(app_test, workspace):
     assert 480 <= READING_WIDTH <= 800
     for key in ("wb.learn.answer.load", "wb.learn.check.load", "wb.learn.reveal.load", "wb.learn.do.load"):
         assert answer_block(at.main, key) == (True, READING_WIDTH), key
+
+
+def test_do_it_for_me_runs_in_the_background_and_its_result_arrives_on_the_next_run(app_test, workspace):
+    """Loading the sample (certifying 340k rows) is work for a job, as Build and Train are: the click's run
+    returns while it runs, showing its progress, and the next run takes the tables and says what was done."""
+    at = open_learn(app_test, "민지")
+    at.button(key="wb.learn.do.load").click().run()
+    assert not at.exception, at.exception
+    tour = "wb.data.certified.tour"
+    assert tour not in at.session_state or not at.session_state[tour]  # not taken in the click's own run
+    finished(at, taken_next_run=True)
+    assert not at.exception, at.exception
+    assert len(at.session_state[tour]) == 4
+    assert any(t("learn.action.loaded", "ko", n=4) in str(s.value) for s in at.success)

@@ -27,7 +27,7 @@ def test_a_trainees_accept_never_reaches_the_analysts_store(app_test, workspace,
     trainee = session(app_test, "pages/learn.py")
     assert trainee.session_state["wb.learn.in_tour"]
     assert any(str(sandbox_home(workspace)) in str(i.value) for i in trainee.info)  # the page says where
-    trainee.button(key="wb.learn.do.load").click().run()
+    finished(trainee.button(key="wb.learn.do.load").click().run(), taken_next_run=True)
     assert not trainee.exception, trainee.exception
     trainee.switch_page("pages/features.py").run()  # the same session, still in the tour
     finished(trainee.button(key="wb.features.build").click().run())
@@ -61,7 +61,7 @@ def test_a_trainees_accept_never_reaches_the_analysts_store(app_test, workspace,
 
 def test_leaving_the_tour_goes_back_to_the_analysts_workspace(app_test, workspace):
     at = session(app_test, "pages/learn.py")
-    at.button(key="wb.learn.do.load").click().run()
+    finished(at.button(key="wb.learn.do.load").click().run(), taken_next_run=True)
     assert at.session_state["wb.data.certified.tour"]
     at.button(key="wb.learn.leave").click().run()
     assert not at.exception, at.exception

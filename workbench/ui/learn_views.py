@@ -16,7 +16,7 @@ from workbench.intake import SAMPLE_TABLES
 from workbench.io import read_table
 from workbench.learn import DONE, STEPS, TERMS, Facts, Step, actions, current_index
 from workbench.learn.tour import RAW_EXPORT
-from workbench.ui import state
+from workbench.ui import job_views, state
 from workbench.ui.explain import read_box
 from workbench.ui.nav import PAGES
 from workbench.ui.shell import page_link
@@ -29,6 +29,7 @@ SIDEBAR = "wb.learn.sidebar"  # show the tour box on every page
 LEARN_PAGE = "pages/learn.py"
 # the answer and its buttons: about 80 Korean characters a line, so a question, its box and "check" read as one
 # thing on a 1920 px screen; a narrower screen gives them its full width
+JOB = "wb.learn.job"  # (action job id, taken?) this session follows (``job_views.follow``)
 READING_WIDTH = 720
 
 
@@ -130,34 +131,45 @@ def reveal(step: Step, f: Facts) -> None:
 # --- "do it for me" -------------------------------------------------------------------------------------------
 
 
-def action_button(step: Step, f: Facts) -> None:
+def action_button(step: Step, f: Facts, progress_at=None) -> None:
+    """ "Do it for me": load the sample, build the features or train, as a background job (as on the Features
+    and Model pages), so a trainee can read on or move around while it runs; ``follow_action`` takes it."""
     if step.action is None or not st.button(t(f"learn.action.{step.action}"), key=f"wb.learn.do.{step.id}"):
         return
-    bar = st.progress(0.0, text=t(f"learn.action.{step.action}"))
-
-    def progress(fraction: float, key: str) -> None:
-        bar.progress(fraction, text=t(key))
-
-    try:
-        if step.action == "load":
-            loaded = actions.load_sample(f.store, progress=progress)
-            for masked in loaded.values():
-                state.remember_certified(masked)
-            state.flash(t("learn.action.loaded", n=len(loaded)))
-        elif step.action == "build":
-            n = actions.build_catalog(f.store, f.tables, progress=progress)
-            state.flash(t("learn.action.built", n=n))
-        elif step.action == "train":
-            if f.label_table is None:
-                raise UserError("learn.check.no_sample")
-            run_id = actions.train_without_leaks(f.store, f.label_table, f.label, list(f.leaks), progress=progress)
-            state.flash(t("learn.action.trained", run=run_id))
-    except UserError as err:
-        bar.empty()
-        st.error(str(err))
+    if step.action == "train" and f.label_table is None:
+        st.error(t("learn.check.no_sample"))
         return
-    bar.empty()
-    st.rerun()
+    store, tables, action = f.store, dict(f.tables), step.action
+    label_table, label, leaks = f.label_table, f.label, list(f.leaks)
+
+    def work(report) -> tuple[str, Any]:
+        report(0.0, f"learn.action.{action}")
+        if action == "load":
+            return action, actions.load_sample(store, progress=report)
+        if action == "build":
+            return action, actions.build_catalog(store, tables, progress=report)
+        return action, actions.train_without_leaks(store, label_table, label, leaks, progress=report)
+
+    job_views.start("learn", JOB, action, work, where=progress_at)
+
+
+def follow_action():
+    """At the top of the Learn page: a running action's progress, or the finished one taken once (its one line
+    said, the sample's tables kept for this session), before the step card reads the workspace's facts.
+    Returns the place of the progress, for an action started later in this run."""
+    box, done = job_views.follow("learn", JOB)
+    if done is None:
+        return box
+    action, value = done
+    if action == "load":
+        for masked in value.values():
+            state.remember_certified(masked)
+        state.flash(t("learn.action.loaded", n=len(value)))
+    elif action == "build":
+        state.flash(t("learn.action.built", n=value))
+    else:
+        state.flash(t("learn.action.trained", run=value))
+    return box
 
 
 def review_form(f: Facts) -> None:
@@ -210,7 +222,7 @@ def last_success() -> None:
         st.success(f"**{t('learn.page.correct')}** " + t(f"learn.step.{step_id}.explain", **params))
 
 
-def step_card(step: Step, index: int, f: Facts) -> None:
+def step_card(step: Step, index: int, f: Facts, progress_at=None) -> None:
     st.subheader(t("learn.page.step_label", n=index + 1, title=t(step.title_key)))
     st.markdown(f"**{t('learn.page.goal')}** — {t(step.goal_key)}")
     link(step.page, t("learn.page.go", page=page_title(step.page)), ":material/arrow_forward:")
@@ -224,10 +236,10 @@ def step_card(step: Step, index: int, f: Facts) -> None:
         else:
             st.warning(t(reason, **params) + " " + t(step.hint_key))
     with st.container(width=READING_WIDTH, key="wb.learn.answer_box"):
-        answer_box(step, f)
+        answer_box(step, f, progress_at)
 
 
-def answer_box(step: Step, f: Facts) -> None:
+def answer_box(step: Step, f: Facts, progress_at=None) -> None:
     """The answer widget (or the review form), "check", "show me" and "do it for me", at a reading width."""
     if step.ask == "action":
         review_form(f)
@@ -245,7 +257,7 @@ def answer_box(step: Step, f: Facts) -> None:
         except UserError as err:
             st.error(str(err))
         st.rerun()
-    action_button(step, f)
+    action_button(step, f, progress_at)
 
 
 def steps_table(done: Mapping[str, str]) -> None:
