@@ -3,6 +3,8 @@ expert edits; saving stores an audited version the next training replays), and s
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from finished_job import finished
 from lazy_tab import open_tab
@@ -141,6 +143,13 @@ def test_scorecard_section_in_the_browser(page, base_url, app_workspace):
     expect(points.get_by_test_id("stPlotlyChart").locator(".main-svg").first).to_be_visible(timeout=30_000)
     page.wait_for_timeout(1000)
     points.screenshot(path=shots / "scorecard_view.png")
+    # the files are written when clicked (not on every run of the page), and whole
+    with page.expect_download() as excel:
+        points.get_by_role("button", name=t("scorecard.page.excel", "ko")).click()
+    assert Path(excel.value.path()).read_bytes()[:2] == b"PK"  # an .xlsx is a zip
+    with page.expect_download() as sql:
+        points.get_by_role("button", name=t("scorecard.page.sql", "ko")).click()
+    assert "CASE" in Path(sql.value.path()).read_text(encoding="utf-8").upper()
     page.get_by_role("tab", name=t("scorecard.page.tab_bins", "ko")).click()
     editor = page.get_by_role("tabpanel", name=t("scorecard.page.tab_bins", "ko"))
     expect(editor.get_by_test_id("stPlotlyChart").locator(".main-svg").first).to_be_visible(timeout=30_000)

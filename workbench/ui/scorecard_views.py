@@ -157,18 +157,20 @@ def _points(card: Scorecard, dataset: str, run_id: str | None) -> None:
         show_chart(
             charts.distribution_chart(card.distribution), "scorecard_distribution", key="wb.scorecard.distribution"
         )
+    # the files are written when clicked, not on every run (the workbook alone was 30 % of the page's run)
     left, mid, right = st.columns(3)
     name = f"scorecard_{run_id or dataset}"
     left.download_button(
-        t("scorecard.page.excel"), scorecard_excel(card), f"{name}.xlsx", key="wb.scorecard.excel", on_click="ignore"
-    )
+        t("scorecard.page.excel"), lambda: scorecard_excel(card), f"{name}.xlsx", key="wb.scorecard.excel",
+        on_click="ignore",
+    )  # fmt: skip
     dialect = mid.selectbox(t("scorecard.page.dialect"), DIALECTS, key="wb.scorecard.dialect")
     mid.download_button(
-        t("scorecard.page.sql"), scorecard_sql(card, table=dataset, dialect=dialect, title=run_id or ""),
+        t("scorecard.page.sql"), lambda: scorecard_sql(card, table=dataset, dialect=dialect, title=run_id or ""),
         f"{name}_{dialect}.sql", key="wb.scorecard.sql", on_click="ignore",
     )  # fmt: skip
     right.download_button(
-        t("scorecard.page.polars"), scorecard_polars(card, title=run_id or ""), f"{name}.py",
+        t("scorecard.page.polars"), lambda: scorecard_polars(card, title=run_id or ""), f"{name}.py",
         key="wb.scorecard.polars", on_click="ignore",
     )  # fmt: skip
 
