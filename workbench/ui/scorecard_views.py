@@ -10,6 +10,7 @@ import numpy as np
 import polars as pl
 import streamlit as st
 
+from workbench.cache import SharedCache
 from workbench.charts import scorecard as charts
 from workbench.errors import UserError
 from workbench.features.rebuild import build_of_dataset
@@ -62,8 +63,17 @@ def _current(dataset: str, result_key: str) -> tuple[Scorecard, dict[str, Any], 
         return result.scorecard, record, run_id
     for run_id, record in reversed(stored_runs(store(), dataset=dataset, limit=5)):
         if record.get("scorecard_model"):
-            return Scorecard.from_dict(record["scorecard_model"]), record, run_id
+            return _stored_card(run_id, record), record, run_id
     return None
+
+
+_CARDS = SharedCache(max_entries=16)
+
+
+def _stored_card(run_id: str, record: dict[str, Any]) -> Scorecard:
+    """A stored run's scorecard, one object for every session (a stored run never changes): its points table
+    (a cached property) is then computed once, not on every run of every analyst's Model page."""
+    return _CARDS.get_or_compute((store().url, run_id), lambda: Scorecard.from_dict(record["scorecard_model"]))
 
 
 TABS = "wb.scorecard.tabs"
