@@ -91,11 +91,55 @@ def warm_in_background(home: Path, url: str | None = None, *, wait_for_server: b
             LOG.info("warm-up done: %s", ", ".join(f"{k} {v:.2f} s" for k, v in took.items()))
         except Exception:  # never take the server down: the pages do the same work on demand
             LOG.exception("warm-up failed")
+        if wait_for_server:
+            try:
+                LOG.info("warm-up asked for %d frontend files", warm_frontend_files(own_url()))
+            except OSError:  # the server is not listening (yet, or any more): the first visitor asks instead
+                LOG.warning("warm-up could not ask for the frontend files", exc_info=True)
         LOG.info("warm-up kept %d objects out of later full collections", freeze_heap())
 
     thread = threading.Thread(target=run, name="workbench-warmup", daemon=True)
     thread.start()
     return thread
+
+
+def own_url() -> str:
+    """This server's address as a client on the same machine reaches it (Streamlit's own options)."""
+    from streamlit import config
+
+    host = config.get_option("server.address") or "127.0.0.1"
+    host = "127.0.0.1" if host in ("0.0.0.0", "::") else host
+    base = (config.get_option("server.baseUrlPath") or "").strip("/")
+    return f"http://{host}:{config.get_option('server.port')}" + (f"/{base}" if base else "")
+
+
+def warm_frontend_files(url: str, timeout: float = 30.0) -> int:
+    """Ask the server at ``url`` once for every file of Streamlit's frontend bundle, so it keeps them in memory
+    and compresses the text ones (``workbench.immutable_files``) before the first analyst's browser asks:
+    otherwise ten analysts opening the app together each fetch ~140 files through the whole stack. Waits up
+    to ``timeout`` seconds for the server to listen. Returns how many files were asked for."""
+    import urllib.request
+    from urllib.parse import quote
+
+    import streamlit
+
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            with opener.open(f"{url}/_stcore/health", timeout=2) as answer:
+                answer.read()
+            break
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
+    root = Path(streamlit.__file__).parent / "static"
+    files = sorted(p.relative_to(root).as_posix() for p in (root / "static").rglob("*") if p.is_file())
+    for name in files:
+        with opener.open(f"{url}/{quote(name)}", timeout=timeout) as answer:
+            answer.read()
+    return len(files)
 
 
 def freeze_heap() -> int:
