@@ -28,8 +28,6 @@ from typing import Any
 Scope = dict[str, Any]
 MAX_FILE = 8 << 20  # a larger answer is streamed as before (the frontend's largest chunk is ~5 MB)
 _NOT_PLAIN = {b"range", b"if-none-match", b"if-modified-since", b"if-range"}
-
-
 COMPRESSIBLE = (b"text/", b"application/javascript", b"application/json", b"image/svg+xml")
 
 

@@ -108,7 +108,7 @@ def own_url() -> str:
     from streamlit import config
 
     host = config.get_option("server.address") or "127.0.0.1"
-    host = "127.0.0.1" if host in ("0.0.0.0", "::") else host
+    host = "127.0.0.1" if host in ("0.0.0.0", "::") else f"[{host}]" if ":" in host else host
     base = (config.get_option("server.baseUrlPath") or "").strip("/")
     return f"http://{host}:{config.get_option('server.port')}" + (f"/{base}" if base else "")
 
