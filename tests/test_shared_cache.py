@@ -133,3 +133,19 @@ def test_a_set_argument_keys_by_its_members_in_any_order():
     """``candidate_features(table, target, known_after=...)`` may be handed a set of column names."""
     assert identity({"b", "a"}) == identity(frozenset(["a", "b"])) != identity({"a"})
     hash(identity({"a", "b"}))
+
+
+def test_clear_all_empties_every_shared_cache_including_those_made_directly():
+    from workbench.cache import clear_all
+
+    direct = SharedCache()
+    direct.get_or_compute("k", lambda: 1)
+
+    @shared()
+    def double(x: int) -> int:
+        return 2 * x
+
+    double(2)
+    assert len(direct) == 1 and len(double.cache) == 1
+    clear_all()
+    assert len(direct) == 0 and len(double.cache) == 0

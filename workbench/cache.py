@@ -39,10 +39,15 @@ def identity(value: Any) -> Hashable:
     return value
 
 
+_CACHES: list[SharedCache] = []
+
+
 class SharedCache:
-    """A bounded, thread-safe LRU with a time to live, computing each missing key once."""
+    """A bounded, thread-safe LRU with a time to live, computing each missing key once. Every one made is
+    emptied by ``clear_all``."""
 
     def __init__(self, max_entries: int = 64, ttl: float = 3600.0) -> None:
+        _CACHES.append(self)
         self.max_entries, self.ttl = max_entries, ttl
         self._entries: OrderedDict[Hashable, tuple[float, Any]] = OrderedDict()
         self._lock = threading.Lock()
@@ -134,15 +139,11 @@ class WhileUsed:
             return len(self._objects)
 
 
-_CACHES: list[SharedCache] = []
-
-
 def shared(max_entries: int = 64, ttl: float = 3600.0) -> Callable[[Callable[P, R]], Callable[P, R]]:
     """Decorate a pure function whose result depends only on its arguments' identities (see ``identity``)."""
 
     def wrap(fn: Callable[P, R]) -> Callable[P, R]:
         cache = SharedCache(max_entries, ttl)
-        _CACHES.append(cache)
 
         @functools.wraps(fn)
         def cached(*args: P.args, **kwargs: P.kwargs) -> R:
