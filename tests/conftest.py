@@ -129,6 +129,15 @@ def base_url(tmp_path_factory, app_workspace) -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
+def sample_app(tmp_path_factory) -> Iterator[str]:
+    """A server on the shipped sample bank, taken in as ``workbench app --with-sample`` does, with a workspace
+    of its own for this test module."""
+    home = seeded_sample(tmp_path_factory.mktemp("sample-workspace"))
+    with running_app(home, tmp_path_factory.mktemp("streamlit") / "server.log") as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
 def own_app(tmp_path_factory) -> Iterator[str]:
     """A server with a workspace of its own for this test module; navigate with absolute URLs."""
     home = tmp_path_factory.mktemp("own-workspace")

@@ -11,7 +11,7 @@ import os
 from pathlib import Path
 
 import pytest
-from conftest import SAMPLE, running_app, seeded_sample, wait_for_app
+from conftest import SAMPLE, wait_for_app
 from playwright.sync_api import Page, expect
 from ui_words import COLLECT_JS, data_words, english_in_korean, glossary_names, hangul_in_english
 
@@ -21,13 +21,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 # Korean at 1280 px, English at 1920; with WORKBENCH_SCREENSHOTS set, Korean at 1920 too (every page, both widths)
 WALKS = [("ko", 1280), ("en", 1920)] + ([("ko", 1920)] if os.environ.get("WORKBENCH_SCREENSHOTS") else [])
-
-
-@pytest.fixture(scope="module")
-def sample_app(tmp_path_factory):
-    home = seeded_sample(tmp_path_factory.mktemp("bilingual-workspace"))
-    with running_app(home, tmp_path_factory.mktemp("streamlit") / "server.log") as url:
-        yield url
 
 
 class Walk:

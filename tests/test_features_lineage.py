@@ -149,4 +149,3 @@ def test_every_session_reopens_one_shared_build_and_a_file_changed_since_is_stil
 
     with pytest.raises(StoreError):
         latest_feature_run(store, "loans")
-

@@ -14,7 +14,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import running_app, seeded_sample, wait_for_app
+from conftest import wait_for_app
 from playwright.sync_api import Page, expect
 
 from workbench.i18n import t
@@ -25,13 +25,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 LONG = 240_000
 SIZES = [("ko", 1280), ("ko", 1920), ("en", 1280), ("en", 1920)]
 OVERFLOW_JS = "() => document.documentElement.scrollWidth - window.innerWidth"
-
-
-@pytest.fixture(scope="module")
-def team_app(tmp_path_factory):
-    home = seeded_sample(tmp_path_factory.mktemp("team-screenshots"))
-    with running_app(home, tmp_path_factory.mktemp("streamlit") / "server.log") as url:
-        yield url
 
 
 class Shots:
@@ -118,11 +111,11 @@ def walk(s: Shots) -> None:
 
 
 @pytest.mark.parametrize(("lang", "width"), SIZES)
-def test_every_page_fits_its_window(page: Page, team_app, lang, width, tmp_path):
+def test_every_page_fits_its_window(page: Page, sample_app, lang, width, tmp_path):
     folder = Path(os.environ.get("WORKBENCH_SCREENSHOTS") or tmp_path)
     folder.mkdir(parents=True, exist_ok=True)
     page.set_viewport_size({"width": width, "height": 1800})
-    s = Shots(page, team_app, lang, width, folder)
+    s = Shots(page, sample_app, lang, width, folder)
     walk(s)
     assert s.wide == {}, f"wider than the {width} px window: {s.wide}"
     assert s.stats_hidden <= 1, "the column's statistics are cut off under a scroll bar"
